@@ -1,0 +1,269 @@
+//! Changes: the dated events the ledger is made of.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::designation::{Designation, DesignationTerms};
+use crate::entity::Entity;
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::licence::{Licence, LicenceEnd, LicenceTerms};
+
+/// One event in the ledger.
+///
+/// Every change carries three dates with distinct meanings:
+///
+/// - `effective`: the calendar date the change takes legal effect. A change effective on day D
+///   is in force on D. State queries are on this axis.
+/// - `published`: when the authority announced or published it (Federal Register, Official
+///   Journal). Metadata only; it may be before or after `effective`.
+/// - `recorded`: the UTC instant this ledger learned of the change. It never goes backwards
+///   within a ledger. `known_at` queries are on this axis.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use sanctions_ledger::{Change, ChangeId, ChangeKind, DesignationId, Source};
+///
+/// let delisting = Change::new(
+///     ChangeId::derive("us-ofac:44541:delist:2025-11-04"),
+///     NaiveDate::from_ymd_opt(2025, 11, 4).unwrap(),
+///     Utc.with_ymd_and_hms(2025, 11, 5, 9, 0, 0).unwrap(),
+///     Source::new("OFAC recent actions, 2025-11-04"),
+///     ChangeKind::Delist { designation: DesignationId::derive("us-ofac:44541") },
+/// );
+/// assert_eq!(delisting.published, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Change {
+    /// Unique within a ledger.
+    pub id: ChangeId,
+    /// When the change takes legal effect (valid time).
+    pub effective: NaiveDate,
+    /// When the authority published it, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<NaiveDate>,
+    /// When this ledger learned of it (transaction time).
+    pub recorded: DateTime<Utc>,
+    /// Where the fact comes from.
+    pub source: Source,
+    /// Set when the real effective date is only known to lie in a window, e.g. a change found by
+    /// comparing two list snapshots. `effective` is then the observation date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<ObservationWindow>,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: ChangeKind,
+}
+
+impl Change {
+    /// A change with no publication date and no observation window.
+    #[must_use]
+    pub fn new(
+        id: ChangeId,
+        effective: NaiveDate,
+        recorded: DateTime<Utc>,
+        source: Source,
+        kind: ChangeKind,
+    ) -> Self {
+        Change {
+            id,
+            effective,
+            published: None,
+            recorded,
+            source,
+            window: None,
+            kind,
+        }
+    }
+
+    /// Sets the publication date.
+    #[must_use]
+    pub fn with_published(mut self, published: NaiveDate) -> Self {
+        self.published = Some(published);
+        self
+    }
+
+    /// Sets the observation window (see [`ObservationWindow`]).
+    #[must_use]
+    pub fn with_window(mut self, window: ObservationWindow) -> Self {
+        self.window = Some(window);
+        self
+    }
+}
+
+/// What a change does.
+///
+/// Serialised with a `kind` tag next to the change's other fields, e.g.
+/// `{"kind": "delist", "designation": "…", …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ChangeKind {
+    /// Makes an entity known to the ledger, with its facts as of `effective`.
+    RegisterEntity {
+        /// The new entity's id.
+        entity: EntityId,
+        /// Its facts.
+        record: Entity,
+    },
+    /// Replaces an entity's facts from `effective` on.
+    AmendEntity {
+        /// The entity.
+        entity: EntityId,
+        /// Its facts from `effective` on.
+        record: Entity,
+    },
+    /// Lists an entity: the designation is in force from `effective`.
+    Designate {
+        /// The new designation's id.
+        designation: DesignationId,
+        /// Who is listed, by whom, on what terms.
+        record: Designation,
+    },
+    /// Replaces a designation's terms from `effective` on; the designation must be in force on
+    /// that date. An amendment that keeps the terms (a listing maintained at renewal) is valid.
+    AmendDesignation {
+        /// The designation.
+        designation: DesignationId,
+        /// Its terms from `effective` on.
+        terms: DesignationTerms,
+    },
+    /// Ends a designation: not listed from `effective` on, which must be strictly after the
+    /// designation's own effective date.
+    Delist {
+        /// The designation.
+        designation: DesignationId,
+    },
+    /// Issues a licence, in force from `effective`.
+    IssueLicence {
+        /// The new licence's id.
+        licence: LicenceId,
+        /// The licence.
+        record: Licence,
+    },
+    /// Replaces a licence's terms from `effective` on; the licence must be in force then.
+    AmendLicence {
+        /// The licence.
+        licence: LicenceId,
+        /// Its terms from `effective` on.
+        terms: LicenceTerms,
+    },
+    /// Ends a licence (revoked or expired): not in force from `effective` on.
+    EndLicence {
+        /// The licence.
+        licence: LicenceId,
+        /// How it ended.
+        end: LicenceEnd,
+    },
+    /// Withdraws an earlier change on the recorded axis: a correction of the ledger, not a legal
+    /// event. Views known at or after this change's `recorded` instant no longer see the
+    /// retracted change; earlier views still do. The retraction's own `effective` date does not
+    /// affect any state, and [`changes_between`](crate::View::changes_between) does not list it.
+    Retract {
+        /// The change withdrawn. It must be earlier in the ledger and not itself a retraction.
+        change: ChangeId,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+impl ChangeKind {
+    /// The short snake-case name of the kind, as in the serialised `kind` tag.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChangeKind::RegisterEntity { .. } => "register_entity",
+            ChangeKind::AmendEntity { .. } => "amend_entity",
+            ChangeKind::Designate { .. } => "designate",
+            ChangeKind::AmendDesignation { .. } => "amend_designation",
+            ChangeKind::Delist { .. } => "delist",
+            ChangeKind::IssueLicence { .. } => "issue_licence",
+            ChangeKind::AmendLicence { .. } => "amend_licence",
+            ChangeKind::EndLicence { .. } => "end_licence",
+            ChangeKind::Retract { .. } => "retract",
+        }
+    }
+}
+
+/// Where a fact comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Source {
+    /// A citation a person can follow: the instrument, list entry or notice.
+    pub citation: String,
+    /// A link to it, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// How sure the recorder is of the fact, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+impl Source {
+    /// A source with a citation only.
+    #[must_use]
+    pub fn new(citation: impl Into<String>) -> Self {
+        Source {
+            citation: citation.into(),
+            url: None,
+            confidence: None,
+        }
+    }
+
+    /// Sets the link.
+    #[must_use]
+    pub fn with_url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets the confidence.
+    #[must_use]
+    pub fn with_confidence(mut self, confidence: Confidence) -> Self {
+        self.confidence = Some(confidence);
+        self
+    }
+}
+
+/// How sure the recorder is of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Confidence {
+    /// From a primary source or several independent ones.
+    Confirmed,
+    /// From news or law-firm reports.
+    Reported,
+    /// Not verified.
+    Uncertain,
+}
+
+/// The window in which a change really took effect, when only that is known.
+///
+/// OFAC's legacy list files carry no designation dates: an entry that appears between two
+/// snapshots took effect *after* the earlier snapshot's date and *on or before* the later one's.
+/// Such a change is recorded as effective on the later date (`on_or_before`, which must equal the
+/// change's `effective`) and carries the window so nobody mistakes the observation date for the
+/// legal one. `after` is `None` when there is no earlier snapshot (in force on or before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ObservationWindow {
+    /// The change took effect strictly after this date, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<NaiveDate>,
+    /// The change took effect on or before this date.
+    pub on_or_before: NaiveDate,
+}
+
+impl ObservationWindow {
+    /// The window `(after, on_or_before]`.
+    #[must_use]
+    pub fn new(after: Option<NaiveDate>, on_or_before: NaiveDate) -> Self {
+        ObservationWindow {
+            after,
+            on_or_before,
+        }
+    }
+}

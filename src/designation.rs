@@ -1,0 +1,126 @@
+//! Designations: one entity listed by one authority, with the [`Measure`]s imposed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::authority::{Authority, Program};
+use crate::id::EntityId;
+
+/// A measure imposed by a designation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Measure {
+    /// Asset freeze / blocking of property and interests in property.
+    AssetFreeze,
+    /// Ban on entry into or transit through the authority's territory.
+    TravelBan,
+    /// Ban on landing, take-off or overflight.
+    FlightBan,
+    /// Restrictions on exports, re-exports or transfers.
+    ExportRestriction,
+    /// Sectoral restrictions (debt, equity, services) short of a full freeze.
+    Sectoral,
+    /// Any other measure, described in words.
+    Other(String),
+}
+
+/// One entity listed by one authority.
+///
+/// The entity and the authority are fixed for the life of the designation; the
+/// [`DesignationTerms`] (programs, measures, legal basis, reason) can be amended. A designation is
+/// in force over the half-open interval `[effective of its Designate change, effective of its
+/// Delist change)`. The source of a designation is the source of the change that made it.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::{Authority, Designation, DesignationTerms, EntityId, Measure, Program};
+///
+/// let terms = DesignationTerms::new(Measure::AssetFreeze)
+///     .with_program(Program::new(Authority::US_OFAC, "BELARUS-EO14038")?)
+///     .with_legal_basis("Executive Order 14038");
+/// let designation = Designation::new(EntityId::derive("belavia"), Authority::US_OFAC, terms);
+/// assert_eq!(designation.authority, Authority::US_OFAC);
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Designation {
+    /// The listed entity.
+    pub entity: EntityId,
+    /// The listing authority.
+    pub authority: Authority,
+    /// What the listing imposes and why; amendable.
+    pub terms: DesignationTerms,
+}
+
+impl Designation {
+    /// A designation of `entity` by `authority` on `terms`.
+    #[must_use]
+    pub fn new(entity: EntityId, authority: Authority, terms: DesignationTerms) -> Self {
+        Designation {
+            entity,
+            authority,
+            terms,
+        }
+    }
+}
+
+/// The amendable part of a designation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DesignationTerms {
+    /// The programs or regimes the listing is made under; all belong to the designation's
+    /// authority.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programs: Vec<Program>,
+    /// The measures imposed.
+    pub measures: Vec<Measure>,
+    /// The legal instrument, e.g. "Council Implementing Regulation (EU) 2021/2124".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
+    /// The authority's stated reasons, in short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl DesignationTerms {
+    /// Terms imposing one measure, with no programs, legal basis or reason yet.
+    #[must_use]
+    pub fn new(measure: Measure) -> Self {
+        DesignationTerms {
+            programs: Vec::new(),
+            measures: vec![measure],
+            legal_basis: None,
+            reason: None,
+        }
+    }
+
+    /// Adds a program.
+    #[must_use]
+    pub fn with_program(mut self, program: Program) -> Self {
+        self.programs.push(program);
+        self
+    }
+
+    /// Adds a measure.
+    #[must_use]
+    pub fn with_measure(mut self, measure: Measure) -> Self {
+        self.measures.push(measure);
+        self
+    }
+
+    /// Sets the legal basis.
+    #[must_use]
+    pub fn with_legal_basis(mut self, legal_basis: impl Into<String>) -> Self {
+        self.legal_basis = Some(legal_basis.into());
+        self
+    }
+
+    /// Sets the reason.
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}

@@ -1,0 +1,420 @@
+//! Sanctioned subjects: [`Entity`] records, their [`EntityKind`], typed [`Identifier`]s and
+//! [`Country`] codes, and the name normalisation used by lookups.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::authority::Authority;
+use crate::error::Error;
+
+/// What kind of subject an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EntityKind {
+    /// A natural person.
+    Person,
+    /// A company, organisation, government body or other legal person.
+    Organisation,
+    /// A ship.
+    Vessel,
+    /// An aircraft.
+    Aircraft,
+    /// Anything else (e.g. a digital currency address held as a subject).
+    Other,
+}
+
+/// The facts about a sanctioned subject as of one date: kind, name, aliases, identifiers and
+/// countries.
+///
+/// An entity's facts can change over time (an alias added on a date); the ledger keeps each
+/// version as a change with its own effective date.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::{Authority, Country, Entity, EntityKind, Identifier};
+///
+/// let belavia = Entity::new(EntityKind::Organisation, "Open Joint Stock Company Belavia Belarusian Airlines")
+///     .with_alias("Belavia")
+///     .with_identifier(Identifier::list_entry(Authority::US_OFAC, "44541"))
+///     .with_country(Country::new("BY")?);
+/// assert_eq!(belavia.names().count(), 2);
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Entity {
+    /// What kind of subject this is.
+    pub kind: EntityKind,
+    /// The primary name, as the source writes it.
+    pub name: String,
+    /// Other names (a.k.a., f.k.a., spelling variants), as the source writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Typed identifiers: list ids, IMO numbers, registrations, serial numbers, …
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<Identifier>,
+    /// Countries associated with the subject (nationality, registration, seat).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<Country>,
+}
+
+impl Entity {
+    /// An entity of `kind` named `name`, with no aliases, identifiers or countries yet.
+    #[must_use]
+    pub fn new(kind: EntityKind, name: impl Into<String>) -> Self {
+        Entity {
+            kind,
+            name: name.into(),
+            aliases: Vec::new(),
+            identifiers: Vec::new(),
+            countries: Vec::new(),
+        }
+    }
+
+    /// Adds an alias.
+    #[must_use]
+    pub fn with_alias(mut self, alias: impl Into<String>) -> Self {
+        self.aliases.push(alias.into());
+        self
+    }
+
+    /// Adds an identifier.
+    #[must_use]
+    pub fn with_identifier(mut self, identifier: Identifier) -> Self {
+        self.identifiers.push(identifier);
+        self
+    }
+
+    /// Adds a country.
+    #[must_use]
+    pub fn with_country(mut self, country: Country) -> Self {
+        self.countries.push(country);
+        self
+    }
+
+    /// The primary name followed by the aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// A typed identifier of an entity.
+///
+/// Lookups compare identifiers by [`Identifier::lookup_key`], which ignores case, spaces and
+/// punctuation in the value, so `EW-301PJ` and `ew 301pj` find the same aircraft.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Identifier {
+    /// The entry's id on an authority's list: an OFAC UID (`ent_num`), an EU reference
+    /// (`EU.123.45`), a UK unique id, a UN reference (`QDi.042`).
+    ListEntry {
+        /// The authority whose list this is.
+        authority: Authority,
+        /// The id as the list writes it.
+        id: String,
+    },
+    /// An IMO ship identification number.
+    Imo(ImoNumber),
+    /// An aircraft registration (tail number), e.g. `EW-301PJ`.
+    AircraftRegistration(String),
+    /// An aircraft manufacturer serial number (MSN).
+    AircraftSerial(String),
+    /// Any other identifier, under a scheme name of the caller's choice (e.g. `passport-BY`).
+    Other {
+        /// The scheme, e.g. `LEI`, `passport-BY`.
+        scheme: String,
+        /// The value.
+        value: String,
+    },
+}
+
+impl Identifier {
+    /// A list-entry identifier.
+    #[must_use]
+    pub fn list_entry(authority: Authority, id: impl Into<String>) -> Self {
+        Identifier::ListEntry {
+            authority,
+            id: id.into(),
+        }
+    }
+
+    /// The key lookups compare: the variant, its scheme or authority, and the value upper-cased
+    /// with everything but letters and digits removed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::Identifier;
+    ///
+    /// let a = Identifier::AircraftRegistration("EW-301PJ".into());
+    /// let b = Identifier::AircraftRegistration("ew 301pj".into());
+    /// assert_eq!(a.lookup_key(), b.lookup_key());
+    /// ```
+    #[must_use]
+    pub fn lookup_key(&self) -> String {
+        let (scheme, value): (&str, &str) = match self {
+            Identifier::ListEntry { authority, id } => {
+                return format!("list:{authority}:{}", squeeze(id));
+            }
+            Identifier::Imo(n) => return format!("imo:{}", n.0),
+            Identifier::AircraftRegistration(r) => ("reg", r),
+            Identifier::AircraftSerial(s) => ("msn", s),
+            Identifier::Other { scheme, value } => {
+                return format!("other:{}:{}", squeeze(scheme), squeeze(value));
+            }
+        };
+        format!("{scheme}:{}", squeeze(value))
+    }
+}
+
+/// Upper-cases and keeps only letters and digits.
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Normalises a name for lookup: lower case, every run of characters other than letters and
+/// digits becomes one space, no leading or trailing space.
+///
+/// Diacritics are kept (`Lukašenka` and `Lukasenka` differ); transliteration is out of scope.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::normalise_name;
+///
+/// assert_eq!(normalise_name("  BELAVIA -- Belarusian  Airlines, OAO "), "belavia belarusian airlines oao");
+/// ```
+#[must_use]
+pub fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// An IMO ship identification number: seven digits, the last a check digit.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::ImoNumber;
+///
+/// let imo: ImoNumber = "IMO 9074729".parse()?;
+/// assert_eq!(imo.to_string(), "9074729");
+/// assert!("9074728".parse::<ImoNumber>().is_err()); // wrong check digit
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImoNumber(u32);
+
+impl ImoNumber {
+    /// Parses seven digits, optionally prefixed by `IMO` and spaces, and checks the check digit.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] when the text is not seven digits or the check digit is wrong.
+    pub fn new(text: &str) -> Result<Self, Error> {
+        let fail = |reason: &str| Error::Parse {
+            what: "ImoNumber",
+            input: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let digits = text
+            .trim()
+            .strip_prefix("IMO")
+            .unwrap_or(text.trim())
+            .trim_start();
+        if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(fail("an IMO number has exactly seven digits"));
+        }
+        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+        let sum: u32 = d[..6].iter().zip((2..=7).rev()).map(|(x, w)| x * w).sum();
+        if sum % 10 != d[6] {
+            return Err(fail("the check digit does not match"));
+        }
+        Ok(ImoNumber(d.iter().fold(0, |acc, x| acc * 10 + x)))
+    }
+
+    /// The number as an integer.
+    #[must_use]
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for ImoNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:07}", self.0)
+    }
+}
+
+impl fmt::Debug for ImoNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ImoNumber({:07})", self.0)
+    }
+}
+
+impl FromStr for ImoNumber {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        ImoNumber::new(s)
+    }
+}
+
+impl TryFrom<String> for ImoNumber {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Error> {
+        ImoNumber::new(&s)
+    }
+}
+
+impl From<ImoNumber> for String {
+    fn from(n: ImoNumber) -> String {
+        n.to_string()
+    }
+}
+
+/// A country as an ISO 3166-1 alpha-2 code (`BY`, `US`), or a user-assigned code such as `XK`.
+///
+/// Only the shape is checked (two ASCII letters, stored upper-case), not membership of the
+/// ISO list, so that codes the standard adds later need no release.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::Country;
+///
+/// assert_eq!(Country::new("by")?.as_str(), "BY");
+/// assert!(Country::new("BLR").is_err());
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Country([u8; 2]);
+
+impl Country {
+    /// Parses a two-letter code, case-insensitively.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] unless the text is exactly two ASCII letters.
+    pub fn new(code: &str) -> Result<Self, Error> {
+        match code.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Ok(Country([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => Err(Error::Parse {
+                what: "Country",
+                input: code.to_owned(),
+                reason: "a country code is two ASCII letters (ISO 3166-1 alpha-2)".to_owned(),
+            }),
+        }
+    }
+
+    /// The upper-case code.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters by construction.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Country({})", self.as_str())
+    }
+}
+
+impl FromStr for Country {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Country::new(s)
+    }
+}
+
+impl TryFrom<String> for Country {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Error> {
+        Country::new(&s)
+    }
+}
+
+impl From<Country> for String {
+    fn from(c: Country) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imo_check_digit_is_enforced() {
+        assert_eq!(ImoNumber::new("9074729").unwrap().get(), 9_074_729);
+        assert_eq!(ImoNumber::new("IMO 9074729").unwrap().get(), 9_074_729);
+        for bad in ["9074728", "907472", "90747290", "IMO", "abcdefg", ""] {
+            assert!(ImoNumber::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<ImoNumber>("\"9074728\"").is_err());
+    }
+
+    #[test]
+    fn names_normalise_case_punctuation_and_spaces() {
+        assert_eq!(
+            normalise_name("Belavia – Belarusian Airlines AAT"),
+            "belavia belarusian airlines aat"
+        );
+        assert_eq!(normalise_name("!!!"), "");
+        assert_eq!(normalise_name("ÄBC"), "äbc");
+    }
+
+    #[test]
+    fn identifier_keys_ignore_punctuation_but_not_scheme() {
+        let reg = Identifier::AircraftRegistration("EW-301PJ".into());
+        let msn = Identifier::AircraftSerial("EW301PJ".into());
+        assert_eq!(reg.lookup_key(), "reg:EW301PJ");
+        assert_ne!(reg.lookup_key(), msn.lookup_key());
+        assert_eq!(
+            Identifier::list_entry(Authority::US_OFAC, " 44541 ").lookup_key(),
+            "list:US-OFAC:44541"
+        );
+    }
+
+    #[test]
+    fn country_codes_are_two_letters() {
+        assert_eq!(Country::new("by").unwrap().to_string(), "BY");
+        for bad in ["", "B", "BLR", "B1", "ü1"] {
+            assert!(Country::new(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The crate's one error type.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::authority::{Authority, Program};
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a change acts on: a designation or a licence.
+///
+/// Used by errors that apply to both alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Target {
+    /// A designation.
+    Designation(DesignationId),
+    /// A licence.
+    Licence(LicenceId),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Designation(id) => write!(f, "designation {id}"),
+            Target::Licence(id) => write!(f, "licence {id}"),
+        }
+    }
+}
+
+/// Everything that can go wrong: bad text, and changes that would make the history inconsistent.
+///
+/// Each consistency rule of the ledger has its own variant, naming the change refused
+/// (`change`), the ids and the dates involved. When [`Ledger::apply`](crate::Ledger::apply) or
+/// [`Ledger::apply_batch`](crate::Ledger::apply_batch) returns one of these, the ledger is
+/// exactly as it was before the call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Text that is not a valid value of a type (an id, authority, country, IMO number, …).
+    #[error("invalid {what} {input:?}: {reason}")]
+    Parse {
+        /// The type being parsed, e.g. `"Authority"`.
+        what: &'static str,
+        /// The text given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A change id already in the ledger (or earlier in the batch) with different content.
+    #[error("change {change} is already in the ledger with different content")]
+    ConflictingChangeId {
+        /// The id used twice.
+        change: ChangeId,
+    },
+
+    /// A change recorded before the latest change already in the ledger: the recorded axis never
+    /// goes backwards.
+    #[error(
+        "change {change} is recorded at {recorded}, before the ledger's latest record at {latest}"
+    )]
+    RecordedOutOfOrder {
+        /// The change refused.
+        change: ChangeId,
+        /// Its recorded instant.
+        recorded: DateTime<Utc>,
+        /// The latest recorded instant already in the ledger or earlier in the batch.
+        latest: DateTime<Utc>,
+    },
+
+    /// A change's observation window is not `(after, effective]`.
+    #[error("change {change} is effective {effective} but its observation window is ({after:?}, {on_or_before}]")]
+    InvalidWindow {
+        /// The change refused.
+        change: ChangeId,
+        /// Its effective date.
+        effective: NaiveDate,
+        /// The window's lower bound.
+        after: Option<NaiveDate>,
+        /// The window's upper bound, which must equal `effective`.
+        on_or_before: NaiveDate,
+    },
+
+    /// An entity record with a blank primary name.
+    #[error("change {change} gives entity {entity} a blank name")]
+    BlankName {
+        /// The change refused.
+        change: ChangeId,
+        /// The entity.
+        entity: EntityId,
+    },
+
+    /// A designation under a program of another authority.
+    #[error("change {change} designates under {program}, which is not a program of {authority}")]
+    ProgramOfOtherAuthority {
+        /// The change refused.
+        change: ChangeId,
+        /// The designation's authority.
+        authority: Authority,
+        /// The foreign program.
+        program: Program,
+    },
+
+    /// A licence that covers no entity.
+    #[error("change {change} gives licence {licence} no covered entity")]
+    LicenceCoversNothing {
+        /// The change refused.
+        change: ChangeId,
+        /// The licence.
+        licence: LicenceId,
+    },
+
+    /// A change that names an entity the ledger does not know (no visible registration).
+    #[error("change {change} names entity {entity}, which is not registered")]
+    UnknownEntity {
+        /// The change refused.
+        change: ChangeId,
+        /// The unknown entity.
+        entity: EntityId,
+    },
+
+    /// An amendment or end that names a designation or licence the ledger does not know.
+    #[error("change {change} names {target}, which does not exist")]
+    UnknownTarget {
+        /// The change refused.
+        change: ChangeId,
+        /// The unknown designation or licence.
+        target: Target,
+    },
+
+    /// A retraction that names a change not earlier in the ledger.
+    #[error("change {change} retracts change {retracted}, which is not earlier in the ledger")]
+    UnknownChange {
+        /// The retraction refused.
+        change: ChangeId,
+        /// The id it names.
+        retracted: ChangeId,
+    },
+
+    /// A second registration of an entity id.
+    #[error("change {change} registers entity {entity}, already registered by change {existing}")]
+    DuplicateEntity {
+        /// The change refused.
+        change: ChangeId,
+        /// The entity.
+        entity: EntityId,
+        /// The change that registered it first.
+        existing: ChangeId,
+    },
+
+    /// A second creation of a designation or licence id (re-listing needs a new designation id).
+    #[error("change {change} creates {target}, already created by change {existing}")]
+    DuplicateTarget {
+        /// The change refused.
+        change: ChangeId,
+        /// The designation or licence.
+        target: Target,
+        /// The change that created it first.
+        existing: ChangeId,
+    },
+
+    /// An amendment effective on a date when its designation or licence is not in force.
+    #[error("change {change} amends {target} effective {effective}, but it is in force only from {from} until {until:?}")]
+    NotInForce {
+        /// The amendment refused.
+        change: ChangeId,
+        /// The designation or licence.
+        target: Target,
+        /// The amendment's effective date.
+        effective: NaiveDate,
+        /// When the target came into force.
+        from: NaiveDate,
+        /// When it ended, if it has.
+        until: Option<NaiveDate>,
+    },
+
+    /// A delisting or licence end not strictly after the designation or licence started.
+    #[error("change {change} ends {target} effective {ended}, not after it started on {started}")]
+    EndNotAfterStart {
+        /// The change refused (the end, or a back-dated start).
+        change: ChangeId,
+        /// The designation or licence.
+        target: Target,
+        /// When it started.
+        started: NaiveDate,
+        /// The end's effective date.
+        ended: NaiveDate,
+    },
+
+    /// A second delisting of a designation, or a second end of a licence.
+    #[error("change {change} ends {target}, already ended by change {existing}")]
+    AlreadyEnded {
+        /// The change refused.
+        change: ChangeId,
+        /// The designation or licence.
+        target: Target,
+        /// The change that ended it first.
+        existing: ChangeId,
+    },
+
+    /// A back-dated change (an end, or a start moved later) that would leave an existing
+    /// amendment outside the period its designation or licence is in force.
+    #[error("change {change} effective {effective} would leave amendment {later} effective {later_effective} outside the period {target} is in force")]
+    InvalidatesLaterChange {
+        /// The change refused.
+        change: ChangeId,
+        /// The designation or licence.
+        target: Target,
+        /// The refused change's effective date.
+        effective: NaiveDate,
+        /// The amendment it would invalidate.
+        later: ChangeId,
+        /// That amendment's effective date.
+        later_effective: NaiveDate,
+    },
+
+    /// A retraction of a change that is already retracted.
+    #[error("change {change} retracts change {retracted}, already retracted by change {by}")]
+    AlreadyRetracted {
+        /// The retraction refused.
+        change: ChangeId,
+        /// The change it names.
+        retracted: ChangeId,
+        /// The earlier retraction.
+        by: ChangeId,
+    },
+
+    /// A retraction of a retraction. Record the withdrawn change again under a new id instead.
+    #[error("change {change} retracts change {retracted}, which is itself a retraction")]
+    RetractsRetraction {
+        /// The retraction refused.
+        change: ChangeId,
+        /// The retraction it names.
+        retracted: ChangeId,
+    },
+
+    /// A retraction that would leave another change without what it depends on (a designation's
+    /// entity, an amendment's designation, …).
+    #[error("change {change} retracts change {retracted}, on which change {dependent} depends")]
+    RetractionOrphans {
+        /// The retraction refused.
+        change: ChangeId,
+        /// The change it names.
+        retracted: ChangeId,
+        /// A visible change that depends on the retracted one.
+        dependent: ChangeId,
+    },
+
+    /// Ledger data with an unsupported format name or version.
+    #[error("unsupported ledger format {format:?} version {version}")]
+    UnsupportedFormat {
+        /// The format name found.
+        format: String,
+        /// The version found.
+        version: u32,
+    },
+}
+
+impl Error {
+    /// The change this error refuses, when it is about one.
+    #[must_use]
+    pub fn change(&self) -> Option<ChangeId> {
+        match self {
+            Error::Parse { .. } | Error::UnsupportedFormat { .. } => None,
+            Error::ConflictingChangeId { change }
+            | Error::RecordedOutOfOrder { change, .. }
+            | Error::InvalidWindow { change, .. }
+            | Error::BlankName { change, .. }
+            | Error::ProgramOfOtherAuthority { change, .. }
+            | Error::LicenceCoversNothing { change, .. }
+            | Error::UnknownEntity { change, .. }
+            | Error::UnknownTarget { change, .. }
+            | Error::UnknownChange { change, .. }
+            | Error::DuplicateEntity { change, .. }
+            | Error::DuplicateTarget { change, .. }
+            | Error::NotInForce { change, .. }
+            | Error::EndNotAfterStart { change, .. }
+            | Error::AlreadyEnded { change, .. }
+            | Error::InvalidatesLaterChange { change, .. }
+            | Error::AlreadyRetracted { change, .. }
+            | Error::RetractsRetraction { change, .. }
+            | Error::RetractionOrphans { change, .. } => Some(*change),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! A typed, append-only, bitemporal ledger of sanctions: who is listed by whom, under which
+//! licences, on any date, as known at any moment.
+//!
+//! Official sanctions lists show only today. This crate keeps the history: every designation,
+//! amendment, licence and delisting is a dated [`Change`] in a [`Ledger`], which refuses
+//! inconsistent histories with a typed [`Error`] and answers point-in-time questions through a
+//! [`View`].
+//!
+//! # Example: Belavia
+//!
+//! In September 2025 a US envoy announced in Minsk that sanctions on Belavia, the Belarusian
+//! airline, were "lifted". Legally, OFAC issued a *licence* that day; the airline stayed on the
+//! SDN list until 2025-11-04. The EU listing was untouched.
+//!
+//! ```
+//! use chrono::{NaiveDate, TimeZone, Utc};
+//! use sanctions_ledger::*;
+//!
+//! let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let recorded = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+//! let belavia = EntityId::derive("belavia");
+//! let us_listing = DesignationId::derive("us-ofac:44541");
+//! let change = |name: &str, effective, kind| {
+//!     Change::new(ChangeId::derive(name), effective, recorded, Source::new(name), kind)
+//! };
+//!
+//! let mut ledger = Ledger::new();
+//! ledger.apply_batch([
+//!     change("register", on(2021, 12, 2), ChangeKind::RegisterEntity {
+//!         entity: belavia,
+//!         record: Entity::new(EntityKind::Organisation, "Belavia Belarusian Airlines"),
+//!     }),
+//!     change("EU listing", on(2021, 12, 2), ChangeKind::Designate {
+//!         designation: DesignationId::derive("eu:belavia"),
+//!         record: Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze)),
+//!     }),
+//!     change("SDN 44541", on(2023, 8, 9), ChangeKind::Designate {
+//!         designation: us_listing,
+//!         record: Designation::new(belavia, Authority::US_OFAC, DesignationTerms::new(Measure::AssetFreeze)),
+//!     }),
+//!     change("Belarus GL 11", on(2025, 9, 11), ChangeKind::IssueLicence {
+//!         licence: LicenceId::derive("us-ofac:belarus-gl-11"),
+//!         record: Licence::new(Authority::US_OFAC, LicenceTerms::general("Belarus General License 11", belavia)),
+//!     }),
+//!     change("SDN removal", on(2025, 11, 4), ChangeKind::Delist { designation: us_listing }),
+//! ])?;
+//!
+//! let now = ledger.current();
+//! let us = |date| now.status(belavia, &Authority::US_OFAC, date).kind();
+//! assert_eq!(us(on(2025, 9, 10)), StatusKind::Listed);
+//! assert_eq!(us(on(2025, 10, 1)), StatusKind::ListedLicensed); // "lifted", but still listed
+//! assert_eq!(us(on(2025, 11, 4)), StatusKind::NotListed);
+//! assert!(now.is_listed(belavia, &Authority::EU, on(2025, 11, 4)));
+//! # Ok::<(), sanctions_ledger::Error>(())
+//! ```
+//!
+//! # The model
+//!
+//! - [`Entity`]: a person, organisation, vessel, aircraft or other subject, with names, aliases,
+//!   typed [`Identifier`]s and [`Country`] codes. Its facts may change over time.
+//! - [`Authority`]: who imposes the measure; an open set with constants for the common ones.
+//!   [`Program`]: the authority's programme, e.g. `BELARUS-EO14038`.
+//! - [`Designation`]: one entity listed by one authority, with [`DesignationTerms`] (programs,
+//!   [`Measure`]s, legal basis, reason) that may be amended.
+//! - [`Licence`]: an authorisation that relieves listed entities without delisting them.
+//! - [`Change`]: one dated event, of a [`ChangeKind`]: register or amend an entity, designate,
+//!   amend, delist, issue / amend / end a licence, or retract an earlier change.
+//!
+//! # Time: three dates, two axes
+//!
+//! A change has an `effective` date (when it takes legal effect: state queries are on this
+//! axis), an optional `published` date (metadata), and a `recorded` UTC instant (when the ledger
+//! learned of it: [`Ledger::known_at`] queries are on this axis). Every period in this crate is
+//! half-open, `[from, until)`: a designation effective 2023-08-09 is listed on 2023-08-09; a
+//! delisting effective 2025-11-04 means not listed on 2025-11-04. Nothing in this crate reads
+//! the wall clock: "now" is always an argument.
+//!
+//! # Queries
+//!
+//! On a [`View`] ([`Ledger::current`] or [`Ledger::known_at`]): [`View::status`] and
+//! [`View::is_listed`], [`View::state_on`], [`View::timeline`], [`View::changes_between`],
+//! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
+//! complexity.
+//!
+//! # Serialisation
+//!
+//! Every public type implements serde's traits. A [`Ledger`] serialises as
+//! `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` and deserialising re-applies
+//! every change, so hand-edited data cannot produce an inconsistent ledger.
+
+mod authority;
+mod change;
+mod designation;
+mod entity;
+mod error;
+mod id;
+mod ledger;
+mod licence;
+mod state;
+mod status;
+mod timeline;
+mod view;
+
+pub use crate::authority::{Authority, Program};
+pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+pub use crate::designation::{Designation, DesignationTerms, Measure};
+pub use crate::entity::{normalise_name, Country, Entity, EntityKind, Identifier, ImoNumber};
+pub use crate::error::{Error, Result, Target};
+pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
+pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
+pub use crate::status::{Status, StatusKind};
+pub use crate::timeline::{AuthorityTimeline, Period, Timeline};
+pub use crate::view::View;
+
+/// Re-exported so that users name the same date and instant types as the API.
+pub use chrono;

@@ -1,0 +1,249 @@
+//! The whole sanctions state on one date, and the difference between two such states.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::authority::Authority;
+use crate::designation::DesignationTerms;
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::licence::LicenceTerms;
+use crate::status::{Status, StatusKind};
+
+/// A designation in force on a date, with its terms as amended up to that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DesignationInForce {
+    /// The listed entity.
+    pub entity: EntityId,
+    /// The listing authority.
+    pub authority: Authority,
+    /// The terms in force on the date.
+    pub terms: DesignationTerms,
+    /// The designation's effective date.
+    pub since: NaiveDate,
+    /// The change that made the designation.
+    pub designated_by: ChangeId,
+}
+
+/// A licence in force on a date, with its terms as amended up to that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LicenceInForce {
+    /// The issuing authority.
+    pub authority: Authority,
+    /// The terms in force on the date.
+    pub terms: LicenceTerms,
+    /// The licence's effective date.
+    pub since: NaiveDate,
+    /// The change that issued it.
+    pub issued_by: ChangeId,
+}
+
+/// Every designation and licence in force on one date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct State {
+    /// The date the state is for.
+    pub date: NaiveDate,
+    /// The designations in force, by id.
+    pub designations: BTreeMap<DesignationId, DesignationInForce>,
+    /// The licences in force, by id.
+    pub licences: BTreeMap<LicenceId, LicenceInForce>,
+}
+
+impl State {
+    /// The status of `entity` with `authority` in this state.
+    ///
+    /// O(d + l) in the designations and licences in force.
+    #[must_use]
+    pub fn status(&self, entity: EntityId, authority: &Authority) -> Status {
+        let designations = self
+            .designations
+            .iter()
+            .filter(|(_, d)| d.entity == entity && d.authority == *authority)
+            .map(|(id, _)| *id)
+            .collect();
+        let licences = self
+            .licences
+            .iter()
+            .filter(|(_, l)| l.authority == *authority && l.terms.covers.contains(&entity))
+            .map(|(id, _)| *id)
+            .collect();
+        Status::from_parts(designations, licences)
+    }
+
+    /// Every (entity, authority) pair that is listed in this state, with its status.
+    #[must_use]
+    pub fn statuses(&self) -> BTreeMap<(EntityId, Authority), Status> {
+        let pairs: BTreeSet<(EntityId, Authority)> = self
+            .designations
+            .values()
+            .map(|d| (d.entity, d.authority.clone()))
+            .collect();
+        pairs
+            .into_iter()
+            .map(|(entity, authority)| {
+                let status = self.status(entity, &authority);
+                ((entity, authority), status)
+            })
+            .collect()
+    }
+
+    /// Applies a difference computed by [`View::diff`](crate::View::diff) from this state's
+    /// date: the result equals the state on the difference's `to` date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use sanctions_ledger::*;
+    /// # fn check(view: View<'_>, a: chrono::NaiveDate, b: chrono::NaiveDate) {
+    /// let diff = view.diff(a, b);
+    /// assert_eq!(view.state_on(a).apply(&diff), view.state_on(b));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn apply(mut self, diff: &StateDiff) -> State {
+        for id in &diff.delisted {
+            self.designations.remove(id);
+        }
+        for (id, d) in diff.designated.iter().chain(&diff.amended) {
+            self.designations.insert(*id, d.clone());
+        }
+        for id in &diff.licences_ended {
+            self.licences.remove(id);
+        }
+        for (id, l) in diff.licences_issued.iter().chain(&diff.licences_amended) {
+            self.licences.insert(*id, l.clone());
+        }
+        self.date = diff.to;
+        self
+    }
+
+    /// The difference from this state to `later` (which may be on any date).
+    #[must_use]
+    pub fn diff(&self, later: &State) -> StateDiff {
+        let (designated, delisted, amended) = split(&self.designations, &later.designations);
+        let (licences_issued, licences_ended, licences_amended) =
+            split(&self.licences, &later.licences);
+        let before = self.statuses_with_licences();
+        let after = later.statuses_with_licences();
+        let pairs: BTreeSet<&(EntityId, Authority)> = before.keys().chain(after.keys()).collect();
+        let status_changes = pairs
+            .into_iter()
+            .filter_map(|pair| {
+                let was = before.get(pair).copied().unwrap_or(StatusKind::NotListed);
+                let now = after.get(pair).copied().unwrap_or(StatusKind::NotListed);
+                (was != now).then(|| StatusChange {
+                    entity: pair.0,
+                    authority: pair.1.clone(),
+                    before: was,
+                    after: now,
+                })
+            })
+            .collect();
+        StateDiff {
+            from: self.date,
+            to: later.date,
+            designated,
+            delisted,
+            amended,
+            licences_issued,
+            licences_ended,
+            licences_amended,
+            status_changes,
+        }
+    }
+
+    fn statuses_with_licences(&self) -> BTreeMap<(EntityId, Authority), StatusKind> {
+        self.statuses()
+            .into_iter()
+            .map(|(pair, s)| (pair, s.kind()))
+            .collect()
+    }
+}
+
+/// Splits two maps into (added, removed, changed).
+type Split<K, V> = (BTreeMap<K, V>, BTreeSet<K>, BTreeMap<K, V>);
+
+fn split<K: Ord + Copy, V: Clone + PartialEq>(
+    before: &BTreeMap<K, V>,
+    after: &BTreeMap<K, V>,
+) -> Split<K, V> {
+    let mut added = BTreeMap::new();
+    let mut changed = BTreeMap::new();
+    for (k, v) in after {
+        match before.get(k) {
+            None => {
+                added.insert(*k, v.clone());
+            }
+            Some(old) if old != v => {
+                changed.insert(*k, v.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    let removed = before
+        .keys()
+        .filter(|k| !after.contains_key(k))
+        .copied()
+        .collect();
+    (added, removed, changed)
+}
+
+/// What differs between the states on two dates.
+///
+/// Designation- and licence-level: what came into force, what ended, and what is in force on
+/// both dates with different terms. Entity-level: every (entity, authority) whose status kind
+/// differs ([`StateDiff::status_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StateDiff {
+    /// The earlier state's date.
+    pub from: NaiveDate,
+    /// The later state's date.
+    pub to: NaiveDate,
+    /// Designations in force on `to` but not on `from`.
+    pub designated: BTreeMap<DesignationId, DesignationInForce>,
+    /// Designations in force on `from` but not on `to`.
+    pub delisted: BTreeSet<DesignationId>,
+    /// Designations in force on both dates whose terms differ; the value is as on `to`.
+    pub amended: BTreeMap<DesignationId, DesignationInForce>,
+    /// Licences in force on `to` but not on `from`.
+    pub licences_issued: BTreeMap<LicenceId, LicenceInForce>,
+    /// Licences in force on `from` but not on `to`.
+    pub licences_ended: BTreeSet<LicenceId>,
+    /// Licences in force on both dates whose terms differ; the value is as on `to`.
+    pub licences_amended: BTreeMap<LicenceId, LicenceInForce>,
+    /// Entities whose status with an authority differs between the two dates: newly listed,
+    /// delisted, newly licensed or no longer licensed.
+    pub status_changes: Vec<StatusChange>,
+}
+
+impl StateDiff {
+    /// Whether the two states are the same.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.designated.is_empty()
+            && self.delisted.is_empty()
+            && self.amended.is_empty()
+            && self.licences_issued.is_empty()
+            && self.licences_ended.is_empty()
+            && self.licences_amended.is_empty()
+    }
+}
+
+/// One entity's status with one authority, before and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StatusChange {
+    /// The entity.
+    pub entity: EntityId,
+    /// The authority.
+    pub authority: Authority,
+    /// The status on the earlier date.
+    pub before: StatusKind,
+    /// The status on the later date.
+    pub after: StatusKind,
+}
