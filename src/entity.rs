@@ -1,6 +1,7 @@
 //! Sanctioned subjects: [`Entity`] records, their [`EntityKind`], typed [`Identifier`]s and
 //! [`Country`] codes, and the name normalisation used by lookups.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -60,6 +61,13 @@ pub struct Entity {
     /// Countries associated with the subject (nationality, registration, seat).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<Country>,
+    /// Addresses, one line each, as the source writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    /// Other facts the source gives that have no typed field (a vessel's tonnage, a call sign,
+    /// an aircraft model), keyed by a short lower-case name such as `vessel_type`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, String>,
 }
 
 impl Entity {
@@ -72,6 +80,8 @@ impl Entity {
             aliases: Vec::new(),
             identifiers: Vec::new(),
             countries: Vec::new(),
+            addresses: Vec::new(),
+            details: BTreeMap::new(),
         }
     }
 
@@ -93,6 +103,20 @@ impl Entity {
     #[must_use]
     pub fn with_country(mut self, country: Country) -> Self {
         self.countries.push(country);
+        self
+    }
+
+    /// Adds an address.
+    #[must_use]
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.addresses.push(address.into());
+        self
+    }
+
+    /// Sets a detail (see [`Entity::details`]).
+    #[must_use]
+    pub fn with_detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.details.insert(key.into(), value.into());
         self
     }
 
