@@ -25,6 +25,33 @@ use sanctions_ledger::{
 
 fn main() -> Result<(), sanctions_ledger::Error> {
     let belavia = EntityId::derive("belavia");
+    let ledger = record_history(belavia)?;
+
+    let question = day(2025, 10, 1);
+    println!("Was Belavia listed by US-OFAC on {question}? What the ledger said, as known at:");
+    let audit_days = [
+        at(2025, 9, 10, 23),
+        at(2025, 9, 11, 23),
+        at(2025, 9, 12, 23),
+        at(2025, 9, 14, 23),
+        at(2025, 9, 15, 23),
+        at(2025, 9, 16, 23),
+        at(2025, 11, 5, 23),
+    ];
+    for instant in audit_days {
+        let view = ledger.known_at(instant);
+        let status = view.status(belavia, &Authority::US_OFAC, question);
+        println!("  {instant}  {}", status.kind());
+    }
+    let now = ledger
+        .current()
+        .status(belavia, &Authority::US_OFAC, question);
+    println!("  current knowledge        {}", now.kind());
+    Ok(())
+}
+
+/// The ledger as the recorder built it, mistake and correction included.
+fn record_history(belavia: EntityId) -> Result<Ledger, sanctions_ledger::Error> {
     let sdn_entry = DesignationId::derive("us-ofac:44541");
     let announced_delisting = ChangeId::derive("audit:announced-delisting");
 
@@ -111,25 +138,7 @@ fn main() -> Result<(), sanctions_ledger::Error> {
         },
     ))?;
 
-    let question = day(2025, 10, 1);
-    println!("Was Belavia listed by US-OFAC on {question}? What the ledger said, as known at:");
-    let audit_days = [
-        at(2025, 9, 10, 23),
-        at(2025, 9, 11, 23),
-        at(2025, 9, 12, 23),
-        at(2025, 9, 14, 23),
-        at(2025, 9, 15, 23),
-        at(2025, 9, 16, 23),
-        at(2025, 11, 5, 23),
-    ];
-    for instant in audit_days {
-        let view = ledger.known_at(instant);
-        let status = view.status(belavia, &Authority::US_OFAC, question);
-        println!("  {instant}  {}", status.kind());
-    }
-    let now = ledger.current().status(belavia, &Authority::US_OFAC, question);
-    println!("  current knowledge       {}", now.kind());
-    Ok(())
+    Ok(ledger)
 }
 
 fn change(

@@ -58,7 +58,12 @@ fn run() -> Result<(), String> {
     let ofac_uid = Identifier::list_entry(Authority::US_OFAC, "44541");
     let belavia: EntityId = match now.find_by_identifier(&ofac_uid)[..] {
         [id] => id,
-        ref found => return Err(format!("expected one entity with OFAC UID 44541, found {}", found.len())),
+        ref found => {
+            return Err(format!(
+                "expected one entity with OFAC UID 44541, found {}",
+                found.len()
+            ))
+        }
     };
     let authorities = [Authority::US_OFAC, Authority::EU];
 

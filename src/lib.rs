@@ -116,3 +116,8 @@ pub use crate::view::View;
 
 /// Re-exported so that users name the same date and instant types as the API.
 pub use chrono;
+
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -5,9 +5,7 @@
 mod common;
 
 use common::{day, seed, SEED};
-use sanctions_ledger::{
-    Authority, EntityId, Identifier, Ledger, Status, StatusKind, View,
-};
+use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, Status, StatusKind, View};
 
 fn belavia(view: &View<'_>) -> EntityId {
     let found = view.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
@@ -40,7 +38,11 @@ fn us_status_on_both_sides_of_every_date() {
     ];
     for (date, status) in expected {
         assert_eq!(kind(&now, b, &us, date), status, "US-OFAC on {date}");
-        assert_eq!(now.is_listed(b, &us, day(date)), status != StatusKind::NotListed, "{date}");
+        assert_eq!(
+            now.is_listed(b, &us, day(date)),
+            status != StatusKind::NotListed,
+            "{date}"
+        );
     }
 }
 
@@ -68,7 +70,11 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
     let now = ledger.current();
     let b = belavia(&now);
     let status = now.status(b, &Authority::US_OFAC, day("2025-10-01"));
-    let Status::ListedLicensed { designations, licences } = &status else {
+    let Status::ListedLicensed {
+        designations,
+        licences,
+    } = &status
+    else {
         panic!("expected listed-licensed, got {status:?}");
     };
     assert_eq!(designations.len(), 1);
@@ -80,10 +86,22 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
     // GL 11 does not unblock blocked property: the aircraft stays listed, not licensed.
     let aircraft = now.find_by_identifier(&Identifier::AircraftRegistration("ew 301pj".into()));
     assert_eq!(aircraft.len(), 1);
-    assert_eq!(kind(&now, aircraft[0], &Authority::US_OFAC, "2023-08-08"), StatusKind::NotListed);
-    assert_eq!(kind(&now, aircraft[0], &Authority::US_OFAC, "2023-08-09"), StatusKind::Listed);
-    assert_eq!(kind(&now, aircraft[0], &Authority::US_OFAC, "2025-10-01"), StatusKind::Listed);
-    assert_eq!(kind(&now, aircraft[0], &Authority::US_OFAC, "2025-11-04"), StatusKind::NotListed);
+    assert_eq!(
+        kind(&now, aircraft[0], &Authority::US_OFAC, "2023-08-08"),
+        StatusKind::NotListed
+    );
+    assert_eq!(
+        kind(&now, aircraft[0], &Authority::US_OFAC, "2023-08-09"),
+        StatusKind::Listed
+    );
+    assert_eq!(
+        kind(&now, aircraft[0], &Authority::US_OFAC, "2025-10-01"),
+        StatusKind::Listed
+    );
+    assert_eq!(
+        kind(&now, aircraft[0], &Authority::US_OFAC, "2025-11-04"),
+        StatusKind::NotListed
+    );
 }
 
 #[test]
@@ -93,13 +111,20 @@ fn gl12_aircraft_are_licensed_but_never_listed() {
     for reg in ["EW-001PA", "EW-001PB", "EW-001PH"] {
         let found = now.find_by_identifier(&Identifier::AircraftRegistration(reg.into()));
         assert_eq!(found.len(), 1, "{reg}");
-        assert_eq!(kind(&now, found[0], &Authority::US_OFAC, "2025-11-04"), StatusKind::NotListed);
+        assert_eq!(
+            kind(&now, found[0], &Authority::US_OFAC, "2025-11-04"),
+            StatusKind::NotListed
+        );
     }
     let gl12 = now
         .changes()
         .find(|c| c.published == Some(day("2026-03-02")))
         .expect("GL 12 carries its Federal Register date");
-    assert_eq!(gl12.effective, day("2025-11-04"), "effective on issue, not on publication");
+    assert_eq!(
+        gl12.effective,
+        day("2025-11-04"),
+        "effective on issue, not on publication"
+    );
 }
 
 #[test]
@@ -108,25 +133,49 @@ fn timeline_has_the_periods_of_the_public_record() {
     let now = ledger.current();
     let b = belavia(&now);
     let timeline = now.timeline(b);
-    let authorities: Vec<&str> = timeline.authorities.iter().map(|t| t.authority.as_str()).collect();
+    let authorities: Vec<&str> = timeline
+        .authorities
+        .iter()
+        .map(|t| t.authority.as_str())
+        .collect();
     assert_eq!(authorities, ["EU", "US-OFAC"]);
 
     let eu = &timeline.authorities[0].periods;
     assert_eq!(eu.len(), 1, "the 2023 renewal keeps one EU period: {eu:?}");
-    assert_eq!((eu[0].status, eu[0].from, eu[0].until), (StatusKind::Listed, day("2021-12-02"), None));
+    assert_eq!(
+        (eu[0].status, eu[0].from, eu[0].until),
+        (StatusKind::Listed, day("2021-12-02"), None)
+    );
 
     let us = &timeline.authorities[1].periods;
     let shape: Vec<_> = us.iter().map(|p| (p.status, p.from, p.until)).collect();
     assert_eq!(
         shape,
         [
-            (StatusKind::Listed, day("2023-08-09"), Some(day("2025-09-11"))),
-            (StatusKind::ListedLicensed, day("2025-09-11"), Some(day("2025-11-04"))),
+            (
+                StatusKind::Listed,
+                day("2023-08-09"),
+                Some(day("2025-09-11"))
+            ),
+            (
+                StatusKind::ListedLicensed,
+                day("2025-09-11"),
+                Some(day("2025-11-04"))
+            ),
         ]
     );
-    let citation = |id| now.change(id).map(|c| c.source.citation.clone()).unwrap_or_default();
+    let citation = |id| {
+        now.change(id)
+            .map(|c| c.source.citation.clone())
+            .unwrap_or_default()
+    };
     assert!(citation(us[1].opened_by[0]).contains("General License 11"));
-    assert_eq!(us[1].closed_by.len(), 1, "closed by the delisting alone: {:?}", us[1].closed_by);
+    assert_eq!(
+        us[1].closed_by.len(),
+        1,
+        "closed by the delisting alone: {:?}",
+        us[1].closed_by
+    );
     assert!(citation(us[1].closed_by[0]).contains("removed"));
 }
 
@@ -135,17 +184,36 @@ fn changes_between_is_the_half_open_range_after_from() {
     let ledger = seed();
     let now = ledger.current();
     let kinds = |from, to| -> Vec<&str> {
-        now.changes_between(day(from), day(to)).iter().map(|c| c.kind.name()).collect()
+        now.changes_between(day(from), day(to))
+            .iter()
+            .map(|c| c.kind.name())
+            .collect()
     };
     // The designations of 2023-08-09, with the registration of the aircraft.
-    assert_eq!(kinds("2023-08-08", "2023-08-09"), ["register_entity", "designate", "designate"]);
-    assert!(kinds("2023-08-09", "2023-08-10").is_empty(), "effective on the 9th is not after it");
+    assert_eq!(
+        kinds("2023-08-08", "2023-08-09"),
+        ["register_entity", "designate", "designate"]
+    );
+    assert!(
+        kinds("2023-08-09", "2023-08-10").is_empty(),
+        "effective on the 9th is not after it"
+    );
     assert_eq!(kinds("2025-09-10", "2025-09-11"), ["issue_licence"]);
     let on_nov_4 = kinds("2025-11-03", "2025-11-04");
     assert_eq!(on_nov_4.iter().filter(|k| **k == "delist").count(), 2);
-    assert_eq!(on_nov_4.iter().filter(|k| **k == "issue_licence").count(), 1);
-    assert!(kinds("2025-11-04", "2025-11-03").is_empty(), "a reversed range is empty");
-    assert_eq!(now.changes_between(day("2000-01-01"), day("2030-01-01")).len(), ledger.len());
+    assert_eq!(
+        on_nov_4.iter().filter(|k| **k == "issue_licence").count(),
+        1
+    );
+    assert!(
+        kinds("2025-11-04", "2025-11-03").is_empty(),
+        "a reversed range is empty"
+    );
+    assert_eq!(
+        now.changes_between(day("2000-01-01"), day("2030-01-01"))
+            .len(),
+        ledger.len()
+    );
 }
 
 #[test]
@@ -162,15 +230,33 @@ fn diff_reports_status_changes_and_applies_to_the_earlier_state() {
         .find(|c| c.entity == b)
         .expect("Belavia's US status changed");
     assert_eq!(belavia_change.authority, Authority::US_OFAC);
-    assert_eq!((belavia_change.before, belavia_change.after), (StatusKind::Listed, StatusKind::NotListed));
-    assert!(diff.status_changes.iter().all(|c| c.authority == Authority::US_OFAC));
+    assert_eq!(
+        (belavia_change.before, belavia_change.after),
+        (StatusKind::Listed, StatusKind::NotListed)
+    );
+    assert!(diff
+        .status_changes
+        .iter()
+        .all(|c| c.authority == Authority::US_OFAC));
 
-    for (a, b) in [("2021-01-01", "2023-03-01"), ("2023-02-23", "2023-02-24"), ("2025-11-05", "2023-08-09")] {
+    for (a, b) in [
+        ("2021-01-01", "2023-03-01"),
+        ("2023-02-23", "2023-02-24"),
+        ("2025-11-05", "2023-08-09"),
+    ] {
         let diff = now.diff(day(a), day(b));
-        assert_eq!(now.state_on(day(a)).apply(&diff), now.state_on(day(b)), "{a} -> {b}");
+        assert_eq!(
+            now.state_on(day(a)).apply(&diff),
+            now.state_on(day(b)),
+            "{a} -> {b}"
+        );
     }
     let renewal = now.diff(day("2023-02-23"), day("2023-02-24"));
-    assert_eq!(renewal.amended.len(), 1, "the renewal changes the legal basis");
+    assert_eq!(
+        renewal.amended.len(),
+        1,
+        "the renewal changes the legal basis"
+    );
     assert!(renewal.status_changes.is_empty());
 }
 
@@ -179,12 +265,30 @@ fn state_on_a_date_holds_every_designation_and_licence_in_force() {
     let ledger = seed();
     let now = ledger.current();
     let state = now.state_on(day("2025-10-01"));
-    assert_eq!(state.designations.len(), 3, "EU Belavia, US Belavia, US EW-301PJ");
+    assert_eq!(
+        state.designations.len(),
+        3,
+        "EU Belavia, US Belavia, US EW-301PJ"
+    );
     assert_eq!(state.licences.len(), 1, "GL 11");
     let b = belavia(&now);
-    assert_eq!(state.status(b, &Authority::US_OFAC), now.status(b, &Authority::US_OFAC, day("2025-10-01")));
-    let eu = state.designations.values().find(|d| d.authority == Authority::EU).expect("EU listing");
-    assert!(eu.terms.legal_basis.as_deref().unwrap_or("").contains("2023/419"), "amended terms: {eu:?}");
+    assert_eq!(
+        state.status(b, &Authority::US_OFAC),
+        now.status(b, &Authority::US_OFAC, day("2025-10-01"))
+    );
+    let eu = state
+        .designations
+        .values()
+        .find(|d| d.authority == Authority::EU)
+        .expect("EU listing");
+    assert!(
+        eu.terms
+            .legal_basis
+            .as_deref()
+            .unwrap_or("")
+            .contains("2023/419"),
+        "amended terms: {eu:?}"
+    );
     assert_eq!(eu.since, day("2021-12-02"));
     assert!(now.state_on(day("2021-12-01")).designations.is_empty());
 }
@@ -194,22 +298,35 @@ fn lookup_by_name_and_alias_is_normalised() {
     let ledger = seed();
     let now = ledger.current();
     let b = belavia(&now);
-    for name in ["BELAVIA", "belavia belarusian airlines", "Belavia - Belarusian Airlines AAT", "OAO AVIAKOMPANIYA  BELAVIA"] {
+    for name in [
+        "BELAVIA",
+        "belavia belarusian airlines",
+        "Belavia - Belarusian Airlines AAT",
+        "OAO AVIAKOMPANIYA  BELAVIA",
+    ] {
         assert_eq!(now.find_by_name(name), vec![b], "{name}");
     }
     assert!(now.find_by_name("Belavi").is_empty());
-    assert!(now.find_by_identifier(&Identifier::list_entry(Authority::EU, "44541")).is_empty());
+    assert!(now
+        .find_by_identifier(&Identifier::list_entry(Authority::EU, "44541"))
+        .is_empty());
 }
 
 #[test]
 fn every_change_cites_a_source_and_the_json_round_trips_unchanged() {
     let ledger = seed();
     assert_eq!(ledger.len(), 13);
-    assert!(ledger.changes().iter().all(|c| !c.source.citation.is_empty() && c.source.confidence.is_some()));
+    assert!(ledger
+        .changes()
+        .iter()
+        .all(|c| !c.source.citation.is_empty() && c.source.confidence.is_some()));
     let text = serde_json::to_string_pretty(&ledger).unwrap();
     let again: Ledger = serde_json::from_str(&text).unwrap();
     assert_eq!(again, ledger);
     let original: serde_json::Value = serde_json::from_str(SEED).unwrap();
     let written: serde_json::Value = serde_json::to_value(&ledger).unwrap();
-    assert_eq!(written, original, "the seed is in the ledger's own canonical form");
+    assert_eq!(
+        written, original,
+        "the seed is in the ledger's own canonical form"
+    );
 }

@@ -33,7 +33,13 @@ pub fn change(name: &str, effective: &str, kind: ChangeKind) -> Change {
 }
 
 pub fn change_at(name: &str, effective: &str, recorded: DateTime<Utc>, kind: ChangeKind) -> Change {
-    Change::new(ChangeId::derive(name), day(effective), recorded, Source::new(name), kind)
+    Change::new(
+        ChangeId::derive(name),
+        day(effective),
+        recorded,
+        Source::new(name),
+        kind,
+    )
 }
 
 pub fn entity(name: &str) -> EntityId {
@@ -50,7 +56,11 @@ pub fn register(name: &str) -> ChangeKind {
 pub fn designate(id: &str, who: &str, authority: Authority) -> ChangeKind {
     ChangeKind::Designate {
         designation: DesignationId::derive(id),
-        record: Designation::new(entity(who), authority, DesignationTerms::new(Measure::AssetFreeze)),
+        record: Designation::new(
+            entity(who),
+            authority,
+            DesignationTerms::new(Measure::AssetFreeze),
+        ),
     }
 }
 
@@ -92,7 +102,11 @@ pub fn retract(name: &str) -> ChangeKind {
 pub fn acme() -> Ledger {
     Ledger::from_changes([
         change("reg acme", "2024-01-01", register("acme")),
-        change("designate d1", "2024-01-10", designate("d1", "acme", Authority::EU)),
+        change(
+            "designate d1",
+            "2024-01-10",
+            designate("d1", "acme", Authority::EU),
+        ),
     ])
     .expect("a valid start")
 }
