@@ -181,27 +181,46 @@ impl Identifier {
     /// ```
     #[must_use]
     pub fn lookup_key(&self) -> String {
-        let (scheme, value): (&str, &str) = match self {
+        let mut key = String::with_capacity(32);
+        match self {
             Identifier::ListEntry { authority, id } => {
-                return format!("list:{authority}:{}", squeeze(id));
+                key.push_str("list:");
+                key.push_str(authority.as_str());
+                key.push(':');
+                squeeze_into(&mut key, id);
             }
-            Identifier::Imo(n) => return format!("imo:{}", n.0),
-            Identifier::AircraftRegistration(r) => ("reg", r),
-            Identifier::AircraftSerial(s) => ("msn", s),
+            Identifier::Imo(n) => {
+                key.push_str("imo:");
+                key.push_str(&n.to_string());
+            }
+            Identifier::AircraftRegistration(r) => {
+                key.push_str("reg:");
+                squeeze_into(&mut key, r);
+            }
+            Identifier::AircraftSerial(s) => {
+                key.push_str("msn:");
+                squeeze_into(&mut key, s);
+            }
             Identifier::Other { scheme, value } => {
-                return format!("other:{}:{}", squeeze(scheme), squeeze(value));
+                key.push_str("other:");
+                squeeze_into(&mut key, scheme);
+                key.push(':');
+                squeeze_into(&mut key, value);
             }
-        };
-        format!("{scheme}:{}", squeeze(value))
+        }
+        key
     }
 }
 
-/// Upper-cases and keeps only letters and digits.
-fn squeeze(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
+/// Appends `s` upper-cased, keeping only letters and digits.
+fn squeeze_into(key: &mut String, s: &str) {
+    for c in s.chars().filter(|c| c.is_alphanumeric()) {
+        if c.is_ascii() {
+            key.push(c.to_ascii_uppercase());
+        } else {
+            key.extend(c.to_uppercase());
+        }
+    }
 }
 
 /// Normalises a name for lookup: lower case, every run of characters other than letters and
@@ -226,7 +245,11 @@ pub fn normalise_name(name: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
         }

@@ -249,6 +249,13 @@ pub enum Error {
         dependent: ChangeId,
     },
 
+    /// A ledger already holding `u32::MAX - 1` changes, the most its compact indexes address.
+    #[error("change {change} does not fit: the ledger holds the most changes it can index")]
+    TooManyChanges {
+        /// The change refused.
+        change: ChangeId,
+    },
+
     /// Ledger data with an unsupported format name or version.
     #[error("unsupported ledger format {format:?} version {version}")]
     UnsupportedFormat {
@@ -266,6 +273,7 @@ impl Error {
         match self {
             Error::Parse { .. } | Error::UnsupportedFormat { .. } => None,
             Error::ConflictingChangeId { change }
+            | Error::TooManyChanges { change }
             | Error::RecordedOutOfOrder { change, .. }
             | Error::InvalidWindow { change, .. }
             | Error::BlankName { change, .. }

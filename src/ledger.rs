@@ -1,14 +1,15 @@
 //! The append-only [`Ledger`]: storage, indexes, and the consistency rules enforced on `apply`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
-use crate::entity::normalise_name;
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::index::{DesignationIndex, EntityIndex, Span};
 use crate::view::View;
 
 /// The name written in the `format` field of a serialised ledger.
@@ -67,29 +68,24 @@ pub struct Ledger {
     pub(crate) by_id: HashMap<ChangeId, usize>,
     /// For each position, the position of the retraction that withdrew it, if any.
     pub(crate) retracted_by: Vec<Option<usize>>,
-    /// Per entity: its versions and what names it.
+    /// Per entity: its versions, what names it, and its listing events.
     pub(crate) entities: HashMap<EntityId, EntityIndex>,
-    /// Per designation: the positions of the changes that name it.
-    pub(crate) designations: HashMap<DesignationId, Vec<usize>>,
+    /// Per designation: its slot and the positions of the changes that name it.
+    pub(crate) designations: HashMap<DesignationId, DesignationIndex>,
+    /// Designation ids by slot, in order of first mention.
+    pub(crate) designation_ids: Vec<DesignationId>,
+    /// Every `Designate` and `Delist` change, in log order, compactly.
+    pub(crate) spans: Vec<Span>,
+    /// Authorities named by designations, interned; `Listing::authority` indexes this.
+    pub(crate) authorities: Vec<Authority>,
     /// Per licence: the positions of the changes that name it.
     pub(crate) licences: HashMap<LicenceId, Vec<usize>>,
-    /// Every change except retractions, by effective date.
-    pub(crate) by_effective: BTreeSet<(NaiveDate, usize)>,
+    /// Every change except retractions, bucketed by effective date, each bucket in log order.
+    pub(crate) by_effective: BTreeMap<NaiveDate, Vec<usize>>,
     /// Entity versions by identifier lookup key.
     pub(crate) identifiers: HashMap<String, Vec<(EntityId, usize)>>,
     /// Entity versions by normalised name or alias.
     pub(crate) names: HashMap<String, Vec<(EntityId, usize)>>,
-}
-
-/// What the ledger knows about one entity id.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct EntityIndex {
-    /// Positions of its `RegisterEntity` and `AmendEntity` changes.
-    pub(crate) versions: Vec<usize>,
-    /// Designations of it, with the position of the `Designate` change.
-    pub(crate) designations: Vec<(DesignationId, usize)>,
-    /// Licences covering it, with the position of the issue or amendment that names it.
-    pub(crate) licences: Vec<(LicenceId, usize)>,
 }
 
 /// How many changes an `apply` appended and how many it found already present.
@@ -160,6 +156,11 @@ impl Ledger {
 
     /// Appends and indexes the changes, validating each group of equal `recorded` instants.
     fn stage(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<Applied> {
+        let changes = changes.into_iter();
+        let (expected, _) = changes.size_hint();
+        self.changes.reserve(expected);
+        self.retracted_by.reserve(expected);
+        self.by_id.reserve(expected);
         let mut applied = Applied::default();
         let mut group_start = self.changes.len();
         for change in changes {
@@ -271,153 +272,27 @@ impl Ledger {
                 });
             }
         }
+        if u32::try_from(at).map_or(true, |at| at == u32::MAX) {
+            return Err(Error::TooManyChanges { change: change.id });
+        }
+        if let ChangeKind::Designate {
+            designation,
+            record,
+        } = &change.kind
+        {
+            if let Some(existing) = self.conflicting_creation(*designation, record) {
+                return Err(Error::DuplicateTarget {
+                    change: change.id,
+                    target: Target::Designation(*designation),
+                    existing,
+                });
+            }
+        }
         self.by_id.insert(change.id, at);
         self.retracted_by.push(None);
         self.changes.push(change);
         self.index(at);
         Ok(())
-    }
-
-    /// Adds the change at `at` to every index.
-    fn index(&mut self, at: usize) {
-        let change = &self.changes[at];
-        match &change.kind {
-            ChangeKind::RegisterEntity { entity, record }
-            | ChangeKind::AmendEntity { entity, record } => {
-                self.entities.entry(*entity).or_default().versions.push(at);
-                for name in record.names() {
-                    let key = normalise_name(name);
-                    if !key.is_empty() {
-                        self.names.entry(key).or_default().push((*entity, at));
-                    }
-                }
-                for identifier in &record.identifiers {
-                    let key = identifier.lookup_key();
-                    self.identifiers.entry(key).or_default().push((*entity, at));
-                }
-            }
-            ChangeKind::Designate {
-                designation,
-                record,
-            } => {
-                self.designations.entry(*designation).or_default().push(at);
-                let entity = self.entities.entry(record.entity).or_default();
-                entity.designations.push((*designation, at));
-            }
-            ChangeKind::AmendDesignation { designation, .. }
-            | ChangeKind::Delist { designation } => {
-                self.designations.entry(*designation).or_default().push(at);
-            }
-            ChangeKind::IssueLicence { licence, record } => {
-                self.licences.entry(*licence).or_default().push(at);
-                for entity in &record.terms.covers {
-                    let index = self.entities.entry(*entity).or_default();
-                    index.licences.push((*licence, at));
-                }
-            }
-            ChangeKind::AmendLicence { licence, terms } => {
-                self.licences.entry(*licence).or_default().push(at);
-                for entity in &terms.covers {
-                    let index = self.entities.entry(*entity).or_default();
-                    index.licences.push((*licence, at));
-                }
-            }
-            ChangeKind::EndLicence { licence, .. } => {
-                self.licences.entry(*licence).or_default().push(at);
-            }
-            ChangeKind::Retract { change: target, .. } => {
-                let target_at = self.by_id[target];
-                self.retracted_by[target_at] = Some(at);
-            }
-        }
-        if !matches!(change.kind, ChangeKind::Retract { .. }) {
-            self.by_effective.insert((change.effective, at));
-        }
-    }
-
-    /// Removes every change at position `start` or later, undoing its indexing.
-    fn roll_back_to(&mut self, start: usize) {
-        while self.changes.len() > start {
-            let at = self.changes.len() - 1;
-            self.unindex(at);
-            let change = self.changes.pop().expect("len > start >= 0");
-            self.retracted_by.pop();
-            self.by_id.remove(&change.id);
-        }
-    }
-
-    /// Undoes [`Ledger::index`] for the last change, at `at`.
-    fn unindex(&mut self, at: usize) {
-        fn drop_from<K: std::hash::Hash + Eq, V>(
-            map: &mut HashMap<K, Vec<V>>,
-            key: &K,
-            keep: impl FnMut(&V) -> bool,
-        ) {
-            if let Some(list) = map.get_mut(key) {
-                list.retain(keep);
-                if list.is_empty() {
-                    map.remove(key);
-                }
-            }
-        }
-        let change = &self.changes[at];
-        let mut touched_entities = Vec::new();
-        match &change.kind {
-            ChangeKind::RegisterEntity { entity, record }
-            | ChangeKind::AmendEntity { entity, record } => {
-                for name in record.names() {
-                    drop_from(&mut self.names, &normalise_name(name), |&(_, i)| i != at);
-                }
-                for identifier in &record.identifiers {
-                    drop_from(
-                        &mut self.identifiers,
-                        &identifier.lookup_key(),
-                        |&(_, i)| i != at,
-                    );
-                }
-                touched_entities.push(*entity);
-            }
-            ChangeKind::Designate {
-                designation,
-                record,
-            } => {
-                drop_from(&mut self.designations, designation, |&i| i != at);
-                touched_entities.push(record.entity);
-            }
-            ChangeKind::AmendDesignation { designation, .. }
-            | ChangeKind::Delist { designation } => {
-                drop_from(&mut self.designations, designation, |&i| i != at);
-            }
-            ChangeKind::IssueLicence { licence, record } => {
-                drop_from(&mut self.licences, licence, |&i| i != at);
-                touched_entities.extend(record.terms.covers.iter().copied());
-            }
-            ChangeKind::AmendLicence { licence, terms } => {
-                drop_from(&mut self.licences, licence, |&i| i != at);
-                touched_entities.extend(terms.covers.iter().copied());
-            }
-            ChangeKind::EndLicence { licence, .. } => {
-                drop_from(&mut self.licences, licence, |&i| i != at);
-            }
-            ChangeKind::Retract { change: target, .. } => {
-                let target_at = self.by_id[target];
-                self.retracted_by[target_at] = None;
-            }
-        }
-        for entity in touched_entities {
-            if let Some(index) = self.entities.get_mut(&entity) {
-                index.versions.retain(|&i| i != at);
-                index.designations.retain(|&(_, i)| i != at);
-                index.licences.retain(|&(_, i)| i != at);
-                if index.versions.is_empty()
-                    && index.designations.is_empty()
-                    && index.licences.is_empty()
-                {
-                    self.entities.remove(&entity);
-                }
-            }
-        }
-        self.by_effective.remove(&(change.effective, at));
     }
 
     /// Whether the change at `at` is visible now (not retracted).
@@ -428,9 +303,9 @@ impl Ledger {
     /// Checks every entity, designation and licence that the changes from `start` on touch,
     /// against the whole (current) history.
     fn validate_group(&self, start: usize) -> Result<()> {
-        let mut entities = BTreeSet::new();
-        let mut designations = BTreeSet::new();
-        let mut licences = BTreeSet::new();
+        let mut entities = Vec::new();
+        let mut designations = Vec::new();
+        let mut licences = Vec::new();
         for at in start..self.changes.len() {
             let touched = match &self.changes[at].kind {
                 ChangeKind::Retract { change, .. } => self.by_id[change],
@@ -439,7 +314,7 @@ impl Ledger {
             match &self.changes[touched].kind {
                 ChangeKind::RegisterEntity { entity, .. }
                 | ChangeKind::AmendEntity { entity, .. } => {
-                    entities.insert(*entity);
+                    entities.push(*entity);
                     if touched != at {
                         // A retracted registration may orphan what names the entity.
                         if let Some(index) = self.entities.get(entity) {
@@ -451,16 +326,23 @@ impl Ledger {
                 ChangeKind::Designate { designation, .. }
                 | ChangeKind::AmendDesignation { designation, .. }
                 | ChangeKind::Delist { designation } => {
-                    designations.insert(*designation);
+                    designations.push(*designation);
                 }
                 ChangeKind::IssueLicence { licence, .. }
                 | ChangeKind::AmendLicence { licence, .. }
                 | ChangeKind::EndLicence { licence, .. } => {
-                    licences.insert(*licence);
+                    licences.push(*licence);
                 }
                 ChangeKind::Retract { .. } => {}
             }
         }
+        // Sorted so that the first error reported does not depend on hash order.
+        entities.sort_unstable();
+        entities.dedup();
+        designations.sort_unstable();
+        designations.dedup();
+        licences.sort_unstable();
+        licences.dedup();
         let group = Group { start };
         for entity in entities {
             self.validate_entity(entity, group)?;
@@ -478,35 +360,27 @@ impl Ledger {
         let Some(index) = self.entities.get(&entity) else {
             return Ok(());
         };
-        let live: Vec<usize> = index
-            .versions
-            .iter()
-            .copied()
-            .filter(|&at| self.live(at))
-            .collect();
-        let registrations: Vec<usize> = live
-            .iter()
-            .copied()
-            .filter(|&at| matches!(self.changes[at].kind, ChangeKind::RegisterEntity { .. }))
-            .collect();
-        if let [first, second, ..] = registrations[..] {
-            return Err(Error::DuplicateEntity {
+        let mut live = index.versions.iter().copied().filter(|&at| self.live(at));
+        let mut registrations = live
+            .clone()
+            .filter(|&at| matches!(self.changes[at].kind, ChangeKind::RegisterEntity { .. }));
+        match (registrations.next(), registrations.next()) {
+            (Some(first), Some(second)) => Err(Error::DuplicateEntity {
                 change: self.changes[second].id,
                 entity,
                 existing: self.changes[first].id,
-            });
-        }
-        if registrations.is_empty() {
-            if let Some(&dependent) = live.first() {
-                return Err(self.missing_dependency(
+            }),
+            (None, _) => match live.next() {
+                Some(dependent) => Err(self.missing_dependency(
                     entity_registrations(self, index),
                     dependent,
                     group,
                     |change| Error::UnknownEntity { change, entity },
-                ));
-            }
+                )),
+                None => Ok(()),
+            },
+            (Some(_), None) => Ok(()),
         }
-        Ok(())
     }
 
     /// Checks the life of one designation or licence: one creation, at most one end strictly
@@ -514,27 +388,41 @@ impl Ledger {
     /// entity it names.
     fn validate_target(&self, target: Target, group: Group) -> Result<()> {
         let all = match target {
-            Target::Designation(id) => self.designations.get(&id),
+            Target::Designation(id) => self.designations.get(&id).map(|d| &d.positions),
             Target::Licence(id) => self.licences.get(&id),
         };
         let Some(all) = all else { return Ok(()) };
-        let mut creations = Vec::new();
-        let mut ends = Vec::new();
-        let mut amendments = Vec::new();
+        // The first two creations and ends are all the rules need; amendments are re-read.
+        let mut creations = [None, None];
+        let mut ends = [None, None];
+        let mut first_amendment = None;
         for &at in all.iter().filter(|&&at| self.live(at)) {
-            match &self.changes[at].kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => {
-                    creations.push(at);
+            let slot = match &self.changes[at].kind {
+                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => &mut creations,
+                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => &mut ends,
+                _ => {
+                    first_amendment = first_amendment.or(Some(at));
+                    continue;
                 }
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => ends.push(at),
-                _ => amendments.push(at),
+            };
+            if slot[0].is_none() {
+                slot[0] = Some(at);
+            } else if slot[1].is_none() {
+                slot[1] = Some(at);
             }
         }
+        let amendments = all.iter().copied().filter(|&at| {
+            self.live(at)
+                && matches!(
+                    self.changes[at].kind,
+                    ChangeKind::AmendDesignation { .. } | ChangeKind::AmendLicence { .. }
+                )
+        });
         let id = |at: usize| self.changes[at].id;
         let effective = |at: usize| self.changes[at].effective;
 
-        let Some(&created) = creations.first() else {
-            let Some(&dependent) = ends.first().or(amendments.first()) else {
+        let Some(created) = creations[0] else {
+            let Some(dependent) = ends[0].or(first_amendment) else {
                 return Ok(());
             };
             let retracted_creations = all.iter().copied().filter(|&at| {
@@ -549,22 +437,22 @@ impl Ledger {
                 }),
             );
         };
-        if let Some(&second) = creations.get(1) {
+        if let Some(second) = creations[1] {
             return Err(Error::DuplicateTarget {
                 change: id(second),
                 target,
                 existing: id(created),
             });
         }
-        if let Some(&second) = ends.get(1) {
+        if let (Some(first), Some(second)) = (ends[0], ends[1]) {
             return Err(Error::AlreadyEnded {
                 change: id(second),
                 target,
-                existing: id(ends[0]),
+                existing: id(first),
             });
         }
         let started = effective(created);
-        let end = ends.first().copied();
+        let end = ends[0];
         if let Some(end) = end {
             if effective(end) <= started {
                 return Err(Error::EndNotAfterStart {
@@ -575,8 +463,24 @@ impl Ledger {
                 });
             }
         }
+        self.check_amendments(target, created, end, amendments.clone())?;
+        self.validate_named_entities(std::iter::once(created).chain(amendments), group)
+    }
+
+    /// Checks that every amendment falls in `[start, end)` of its designation or licence, and
+    /// says which side is to blame when one does not: the newer of the two changes.
+    fn check_amendments(
+        &self,
+        target: Target,
+        created: usize,
+        end: Option<usize>,
+        amendments: impl Iterator<Item = usize>,
+    ) -> Result<()> {
+        let id = |at: usize| self.changes[at].id;
+        let effective = |at: usize| self.changes[at].effective;
+        let started = effective(created);
         let until = end.map(effective);
-        for &amendment in &amendments {
+        for amendment in amendments {
             let on = effective(amendment);
             let outside_by = if on < started {
                 Some(created)
@@ -603,7 +507,7 @@ impl Ledger {
                 });
             }
         }
-        self.validate_named_entities(creations.iter().chain(&amendments).copied(), group)
+        Ok(())
     }
 
     /// Checks that every entity named by the changes at `positions` is registered.

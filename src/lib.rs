@@ -94,6 +94,7 @@ mod designation;
 mod entity;
 mod error;
 mod id;
+mod index;
 mod ledger;
 mod licence;
 mod state;

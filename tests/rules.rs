@@ -22,9 +22,27 @@ fn refuse(ledger: &mut Ledger, changes: Vec<Change>) -> Error {
         before,
         "a refused batch leaves the ledger unchanged"
     );
-    // The indexes were rolled back too: the ledger still answers as before and accepts more.
+    // The indexes were rolled back too: the ledger answers exactly as one built afresh.
     let fresh = Ledger::from_changes(ledger.changes().to_vec()).unwrap();
-    assert_eq!(fresh.current().entities(), ledger.current().entities());
+    let (now, expected) = (ledger.current(), fresh.current());
+    assert_eq!(now.entities(), expected.entities());
+    for entity in expected.entities() {
+        assert_eq!(now.timeline(entity), expected.timeline(entity));
+    }
+    for date in [
+        "2023-12-31",
+        "2024-01-10",
+        "2024-02-01",
+        "2024-03-01",
+        "2024-06-01",
+        "2025-01-01",
+    ] {
+        assert_eq!(
+            now.state_on(day(date)),
+            expected.state_on(day(date)),
+            "{date}"
+        );
+    }
     error
 }
 
@@ -240,6 +258,30 @@ fn the_same_batch_may_register_the_entity_in_any_order() {
     assert!(ledger
         .current()
         .is_listed(entity("new"), &Authority::UK, day("2024-01-10")));
+}
+
+#[test]
+fn a_delisting_may_precede_its_designation_within_one_batch() {
+    let mut ledger = Ledger::new();
+    ledger
+        .apply_batch([
+            change("delist", "2024-05-01", delist("d")),
+            change(
+                "designate",
+                "2024-01-10",
+                designate("d", "new", Authority::UK),
+            ),
+            change("register", "2024-01-01", register("new")),
+        ])
+        .unwrap();
+    let now = ledger.current();
+    assert!(now.is_listed(entity("new"), &Authority::UK, day("2024-04-30")));
+    assert!(!now.is_listed(entity("new"), &Authority::UK, day("2024-05-01")));
+    assert_eq!(
+        now.designations_in_force(day("2024-04-30")),
+        vec![DesignationId::derive("d")]
+    );
+    assert!(now.designations_in_force(day("2024-05-01")).is_empty());
 }
 
 #[test]

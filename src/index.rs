@@ -1,0 +1,491 @@
+//! The ledger's indexes: derived from the log, and kept in step with it by `index` and `unindex`
+//! on every apply and rollback.
+//!
+//! Two compact structures serve the hot queries without reading the changes themselves:
+//!
+//! - per entity, its [`Listing`]s: every `Designate` and `Delist` of its designations, with the
+//!   date, the authority and the positions that decide visibility in a view. The status of one
+//!   entity reads one small contiguous vector.
+//! - for the whole ledger, the [`Span`]s: the same events in log order, for the state on a date,
+//!   which is one sequential pass.
+//!
+//! Visibility in a view known up to position `cut` is `at < cut && retracted_at >= cut`, where a
+//! change never retracted has `retracted_at == NOT_RETRACTED`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::authority::Authority;
+use crate::change::ChangeKind;
+use crate::designation::Designation;
+use crate::entity::normalise_name;
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::ledger::Ledger;
+
+/// `retracted_at` of a change that is not retracted.
+pub(crate) const NOT_RETRACTED: u32 = u32::MAX;
+
+/// What the ledger knows about one entity id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct EntityIndex {
+    /// Positions of its `RegisterEntity` and `AmendEntity` changes.
+    pub(crate) versions: Vec<usize>,
+    /// Designations of it, with the position of the `Designate` change.
+    pub(crate) designations: Vec<(DesignationId, usize)>,
+    /// Licences covering it, with the position of the issue or amendment that names it.
+    pub(crate) licences: Vec<(LicenceId, usize)>,
+    /// The starts and ends of its designations, rebuilt whenever one of them changes.
+    pub(crate) listings: Vec<Listing>,
+}
+
+/// One designation of an entity starting or ending.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Listing {
+    pub(crate) designation: DesignationId,
+    pub(crate) at: u32,
+    pub(crate) retracted_at: u32,
+    pub(crate) date: NaiveDate,
+    /// Index into `Ledger::authorities`.
+    pub(crate) authority: u32,
+    /// `true` for a delisting, `false` for a designation.
+    pub(crate) ends: bool,
+}
+
+/// One designation starting or ending, in the ledger-wide log-ordered list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    /// The designation's slot (index into `Ledger::designation_ids`).
+    pub(crate) slot: u32,
+    pub(crate) at: u32,
+    pub(crate) retracted_at: u32,
+    pub(crate) date: NaiveDate,
+    /// `true` for a delisting, `false` for a designation.
+    pub(crate) ends: bool,
+}
+
+/// What the ledger knows about one designation id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DesignationIndex {
+    /// Dense number of the designation, in order of first mention.
+    pub(crate) slot: u32,
+    /// Positions of the changes naming it.
+    pub(crate) positions: Vec<usize>,
+}
+
+/// `at` as stored in the compact indexes. `push` refuses positions that do not fit.
+fn compact(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(NOT_RETRACTED)
+}
+
+impl Ledger {
+    /// Adds the change at `at` to every index.
+    pub(crate) fn index(&mut self, at: usize) {
+        let change = &self.changes[at];
+        let effective = change.effective;
+        let mut refresh = None;
+        match &change.kind {
+            ChangeKind::RegisterEntity { entity, record }
+            | ChangeKind::AmendEntity { entity, record } => {
+                self.entities.entry(*entity).or_default().versions.push(at);
+                for name in record.names() {
+                    let key = normalise_name(name);
+                    if !key.is_empty() {
+                        self.names.entry(key).or_default().push((*entity, at));
+                    }
+                }
+                for identifier in &record.identifiers {
+                    let key = identifier.lookup_key();
+                    self.identifiers.entry(key).or_default().push((*entity, at));
+                }
+            }
+            ChangeKind::Designate {
+                designation,
+                record,
+            } => {
+                let (designation, entity, authority) =
+                    (*designation, record.entity, record.authority.clone());
+                refresh = self.index_designate(at, designation, entity, &authority);
+            }
+            ChangeKind::Delist { designation } => {
+                let designation = *designation;
+                self.index_delist(at, designation);
+            }
+            ChangeKind::AmendDesignation { designation, .. } => {
+                self.mention_designation(*designation, at);
+            }
+            ChangeKind::IssueLicence { licence, record } => {
+                self.licences.entry(*licence).or_default().push(at);
+                for entity in &record.terms.covers {
+                    let index = self.entities.entry(*entity).or_default();
+                    index.licences.push((*licence, at));
+                }
+            }
+            ChangeKind::AmendLicence { licence, terms } => {
+                self.licences.entry(*licence).or_default().push(at);
+                for entity in &terms.covers {
+                    let index = self.entities.entry(*entity).or_default();
+                    index.licences.push((*licence, at));
+                }
+            }
+            ChangeKind::EndLicence { licence, .. } => {
+                self.licences.entry(*licence).or_default().push(at);
+            }
+            ChangeKind::Retract { change: target, .. } => {
+                let target_at = self.by_id[target];
+                self.retracted_by[target_at] = Some(at);
+                refresh = self.mark_span(target_at, compact(at));
+            }
+        }
+        if !matches!(self.changes[at].kind, ChangeKind::Retract { .. }) {
+            self.by_effective.entry(effective).or_default().push(at);
+        }
+        if let Some(entity) = refresh {
+            self.refresh_listings(entity);
+        }
+    }
+
+    /// Indexes the `Designate` at `at`; returns the entity whose listings need a full refresh.
+    fn index_designate(
+        &mut self,
+        at: usize,
+        designation: DesignationId,
+        entity: EntityId,
+        authority: &Authority,
+    ) -> Option<EntityId> {
+        let effective = self.changes[at].effective;
+        self.entities
+            .entry(entity)
+            .or_default()
+            .designations
+            .push((designation, at));
+        let slot = self.mention_designation(designation, at);
+        self.spans.push(Span {
+            slot,
+            at: compact(at),
+            retracted_at: NOT_RETRACTED,
+            date: effective,
+            ends: false,
+        });
+        if self.designations[&designation].positions.len() > 1 {
+            return Some(entity);
+        }
+        // The usual case, a new designation: its start is the only listing to add.
+        let authority = self.intern(authority);
+        if let Some(index) = self.entities.get_mut(&entity) {
+            index.listings.push(Listing {
+                designation,
+                at: compact(at),
+                retracted_at: NOT_RETRACTED,
+                date: effective,
+                authority,
+                ends: false,
+            });
+        }
+        None
+    }
+
+    /// Indexes the `Delist` at `at`.
+    fn index_delist(&mut self, at: usize, designation: DesignationId) {
+        let effective = self.changes[at].effective;
+        let slot = self.mention_designation(designation, at);
+        self.spans.push(Span {
+            slot,
+            at: compact(at),
+            retracted_at: NOT_RETRACTED,
+            date: effective,
+            ends: true,
+        });
+        // The end carries its designation's authority. Without a start yet (one later in the
+        // same group), there is nothing to add: the start's arrival refreshes the listings.
+        let Some(entity) = self.designation_entity(designation) else {
+            return;
+        };
+        let Some(index) = self.entities.get_mut(&entity) else {
+            return;
+        };
+        let start = index
+            .listings
+            .iter()
+            .find(|l| l.designation == designation && !l.ends)
+            .copied();
+        if let Some(start) = start {
+            index.listings.push(Listing {
+                designation,
+                at: compact(at),
+                retracted_at: NOT_RETRACTED,
+                date: effective,
+                authority: start.authority,
+                ends: true,
+            });
+        }
+    }
+
+    /// Removes every change at position `start` or later, undoing its indexing.
+    pub(crate) fn roll_back_to(&mut self, start: usize) {
+        while self.changes.len() > start {
+            let at = self.changes.len() - 1;
+            self.unindex(at);
+            if let Some(change) = self.changes.pop() {
+                self.by_id.remove(&change.id);
+            }
+            self.retracted_by.pop();
+        }
+    }
+
+    /// Undoes [`Ledger::index`] for the last change of the log, at `at`.
+    fn unindex(&mut self, at: usize) {
+        fn drop_from<K: std::hash::Hash + Eq, V>(
+            map: &mut HashMap<K, Vec<V>>,
+            key: &K,
+            keep: impl FnMut(&V) -> bool,
+        ) {
+            if let Some(list) = map.get_mut(key) {
+                list.retain(keep);
+                if list.is_empty() {
+                    map.remove(key);
+                }
+            }
+        }
+        let change = &self.changes[at];
+        let effective = change.effective;
+        let mut touched_entities = Vec::new();
+        let mut refresh = None;
+        let mut designation = None;
+        match &change.kind {
+            ChangeKind::RegisterEntity { entity, record }
+            | ChangeKind::AmendEntity { entity, record } => {
+                for name in record.names() {
+                    drop_from(&mut self.names, &normalise_name(name), |&(_, i)| i != at);
+                }
+                for identifier in &record.identifiers {
+                    let key = identifier.lookup_key();
+                    drop_from(&mut self.identifiers, &key, |&(_, i)| i != at);
+                }
+                touched_entities.push(*entity);
+            }
+            ChangeKind::Designate {
+                designation: id,
+                record,
+            } => {
+                designation = Some(*id);
+                touched_entities.push(record.entity);
+                refresh = Some(record.entity);
+            }
+            ChangeKind::AmendDesignation {
+                designation: id, ..
+            }
+            | ChangeKind::Delist { designation: id } => {
+                designation = Some(*id);
+            }
+            ChangeKind::IssueLicence { licence, record } => {
+                drop_from(&mut self.licences, licence, |&i| i != at);
+                touched_entities.extend(record.terms.covers.iter().copied());
+            }
+            ChangeKind::AmendLicence { licence, terms } => {
+                drop_from(&mut self.licences, licence, |&i| i != at);
+                touched_entities.extend(terms.covers.iter().copied());
+            }
+            ChangeKind::EndLicence { licence, .. } => {
+                drop_from(&mut self.licences, licence, |&i| i != at);
+            }
+            ChangeKind::Retract { change: target, .. } => {
+                let target_at = self.by_id[target];
+                self.retracted_by[target_at] = None;
+                refresh = self.mark_span(target_at, NOT_RETRACTED);
+            }
+        }
+        if let Some(id) = designation {
+            if matches!(self.changes[at].kind, ChangeKind::Delist { .. }) {
+                refresh = self.designation_entity(id);
+            }
+            self.forget_designation_mention(id, at);
+        }
+        if self.spans.last().is_some_and(|s| s.at == compact(at)) {
+            self.spans.pop();
+        }
+        for entity in touched_entities {
+            if let Some(index) = self.entities.get_mut(&entity) {
+                index.versions.retain(|&i| i != at);
+                index.designations.retain(|&(_, i)| i != at);
+                index.licences.retain(|&(_, i)| i != at);
+                if index.versions.is_empty()
+                    && index.designations.is_empty()
+                    && index.licences.is_empty()
+                {
+                    self.entities.remove(&entity);
+                }
+            }
+        }
+        if let Some(bucket) = self.by_effective.get_mut(&effective) {
+            if bucket.last() == Some(&at) {
+                bucket.pop();
+            }
+            if bucket.is_empty() {
+                self.by_effective.remove(&effective);
+            }
+        }
+        if let Some(entity) = refresh {
+            self.refresh_listings_excluding(entity, at);
+        }
+    }
+
+    /// Records that the change at `at` names `designation`, giving the designation a slot on its
+    /// first mention.
+    fn mention_designation(&mut self, designation: DesignationId, at: usize) -> u32 {
+        let next = compact(self.designation_ids.len());
+        let index = self
+            .designations
+            .entry(designation)
+            .or_insert_with(|| DesignationIndex {
+                slot: next,
+                positions: Vec::new(),
+            });
+        index.positions.push(at);
+        let slot = index.slot;
+        if slot == next {
+            self.designation_ids.push(designation);
+        }
+        slot
+    }
+
+    /// Undoes [`Ledger::mention_designation`] for the last change of the log.
+    fn forget_designation_mention(&mut self, designation: DesignationId, at: usize) {
+        if let Some(index) = self.designations.get_mut(&designation) {
+            index.positions.retain(|&i| i != at);
+            if index.positions.is_empty() {
+                // Slots are given in log order and rollback runs backwards, so this is the last.
+                self.designations.remove(&designation);
+                self.designation_ids.pop();
+            }
+        }
+    }
+
+    /// Sets `retracted_at` on the span of the change at `target_at`, if it has one, and returns
+    /// the entity whose listings must be refreshed.
+    fn mark_span(&mut self, target_at: usize, retracted_at: u32) -> Option<EntityId> {
+        let designation = match &self.changes[target_at].kind {
+            ChangeKind::Designate { designation, .. } | ChangeKind::Delist { designation } => {
+                *designation
+            }
+            _ => return None,
+        };
+        let found = self
+            .spans
+            .binary_search_by_key(&compact(target_at), |s| s.at);
+        if let Ok(i) = found {
+            self.spans[i].retracted_at = retracted_at;
+        }
+        self.designation_entity(designation)
+    }
+
+    /// The entity a designation lists, from any of its `Designate` changes (all name the same
+    /// entity: `push` refuses one that does not).
+    pub(crate) fn designation_entity(&self, designation: DesignationId) -> Option<EntityId> {
+        self.designations
+            .get(&designation)?
+            .positions
+            .iter()
+            .find_map(|&at| match &self.changes[at].kind {
+                ChangeKind::Designate { record, .. } => Some(record.entity),
+                _ => None,
+            })
+    }
+
+    /// An earlier `Designate` of `designation` (retracted or not) that names another entity or
+    /// authority than `record`. A designation id keeps its entity and authority forever.
+    pub(crate) fn conflicting_creation(
+        &self,
+        designation: DesignationId,
+        record: &Designation,
+    ) -> Option<ChangeId> {
+        self.designations
+            .get(&designation)?
+            .positions
+            .iter()
+            .find_map(|&at| match &self.changes[at].kind {
+                ChangeKind::Designate {
+                    record: earlier, ..
+                } if earlier.entity != record.entity || earlier.authority != record.authority => {
+                    Some(self.changes[at].id)
+                }
+                _ => None,
+            })
+    }
+
+    /// The position of `authority` in the interned list, adding it if new.
+    fn intern(&mut self, authority: &Authority) -> u32 {
+        if let Some(i) = self.authority_index(authority) {
+            return i;
+        }
+        self.authorities.push(authority.clone());
+        compact(self.authorities.len() - 1)
+    }
+
+    /// The position of `authority` in the interned list.
+    pub(crate) fn authority_index(&self, authority: &Authority) -> Option<u32> {
+        self.authorities
+            .iter()
+            .position(|a| a == authority)
+            .map(compact)
+    }
+
+    fn refresh_listings(&mut self, entity: EntityId) {
+        self.refresh_listings_excluding(entity, usize::MAX);
+    }
+
+    /// Rebuilds the entity's listings from its designations' changes, leaving out the change at
+    /// `excluded` (one being rolled back).
+    fn refresh_listings_excluding(&mut self, entity: EntityId, excluded: usize) {
+        let Some(index) = self.entities.get(&entity) else {
+            return;
+        };
+        let mut ids: Vec<DesignationId> = index.designations.iter().map(|(d, _)| *d).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut events = Vec::new();
+        for id in ids {
+            let Some(designation) = self.designations.get(&id) else {
+                continue;
+            };
+            for &at in designation.positions.iter().filter(|&&at| at != excluded) {
+                let change = &self.changes[at];
+                let retracted_at = self.retracted_by[at]
+                    .filter(|&by| by != excluded)
+                    .map_or(NOT_RETRACTED, compact);
+                let (authority, ends) = match &change.kind {
+                    ChangeKind::Designate { record, .. } if record.entity == entity => {
+                        (Some(record.authority.clone()), false)
+                    }
+                    ChangeKind::Delist { .. } => (None, true),
+                    _ => continue,
+                };
+                events.push((id, at, retracted_at, change.effective, authority, ends));
+            }
+        }
+        // A delisting carries its designation's authority.
+        let mut listings = Vec::with_capacity(events.len());
+        for (id, at, retracted_at, date, authority, ends) in &events {
+            let authority = match authority {
+                Some(a) => Some(a.clone()),
+                None => events
+                    .iter()
+                    .find(|e| e.0 == *id && e.4.is_some())
+                    .and_then(|e| e.4.clone()),
+            };
+            let Some(authority) = authority else { continue };
+            let authority = self.intern(&authority);
+            listings.push(Listing {
+                designation: *id,
+                at: compact(*at),
+                retracted_at: *retracted_at,
+                date: *date,
+                authority,
+                ends: *ends,
+            });
+        }
+        if let Some(index) = self.entities.get_mut(&entity) {
+            index.listings = listings;
+        }
+    }
+}
