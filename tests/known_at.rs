@@ -233,3 +233,74 @@ fn amendments_apply_from_their_effective_date_in_any_recorded_order() {
     assert_eq!(measures("2024-03-01"), Some(vec![Measure::FlightBan]));
     assert_eq!(measures("2024-01-09"), None);
 }
+
+#[test]
+fn a_designation_re_created_under_its_id_after_a_retraction_moves_its_start() {
+    let mut ledger = acme();
+    ledger
+        .apply_batch([
+            change_at(
+                "r",
+                "2024-01-10",
+                at("2026-02-01T00:00:00Z"),
+                retract("designate d1"),
+            ),
+            change_at(
+                "designate d1 again",
+                "2024-01-20",
+                at("2026-02-01T00:00:00Z"),
+                designate("d1", "acme", Authority::EU),
+            ),
+        ])
+        .unwrap();
+    let (before, now) = (
+        ledger.known_at(at("2026-01-15T00:00:00Z")),
+        ledger.current(),
+    );
+    let acme = entity("acme");
+    assert!(before.is_listed(acme, &Authority::EU, day("2024-01-15")));
+    assert!(!now.is_listed(acme, &Authority::EU, day("2024-01-15")));
+    assert!(now.is_listed(acme, &Authority::EU, day("2024-01-20")));
+    assert_eq!(now.designations_in_force(day("2024-01-15")), vec![]);
+    assert_eq!(before.designations_in_force(day("2024-01-15")).len(), 1);
+    assert_eq!(
+        now.timeline(acme).authorities[0].periods[0].from,
+        day("2024-01-20")
+    );
+
+    // The id keeps its entity and authority: re-creating it for another is refused.
+    ledger
+        .apply(change_at(
+            "reg other",
+            "2024-01-01",
+            at("2026-03-01T00:00:00Z"),
+            register("other"),
+        ))
+        .unwrap();
+    let error = ledger
+        .apply_batch([
+            change_at(
+                "r2",
+                "2024-01-10",
+                at("2026-03-02T00:00:00Z"),
+                retract("designate d1 again"),
+            ),
+            change_at(
+                "steal",
+                "2024-01-20",
+                at("2026-03-02T00:00:00Z"),
+                designate("d1", "other", Authority::EU),
+            ),
+        ])
+        .unwrap_err();
+    assert!(
+        matches!(error, sanctions_ledger::Error::DuplicateTarget { .. }),
+        "{error}"
+    );
+    assert!(
+        ledger
+            .current()
+            .is_listed(acme, &Authority::EU, day("2024-01-20")),
+        "unchanged after refusal"
+    );
+}
