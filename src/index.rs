@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::authority::Authority;
 use crate::change::ChangeKind;
 use crate::designation::Designation;
-use crate::entity::normalise_name;
+use crate::entity::{normalise_name, Entity};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::ledger::Ledger;
 
@@ -73,6 +73,97 @@ pub(crate) struct DesignationIndex {
     pub(crate) positions: Vec<usize>,
 }
 
+/// The positions of the entity versions that carry one lookup key.
+///
+/// Lookups key on a 64-bit hash of the normalised name or identifier, which keeps the indexes
+/// small; a lookup checks each hit's record, so a hash collision never gives a wrong answer.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Hits {
+    /// No position (only transiently, while being built or emptied).
+    #[default]
+    None,
+    /// One position, the usual case, kept inline.
+    One(u32),
+    /// Several positions, in log order.
+    Many(Vec<u32>),
+}
+
+impl Hits {
+    fn push(&mut self, at: u32) {
+        *self = match std::mem::take(self) {
+            Hits::None => Hits::One(at),
+            Hits::One(first) => Hits::Many(vec![first, at]),
+            Hits::Many(mut all) => {
+                all.push(at);
+                Hits::Many(all)
+            }
+        };
+    }
+
+    /// The positions, in log order.
+    pub(crate) fn positions(&self) -> &[u32] {
+        match self {
+            Hits::None => &[],
+            Hits::One(at) => std::slice::from_ref(at),
+            Hits::Many(all) => all,
+        }
+    }
+}
+
+/// Removes `at` from the hits of `key`, and the key when nothing is left.
+fn forget_hit(map: &mut HashMap<u64, Hits>, key: u64, at: u32) {
+    let Some(hits) = map.get_mut(&key) else {
+        return;
+    };
+    let left: Vec<u32> = hits
+        .positions()
+        .iter()
+        .copied()
+        .filter(|&p| p != at)
+        .collect();
+    match left[..] {
+        [] => {
+            map.remove(&key);
+        }
+        [one] => *hits = Hits::One(one),
+        _ => *hits = Hits::Many(left),
+    }
+}
+
+/// The 64-bit lookup key of a text: deterministic, so a ledger built twice indexes alike.
+pub(crate) fn text_key(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Every `DefaultHasher::new()` hashes alike within a process, which is all we need.
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The keys of a record's names and aliases (normalised; empty ones skipped), without repeats.
+pub(crate) fn name_keys(record: &Entity) -> Vec<u64> {
+    let mut keys: Vec<u64> = record
+        .names()
+        .map(normalise_name)
+        .filter(|n| !n.is_empty())
+        .map(|n| text_key(&n))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The keys of a record's identifiers, without repeats.
+pub(crate) fn identifier_keys(record: &Entity) -> Vec<u64> {
+    let mut keys: Vec<u64> = record
+        .identifiers
+        .iter()
+        .map(|i| text_key(&i.lookup_key()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// `at` as stored in the compact indexes. `push` refuses positions that do not fit.
 fn compact(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(NOT_RETRACTED)
@@ -88,15 +179,11 @@ impl Ledger {
             ChangeKind::RegisterEntity { entity, record }
             | ChangeKind::AmendEntity { entity, record } => {
                 self.entities.entry(*entity).or_default().versions.push(at);
-                for name in record.names() {
-                    let key = normalise_name(name);
-                    if !key.is_empty() {
-                        self.names.entry(key).or_default().push((*entity, at));
-                    }
+                for key in name_keys(record) {
+                    self.names.entry(key).or_default().push(compact(at));
                 }
-                for identifier in &record.identifiers {
-                    let key = identifier.lookup_key();
-                    self.identifiers.entry(key).or_default().push((*entity, at));
+                for key in identifier_keys(record) {
+                    self.identifiers.entry(key).or_default().push(compact(at));
                 }
             }
             ChangeKind::Designate {
@@ -255,12 +342,11 @@ impl Ledger {
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
             | ChangeKind::AmendEntity { entity, record } => {
-                for name in record.names() {
-                    drop_from(&mut self.names, &normalise_name(name), |&(_, i)| i != at);
+                for key in name_keys(record) {
+                    forget_hit(&mut self.names, key, compact(at));
                 }
-                for identifier in &record.identifiers {
-                    let key = identifier.lookup_key();
-                    drop_from(&mut self.identifiers, &key, |&(_, i)| i != at);
+                for key in identifier_keys(record) {
+                    forget_hit(&mut self.identifiers, key, compact(at));
                 }
                 touched_entities.push(*entity);
             }

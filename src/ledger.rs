@@ -9,7 +9,7 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{DesignationIndex, EntityIndex, Span};
+use crate::index::{DesignationIndex, EntityIndex, Hits, Span};
 use crate::view::View;
 
 /// The name written in the `format` field of a serialised ledger.
@@ -83,9 +83,9 @@ pub struct Ledger {
     /// Every change except retractions, bucketed by effective date, each bucket in log order.
     pub(crate) by_effective: BTreeMap<NaiveDate, Vec<usize>>,
     /// Entity versions by identifier lookup key.
-    pub(crate) identifiers: HashMap<String, Vec<(EntityId, usize)>>,
+    pub(crate) identifiers: HashMap<u64, Hits>,
     /// Entity versions by normalised name or alias.
-    pub(crate) names: HashMap<String, Vec<(EntityId, usize)>>,
+    pub(crate) names: HashMap<u64, Hits>,
 }
 
 /// How many changes an `apply` appended and how many it found already present.

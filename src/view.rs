@@ -1,6 +1,6 @@
 //! [`View`]: the ledger as known now or at a past instant, and every query on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -9,7 +9,7 @@ use crate::change::{Change, ChangeKind};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::{normalise_name, Entity, Identifier};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::Listing;
+use crate::index::{text_key, Hits, Listing};
 use crate::ledger::{unique_entities, Ledger};
 use crate::licence::{Licence, LicenceTerms};
 use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff};
@@ -516,7 +516,10 @@ impl<'a> View<'a> {
     /// O(m) in the versions carrying it.
     #[must_use]
     pub fn find_by_identifier(&self, identifier: &Identifier) -> Vec<EntityId> {
-        self.lookup(self.ledger.identifiers.get(&identifier.lookup_key()))
+        let key = identifier.lookup_key();
+        self.lookup(&self.ledger.identifiers, text_key(&key), |record| {
+            record.identifiers.iter().any(|i| i.lookup_key() == key)
+        })
     }
 
     /// Entities any version of which has `name` as its name or an alias, compared after
@@ -534,16 +537,41 @@ impl<'a> View<'a> {
     /// ```
     #[must_use]
     pub fn find_by_name(&self, name: &str) -> Vec<EntityId> {
-        self.lookup(self.ledger.names.get(&normalise_name(name)))
+        let name = normalise_name(name);
+        if name.is_empty() {
+            return Vec::new();
+        }
+        self.lookup(&self.ledger.names, text_key(&name), |record| {
+            record.names().any(|n| normalise_name(n) == name)
+        })
     }
 
-    fn lookup(&self, hits: Option<&Vec<(EntityId, usize)>>) -> Vec<EntityId> {
-        let mut ids = unique_entities(
-            hits.into_iter()
-                .flatten()
-                .filter(|(_, at)| self.sees(*at))
-                .map(|(id, _)| *id),
-        );
+    /// The entities of the visible versions under `key` whose record `matches` (which rules
+    /// out hash collisions), sorted and without repeats.
+    fn lookup(
+        &self,
+        index: &HashMap<u64, Hits>,
+        key: u64,
+        matches: impl Fn(&Entity) -> bool,
+    ) -> Vec<EntityId> {
+        let Some(hits) = index.get(&key) else {
+            return Vec::new();
+        };
+        let mut ids = unique_entities(hits.positions().iter().filter_map(|&at| {
+            let at = at as usize;
+            if !self.sees(at) {
+                return None;
+            }
+            match &self.ledger.changes[at].kind {
+                ChangeKind::RegisterEntity { entity, record }
+                | ChangeKind::AmendEntity { entity, record }
+                    if matches(record) =>
+                {
+                    Some(*entity)
+                }
+                _ => None,
+            }
+        }));
         ids.sort_unstable();
         ids
     }
