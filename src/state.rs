@@ -75,18 +75,28 @@ impl State {
     }
 
     /// Every (entity, authority) pair that is listed in this state, with its status.
+    ///
+    /// O((d + c) · log d) in the designations in force and the entities their licences cover.
     #[must_use]
     pub fn statuses(&self) -> BTreeMap<(EntityId, Authority), Status> {
-        let pairs: BTreeSet<(EntityId, Authority)> = self
-            .designations
-            .values()
-            .map(|d| (d.entity, d.authority.clone()))
-            .collect();
-        pairs
+        let mut listed: BTreeMap<(EntityId, Authority), (Vec<DesignationId>, Vec<LicenceId>)> =
+            BTreeMap::new();
+        for (id, d) in &self.designations {
+            let key = (d.entity, d.authority.clone());
+            listed.entry(key).or_default().0.push(*id);
+        }
+        for (id, l) in &self.licences {
+            for entity in &l.terms.covers {
+                // Only listed pairs have a status worth recording; a licence alone is not one.
+                if let Some(entry) = listed.get_mut(&(*entity, l.authority.clone())) {
+                    entry.1.push(*id);
+                }
+            }
+        }
+        listed
             .into_iter()
-            .map(|(entity, authority)| {
-                let status = self.status(entity, &authority);
-                ((entity, authority), status)
+            .map(|(pair, (designations, licences))| {
+                (pair, Status::from_parts(designations, licences))
             })
             .collect()
     }
