@@ -336,7 +336,10 @@ impl Ledger {
     }
 
     /// Removes every change at position `start` or later, undoing its indexing.
-    fn roll_back_to(&mut self, start: usize) {
+    ///
+    /// Also used by [`LedgerFile`](crate::LedgerFile) to undo a batch that was applied in memory
+    /// but could not be written to disk.
+    pub(crate) fn roll_back_to(&mut self, start: usize) {
         while self.changes.len() > start {
             let at = self.changes.len() - 1;
             self.unindex(at);
