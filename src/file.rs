@@ -142,7 +142,8 @@ impl FileOptions {
     /// cleanly; any other damage is still an error and the file is left as it was. Every
     /// change whose `apply` returned is in a complete line and is kept. What was cut is
     /// reported by [`LedgerFile::recovered`]. A file holding only a torn header (a crash while
-    /// creating it) or nothing at all gets a fresh header.
+    /// creating it) gets a fresh header; an empty file is opened only with
+    /// [`create`](FileOptions::create).
     #[must_use]
     pub fn recover(mut self, recover: bool) -> Self {
         self.recover = recover;
@@ -561,7 +562,7 @@ impl LedgerFile {
             recovered: None,
             broken: None,
         };
-        if log.total == 0 && !(options.create || options.recover) {
+        if log.total == 0 && !options.create {
             return Err(Error::BadHeader {
                 path: path.to_path_buf(),
                 reason: "the file is empty".to_owned(),
