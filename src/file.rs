@@ -363,7 +363,14 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
                 reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
             })
         }
-        Line::Complete | Line::Torn => check_header(path, &buf)?,
+        Line::Torn => {
+            // Not a prefix of the header this crate writes, so not a torn write of ours.
+            return Err(Error::BadHeader {
+                path: path.to_path_buf(),
+                reason: "the file is a single line without a newline, not a header".to_owned(),
+            });
+        }
+        Line::Complete => check_header(path, &buf)?,
     }
 
     let mut changes = Vec::new();
