@@ -326,6 +326,43 @@ struct Log {
     total: u64,
 }
 
+/// How a file starts.
+enum Start {
+    /// A valid header line of this many bytes.
+    Header(u64),
+    /// No complete header: an empty file, or a torn one (a crash while creating it).
+    Done(Log),
+}
+
+/// Reads and checks the header line.
+fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Start> {
+    let (header, n) = next_line(reader, buf).map_err(|e| io_error(path, "read", &e))?;
+    let empty = |torn, total| Log {
+        changes: Vec::new(),
+        len: 0,
+        lines: 0,
+        torn,
+        total,
+    };
+    match header {
+        Line::End => Ok(Start::Done(empty(None, 0))),
+        Line::Torn if header_line().starts_with(buf) => Ok(Start::Done(empty(Some(0), n))),
+        // Not a prefix of the header this crate writes, so not a torn write of ours.
+        Line::Torn => Err(Error::BadHeader {
+            path: path.to_path_buf(),
+            reason: "the file is a single line without a newline, not a header".to_owned(),
+        }),
+        Line::TooLong => Err(Error::BadHeader {
+            path: path.to_path_buf(),
+            reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
+        }),
+        Line::Complete => {
+            check_header(path, buf)?;
+            Ok(Start::Header(n))
+        }
+    }
+}
+
 /// Reads and parses a whole file (header, changes, batch lines) without applying the changes.
 fn read_log(path: &Path, file: &File) -> Result<Log> {
     let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -337,41 +374,10 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
         reason,
     };
 
-    let (header, n) = next_line(&mut reader, &mut buf).map_err(read_error)?;
-    match header {
-        Line::End => {
-            return Ok(Log {
-                changes: Vec::new(),
-                len: 0,
-                lines: 0,
-                torn: None,
-                total: 0,
-            })
-        }
-        Line::Torn if header_line().starts_with(&buf) => {
-            return Ok(Log {
-                changes: Vec::new(),
-                len: 0,
-                lines: 0,
-                torn: Some(0),
-                total: n,
-            })
-        }
-        Line::TooLong => {
-            return Err(Error::BadHeader {
-                path: path.to_path_buf(),
-                reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
-            })
-        }
-        Line::Torn => {
-            // Not a prefix of the header this crate writes, so not a torn write of ours.
-            return Err(Error::BadHeader {
-                path: path.to_path_buf(),
-                reason: "the file is a single line without a newline, not a header".to_owned(),
-            });
-        }
-        Line::Complete => check_header(path, &buf)?,
-    }
+    let n = match read_header(path, &mut reader, &mut buf)? {
+        Start::Header(n) => n,
+        Start::Done(log) => return Ok(log),
+    };
 
     let mut changes = Vec::new();
     let mut offset = n;

@@ -126,19 +126,22 @@ fn a_killed_appender_never_loses_an_acknowledged_change() -> TestResult {
         let stdout = process.stdout.take().ok_or("child stdout")?;
         // Kill after a varying number of acknowledgements, so the kill lands at varying points.
         let wanted = 1 + (round * 7) % 5;
+        let mut lines = BufReader::new(stdout).lines();
         let mut seen = 0;
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            let Some(j) = line.strip_prefix("ack ") else {
-                continue;
-            };
-            acknowledged = Some(j.parse()?);
-            seen += 1;
-            if seen == wanted {
-                break;
+        while seen < wanted {
+            let Some(line) = lines.next() else { break };
+            if let Some(j) = line?.strip_prefix("ack ") {
+                acknowledged = Some(j.parse()?);
+                seen += 1;
             }
         }
         process.kill()?;
+        // The child ran on until killed: collect the acknowledgements still in the pipe.
+        for line in lines {
+            if let Some(j) = line?.strip_prefix("ack ") {
+                acknowledged = Some(j.parse()?);
+            }
+        }
         let output = process.wait_with_output()?;
         assert!(
             seen == wanted,
