@@ -37,6 +37,9 @@ impl std::fmt::Display for Target {
 /// (`change`), the ids and the dates involved. When [`Ledger::apply`](crate::Ledger::apply) or
 /// [`Ledger::apply_batch`](crate::Ledger::apply_batch) returns one of these, the ledger is
 /// exactly as it was before the call.
+///
+/// Ledger files ([`LedgerFile`](crate::LedgerFile)) add variants for I/O, locking, headers, torn
+/// tails and bad lines, each naming the file and, where there is one, the line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -366,3 +366,28 @@ fn a_repeated_line_is_named_not_skipped() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn a_change_too_long_for_a_line_is_refused_and_nothing_is_kept() -> TestResult {
+    let path = temp_path("too-long");
+    let mut file = LedgerFile::create(&path)?;
+    file.apply(register(1))?;
+    let len = std::fs::metadata(&path)?.len();
+    let mut huge = register(2);
+    if let ChangeKind::RegisterEntity { record, .. } = &mut huge.kind {
+        record.name = "x".repeat(sanctions_ledger::MAX_LINE_BYTES);
+    }
+    let error = file
+        .apply_batch([designate(1, 1), huge])
+        .expect_err("too long");
+    assert!(
+        matches!(&error, Error::BadLine { line: 5, reason, .. } if reason.contains("limit")),
+        "{error}"
+    );
+    assert_eq!(file.ledger().len(), 1);
+    assert_eq!(std::fs::metadata(&path)?.len(), len);
+    file.apply(designate(1, 1))?;
+    drop(file);
+    assert_eq!(LedgerFile::open(&path)?.ledger().len(), 2);
+    Ok(())
+}
