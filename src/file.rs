@@ -152,8 +152,8 @@ impl FileOptions {
 
     /// Opens the file, locks it, and loads every change, validating each.
     ///
-    /// Reads at tens to hundreds of MB/s (see `benches/load.rs`); memory is that of the
-    /// resulting [`Ledger`].
+    /// Time is linear in the file's size (see `benches/load.rs` for throughput); memory is that
+    /// of the resulting [`Ledger`] plus one line.
     ///
     /// # Errors
     ///
@@ -521,19 +521,21 @@ impl LedgerFile {
     ///
     /// [`Error::Io`] if the file exists already or cannot be written.
     pub fn create(path: impl AsRef<Path>) -> Result<LedgerFile> {
-        LedgerFile::create_with(path, Ledger::new())
+        LedgerFile::create_with(path, &Ledger::new())
     }
 
-    /// Creates a new ledger file holding every change of `ledger`, durably, and locks it.
+    /// Creates a new ledger file holding every change of `ledger`, durably, and locks it; the
+    /// returned `LedgerFile` holds a clone of `ledger`, made once the file is written.
     ///
-    /// The changes are written as one batch: a crash while saving leaves a torn tail that
-    /// recovery removes whole, never part of the ledger.
+    /// The changes are written as one batch, so a crash while saving leaves a torn tail that
+    /// recovery removes whole, never part of the ledger. If writing fails, the new file is
+    /// removed again.
     ///
     /// # Errors
     ///
     /// [`Error::Io`] if the file exists already or cannot be written; [`Error::BadLine`] if a
     /// change is longer than [`MAX_LINE_BYTES`] once serialised.
-    pub fn create_with(path: impl AsRef<Path>, ledger: Ledger) -> Result<LedgerFile> {
+    pub fn create_with(path: impl AsRef<Path>, ledger: &Ledger) -> Result<LedgerFile> {
         let path = path.as_ref();
         let file = File::options()
             .read(true)
@@ -551,9 +553,15 @@ impl LedgerFile {
             recovered: None,
             broken: None,
         };
-        this.write_header()?;
-        this.write_changes(ledger.changes())?;
-        this.ledger = ledger;
+        let written = this
+            .write_header()
+            .and_then(|()| this.write_changes(ledger.changes()));
+        if let Err(error) = written {
+            drop(this);
+            let _ = std::fs::remove_file(path);
+            return Err(error);
+        }
+        this.ledger = ledger.clone();
         Ok(this)
     }
 

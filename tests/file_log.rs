@@ -118,7 +118,7 @@ fn a_whole_ledger_saved_with_create_with_loads_back_equal() -> TestResult {
     for i in 0..20 {
         ledger.apply_batch([register(i), designate(i, i)])?;
     }
-    let saved = LedgerFile::create_with(&path, ledger.clone())?;
+    let saved = LedgerFile::create_with(&path, &ledger)?;
     assert_eq!(saved.ledger(), &ledger);
     drop(saved);
     let text = std::fs::read_to_string(&path)?;
