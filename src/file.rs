@@ -317,7 +317,11 @@ fn check_header(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// What [`read_log`] found in a file.
 struct Log {
-    changes: Vec<Change>,
+    /// How many changes were passed to the sink.
+    count: usize,
+    /// When the file ends inside a batch: how many changes came before it. The changes after
+    /// these were passed to the sink but are part of the torn tail.
+    cut: Option<usize>,
     /// Bytes and lines of the complete part (header and complete batches).
     len: u64,
     lines: u64,
@@ -338,7 +342,8 @@ enum Start {
 fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Start> {
     let (header, n) = next_line(reader, buf).map_err(|e| io_error(path, "read", &e))?;
     let empty = |torn, total| Log {
-        changes: Vec::new(),
+        count: 0,
+        cut: None,
         len: 0,
         lines: 0,
         torn,
@@ -363,9 +368,14 @@ fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Res
     }
 }
 
-/// Reads and parses a whole file (header, changes, batch lines) without applying the changes.
-fn read_log(path: &Path, file: &File) -> Result<Log> {
-    let mut reader = BufReader::with_capacity(1 << 20, file);
+/// Reads and parses a whole file (header, changes, batch lines) from its start, passing each
+/// change to `sink` in order, without applying them.
+fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Log> {
+    let mut reader = file;
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| io_error(path, "read", &e))?;
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut buf = Vec::new();
     let read_error = |e: io::Error| io_error(path, "read", &e);
     let bad_line = |line: u64, reason: String| Error::BadLine {
@@ -379,7 +389,7 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
         Start::Done(log) => return Ok(log),
     };
 
-    let mut changes = Vec::new();
+    let mut count = 0;
     let mut offset = n;
     let mut lines = 1;
     // The open batch: its offset, line, changes before it, changes still to come.
@@ -405,7 +415,8 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
         lines += 1;
         match parse_entry(&buf).map_err(|reason| bad_line(lines, reason))? {
             Entry::Change(change) => {
-                changes.push(*change);
+                sink(*change);
+                count += 1;
                 if let Some((_, _, _, left)) = &mut batch {
                     *left -= 1;
                     if *left == 0 {
@@ -415,7 +426,7 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
             }
             Entry::Batch(size) => {
                 if let Some((_, started, before, announced)) = batch {
-                    let had = changes.len() - before;
+                    let had = count - before;
                     return Err(bad_line(
                         lines,
                         format!(
@@ -424,25 +435,62 @@ fn read_log(path: &Path, file: &File) -> Result<Log> {
                         ),
                     ));
                 }
-                batch = Some((offset, lines, changes.len(), size));
+                batch = Some((offset, lines, count, size));
             }
         }
         offset += n;
     }
     let total = offset;
+    let mut cut = None;
     if let Some((start, line, before, _)) = batch {
         // A batch cut short: its changes were never acknowledged, so it is part of the tail.
-        changes.truncate(before);
+        cut = Some(before);
         torn = Some(start);
         lines = line - 1;
     }
     let len = torn.unwrap_or(total);
     Ok(Log {
-        changes,
+        count,
+        cut,
         len,
         lines,
         torn,
         total,
+    })
+}
+
+/// Changes sent from the parsing thread to the validating one at a time.
+const CHUNK: usize = 1024;
+
+/// Reads and validates a file, parsing on a second thread while this one validates, so that a
+/// load takes about as long as the slower of the two rather than their sum.
+///
+/// Returns what the reader found and the ledger of *every* change read, including those of a
+/// batch cut short; the caller checks [`Log::cut`]. After a validation error the reader still
+/// reads to the end, so that a bad line is reported before a refused change, as when reading
+/// alone.
+fn load(path: &Path, file: &File) -> (Result<Log>, Result<Ledger>) {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Change>>(8);
+        let reader = scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let log = read_log(path, file, &mut |change| {
+                chunk.push(change);
+                if chunk.len() == CHUNK {
+                    // Fails once the validator has stopped; reading goes on regardless.
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let _ = sender.send(full);
+                }
+            });
+            let _ = sender.send(chunk);
+            log
+        });
+        let ledger = Ledger::from_changes(receiver.iter().flatten());
+        drop(receiver);
+        let log = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (log, ledger)
     })
 }
 
@@ -573,7 +621,8 @@ impl LedgerFile {
             .open(path)
             .map_err(|e| io_error(path, "open", &e))?;
         lock(path, &file)?;
-        let log = read_log(path, &file)?;
+        let (log, loaded) = load(path, &file);
+        let log = log?;
         let mut this = LedgerFile {
             path: path.to_path_buf(),
             file,
@@ -589,14 +638,23 @@ impl LedgerFile {
                 reason: "the file is empty".to_owned(),
             });
         }
-        let count = log.changes.len();
-        this.ledger = match Ledger::from_changes(log.changes) {
-            Ok(ledger) => ledger,
-            Err(error) => return Err(this.refused(error)),
+        this.ledger = match loaded {
+            Ok(ledger) if log.cut.is_none() && ledger.len() == log.count => ledger,
+            // A refused change, a repeated line, or a batch cut short (whose changes were
+            // applied with the rest): read again without overlap, to apply exactly the complete
+            // changes and to name the line of a refused one.
+            _ => {
+                let mut changes = Vec::new();
+                let log = read_log(path, &this.file, &mut |change| changes.push(change))?;
+                changes.truncate(log.cut.unwrap_or(log.count));
+                let count = changes.len();
+                let ledger = Ledger::from_changes(changes).map_err(|e| this.refused(e))?;
+                if ledger.len() != count {
+                    return Err(this.repeated());
+                }
+                ledger
+            }
         };
-        if this.ledger.len() != count {
-            return Err(this.repeated());
-        }
         if let Some(offset) = log.torn {
             let bytes = log.total - offset;
             if !options.recover {
