@@ -152,8 +152,9 @@ impl FileOptions {
 
     /// Opens the file, locks it, and loads every change, validating each.
     ///
-    /// Time is linear in the file's size (see `benches/load.rs` for throughput); memory is that
-    /// of the resulting [`Ledger`] plus one line.
+    /// Time is linear in the file's size (see `benches/load.rs` for throughput): lines are
+    /// parsed on a second thread while this one validates them. Memory is that of the
+    /// resulting [`Ledger`] plus a few thousand changes in flight.
     ///
     /// # Errors
     ///
