@@ -141,6 +141,9 @@ fn check(case: &Case, dir: &Path, failures: &mut Vec<String>) -> TestResult {
         ));
         return Ok(());
     }
+    if case.kind.starts_with("refused:") && error.change().is_none() {
+        failures.push(format!("{}: a refusal that names no change", case.file));
+    }
     let message = error.to_string();
     if !message.contains(&case.file) {
         failures.push(format!(

@@ -272,6 +272,7 @@ fn every_cut_of_a_last_change_is_a_torn_tail_that_recovery_removes_exactly() -> 
     let path = temp_path("torn-single");
     let (bytes, start, before) = write_then_last(&path, vec![designate(1, 5)])?;
     let checked = check_every_cut("torn-single-cut", &bytes, start, &before)?;
+    println!("single change: checked {checked} cuts of its line");
     let last_line = u64::try_from(bytes.len()).expect("small") - start;
     assert_eq!(checked, last_line - 1);
     assert!(
@@ -289,6 +290,7 @@ fn every_cut_of_a_last_batch_is_a_torn_tail_so_no_batch_is_half_applied() -> Tes
     let batch = vec![designate(9, 5), register_at(9, 5), delist(0, 5)];
     let (bytes, start, before) = write_then_last(&path, batch)?;
     let checked = check_every_cut("torn-batch-cut", &bytes, start, &before)?;
+    println!("batch of three: checked {checked} cuts of its lines");
     assert_eq!(
         checked,
         u64::try_from(bytes.len()).expect("small") - start - 1
