@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
@@ -36,6 +38,9 @@ impl std::fmt::Display for Target {
 /// (`change`), the ids and the dates involved. When [`Ledger::apply`](crate::Ledger::apply) or
 /// [`Ledger::apply_batch`](crate::Ledger::apply_batch) returns one of these, the ledger is
 /// exactly as it was before the call.
+///
+/// Ledger files ([`LedgerFile`](crate::LedgerFile)) add variants for I/O, locking, headers, torn
+/// tails and bad lines, each naming the file and, where there is one, the line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -264,6 +269,83 @@ pub enum Error {
         /// The version found.
         version: u32,
     },
+
+    /// An I/O operation on a ledger file failed.
+    ///
+    /// Holds the [`std::io::ErrorKind`] and the message rather than the `std::io::Error` itself,
+    /// so that this enum stays `Clone` and `Eq`.
+    #[error("cannot {action} {}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done, e.g. `"read"`, `"append to"`.
+        action: &'static str,
+        /// The kind of the I/O error.
+        kind: std::io::ErrorKind,
+        /// The I/O error's message.
+        message: String,
+    },
+
+    /// A ledger file is held by another handle (usually another process appending to it).
+    #[error("{} is locked by another ledger file handle", path.display())]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A ledger file whose first line is missing or is not a ledger log header.
+    #[error("{}:1: not a sanctions ledger log header: {reason}", path.display())]
+    BadHeader {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with the first line.
+        reason: String,
+    },
+
+    /// A ledger file whose header names another format, or a version this crate cannot read.
+    #[error("{}:1: unsupported ledger log format {format:?} version {version}", path.display())]
+    UnsupportedFileFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format name found.
+        format: String,
+        /// The version found.
+        version: u64,
+    },
+
+    /// A ledger file that ends with an incomplete write: a last line without its newline, or a
+    /// batch cut short. Opening with recovery truncates exactly these bytes.
+    #[error("{}: torn tail of {bytes} bytes at offset {offset} (an interrupted append; open with recovery to truncate it)", path.display())]
+    TornTail {
+        /// The file.
+        path: PathBuf,
+        /// Where the torn tail starts.
+        offset: u64,
+        /// Its length, to the end of the file.
+        bytes: u64,
+    },
+
+    /// A line of a ledger file that is not a change (or batch line) of the format.
+    #[error("{}:{line}: {reason}", path.display())]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// The line number, from 1 (the header).
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A well-formed change in a ledger file that the ledger's rules refuse.
+    #[error("{}:{line}: {source}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// The line of the refused change.
+        line: u64,
+        /// Why the ledger refused it.
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -271,7 +353,15 @@ impl Error {
     #[must_use]
     pub fn change(&self) -> Option<ChangeId> {
         match self {
-            Error::Parse { .. } | Error::UnsupportedFormat { .. } => None,
+            Error::Parse { .. }
+            | Error::UnsupportedFormat { .. }
+            | Error::Io { .. }
+            | Error::Locked { .. }
+            | Error::BadHeader { .. }
+            | Error::UnsupportedFileFormat { .. }
+            | Error::TornTail { .. }
+            | Error::BadLine { .. } => None,
+            Error::Refused { source, .. } => source.change(),
             Error::ConflictingChangeId { change }
             | Error::TooManyChanges { change }
             | Error::RecordedOutOfOrder { change, .. }

@@ -87,12 +87,16 @@
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
 //! `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` and deserialising re-applies
 //! every change, so hand-edited data cannot produce an inconsistent ledger.
+//!
+//! A [`LedgerFile`] keeps a ledger on disk as a crash-safe, append-only JSON Lines log (see
+//! `FORMAT.md`), syncing every change before `apply` returns and re-validating all on open.
 
 mod authority;
 mod change;
 mod designation;
 mod entity;
 mod error;
+mod file;
 mod id;
 mod index;
 mod ledger;
@@ -107,6 +111,9 @@ pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Sourc
 pub use crate::designation::{Designation, DesignationTerms, Measure};
 pub use crate::entity::{normalise_name, Country, Entity, EntityKind, Identifier, ImoNumber};
 pub use crate::error::{Error, Result, Target};
+pub use crate::file::{
+    FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
+};
 pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
