@@ -164,6 +164,7 @@ pub struct Program {
 
 /// The serialised shape of a [`Program`], validated on the way in.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ProgramRepr {
     authority: Authority,
     code: String,

@@ -35,6 +35,7 @@ use crate::licence::{Licence, LicenceEnd, LicenceTerms};
 /// assert_eq!(delisting.published, None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Change {
     /// Unique within a ledger.
@@ -53,7 +54,6 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<ObservationWindow>,
     /// What happened.
-    #[serde(flatten)]
     pub kind: ChangeKind,
 }
 
@@ -95,10 +95,10 @@ impl Change {
 
 /// What a change does.
 ///
-/// Serialised with a `kind` tag next to the change's other fields, e.g.
-/// `{"kind": "delist", "designation": "…", …}`.
+/// Serialised as an object with one key, the kind's name, e.g.
+/// `"kind": {"delist": {"designation": "…"}}`. Unknown kinds and unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ChangeKind {
     /// Makes an entity known to the ledger, with its facts as of `effective`.
@@ -170,7 +170,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The short snake-case name of the kind, as in the serialised `kind` tag.
+    /// The short snake-case name of the kind, as in the serialised form.
     #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
@@ -189,6 +189,7 @@ impl ChangeKind {
 
 /// Where a fact comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Source {
     /// A citation a person can follow: the instrument, list entry or notice.
@@ -248,6 +249,7 @@ pub enum Confidence {
 /// change's `effective`) and carries the window so nobody mistakes the observation date for the
 /// legal one. `after` is `None` when there is no earlier snapshot (in force on or before).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ObservationWindow {
     /// The change took effect strictly after this date, if known.

@@ -44,6 +44,7 @@ pub enum Measure {
 /// # Ok::<(), sanctions_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Designation {
     /// The listed entity.
@@ -68,6 +69,7 @@ impl Designation {
 
 /// The amendable part of a designation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DesignationTerms {
     /// The programs or regimes the listing is made under; all belong to the designation's

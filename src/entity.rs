@@ -46,6 +46,7 @@ pub enum EntityKind {
 /// # Ok::<(), sanctions_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Entity {
     /// What kind of subject this is.
@@ -131,6 +132,7 @@ impl Entity {
 /// Lookups compare identifiers by [`Identifier::lookup_key`], which ignores case, spaces and
 /// punctuation in the value, so `EW-301PJ` and `ew 301pj` find the same aircraft.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Identifier {

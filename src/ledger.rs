@@ -671,6 +671,7 @@ struct LedgerOut<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LedgerIn {
     format: String,
     version: u32,

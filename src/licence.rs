@@ -27,6 +27,7 @@ use crate::id::EntityId;
 /// assert!(gl11.terms.covers_owned_entities);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Licence {
     /// The issuing authority.
@@ -67,6 +68,7 @@ pub enum Authorisation {
 
 /// The amendable part of a licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LicenceTerms {
     /// The licence's name, e.g. "Belarus General License 11".
