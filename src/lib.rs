@@ -82,6 +82,12 @@
 //! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
 //! complexity.
 //!
+//! # Importing official lists
+//!
+//! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
+//! snapshots and reconciles them with a ledger into dated designations, amendments and
+//! delistings.
+//!
 //! # Serialisation
 //!
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
@@ -94,6 +100,7 @@ mod designation;
 mod entity;
 mod error;
 mod id;
+pub mod import;
 mod ledger;
 mod licence;
 mod state;
