@@ -263,7 +263,9 @@ impl Reconciliation {
 /// # Errors
 ///
 /// [`ImportError::Empty`] for a snapshot with no entries; [`ImportError::OutOfOrder`] when
-/// the ledger holds changes of this list effective after the snapshot's date;
+/// the snapshot differs from the ledger on its date but the ledger holds changes of this list
+/// effective after that date (snapshots of a list are reconciled in date order; re-importing
+/// an older snapshot the ledger already agrees with gives no changes);
 /// [`ImportError::TooManyDelistings`] when the changes would delist more than the allowed share
 /// of the entries in force.
 ///
@@ -311,14 +313,6 @@ pub fn reconcile(
     }
     let label = snapshot.label();
     let (latest, derived_previous) = imported_dates(view, &label, date);
-    if let Some(latest) = latest.filter(|&latest| latest > date) {
-        return Err(ImportError::OutOfOrder {
-            file,
-            list: label,
-            date,
-            latest,
-        });
-    }
     let previous = options.previous.or(derived_previous);
     let in_force = list_in_force(view, snapshot);
     let mut plan = Plan {
@@ -363,6 +357,16 @@ pub fn reconcile(
         mut report,
         ..
     } = plan;
+    // Re-importing an older snapshot that the ledger already agrees with is a no-op; one that
+    // would change anything is out of order.
+    if let Some(latest) = latest.filter(|&latest| latest > date && !changes.is_empty()) {
+        return Err(ImportError::OutOfOrder {
+            file,
+            list: label,
+            date,
+            latest,
+        });
+    }
     report.sort_by(|a, b| {
         outcome_rank(&a.outcome)
             .cmp(&outcome_rank(&b.outcome))
