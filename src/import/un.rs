@@ -23,6 +23,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -160,6 +161,16 @@ impl<'a> Parser<'a> {
             let before = reader.buffer_position();
             let event = match reader.read_event() {
                 Ok(event) => event,
+                Err(quick_xml::Error::Syntax(e)) if e != SyntaxError::InvalidBangMarkup => {
+                    // Every other syntax error is markup left open at the end of the input.
+                    let line = self.line_at(reader.error_position());
+                    let line = self.stack.last().map_or(line, |(_, open)| *open);
+                    return Err(ImportError::Truncated {
+                        file: self.file.into(),
+                        line,
+                        what: format!("markup ({e})"),
+                    });
+                }
                 Err(e) => {
                     let line = self.line_at(reader.error_position());
                     return Err(self.malformed(line, format!("invalid XML: {e}")));
