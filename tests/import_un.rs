@@ -37,7 +37,7 @@ fn tag_values(xml: &str, tag: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reference number → LISTED_ON, scanned from the text.
+/// Reference number → `LISTED_ON`, scanned from the text.
 fn listed_on(name: &str) -> BTreeMap<String, NaiveDate> {
     let xml = String::from_utf8(bytes(name)).expect("utf-8");
     let refs = tag_values(&xml, "REFERENCE_NUMBER");
@@ -74,7 +74,10 @@ fn entries_dates_and_fields_are_read() {
     let ri = snapshot.get("KPi.033").expect("KPi.033");
     assert_eq!(ri.entity.name, "RI WON HO");
     assert_eq!(
-        ri.programs.iter().map(|p| p.code()).collect::<Vec<_>>(),
+        ri.programs
+            .iter()
+            .map(sanctions_ledger::Program::code)
+            .collect::<Vec<_>>(),
         ["DPRK"]
     );
     assert!(ri.entity.identifiers.iter().any(|i| matches!(i, Identifier::Other { scheme, value } if scheme == "Passport" && value == "381310014")));
@@ -234,7 +237,7 @@ fn empty_truncated_and_malformed_files_are_refused() {
     assert!(matches!(err, ImportError::Truncated { .. }), "{err}");
     assert_eq!(err.file(), "cut.xml");
     // The error points at the entry left open, which starts on or before the cut's line.
-    let cut_line = 1 + data[..half].iter().filter(|&&b| b == b'\n').count();
+    let cut_line = data[..half].split(|&b| b == b'\n').count();
     assert!(err.line().is_some_and(|l| l > 1 && l <= cut_line), "{err}");
 
     // Cut cleanly after an entry: the list and its sections are left open.

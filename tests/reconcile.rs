@@ -124,7 +124,7 @@ fn replay_finds_the_additions_removals_and_amendments_between_snapshots() {
             .terms
             .programs
             .iter()
-            .map(|p| p.code())
+            .map(sanctions_ledger::Program::code)
             .collect::<Vec<_>>(),
         ["BELARUS-EO14038"]
     );
@@ -258,11 +258,11 @@ fn reimporting_any_snapshot_adds_nothing() {
 
 #[test]
 fn whitespace_and_alias_order_are_not_changes() {
-    let data = std::fs::read(path(FILES[0])).expect("fixture");
+    let original = std::fs::read(path(FILES[0])).expect("fixture");
     let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n";
     let alt_reordered =
         b"36,2,\"aka\",\"  CUBA   AIR \",-0- \r\n36,1,\"aka\",\"AEROCARIBE\",-0- \r\n";
-    let spaced: Vec<u8> = String::from_utf8(data.clone())
+    let spaced: Vec<u8> = String::from_utf8(original.clone())
         .expect("ascii")
         .replace(
             "\"AEROCARIBBEAN AIRLINES\"",
@@ -271,7 +271,7 @@ fn whitespace_and_alias_order_are_not_changes() {
         .into_bytes();
     let date = day(2023, 8, 3);
     let mut ledger = Ledger::new();
-    let first = SdnFiles::new("a.csv", &data)
+    let first = SdnFiles::new("a.csv", &original)
         .with_aliases("alt.csv", alt)
         .parse(date)
         .expect("ok");
@@ -396,12 +396,11 @@ fn older_snapshots_are_refused_once_newer_ones_are_in() {
 
 #[test]
 fn a_relisting_is_a_new_designation() {
-    let data = std::fs::read(path(FILES[1])).expect("fixture");
-    let text = String::from_utf8(data).expect("ascii");
+    let text = String::from_utf8(std::fs::read(path(FILES[1])).expect("fixture")).expect("ascii");
     let without: String = text
         .lines()
         .filter(|l| !l.starts_with("44541,") && *l != "\u{1a}")
-        .map(|l| format!("{l}\n"))
+        .flat_map(|l| [l, "\n"])
         .collect();
     let mut ledger = Ledger::new();
     let mut designations = Vec::new();

@@ -4,8 +4,8 @@
 //! The format has no header row; a null field is the literal `-0- `; lines end in CRLF and the
 //! file ends with a 0x1A (Ctrl-Z) byte; a record under several programs writes them as
 //! `"A] [B"`; text is Latin-1. The files are joined on `ent_num`, the stable key of an entry.
-//! Columns of `sdn.csv`: ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type,
-//! Tonnage, GRT, Vess_flag, Vess_owner, Remarks.
+//! Columns of `sdn.csv`: `ent_num`, `SDN_Name`, `SDN_Type`, `Program`, `Title`, `Call_Sign`,
+//! `Vess_type`, `Tonnage`, `GRT`, `Vess_flag`, `Vess_owner`, `Remarks`.
 //!
 //! What becomes what:
 //!

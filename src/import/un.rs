@@ -136,6 +136,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The line at byte `position`, counting newlines incrementally.
+    #[allow(clippy::naive_bytecount)] // once over the file; not worth a dependency
     fn line_at(&mut self, position: u64) -> usize {
         let position = usize::try_from(position)
             .unwrap_or(usize::MAX)
