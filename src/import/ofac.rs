@@ -28,6 +28,7 @@
 //! Companion rows whose `ent_num` is not in `sdn.csv` are ignored: OFAC publishes the files
 //! together, and rows for entries not on the list carry no listing.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -116,7 +117,7 @@ impl<'a> SdnFiles<'a> {
         if records.rows.is_empty() {
             return Err(ImportError::Empty { file: file.into() });
         }
-        for row in &records.rows {
+        for row in records.rows {
             let entry = sdn_entry(file, row)?;
             let line = entry.line;
             if !snapshot.insert(entry) {
@@ -159,16 +160,13 @@ impl<'a> SdnFiles<'a> {
                 };
                 let ent = ent_num(file, row.line, ent.as_deref())?;
                 if let (Some(entry), Some(name)) = (snapshot.get_mut(ent), name) {
-                    entry.entity.aliases.push(name.clone());
+                    entry.entity.aliases.push(name.to_string());
                 }
             }
         }
-        let ids: Vec<String> = snapshot.entries().map(|e| e.id.clone()).collect();
-        for id in ids {
-            if let Some(entry) = snapshot.get_mut(&id) {
-                read_remarks(entry);
-                entry.canonicalise();
-            }
+        for entry in snapshot.entries_mut() {
+            read_remarks(entry);
+            entry.canonicalise();
         }
         Ok(snapshot)
     }
@@ -215,7 +213,7 @@ fn malformed(file: &str, line: usize, what: impl Into<String>) -> ImportError {
     }
 }
 
-fn width(file: &str, row: &Row, expected: usize) -> ImportError {
+fn width(file: &str, row: &Row<'_>, expected: usize) -> ImportError {
     malformed(
         file,
         row.line,
@@ -235,13 +233,16 @@ fn ent_num<'s>(file: &str, line: usize, field: Option<&'s str>) -> Result<&'s st
 }
 
 /// One `sdn.csv` record as an entry, before its remarks are read.
-fn sdn_entry(file: &str, row: &Row) -> Result<ListEntry, ImportError> {
-    let [ent, name, kind, programs, title, call_sign, vessel_type, tonnage, grt, flag, owner, remarks] =
-        row.fields.as_slice()
-    else {
-        return Err(width(file, row, 12));
-    };
+fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
+    if row.fields.len() != 12 {
+        return Err(width(file, &row, 12));
+    }
     let line = row.line;
+    let mut fields = row.fields.into_iter();
+    let mut next = || fields.next().flatten();
+    let (ent, name, kind, programs) = (next(), next(), next(), next());
+    let (title, call_sign, vessel_type, tonnage) = (next(), next(), next(), next());
+    let (grt, flag, owner, remarks) = (next(), next(), next(), next());
     let ent = ent_num(file, line, ent.as_deref())?;
     let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
         return Err(malformed(file, line, "the SDN_Name is empty"));
@@ -277,7 +278,7 @@ fn sdn_entry(file: &str, row: &Row) -> Result<ListEntry, ImportError> {
         ("remarks", remarks),
     ] {
         if let Some(value) = value {
-            entity = entity.with_detail(key, value.clone());
+            entity = entity.with_detail(key, value.into_owned());
         }
     }
     let mut entry = ListEntry::new(ent, entity, line);
@@ -295,10 +296,11 @@ fn sdn_entry(file: &str, row: &Row) -> Result<ListEntry, ImportError> {
 
 /// Reads the aliases and identifiers OFAC writes in an entry's remarks.
 fn read_remarks(entry: &mut ListEntry) {
-    let Some(remarks) = entry.entity.details.get("remarks").cloned() else {
+    let entity = &mut entry.entity;
+    let Some(remarks) = entity.details.remove("remarks") else {
         return;
     };
-    let entity = &mut entry.entity;
+    let has_imo = remarks.contains("IMO ");
     for item in remarks.split(';') {
         let item = item.trim();
         let item = item.strip_suffix('.').unwrap_or(item);
@@ -317,7 +319,7 @@ fn read_remarks(entry: &mut ListEntry) {
                 .identifiers
                 .push(Identifier::AircraftSerial(msn.trim().to_owned()));
         }
-        let mut rest = item;
+        let mut rest = if has_imo { item } else { "" };
         while let Some(at) = rest.find("IMO ") {
             rest = &rest[at + 4..];
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -326,24 +328,26 @@ fn read_remarks(entry: &mut ListEntry) {
             }
         }
     }
+    entity.details.insert("remarks".into(), remarks);
 }
 
-/// One CSV record: the line it starts on and its fields (`None` for `-0-`), trimmed.
+/// One CSV record: the line it starts on and its fields (`None` for `-0-`), trimmed; ASCII
+/// fields without doubled quotes borrow from the file.
 #[derive(Debug)]
-struct Row {
+struct Row<'a> {
     line: usize,
-    fields: Vec<Option<String>>,
+    fields: Vec<Option<Cow<'a, str>>>,
 }
 
 /// The records of one legacy OFAC CSV file.
-struct Records {
-    rows: Vec<Row>,
+struct Records<'a> {
+    rows: Vec<Row<'a>>,
 }
 
-impl Records {
+impl<'a> Records<'a> {
     /// Splits the file into records. Quoted fields may hold commas, doubled quotes and line
     /// breaks; a final 0x1A byte is the DOS end-of-file marker.
-    fn parse(file: &str, bytes: &[u8]) -> Result<Records, ImportError> {
+    fn parse(file: &str, bytes: &'a [u8]) -> Result<Records<'a>, ImportError> {
         let body = bytes.strip_suffix(&[0x1a]).unwrap_or(bytes);
         let mut rows = Vec::with_capacity(body.len() / 200);
         let mut line = 1;
@@ -364,32 +368,36 @@ impl Records {
             let mut fields = Vec::with_capacity(12);
             loop {
                 let (field, next) = if body[at] == b'"' {
-                    let mut value = Vec::new();
+                    // The field borrows from the file unless it holds a doubled quote (`""`),
+                    // which is a literal quote.
+                    let mut unquoted: Option<Vec<u8>> = None;
                     let mut i = at + 1;
                     loop {
-                        match body.get(i) {
-                            None => {
-                                return Err(ImportError::Truncated {
-                                    file: file.into(),
-                                    line: start_line,
-                                    what: "a quoted field".into(),
-                                })
+                        let Some(n) = body[i..].iter().position(|&b| b == b'"') else {
+                            return Err(ImportError::Truncated {
+                                file: file.into(),
+                                line: start_line,
+                                what: "a quoted field".into(),
+                            });
+                        };
+                        line += body[i..i + n].split(|&b| b == b'\n').count() - 1;
+                        if body.get(i + n + 1) == Some(&b'"') {
+                            let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
+                            value.extend_from_slice(&body[i..=i + n]);
+                            i += n + 2;
+                        } else {
+                            if let Some(value) = unquoted.as_mut() {
+                                value.extend_from_slice(&body[i..i + n]);
                             }
-                            Some(b'"') if body.get(i + 1) == Some(&b'"') => {
-                                value.push(b'"');
-                                i += 2;
-                            }
-                            Some(b'"') => break,
-                            Some(&b) => {
-                                if b == b'\n' {
-                                    line += 1;
-                                }
-                                value.push(b);
-                                i += 1;
-                            }
+                            i += n;
+                            break;
                         }
                     }
-                    (Some(latin1(value.trim_ascii())), i + 1)
+                    let value = match unquoted {
+                        None => latin1(body[at + 1..i].trim_ascii()),
+                        Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+                    };
+                    (Some(value), i + 1)
                 } else {
                     let end = body[at..]
                         .iter()
@@ -447,11 +455,11 @@ fn truncated_record(file: &str, line: usize) -> ImportError {
     }
 }
 
-/// Decodes Latin-1 bytes (every byte is the code point of the same value).
-fn latin1(bytes: &[u8]) -> String {
+/// Decodes Latin-1 bytes (every byte is the code point of the same value), borrowing ASCII.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.is_ascii() => text.to_owned(),
-        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+        Ok(text) if text.is_ascii() => Cow::Borrowed(text),
+        _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
     }
 }
 
@@ -463,7 +471,12 @@ mod tests {
         Ok(Records::parse("t.csv", text)?
             .rows
             .into_iter()
-            .map(|r| r.fields)
+            .map(|r| {
+                r.fields
+                    .into_iter()
+                    .map(|f| f.map(Cow::into_owned))
+                    .collect()
+            })
             .collect())
     }
 

@@ -621,6 +621,8 @@ impl Plan<'_, '_> {
         let date = self.snapshot.date();
         let entity = self.snapshot.entity_id(&entry.id);
         let mut fields = match self.view.entity_on(entity, date) {
+            // What this importer stored is canonical already: equal means unchanged.
+            Some(known) if *known == entry.entity => Vec::new(),
             Some(known) => entity_fields(&canonical_entity(known.clone()), &entry.entity),
             None => Vec::new(),
         };

@@ -127,6 +127,11 @@ impl Snapshot {
         self.entries.values()
     }
 
+    /// Mutable access to every entry, for the parsers' last pass.
+    pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = &mut ListEntry> {
+        self.entries.values_mut()
+    }
+
     /// Mutable access to an entry, for the parsers' companion files.
     pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut ListEntry> {
         self.entries.get_mut(id)
@@ -211,8 +216,32 @@ impl ListEntry {
 }
 
 /// Collapses every run of whitespace to one space and trims the ends.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::import::collapse_spaces;
+///
+/// assert_eq!(collapse_spaces(" BELAVIA \t BELARUSIAN\r\nAIRLINES "), "BELAVIA BELARUSIAN AIRLINES");
+/// ```
 #[must_use]
 pub fn collapse_spaces(text: &str) -> String {
+    let mut owned = text.to_owned();
+    collapse_in_place(&mut owned);
+    owned
+}
+
+/// [`collapse_spaces`] without allocating when the text is already collapsed (the common case).
+fn collapse_in_place(text: &mut String) {
+    let bytes = text.as_bytes();
+    let collapsed = bytes.is_ascii()
+        && !bytes.first().is_some_and(u8::is_ascii_whitespace)
+        && !bytes.last().is_some_and(u8::is_ascii_whitespace)
+        && !bytes.iter().any(|&b| b.is_ascii_whitespace() && b != b' ')
+        && !text.contains("  ");
+    if collapsed {
+        return;
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -220,7 +249,7 @@ pub fn collapse_spaces(text: &str) -> String {
         }
         out.push_str(word);
     }
-    out
+    *text = out;
 }
 
 /// The canonical form of an entity, in which two records that differ only in the order of
@@ -241,30 +270,31 @@ pub fn collapse_spaces(text: &str) -> String {
 /// ```
 #[must_use]
 pub fn canonical_entity(mut entity: Entity) -> Entity {
-    entity.name = collapse_spaces(&entity.name);
-    let name = entity.name.clone();
+    collapse_in_place(&mut entity.name);
     canonical_strings(&mut entity.aliases);
-    entity.aliases.retain(|a| *a != name);
+    entity.aliases.retain(|a| *a != entity.name);
     canonical_strings(&mut entity.addresses);
-    entity
-        .identifiers
-        .sort_by_cached_key(crate::Identifier::lookup_key);
-    entity
-        .identifiers
-        .dedup_by(|a, b| a.lookup_key() == b.lookup_key());
+    if entity.identifiers.len() > 1 {
+        let mut keyed: Vec<(String, crate::Identifier)> = std::mem::take(&mut entity.identifiers)
+            .into_iter()
+            .map(|i| (i.lookup_key(), i))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0);
+        entity.identifiers = keyed.into_iter().map(|(_, i)| i).collect();
+    }
     entity.countries.sort();
     entity.countries.dedup();
-    entity.details = std::mem::take(&mut entity.details)
-        .into_iter()
-        .map(|(k, v)| (k, collapse_spaces(&v)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+    for value in entity.details.values_mut() {
+        collapse_in_place(value);
+    }
+    entity.details.retain(|_, v| !v.is_empty());
     entity
 }
 
 fn canonical_strings(values: &mut Vec<String>) {
     for value in values.iter_mut() {
-        *value = collapse_spaces(value);
+        collapse_in_place(value);
     }
     values.retain(|v| !v.is_empty());
     values.sort();
