@@ -1,6 +1,6 @@
 //! Reconciliation: a [`Snapshot`] compared with a ledger gives the dated changes between them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,7 +10,7 @@ use super::snapshot::{canonical_entity, canonical_terms, ListEntry, Snapshot};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Entity, Identifier};
-use crate::id::{ChangeId, DesignationId};
+use crate::id::{ChangeId, DesignationId, EntityId};
 use crate::ledger::{Applied, Ledger};
 use crate::view::View;
 
@@ -258,7 +258,8 @@ impl Reconciliation {
 /// Entries of the list are found by their derived ids ([`Snapshot::entity_id`],
 /// [`Snapshot::designation_id`]); designations made by other means are left alone.
 ///
-/// Cost: one [`View::state_on`] plus O(e · k) in the entries of the snapshot and the ledger.
+/// Cost: one pass over the view's changes plus O(e · k) in the entries of the snapshot and
+/// the ledger.
 ///
 /// # Errors
 ///
@@ -312,9 +313,12 @@ pub fn reconcile(
         return Err(ImportError::Empty { file });
     }
     let label = snapshot.label();
-    let (latest, derived_previous) = imported_dates(view, &label, date);
+    let Imported {
+        latest,
+        before: derived_previous,
+        in_force,
+    } = imported(view, snapshot, &label);
     let previous = options.previous.or(derived_previous);
-    let in_force = list_in_force(view, snapshot);
     let mut plan = Plan {
         view,
         snapshot,
@@ -325,9 +329,9 @@ pub fn reconcile(
         report: Vec::new(),
     };
 
-    for (id, (designation, since)) in &in_force {
+    for (id, known) in &in_force {
         if snapshot.get(id).is_none() {
-            plan.delist(id, *designation, *since);
+            plan.delist(id, known);
         }
     }
     let delisted = plan.report.len();
@@ -348,7 +352,7 @@ pub fn reconcile(
     }
     for entry in snapshot.entries() {
         match in_force.get(&entry.id) {
-            Some(&(designation, since)) => plan.amend(entry, designation, since),
+            Some(known) => plan.amend(entry, known),
             None => plan.designate(entry),
         }
     }
@@ -437,16 +441,36 @@ fn outcome_rank(outcome: &Outcome) -> u8 {
     }
 }
 
-/// The latest effective date of a change imported from the list (by its citation), and the
-/// latest such date strictly before `date`.
-fn imported_dates(
-    view: View<'_>,
-    label: &str,
-    date: NaiveDate,
-) -> (Option<NaiveDate>, Option<NaiveDate>) {
+/// An entry of the list in force in the ledger.
+#[derive(Clone, Copy)]
+struct InForce {
+    designation: DesignationId,
+    since: NaiveDate,
+    entity: EntityId,
+}
+
+/// What the ledger holds of one list, from one pass over the changes cited to it.
+struct Imported {
+    /// The latest effective date of a change imported from the list.
+    latest: Option<NaiveDate>,
+    /// The latest such date strictly before the snapshot's.
+    before: Option<NaiveDate>,
+    /// The entries in force on the snapshot's date, by list id.
+    in_force: BTreeMap<String, InForce>,
+}
+
+/// Scans the changes imported from the snapshot's list (found by their citation, then checked
+/// against the derived ids) for the dates and the entries in force on the snapshot's date.
+///
+/// One pass over the view's changes, without building the whole state.
+fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
+    let date = snapshot.date();
     let prefix = format!("{label} as of ");
     let mut latest = None;
     let mut before = None;
+    let mut entries: HashMap<EntityId, &str> = HashMap::new();
+    let mut designated = Vec::new();
+    let mut ended = HashSet::new();
     for change in view.changes() {
         if !change.source.citation.starts_with(&prefix) {
             continue;
@@ -455,40 +479,58 @@ fn imported_dates(
         if change.effective < date {
             before = before.max(Some(change.effective));
         }
-    }
-    (latest, before)
-}
-
-/// The list's entries in force on the snapshot's date: list id → (designation, since).
-fn list_in_force(
-    view: View<'_>,
-    snapshot: &Snapshot,
-) -> BTreeMap<String, (DesignationId, NaiveDate)> {
-    let state = view.state_on(snapshot.date());
-    let mut found = BTreeMap::new();
-    for (id, designation) in &state.designations {
-        if designation.authority != *snapshot.authority() {
-            continue;
-        }
-        let Some(entity) = view.entity(designation.entity) else {
-            continue;
-        };
-        for identifier in &entity.identifiers {
-            if let Identifier::ListEntry {
-                authority,
-                id: entry,
-            } = identifier
-            {
-                if authority == snapshot.authority()
-                    && snapshot.entity_id(entry) == designation.entity
-                    && snapshot.designation_id(entry, designation.since) == *id
-                {
-                    found.insert(entry.clone(), (*id, designation.since));
+        match &change.kind {
+            ChangeKind::RegisterEntity { entity, record } => {
+                let id = record.identifiers.iter().find_map(|i| match i {
+                    Identifier::ListEntry { authority, id }
+                        if authority == snapshot.authority() =>
+                    {
+                        Some(id.as_str())
+                    }
+                    _ => None,
+                });
+                if let Some(id) = id {
+                    entries.insert(*entity, id);
                 }
             }
+            ChangeKind::Designate {
+                designation,
+                record,
+            } if record.authority == *snapshot.authority() && change.effective <= date => {
+                designated.push((*designation, record.entity, change.effective));
+            }
+            ChangeKind::Delist { designation } if change.effective <= date => {
+                ended.insert(*designation);
+            }
+            _ => {}
         }
     }
-    found
+    let mut in_force = BTreeMap::new();
+    for (designation, entity, since) in designated {
+        if ended.contains(&designation) {
+            continue;
+        }
+        let Some(&id) = entries.get(&entity) else {
+            continue;
+        };
+        // The designation id derives from the list, the entry and the date: a match means the
+        // designation is this entry's.
+        if snapshot.designation_id(id, since) == designation {
+            in_force.insert(
+                id.to_owned(),
+                InForce {
+                    designation,
+                    since,
+                    entity,
+                },
+            );
+        }
+    }
+    Imported {
+        latest,
+        before,
+        in_force,
+    }
 }
 
 /// The changes being assembled for one snapshot.
@@ -525,15 +567,16 @@ impl Plan<'_, '_> {
         self.changes.push(change);
     }
 
-    fn delist(&mut self, id: &str, designation: DesignationId, since: NaiveDate) {
+    fn delist(&mut self, id: &str, known: &InForce) {
         let date = self.snapshot.date();
-        if since >= date {
+        let designation = known.designation;
+        if known.since >= date {
             // Designated on the snapshot's own date: a delisting cannot be on the same day.
             return;
         }
         let name = self
             .view
-            .entity(self.snapshot.entity_id(id))
+            .entity(known.entity)
             .map(|e| e.name.clone())
             .unwrap_or_default();
         self.push(id, "delist", date, true, ChangeKind::Delist { designation });
@@ -617,9 +660,13 @@ impl Plan<'_, '_> {
         });
     }
 
-    fn amend(&mut self, entry: &ListEntry, designation: DesignationId, since: NaiveDate) {
+    fn amend(&mut self, entry: &ListEntry, known: &InForce) {
         let date = self.snapshot.date();
-        let entity = self.snapshot.entity_id(&entry.id);
+        let InForce {
+            designation,
+            since,
+            entity,
+        } = *known;
         let mut fields = match self.view.entity_on(entity, date) {
             // What this importer stored is canonical already: equal means unchanged.
             Some(known) if *known == entry.entity => Vec::new(),
