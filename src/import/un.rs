@@ -371,7 +371,7 @@ impl<'a> Parser<'a> {
                 entity.details.insert(key.into(), values.join("; "));
             }
         }
-        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        let date = xs_date;
         let Some(list_type) = raw.list_type else {
             return Err(self.malformed(line, format!("entry {reference} has no UN_LIST_TYPE")));
         };
@@ -381,7 +381,7 @@ impl<'a> Parser<'a> {
             self.malformed(
                 line,
                 format!(
-                    "entry {reference} has LISTED_ON {:?}, not a YYYY-MM-DD date",
+                    "entry {reference} has LISTED_ON {:?}, not a date",
                     raw.listed_on.as_deref().unwrap_or("")
                 ),
             )
@@ -401,5 +401,47 @@ impl<'a> Parser<'a> {
         }
         entry.canonicalise();
         Ok(entry)
+    }
+}
+
+/// An `xs:date`: `YYYY-MM-DD`, optionally followed by a time zone (`Z`, `-04:00`), which the UN
+/// list writes on some entries (`2015-04-14-04:00`). The zone does not change the calendar date.
+fn xs_date(text: &str) -> Option<NaiveDate> {
+    let (day, zone) = (text.get(..10)?, text.get(10..)?);
+    let zone_ok = match zone.as_bytes() {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit()),
+        _ => false,
+    };
+    zone_ok
+        .then(|| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_may_carry_a_time_zone() {
+        let day = NaiveDate::from_ymd_opt(2015, 4, 14);
+        for text in [
+            "2015-04-14",
+            "2015-04-14Z",
+            "2015-04-14-04:00",
+            "2015-04-14+01:00",
+        ] {
+            assert_eq!(xs_date(text), day, "{text}");
+        }
+        for bad in [
+            "2015-04-1",
+            "2015-04-14 ",
+            "2015-04-14-4:00",
+            "14/04/2015",
+            "2015-02-30",
+            "",
+        ] {
+            assert_eq!(xs_date(bad), None, "{bad:?}");
+        }
     }
 }
