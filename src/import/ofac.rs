@@ -281,7 +281,7 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
             entity = entity.with_detail(key, value.into_owned());
         }
     }
-    let mut entry = ListEntry::new(ent, entity, line);
+    let mut entry = ListEntry::raw(ent.to_owned(), entity, line);
     let Some(programs) = programs.as_deref() else {
         return Err(malformed(file, line, "the Program field is empty"));
     };
@@ -296,39 +296,39 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
 
 /// Reads the aliases and identifiers OFAC writes in an entry's remarks.
 fn read_remarks(entry: &mut ListEntry) {
-    let entity = &mut entry.entity;
-    let Some(remarks) = entity.details.remove("remarks") else {
+    let Entity {
+        aliases,
+        identifiers,
+        details,
+        ..
+    } = &mut entry.entity;
+    let Some(remarks) = details.get("remarks") else {
         return;
     };
-    let has_imo = remarks.contains("IMO ");
+    let has_imo = memchr::memmem::find(remarks.as_bytes(), b"IMO ").is_some();
     for item in remarks.split(';') {
         let item = item.trim();
         let item = item.strip_suffix('.').unwrap_or(item);
         for prefix in ["a.k.a. '", "f.k.a. '", "n.k.a. '"] {
             if let Some(alias) = item.strip_prefix(prefix).and_then(|s| s.strip_suffix('\'')) {
-                entity.aliases.push(alias.to_owned());
+                aliases.push(alias.to_owned());
             }
         }
         if let Some(tail) = item.strip_prefix("Aircraft Tail Number ") {
-            entity
-                .identifiers
-                .push(Identifier::AircraftRegistration(tail.trim().to_owned()));
+            identifiers.push(Identifier::AircraftRegistration(tail.trim().to_owned()));
         }
         if let Some(msn) = item.strip_prefix("Aircraft Manufacturer's Serial Number (MSN) ") {
-            entity
-                .identifiers
-                .push(Identifier::AircraftSerial(msn.trim().to_owned()));
+            identifiers.push(Identifier::AircraftSerial(msn.trim().to_owned()));
         }
         let mut rest = if has_imo { item } else { "" };
         while let Some(at) = rest.find("IMO ") {
             rest = &rest[at + 4..];
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             if let Ok(imo) = ImoNumber::new(&digits) {
-                entity.identifiers.push(Identifier::Imo(imo));
+                identifiers.push(Identifier::Imo(imo));
             }
         }
     }
-    entity.details.insert("remarks".into(), remarks);
 }
 
 /// One CSV record: the line it starts on and its fields (`None` for `-0-`), trimmed; ASCII
@@ -373,14 +373,14 @@ impl<'a> Records<'a> {
                     let mut unquoted: Option<Vec<u8>> = None;
                     let mut i = at + 1;
                     loop {
-                        let Some(n) = body[i..].iter().position(|&b| b == b'"') else {
+                        let Some(n) = memchr::memchr(b'"', &body[i..]) else {
                             return Err(ImportError::Truncated {
                                 file: file.into(),
                                 line: start_line,
                                 what: "a quoted field".into(),
                             });
                         };
-                        line += body[i..i + n].split(|&b| b == b'\n').count() - 1;
+                        line += memchr::memchr_iter(b'\n', &body[i..i + n]).count();
                         if body.get(i + n + 1) == Some(&b'"') {
                             let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
                             value.extend_from_slice(&body[i..=i + n]);
@@ -399,9 +399,7 @@ impl<'a> Records<'a> {
                     };
                     (Some(value), i + 1)
                 } else {
-                    let end = body[at..]
-                        .iter()
-                        .position(|&b| matches!(b, b',' | b'\r' | b'\n'))
+                    let end = memchr::memchr3(b',', b'\r', b'\n', &body[at..])
                         .map_or(body.len(), |n| at + n);
                     let raw = body[at..end].trim_ascii();
                     let value = (raw != b"-0-").then(|| latin1(raw));
@@ -458,7 +456,7 @@ fn truncated_record(file: &str, line: usize) -> ImportError {
 /// Decodes Latin-1 bytes (every byte is the code point of the same value), borrowing ASCII.
 fn latin1(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.is_ascii() => Cow::Borrowed(text),
+        Ok(text) if bytes.is_ascii() => Cow::Borrowed(text),
         _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
     }
 }

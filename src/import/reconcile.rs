@@ -676,12 +676,16 @@ impl Plan<'_, '_> {
         let Some(in_force) = self.view.designation_on(designation, date) else {
             return;
         };
-        let (programs, measures) = canonical_terms(&in_force.terms);
-        if programs != entry.programs {
-            fields.push(Field::Programs);
-        }
-        if measures != entry.measures {
-            fields.push(Field::Measures);
+        let terms = &in_force.terms;
+        // Terms this importer wrote are sorted already; compare sorted copies only if not equal.
+        if terms.programs != entry.programs || terms.measures != entry.measures {
+            let (programs, measures) = canonical_terms(terms);
+            if programs != entry.programs {
+                fields.push(Field::Programs);
+            }
+            if measures != entry.measures {
+                fields.push(Field::Measures);
+            }
         }
         if fields.is_empty() {
             return;

@@ -185,9 +185,16 @@ impl ListEntry {
     /// An entry with the given id and subject, canonicalised, with no programs or measures.
     #[must_use]
     pub fn new(id: impl Into<String>, entity: Entity, line: usize) -> Self {
+        let mut entry = ListEntry::raw(id.into(), entity, line);
+        entry.entity = canonical_entity(entry.entity);
+        entry
+    }
+
+    /// An entry as read, to be canonicalised by the parser once complete.
+    pub(crate) fn raw(id: String, entity: Entity, line: usize) -> Self {
         ListEntry {
-            id: id.into(),
-            entity: canonical_entity(entity),
+            id,
+            entity,
             programs: Vec::new(),
             measures: Vec::new(),
             listed_on: None,
@@ -234,11 +241,27 @@ pub fn collapse_spaces(text: &str) -> String {
 /// [`collapse_spaces`] without allocating when the text is already collapsed (the common case).
 fn collapse_in_place(text: &mut String) {
     let bytes = text.as_bytes();
-    let collapsed = bytes.is_ascii()
-        && !bytes.first().is_some_and(u8::is_ascii_whitespace)
-        && !bytes.last().is_some_and(u8::is_ascii_whitespace)
-        && !bytes.iter().any(|&b| b.is_ascii_whitespace() && b != b' ')
-        && !text.contains("  ");
+    let collapsed = if bytes.len() < 64 {
+        // One pass: ASCII only, no control whitespace, no leading, trailing or double space.
+        let mut previous = b' ';
+        let mut clean = true;
+        for &b in bytes {
+            if b >= 0x80 || (b <= b' ' && (b != b' ' || previous == b' ')) {
+                clean = false;
+                break;
+            }
+            previous = b;
+        }
+        clean && previous != b' '
+    } else {
+        // Long text (remarks): the same checks with vectorised searches.
+        bytes.is_ascii()
+            && bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && memchr::memchr3(b'\t', b'\n', b'\r', bytes).is_none()
+            && memchr::memchr2(0x0b, 0x0c, bytes).is_none()
+            && memchr::memmem::find(bytes, b"  ").is_none()
+    };
     if collapsed {
         return;
     }
@@ -310,4 +333,27 @@ pub(crate) fn canonical_terms(terms: &DesignationTerms) -> (Vec<Program>, Vec<Me
     measures.sort();
     measures.dedup();
     (programs, measures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_text_collapse_alike() {
+        let long = "x".repeat(70);
+        for (raw, want) in [
+            ("a b", "a b".to_owned()),
+            (" a  b\t", "a b".to_owned()),
+            ("a\u{a0}b", "a b".to_owned()),
+            ("", String::new()),
+            (&*format!("{long} "), long.clone()),
+            (&*format!("{long}  {long}"), format!("{long} {long}")),
+            (&*format!("{long}\r\n{long}"), format!("{long} {long}")),
+            (&*format!("{long}\u{b}{long}"), format!("{long} {long}")),
+            (&*format!("{long} {long}"), format!("{long} {long}")),
+        ] {
+            assert_eq!(collapse_spaces(raw), want, "{raw:?}");
+        }
+    }
 }

@@ -386,7 +386,7 @@ impl<'a> Parser<'a> {
                 ),
             )
         })?;
-        let mut entry = ListEntry::new(reference.clone(), entity, line);
+        let mut entry = ListEntry::raw(reference.clone(), entity, line);
         entry.programs.push(program);
         entry.measures.push(Measure::AssetFreeze);
         entry.listed_on = Some(listed_on);
