@@ -51,6 +51,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod country;
 mod error;
 pub mod ofac;
 mod reconcile;

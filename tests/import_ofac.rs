@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::import::ofac::{self, SdnFiles};
 use sanctions_ledger::import::{ImportError, Snapshot};
-use sanctions_ledger::{Authority, EntityKind, Identifier, ImoNumber, Measure};
+use sanctions_ledger::{Authority, Country, EntityKind, Identifier, ImoNumber, Measure};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -159,6 +159,7 @@ fn vessels_carry_their_details_and_valid_imo_numbers() {
         .identifiers
         .contains(&Identifier::Imo("7406784".parse().expect("valid IMO"))));
     assert!(ebano.entity.aliases.contains(&"ANA I".to_owned()));
+    assert_eq!(ebano.entity.countries, [Country::new("PA").expect("code")]);
 }
 
 #[test]
@@ -227,8 +228,10 @@ fn belavia_address_and_aliases_come_and_go_with_the_companion_files() {
             "OAO AVIAKOMPANIYA BELAVIA"
         ]
     );
+    assert_eq!(january.countries, [Country::new("BY").expect("code")]);
     let december = with("add_belavia_2025-12-24.csv", "alt_belavia_2025-12-24.csv");
     assert!(december.addresses.is_empty() && december.aliases.is_empty());
+    assert!(december.countries.is_empty());
 }
 
 #[test]

@@ -22,6 +22,8 @@
 //!   overflow of `sdn_comments.csv` appended) → [`Entity::details`] under `title`, `call_sign`,
 //!   `vessel_type`, `tonnage`, `gross_registered_tonnage`, `vessel_flag`, `vessel_owner`,
 //!   `remarks`.
+//! - The flag of a vessel and the country of each address → [`Entity::countries`] (ISO codes;
+//!   names that are regions, such as `Region: Crimea`, give none).
 //! - Programs → [`Program`]s of US OFAC; the measure is always [`Measure::AssetFreeze`]
 //!   (blocking of property, which is what the SDN list imposes).
 //!
@@ -33,6 +35,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::country;
 use super::error::ImportError;
 use super::snapshot::{ListEntry, Snapshot};
 use crate::authority::{Authority, Program};
@@ -150,6 +153,8 @@ impl<'a> SdnFiles<'a> {
                     if !parts.is_empty() {
                         entry.entity.addresses.push(parts.join(", "));
                     }
+                    let country = country.as_deref().and_then(country::by_ofac_name);
+                    entry.entity.countries.extend(country);
                 }
             }
         }
@@ -264,6 +269,8 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     };
     let mut entity =
         Entity::new(kind, name).with_identifier(Identifier::list_entry(Authority::US_OFAC, ent));
+    let flag_country = flag.as_deref().and_then(country::by_ofac_name);
+    entity.countries.extend(flag_country);
     if kind == EntityKind::Aircraft {
         entity = entity.with_identifier(Identifier::AircraftRegistration(name.to_owned()));
     }
