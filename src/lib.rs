@@ -82,6 +82,12 @@
 //! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
 //! complexity.
 //!
+//! # Importing official lists
+//!
+//! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
+//! snapshots and reconciles them with a ledger into dated designations, amendments and
+//! delistings.
+//!
 //! # Serialisation
 //!
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
@@ -98,6 +104,7 @@ mod entity;
 mod error;
 mod file;
 mod id;
+pub mod import;
 mod index;
 mod ledger;
 mod licence;

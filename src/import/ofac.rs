@@ -1,0 +1,523 @@
+//! OFAC's legacy SDN CSV files: `sdn.csv` and its companions `add.csv`, `alt.csv` and
+//! `sdn_comments.csv`.
+//!
+//! The format has no header row; a null field is the literal `-0- `; lines end in CRLF and the
+//! file ends with a 0x1A (Ctrl-Z) byte; a record under several programs writes them as
+//! `"A] [B"`; text is Latin-1. The files are joined on `ent_num`, the stable key of an entry.
+//! Columns of `sdn.csv`: `ent_num`, `SDN_Name`, `SDN_Type`, `Program`, `Title`, `Call_Sign`,
+//! `Vess_type`, `Tonnage`, `GRT`, `Vess_flag`, `Vess_owner`, `Remarks`.
+//!
+//! What becomes what:
+//!
+//! - `SDN_Type` `individual` → [`EntityKind::Person`], empty (`-0- `) → [`EntityKind::Organisation`],
+//!   `vessel` → [`EntityKind::Vessel`], `aircraft` → [`EntityKind::Aircraft`].
+//! - `ent_num` → [`Identifier::ListEntry`] of [`Authority::US_OFAC`]; the name of an aircraft
+//!   entry is its tail number → [`Identifier::AircraftRegistration`], as are
+//!   `Aircraft Tail Number …` remarks; `Aircraft Manufacturer's Serial Number (MSN) …` →
+//!   [`Identifier::AircraftSerial`]; `IMO 1234567` in the remarks → [`Identifier::Imo`] when the
+//!   check digit is valid.
+//! - `a.k.a. '…'`, `f.k.a. '…'`, `n.k.a. '…'` in the remarks and the names of `alt.csv` →
+//!   aliases; `add.csv` rows → addresses (one line each).
+//! - Title, call sign, vessel type, tonnage, GRT, flag, owner and the full remarks (with the
+//!   overflow of `sdn_comments.csv` appended) → [`Entity::details`] under `title`, `call_sign`,
+//!   `vessel_type`, `tonnage`, `gross_registered_tonnage`, `vessel_flag`, `vessel_owner`,
+//!   `remarks`.
+//! - The flag of a vessel and the country of each address → [`Entity::countries`] (ISO codes;
+//!   names that are regions, such as `Region: Crimea`, give none).
+//! - Programs → [`Program`]s of US OFAC; the measure is always [`Measure::AssetFreeze`]
+//!   (blocking of property, which is what the SDN list imposes).
+//!
+//! Companion rows whose `ent_num` is not in `sdn.csv` are ignored: OFAC publishes the files
+//! together, and rows for entries not on the list carry no listing.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::country;
+use super::error::ImportError;
+use super::snapshot::{ListEntry, Snapshot};
+use crate::authority::{Authority, Program};
+use crate::designation::Measure;
+use crate::entity::{Entity, EntityKind, Identifier, ImoNumber};
+
+/// The short name of the SDN list in snapshots and derived ids.
+pub const SDN_LIST: &str = "SDN";
+
+/// The four files of one SDN publication, as bytes; only `sdn.csv` is required.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sanctions_ledger::import::ofac::SdnFiles;
+/// use sanctions_ledger::Identifier;
+///
+/// let sdn = b"44580,\"EW-301PJ\",\"aircraft\",\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Aircraft Model CRJ-200ER; Aircraft Manufacturer's Serial Number (MSN) 8057; Aircraft Tail Number EW-301PJ.\"\r\n\x1a";
+/// let alt = b"44580,1,\"aka\",\"BELAVIA CRJ\",-0- \r\n";
+/// let date = NaiveDate::from_ymd_opt(2023, 8, 9).unwrap_or_default();
+/// let snapshot = SdnFiles::new("sdn.csv", sdn).with_aliases("alt.csv", alt).parse(date)?;
+/// let aircraft = &snapshot.get("44580").ok_or("missing")?.entity;
+/// assert!(aircraft.identifiers.contains(&Identifier::AircraftRegistration("EW-301PJ".into())));
+/// assert!(aircraft.identifiers.contains(&Identifier::AircraftSerial("8057".into())));
+/// assert_eq!(aircraft.aliases, ["BELAVIA CRJ"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SdnFiles<'a> {
+    sdn: (&'a str, &'a [u8]),
+    add: Option<(&'a str, &'a [u8])>,
+    alt: Option<(&'a str, &'a [u8])>,
+    comments: Option<(&'a str, &'a [u8])>,
+}
+
+impl<'a> SdnFiles<'a> {
+    /// The content of `sdn.csv`, named `name` in errors and citations.
+    #[must_use]
+    pub fn new(name: &'a str, sdn: &'a [u8]) -> Self {
+        SdnFiles {
+            sdn: (name, sdn),
+            add: None,
+            alt: None,
+            comments: None,
+        }
+    }
+
+    /// Adds `add.csv` (addresses).
+    #[must_use]
+    pub fn with_addresses(mut self, name: &'a str, add: &'a [u8]) -> Self {
+        self.add = Some((name, add));
+        self
+    }
+
+    /// Adds `alt.csv` (aliases).
+    #[must_use]
+    pub fn with_aliases(mut self, name: &'a str, alt: &'a [u8]) -> Self {
+        self.alt = Some((name, alt));
+        self
+    }
+
+    /// Adds `sdn_comments.csv` (the overflow of long remarks).
+    #[must_use]
+    pub fn with_comments(mut self, name: &'a str, comments: &'a [u8]) -> Self {
+        self.comments = Some((name, comments));
+        self
+    }
+
+    /// Parses the files into a snapshot of the SDN list on `date` (the files carry no date).
+    ///
+    /// # Errors
+    ///
+    /// [`ImportError::Empty`] when `sdn.csv` has no record, [`ImportError::Truncated`] when a
+    /// file ends inside a record, [`ImportError::Malformed`] for a record with the wrong number
+    /// of fields, a bad `ent_num`, an unknown type, an empty name or program, or an `ent_num`
+    /// seen twice.
+    pub fn parse(&self, date: NaiveDate) -> Result<Snapshot, ImportError> {
+        let (file, bytes) = self.sdn;
+        let mut snapshot = Snapshot::new(Authority::US_OFAC, SDN_LIST, date, file, false);
+        let records = Records::parse(file, bytes)?;
+        if records.rows.is_empty() {
+            return Err(ImportError::Empty { file: file.into() });
+        }
+        for row in records.rows {
+            let entry = sdn_entry(file, row)?;
+            let line = entry.line;
+            if !snapshot.insert(entry) {
+                return Err(malformed(file, line, "this ent_num appears twice"));
+            }
+        }
+        if let Some((file, bytes)) = self.comments {
+            for row in &Records::parse(file, bytes)?.rows {
+                let [ent, text, ..] = row.fields.as_slice() else {
+                    return Err(width(file, row, 2));
+                };
+                let ent = ent_num(file, row.line, ent.as_deref())?;
+                if let (Some(entry), Some(text)) = (snapshot.get_mut(ent), text) {
+                    let remarks = entry.entity.details.entry("remarks".into()).or_default();
+                    remarks.push_str(text);
+                }
+            }
+        }
+        if let Some((file, bytes)) = self.add {
+            for row in &Records::parse(file, bytes)?.rows {
+                let [ent, _, address, city, country, _] = row.fields.as_slice() else {
+                    return Err(width(file, row, 6));
+                };
+                let ent = ent_num(file, row.line, ent.as_deref())?;
+                let parts: Vec<&str> = [address, city, country]
+                    .into_iter()
+                    .filter_map(|part| part.as_deref())
+                    .collect();
+                if let Some(entry) = snapshot.get_mut(ent) {
+                    if !parts.is_empty() {
+                        entry.entity.addresses.push(parts.join(", "));
+                    }
+                    let country = country.as_deref().and_then(country::by_ofac_name);
+                    entry.entity.countries.extend(country);
+                }
+            }
+        }
+        if let Some((file, bytes)) = self.alt {
+            for row in &Records::parse(file, bytes)?.rows {
+                let [ent, _, _, name, _] = row.fields.as_slice() else {
+                    return Err(width(file, row, 5));
+                };
+                let ent = ent_num(file, row.line, ent.as_deref())?;
+                if let (Some(entry), Some(name)) = (snapshot.get_mut(ent), name) {
+                    entry.entity.aliases.push(name.to_string());
+                }
+            }
+        }
+        for entry in snapshot.entries_mut() {
+            read_remarks(entry);
+            entry.canonicalise();
+        }
+        Ok(snapshot)
+    }
+}
+
+/// Reads `sdn.csv` at `path` (no companions) as a snapshot on `date`.
+///
+/// # Errors
+///
+/// [`ImportError::Io`] when the file cannot be read, then as [`SdnFiles::parse`].
+pub fn read_sdn(path: &Path, date: NaiveDate) -> Result<Snapshot, ImportError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    SdnFiles::new(&name, &bytes).parse(date)
+}
+
+/// The date in a file name of the form `…_YYYY-MM-DD.csv`, e.g. `sdn_2023-08-09.csv`.
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+/// use sanctions_ledger::import::ofac::date_from_file_name;
+///
+/// let date = date_from_file_name(Path::new("data/sdn_2023-08-09.csv"));
+/// assert_eq!(date.map(|d| d.to_string()).as_deref(), Some("2023-08-09"));
+/// assert_eq!(date_from_file_name(Path::new("sdn.csv")), None);
+/// ```
+#[must_use]
+pub fn date_from_file_name(path: &Path) -> Option<NaiveDate> {
+    let stem = path.file_stem()?.to_str()?;
+    let tail = stem.get(stem.len().checked_sub(10)?..)?;
+    NaiveDate::parse_from_str(tail, "%Y-%m-%d").ok()
+}
+
+fn malformed(file: &str, line: usize, what: impl Into<String>) -> ImportError {
+    ImportError::Malformed {
+        file: file.into(),
+        line,
+        what: what.into(),
+    }
+}
+
+fn width(file: &str, row: &Row<'_>, expected: usize) -> ImportError {
+    malformed(
+        file,
+        row.line,
+        format!("expected {expected} fields, found {}", row.fields.len()),
+    )
+}
+
+fn ent_num<'s>(file: &str, line: usize, field: Option<&'s str>) -> Result<&'s str, ImportError> {
+    match field {
+        Some(ent) if !ent.is_empty() && ent.bytes().all(|b| b.is_ascii_digit()) => Ok(ent),
+        other => Err(malformed(
+            file,
+            line,
+            format!("ent_num {:?} is not a number", other.unwrap_or("-0- ")),
+        )),
+    }
+}
+
+/// One `sdn.csv` record as an entry, before its remarks are read.
+fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
+    if row.fields.len() != 12 {
+        return Err(width(file, &row, 12));
+    }
+    let line = row.line;
+    let mut fields = row.fields.into_iter();
+    let mut next = || fields.next().flatten();
+    let (ent, name, kind, programs) = (next(), next(), next(), next());
+    let (title, call_sign, vessel_type, tonnage) = (next(), next(), next(), next());
+    let (grt, flag, owner, remarks) = (next(), next(), next(), next());
+    let ent = ent_num(file, line, ent.as_deref())?;
+    let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
+        return Err(malformed(file, line, "the SDN_Name is empty"));
+    };
+    let kind = match kind.as_deref() {
+        None => EntityKind::Organisation,
+        Some("individual") => EntityKind::Person,
+        Some("vessel") => EntityKind::Vessel,
+        Some("aircraft") => EntityKind::Aircraft,
+        Some(other) => {
+            return Err(malformed(
+                file,
+                line,
+                format!(
+                    "unknown SDN_Type {other:?} (expected individual, vessel, aircraft or -0-)"
+                ),
+            ))
+        }
+    };
+    let mut entity =
+        Entity::new(kind, name).with_identifier(Identifier::list_entry(Authority::US_OFAC, ent));
+    let flag_country = flag.as_deref().and_then(country::by_ofac_name);
+    entity.countries.extend(flag_country);
+    if kind == EntityKind::Aircraft {
+        entity = entity.with_identifier(Identifier::AircraftRegistration(name.to_owned()));
+    }
+    for (key, value) in [
+        ("title", title),
+        ("call_sign", call_sign),
+        ("vessel_type", vessel_type),
+        ("tonnage", tonnage),
+        ("gross_registered_tonnage", grt),
+        ("vessel_flag", flag),
+        ("vessel_owner", owner),
+        ("remarks", remarks),
+    ] {
+        if let Some(value) = value {
+            entity = entity.with_detail(key, value.into_owned());
+        }
+    }
+    let mut entry = ListEntry::raw(ent.to_owned(), entity, line);
+    let Some(programs) = programs.as_deref() else {
+        return Err(malformed(file, line, "the Program field is empty"));
+    };
+    for code in programs.trim_matches(['[', ']']).split("] [") {
+        let program = Program::new(Authority::US_OFAC, code)
+            .map_err(|e| malformed(file, line, format!("program {code:?}: {e}")))?;
+        entry.programs.push(program);
+    }
+    entry.measures.push(Measure::AssetFreeze);
+    Ok(entry)
+}
+
+/// Reads the aliases and identifiers OFAC writes in an entry's remarks.
+fn read_remarks(entry: &mut ListEntry) {
+    let Entity {
+        aliases,
+        identifiers,
+        details,
+        ..
+    } = &mut entry.entity;
+    let Some(remarks) = details.get("remarks") else {
+        return;
+    };
+    let has_imo = memchr::memmem::find(remarks.as_bytes(), b"IMO ").is_some();
+    for item in remarks.split(';') {
+        let item = item.trim();
+        let item = item.strip_suffix('.').unwrap_or(item);
+        for prefix in ["a.k.a. '", "f.k.a. '", "n.k.a. '"] {
+            if let Some(alias) = item.strip_prefix(prefix).and_then(|s| s.strip_suffix('\'')) {
+                aliases.push(alias.to_owned());
+            }
+        }
+        if let Some(tail) = item.strip_prefix("Aircraft Tail Number ") {
+            identifiers.push(Identifier::AircraftRegistration(tail.trim().to_owned()));
+        }
+        if let Some(msn) = item.strip_prefix("Aircraft Manufacturer's Serial Number (MSN) ") {
+            identifiers.push(Identifier::AircraftSerial(msn.trim().to_owned()));
+        }
+        let mut rest = if has_imo { item } else { "" };
+        while let Some(at) = rest.find("IMO ") {
+            rest = &rest[at + 4..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(imo) = ImoNumber::new(&digits) {
+                identifiers.push(Identifier::Imo(imo));
+            }
+        }
+    }
+}
+
+/// One CSV record: the line it starts on and its fields (`None` for `-0-`), trimmed; ASCII
+/// fields without doubled quotes borrow from the file.
+#[derive(Debug)]
+struct Row<'a> {
+    line: usize,
+    fields: Vec<Option<Cow<'a, str>>>,
+}
+
+/// The records of one legacy OFAC CSV file.
+struct Records<'a> {
+    rows: Vec<Row<'a>>,
+}
+
+impl<'a> Records<'a> {
+    /// Splits the file into records. Quoted fields may hold commas, doubled quotes and line
+    /// breaks; a final 0x1A byte is the DOS end-of-file marker.
+    fn parse(file: &str, bytes: &'a [u8]) -> Result<Records<'a>, ImportError> {
+        let body = bytes.strip_suffix(&[0x1a]).unwrap_or(bytes);
+        let mut rows = Vec::with_capacity(body.len() / 200);
+        let mut line = 1;
+        let mut at = 0;
+        while at < body.len() {
+            // Skip blank lines.
+            if body[at] == b'\n' {
+                line += 1;
+                at += 1;
+                continue;
+            }
+            if body[at] == b'\r' && body.get(at + 1) == Some(&b'\n') {
+                line += 1;
+                at += 2;
+                continue;
+            }
+            let start_line = line;
+            let mut fields = Vec::with_capacity(12);
+            loop {
+                let (field, next) = if body[at] == b'"' {
+                    // The field borrows from the file unless it holds a doubled quote (`""`),
+                    // which is a literal quote.
+                    let mut unquoted: Option<Vec<u8>> = None;
+                    let mut i = at + 1;
+                    loop {
+                        let Some(n) = memchr::memchr(b'"', &body[i..]) else {
+                            return Err(ImportError::Truncated {
+                                file: file.into(),
+                                line: start_line,
+                                what: "a quoted field".into(),
+                            });
+                        };
+                        line += memchr::memchr_iter(b'\n', &body[i..i + n]).count();
+                        if body.get(i + n + 1) == Some(&b'"') {
+                            let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
+                            value.extend_from_slice(&body[i..=i + n]);
+                            i += n + 2;
+                        } else {
+                            if let Some(value) = unquoted.as_mut() {
+                                value.extend_from_slice(&body[i..i + n]);
+                            }
+                            i += n;
+                            break;
+                        }
+                    }
+                    let value = match unquoted {
+                        None => latin1(body[at + 1..i].trim_ascii()),
+                        Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+                    };
+                    (Some(value), i + 1)
+                } else {
+                    let end = memchr::memchr3(b',', b'\r', b'\n', &body[at..])
+                        .map_or(body.len(), |n| at + n);
+                    let raw = body[at..end].trim_ascii();
+                    let value = (raw != b"-0-").then(|| latin1(raw));
+                    (value, end)
+                };
+                fields.push(field);
+                at = next;
+                match (body.get(at), body.get(at + 1)) {
+                    (Some(b','), _) => {
+                        at += 1;
+                        if at == body.len() {
+                            return Err(truncated_record(file, start_line));
+                        }
+                    }
+                    (Some(b'\r'), Some(b'\n')) => {
+                        at += 2;
+                        line += 1;
+                        break;
+                    }
+                    (Some(b'\n'), _) => {
+                        at += 1;
+                        line += 1;
+                        break;
+                    }
+                    (None, _) | (Some(b'\r'), None) => {
+                        return Err(truncated_record(file, start_line))
+                    }
+                    (Some(&b), _) => {
+                        return Err(malformed(
+                            file,
+                            line,
+                            format!("unexpected byte {:?} after a field", char::from(b)),
+                        ))
+                    }
+                }
+            }
+            rows.push(Row {
+                line: start_line,
+                fields,
+            });
+        }
+        Ok(Records { rows })
+    }
+}
+
+fn truncated_record(file: &str, line: usize) -> ImportError {
+    ImportError::Truncated {
+        file: file.into(),
+        line,
+        what: "a record (no line break ends it)".into(),
+    }
+}
+
+/// Decodes Latin-1 bytes (every byte is the code point of the same value), borrowing ASCII.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.is_ascii() => Cow::Borrowed(text),
+        _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &[u8]) -> Result<Vec<Vec<Option<String>>>, ImportError> {
+        Ok(Records::parse("t.csv", text)?
+            .rows
+            .into_iter()
+            .map(|r| {
+                r.fields
+                    .into_iter()
+                    .map(|f| f.map(Cow::into_owned))
+                    .collect()
+            })
+            .collect())
+    }
+
+    #[test]
+    fn csv_quirks_are_read() {
+        let got = rows(b"1,\"A, \"\"B\"\"\",-0- \r\n2,\"x\r\ny\",-0- \r\n\x1a").unwrap();
+        assert_eq!(
+            got,
+            [
+                vec![Some("1".into()), Some("A, \"B\"".into()), None],
+                vec![Some("2".into()), Some("x\r\ny".into()), None],
+            ]
+        );
+        assert_eq!(latin1(&[0x4d, 0xfc]), "Mü");
+    }
+
+    #[test]
+    fn cut_records_are_truncations_with_their_line() {
+        for (cut, line) in [
+            (&b"1,\"a\"\r\n2,\"b"[..], 2),
+            (b"1,\"a\"\r\n2,", 2),
+            (b"1,\"a\"\r\n2,-0", 2),
+        ] {
+            match rows(cut) {
+                Err(ImportError::Truncated { line: l, .. }) => assert_eq!(l, line),
+                other => panic!("{cut:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn file_dates_come_from_names() {
+        assert_eq!(
+            date_from_file_name(Path::new("/x/sdn_2024-05-03.csv")),
+            NaiveDate::from_ymd_opt(2024, 5, 3)
+        );
+        assert_eq!(date_from_file_name(Path::new("sdn_2024-13-03.csv")), None);
+    }
+}

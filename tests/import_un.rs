@@ -1,0 +1,280 @@
+//! The UN Security Council consolidated list: parsing and reconciling the trimmed 2018 pair.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use sanctions_ledger::chrono::{NaiveDate, TimeZone, Utc};
+use sanctions_ledger::import::{
+    apply_snapshot, un, Field, ImportError, Outcome, ReconcileOptions, Snapshot,
+};
+use sanctions_ledger::{Authority, ChangeKind, EntityKind, Identifier, Ledger, ObservationWindow};
+
+const FIRST: &str = "un_consolidated_2018-08-24.xml";
+const SECOND: &str = "un_consolidated_2018-10-29.xml";
+
+fn bytes(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/un")
+        .join(name);
+    std::fs::read(path).expect("fixture")
+}
+
+fn parse(name: &str) -> Snapshot {
+    un::parse(name, &bytes(name)).expect("parses")
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// `<TAG>` values found the plain way, by scanning the text.
+fn tag_values(xml: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    xml.split(&open)
+        .skip(1)
+        .filter_map(|rest| rest.split(&close).next())
+        .map(|v| v.trim().to_owned())
+        .collect()
+}
+
+/// Reference number → `LISTED_ON`, scanned from the text.
+fn listed_on(name: &str) -> BTreeMap<String, NaiveDate> {
+    let xml = String::from_utf8(bytes(name)).expect("utf-8");
+    let refs = tag_values(&xml, "REFERENCE_NUMBER");
+    let dates = tag_values(&xml, "LISTED_ON");
+    assert_eq!(refs.len(), dates.len());
+    refs.into_iter()
+        .zip(dates.iter().map(|d| d[..10].parse().expect("a date")))
+        .collect()
+}
+
+#[test]
+fn entries_dates_and_fields_are_read() {
+    let snapshot = parse(FIRST);
+    assert_eq!(snapshot.date(), day(2018, 8, 24));
+    assert_eq!(snapshot.authority(), &Authority::UN);
+    assert!(snapshot.is_dated());
+    let expected = listed_on(FIRST);
+    assert_eq!(snapshot.len(), expected.len());
+    for entry in snapshot.entries() {
+        assert_eq!(entry.listed_on, Some(expected[&entry.id]), "{}", entry.id);
+        assert!(entry
+            .entity
+            .identifiers
+            .contains(&Identifier::list_entry(Authority::UN, &entry.id)));
+        let individual = entry.id.as_bytes().get(2) == Some(&b'i');
+        assert_eq!(
+            entry.entity.kind == EntityKind::Person,
+            individual,
+            "{}",
+            entry.id
+        );
+    }
+    // YEi.004's LISTED_ON is written with a time zone, "2015-04-14-04:00".
+    let yei = snapshot.get("YEi.004").expect("YEi.004");
+    assert_eq!(yei.listed_on, Some(day(2015, 4, 14)));
+    // KPi.033: FIRST_NAME " RI ", SECOND_NAME "WON HO"; a passport; DPRK committee.
+    let ri = snapshot.get("KPi.033").expect("KPi.033");
+    assert_eq!(ri.entity.name, "RI WON HO");
+    assert_eq!(
+        ri.programs
+            .iter()
+            .map(sanctions_ledger::Program::code)
+            .collect::<Vec<_>>(),
+        ["DPRK"]
+    );
+    assert!(ri.entity.identifiers.iter().any(|i| matches!(i, Identifier::Other { scheme, value } if scheme == "Passport" && value == "381310014")));
+}
+
+#[test]
+fn the_2018_pair_gives_3_designations_on_their_listed_on_dates_and_8_delistings() {
+    let mut ledger = Ledger::new();
+    let first = parse(FIRST);
+    let recorded = |d| {
+        Utc.with_ymd_and_hms(2018, d, 30, 0, 0, 0)
+            .single()
+            .expect("instant")
+    };
+    let (found, _) =
+        apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(recorded(8))).expect("applies");
+    assert_eq!(found.designations(), first.len());
+    // UN entries carry their real date: no observation window.
+    assert!(found.changes.iter().all(|c| c.window.is_none()));
+
+    let second = parse(SECOND);
+    let options = ReconcileOptions::new(recorded(10)).previous(first.date());
+    let (found, _) = apply_snapshot(&mut ledger, &second, &options).expect("applies");
+    let (before, after) = (listed_on(FIRST), listed_on(SECOND));
+    let added: BTreeSet<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    let removed: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    assert_eq!((added.len(), removed.len()), (3, 8));
+    assert!(removed.iter().all(|r| r.starts_with("IQe.")));
+
+    let mut designated = BTreeMap::new();
+    let mut delisted = BTreeSet::new();
+    for report in &found.report {
+        match report.outcome {
+            Outcome::Designated { effective, .. } => {
+                designated.insert(&report.id, effective);
+            }
+            Outcome::Delisted { .. } => {
+                delisted.insert(&report.id);
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(designated.keys().copied().collect::<BTreeSet<_>>(), added);
+    for (id, effective) in &designated {
+        assert_eq!(
+            *effective, after[*id],
+            "{id} is effective on its LISTED_ON date"
+        );
+    }
+    assert_eq!(designated[&"QDi.419".to_owned()], day(2018, 10, 15));
+    assert_eq!(delisted, removed);
+    for change in &found.changes {
+        if let ChangeKind::Delist { .. } = change.kind {
+            assert_eq!(change.effective, day(2018, 10, 29));
+            assert_eq!(
+                change.window,
+                Some(ObservationWindow::new(
+                    Some(day(2018, 8, 24)),
+                    day(2018, 10, 29)
+                ))
+            );
+        }
+    }
+    let now = ledger.current();
+    let choudary = now.find_by_identifier(&Identifier::list_entry(Authority::UN, "QDi.419"))[0];
+    assert!(!now.is_listed(choudary, &Authority::UN, day(2018, 10, 14)));
+    assert!(now.is_listed(choudary, &Authority::UN, day(2018, 10, 15)));
+}
+
+#[test]
+fn amendments_take_the_last_day_updated_inside_the_window() {
+    let mut ledger = Ledger::new();
+    let (first, second) = (parse(FIRST), parse(SECOND));
+    let at = |m, d| {
+        Utc.with_ymd_and_hms(2018, m, d, 0, 0, 0)
+            .single()
+            .expect("instant")
+    };
+    apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(at(8, 30))).expect("applies");
+    let (found, _) = apply_snapshot(
+        &mut ledger,
+        &second,
+        &ReconcileOptions::new(at(10, 30)).previous(first.date()),
+    )
+    .expect("applies");
+    let amended: BTreeMap<&str, &Vec<Field>> = found
+        .report
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Amended { fields, .. } => Some((r.id.as_str(), fields)),
+            _ => None,
+        })
+        .collect();
+    // The fixture keeps the 9 entries whose XML differs between the two files.
+    assert_eq!(amended.len(), 9, "{amended:?}");
+    // LYi.024: renamed, an alias and an original-script name added; updated 2018-09-17.
+    assert_eq!(amended["LYi.024"], &vec![Field::Name, Field::Aliases]);
+    assert!(amended
+        .values()
+        .all(|fields| fields.iter().all(|f| !f.is_legal())));
+    let lyi024 = second.entity_id("LYi.024");
+    let change = found
+        .changes
+        .iter()
+        .find(|c| matches!(&c.kind, ChangeKind::AmendEntity { entity, .. } if *entity == lyi024))
+        .expect("an entity amendment");
+    assert_eq!((change.effective, change.window), (day(2018, 9, 17), None));
+    let now = ledger.current();
+    assert_eq!(
+        now.entity_on(lyi024, day(2018, 9, 16))
+            .map(|e| e.name.as_str()),
+        Some("MUS’AB ABU-QARIN")
+    );
+    assert_eq!(
+        now.entity_on(lyi024, day(2018, 9, 17))
+            .map(|e| e.name.as_str()),
+        Some("Mus’ab Mustafa Abu al Qassim Omar")
+    );
+}
+
+#[test]
+fn reimporting_adds_nothing() {
+    let mut ledger = Ledger::new();
+    let at = |m, d| {
+        Utc.with_ymd_and_hms(2018, m, d, 0, 0, 0)
+            .single()
+            .expect("instant")
+    };
+    let (first, second) = (parse(FIRST), parse(SECOND));
+    apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(at(8, 30))).expect("applies");
+    apply_snapshot(&mut ledger, &second, &ReconcileOptions::new(at(10, 30))).expect("applies");
+    let len = ledger.len();
+    for (i, snapshot) in [&first, &second, &second].into_iter().enumerate() {
+        let day = u32::try_from(i).expect("small") + 1;
+        let (found, applied) =
+            apply_snapshot(&mut ledger, snapshot, &ReconcileOptions::new(at(11, day)))
+                .expect("no-op");
+        assert!(
+            found.is_empty() && applied.appended == 0,
+            "{:?}",
+            found.report
+        );
+    }
+    assert_eq!(ledger.len(), len);
+}
+
+#[test]
+fn empty_truncated_and_malformed_files_are_refused() {
+    let data = bytes(SECOND);
+    let empty = un::parse("empty.xml", b"").expect_err("empty");
+    assert!(matches!(empty, ImportError::Empty { .. }), "{empty}");
+    let no_entries = un::parse("none.xml", br#"<CONSOLIDATED_LIST dateGenerated="2018-10-29T00:00:00Z"><INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>"#);
+    assert!(matches!(no_entries, Err(ImportError::Empty { .. })));
+
+    let half = data.len() / 2;
+    let err = un::parse("cut.xml", &data[..half]).expect_err("cut");
+    assert!(matches!(err, ImportError::Truncated { .. }), "{err}");
+    assert_eq!(err.file(), "cut.xml");
+    // The error points at the entry left open, which starts on or before the cut's line.
+    let cut_line = data[..half].split(|&b| b == b'\n').count();
+    assert!(err.line().is_some_and(|l| l > 1 && l <= cut_line), "{err}");
+
+    // Cut cleanly after an entry: the list and its sections are left open.
+    let text = String::from_utf8(data.clone()).expect("utf-8");
+    let boundary = text.find("</INDIVIDUAL>").expect("an individual") + "</INDIVIDUAL>".len();
+    let err = un::parse("cut2.xml", &data[..boundary]).expect_err("cut at a boundary");
+    assert!(
+        matches!(&err, ImportError::Truncated { what, .. } if what == "element INDIVIDUALS"),
+        "{err}"
+    );
+
+    let wrong_root = un::parse("x.xml", b"<sdnList></sdnList>").expect_err("root");
+    assert!(err_is_malformed_at(&wrong_root, 1), "{wrong_root}");
+    let bad_date = String::from_utf8(data.clone()).expect("utf-8").replacen(
+        "<LISTED_ON>2016-11-30",
+        "<LISTED_ON>30/11/2016",
+        1,
+    );
+    let err = un::parse("d.xml", bad_date.as_bytes()).expect_err("bad date");
+    assert!(
+        err_is_malformed_at(&err, 3)
+            && err
+                .to_string()
+                .contains("LISTED_ON \"30/11/2016\", not a date"),
+        "{err}"
+    );
+    let mismatched =
+        String::from_utf8(data)
+            .expect("utf-8")
+            .replacen("</FIRST_NAME>", "</FIRST>", 1);
+    let err = un::parse("m.xml", mismatched.as_bytes()).expect_err("mismatched");
+    assert!(err_is_malformed_at(&err, 3), "{err}");
+}
+
+fn err_is_malformed_at(err: &ImportError, line: usize) -> bool {
+    matches!(err, ImportError::Malformed { line: l, .. } if *l == line)
+}
