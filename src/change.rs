@@ -108,7 +108,8 @@ pub enum ChangeKind {
         /// Its facts.
         record: Entity,
     },
-    /// Replaces an entity's facts from `effective` on.
+    /// Replaces an entity's facts from `effective` on, which may not be before the entity's
+    /// registration.
     AmendEntity {
         /// The entity.
         entity: EntityId,

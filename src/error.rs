@@ -145,6 +145,20 @@ pub enum Error {
         retracted: ChangeId,
     },
 
+    /// An entity amendment effective before the entity's registration: the entity's facts would
+    /// begin before the entity does.
+    #[error("change {change} dates entity {entity}'s facts {amended}, before its registration on {registered}")]
+    AmendedBeforeRegistration {
+        /// The change refused (the amendment, or a registration moved later).
+        change: ChangeId,
+        /// The entity.
+        entity: EntityId,
+        /// The amendment's effective date.
+        amended: NaiveDate,
+        /// The registration's effective date.
+        registered: NaiveDate,
+    },
+
     /// A second registration of an entity id.
     #[error("change {change} registers entity {entity}, already registered by change {existing}")]
     DuplicateEntity {
@@ -373,6 +387,7 @@ impl Error {
             | Error::UnknownTarget { change, .. }
             | Error::UnknownChange { change, .. }
             | Error::DuplicateEntity { change, .. }
+            | Error::AmendedBeforeRegistration { change, .. }
             | Error::DuplicateTarget { change, .. }
             | Error::NotInForce { change, .. }
             | Error::EndNotAfterStart { change, .. }

@@ -379,7 +379,19 @@ impl Ledger {
                 )),
                 None => Ok(()),
             },
-            (Some(_), None) => Ok(()),
+            (Some(registration), None) => {
+                let registered = self.changes[registration].effective;
+                let early = live.find(|&at| self.changes[at].effective < registered);
+                match early {
+                    Some(amendment) => Err(Error::AmendedBeforeRegistration {
+                        change: self.changes[amendment.max(registration)].id,
+                        entity,
+                        amended: self.changes[amendment].effective,
+                        registered,
+                    }),
+                    None => Ok(()),
+                }
+            }
         }
     }
 

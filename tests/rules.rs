@@ -243,6 +243,37 @@ fn changes_must_name_known_entities() {
 }
 
 #[test]
+fn an_entity_amendment_may_not_predate_the_registration() {
+    let mut ledger = acme();
+    let early = change(
+        "early facts",
+        "2023-12-31",
+        ChangeKind::AmendEntity {
+            entity: entity("acme"),
+            record: Entity::new(EntityKind::Organisation, "Acme"),
+        },
+    );
+    assert_eq!(
+        refuse(&mut ledger, vec![early]),
+        Error::AmendedBeforeRegistration {
+            change: ChangeId::derive("early facts"),
+            entity: entity("acme"),
+            amended: day("2023-12-31"),
+            registered: day("2024-01-01"),
+        }
+    );
+    let same_day = change(
+        "same day",
+        "2024-01-01",
+        ChangeKind::AmendEntity {
+            entity: entity("acme"),
+            record: Entity::new(EntityKind::Organisation, "Acme"),
+        },
+    );
+    ledger.apply(same_day).unwrap();
+}
+
+#[test]
 fn the_same_batch_may_register_the_entity_in_any_order() {
     let mut ledger = Ledger::new();
     ledger
