@@ -16,7 +16,7 @@
 //!
 //! `cargo bench --bench peers -- --quick` runs 10k designations in seconds (CI); without
 //! `--quick` it runs 1M designations. `--size N` and `--seed S` override the size and seed.
-//! Above 200k designations the ledger's `diff` is skipped (it is quadratic today; `--diff`
+//! Above 50k designations the ledger's `diff` is skipped (it is quadratic today; `--diff`
 //! forces it), while the SQL and naive diffs are still checked against each other and timed.
 //!
 //! Memory is measured as resident set size from `/proc/self/status` around building the ledger:
@@ -878,7 +878,7 @@ struct Options {
     designations: usize,
     seed: u64,
     quick: bool,
-    /// Whether to ask the ledger for diffs (quadratic today, so off above 200k designations).
+    /// Whether to ask the ledger for diffs (quadratic today, so off above 50k designations).
     ledger_diff: bool,
 }
 
@@ -914,7 +914,7 @@ fn options() -> Options {
             _ => {}
         }
     }
-    options.ledger_diff = force_diff || options.designations <= 200_000;
+    options.ledger_diff = force_diff || options.designations <= 50_000;
     options
 }
 
