@@ -1326,8 +1326,8 @@ fn main() {
             );
             continue;
         }
-        println!("RATIO {} sqlite {:.3}", row.query, row.sqlite / row.ledger);
-        println!("RATIO {} naive {:.3}", row.query, row.naive / row.ledger);
+        println!("RATIO {} sqlite {:.6}", row.query, row.sqlite / row.ledger);
+        println!("RATIO {} naive {:.6}", row.query, row.naive / row.ledger);
     }
 }
 
