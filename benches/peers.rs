@@ -1,0 +1,1402 @@
+//! The ledger against the alternatives a user would build themselves (issue 6).
+//!
+//! The same synthetic workload (`benches/workload`) is built in three implementations:
+//!
+//! - **ledger**: this crate, through its public API only;
+//! - **sqlite**: an in-memory `SQLite` database with a table of designation intervals, a
+//!   delisting history (for `known_at`), licences, licence coverage and the effective dates of
+//!   changes, with the indexes a competent engineer would add (covering where useful);
+//!   retractions and amendments are applied while loading;
+//! - **naive**: the change log in a `Vec`, replayed linearly for every question.
+//!
+//! First the three are checked to give the same answers on a sample of questions (a mismatch
+//! panics: it is a bug in the bench or in a peer, not a slow run). Then each kind of question is
+//! timed, and a table of medians and peer/ledger ratios is printed. The last lines are
+//! machine-readable: `RATIO <query> <peer> <peer median / ledger median>`.
+//!
+//! `cargo bench --bench peers -- --quick` runs 10k designations in seconds (CI); without
+//! `--quick` it runs 1M designations. `--size N` and `--seed S` override the size and seed.
+//! Above 50k designations the ledger's `diff` is skipped (it is quadratic today; `--diff`
+//! forces it), while the SQL and naive diffs are still checked against each other and timed.
+//!
+//! Memory is measured as resident set size from `/proc/self/status` around building the ledger:
+//! a counting global allocator would need `unsafe impl GlobalAlloc`, which the crate's
+//! `unsafe_code = "forbid"` lint (applied to benches too) rules out.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, Connection, Statement};
+use sanctions_ledger::chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sanctions_ledger::{
+    Change, ChangeId, ChangeKind, DesignationId, DesignationTerms, Ledger, LicenceId, LicenceTerms,
+    StatusKind, View,
+};
+
+#[path = "workload/mod.rs"]
+mod workload;
+
+use workload::{Queries, StatusQuery};
+
+// ---------------------------------------------------------------------------------------------
+// Answers, in one comparable shape for the three implementations.
+
+/// A status answer: the kind and the sorted ids behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StatusAnswer {
+    kind: StatusKind,
+    designations: Vec<DesignationId>,
+    licences: Vec<LicenceId>,
+}
+
+impl StatusAnswer {
+    fn new(mut designations: Vec<DesignationId>, mut licences: Vec<LicenceId>) -> Self {
+        designations.sort_unstable();
+        designations.dedup();
+        licences.sort_unstable();
+        licences.dedup();
+        if designations.is_empty() {
+            licences.clear();
+        }
+        let kind = match (designations.is_empty(), licences.is_empty()) {
+            (true, _) => StatusKind::NotListed,
+            (false, true) => StatusKind::Listed,
+            (false, false) => StatusKind::ListedLicensed,
+        };
+        StatusAnswer {
+            kind,
+            designations,
+            licences,
+        }
+    }
+}
+
+/// The ids in force on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StateAnswer {
+    designations: BTreeSet<DesignationId>,
+    licences: BTreeSet<LicenceId>,
+}
+
+/// The id-level difference between two dates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct DiffAnswer {
+    designated: BTreeSet<DesignationId>,
+    delisted: BTreeSet<DesignationId>,
+    amended: BTreeSet<DesignationId>,
+    licences_issued: BTreeSet<LicenceId>,
+    licences_ended: BTreeSet<LicenceId>,
+    licences_amended: BTreeSet<LicenceId>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ledger, through its public API.
+
+fn ledger_status(view: View<'_>, q: &StatusQuery) -> StatusAnswer {
+    let status = view.status(q.entity, &q.authority, q.date);
+    let answer = StatusAnswer::new(status.designations().to_vec(), status.licences().to_vec());
+    assert_eq!(answer.kind, status.kind(), "status kind and ids disagree");
+    answer
+}
+
+fn ledger_state(view: View<'_>, date: NaiveDate) -> StateAnswer {
+    let state = view.state_on(date);
+    StateAnswer {
+        designations: state.designations.keys().copied().collect(),
+        licences: state.licences.keys().copied().collect(),
+    }
+}
+
+fn ledger_changes(view: View<'_>, from: NaiveDate, to: NaiveDate) -> Vec<ChangeId> {
+    view.changes_between(from, to)
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+fn ledger_diff(view: View<'_>, from: NaiveDate, to: NaiveDate) -> DiffAnswer {
+    let diff = view.diff(from, to);
+    DiffAnswer {
+        designated: diff.designated.keys().copied().collect(),
+        delisted: diff.delisted.clone(),
+        amended: diff.amended.keys().copied().collect(),
+        licences_issued: diff.licences_issued.keys().copied().collect(),
+        licences_ended: diff.licences_ended.clone(),
+        licences_amended: diff.licences_amended.keys().copied().collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The naive peer: the log in a Vec, replayed for every question.
+
+/// The change log, replayed linearly for each question. It trusts nothing but the log: every
+/// question scans it from the start, in several passes where order inside a recorded instant
+/// could matter.
+struct Naive<'a> {
+    log: &'a [Change],
+}
+
+/// A licence as the naive peer reconstructs it.
+struct NaiveLicence<'a> {
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    /// Terms by (effective, log position): the issue and each amendment.
+    versions: Vec<(NaiveDate, usize, &'a LicenceTerms)>,
+}
+
+impl NaiveLicence<'_> {
+    fn terms_on(&self, date: NaiveDate) -> Option<&LicenceTerms> {
+        self.versions
+            .iter()
+            .filter(|(effective, _, _)| *effective <= date)
+            .max_by_key(|(effective, at, _)| (*effective, *at))
+            .map(|(_, _, terms)| *terms)
+    }
+
+    fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.start <= date && self.end.is_none_or(|end| date < end)
+    }
+}
+
+impl<'a> Naive<'a> {
+    /// The changes seen as known at `at` (all if `None`), and the ids retracted among them.
+    fn visible(&self, at: Option<DateTime<Utc>>) -> (&'a [Change], HashSet<ChangeId>) {
+        let cut = match at {
+            Some(at) => self.log.iter().take_while(|c| c.recorded <= at).count(),
+            None => self.log.len(),
+        };
+        let log = &self.log[..cut];
+        let retracted = log
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ChangeKind::Retract { change, .. } => Some(*change),
+                _ => None,
+            })
+            .collect();
+        (log, retracted)
+    }
+
+    /// Every licence of the view (optionally only one authority's).
+    fn licences(
+        log: &'a [Change],
+        retracted: &HashSet<ChangeId>,
+        authority: Option<&sanctions_ledger::Authority>,
+    ) -> HashMap<LicenceId, NaiveLicence<'a>> {
+        let mut licences = HashMap::new();
+        for (at, c) in log.iter().enumerate() {
+            if let ChangeKind::IssueLicence { licence, record } = &c.kind {
+                if authority.is_none_or(|a| *a == record.authority) && !retracted.contains(&c.id) {
+                    licences.insert(
+                        *licence,
+                        NaiveLicence {
+                            start: c.effective,
+                            end: None,
+                            versions: vec![(c.effective, at, &record.terms)],
+                        },
+                    );
+                }
+            }
+        }
+        for (at, c) in log.iter().enumerate() {
+            match &c.kind {
+                ChangeKind::AmendLicence { licence, terms } => {
+                    if let Some(l) = licences.get_mut(licence) {
+                        if !retracted.contains(&c.id) {
+                            l.versions.push((c.effective, at, terms));
+                        }
+                    }
+                }
+                ChangeKind::EndLicence { licence, .. } => {
+                    if let Some(l) = licences.get_mut(licence) {
+                        if !retracted.contains(&c.id) {
+                            l.end = Some(c.effective);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        licences
+    }
+
+    fn status(&self, q: &StatusQuery, at: Option<DateTime<Utc>>) -> StatusAnswer {
+        let (log, retracted) = self.visible(at);
+        let mut starts: HashMap<DesignationId, NaiveDate> = HashMap::new();
+        for c in log {
+            if let ChangeKind::Designate {
+                designation,
+                record,
+            } = &c.kind
+            {
+                if record.entity == q.entity
+                    && record.authority == q.authority
+                    && !retracted.contains(&c.id)
+                {
+                    starts.insert(*designation, c.effective);
+                }
+            }
+        }
+        let mut ends: HashMap<DesignationId, NaiveDate> = HashMap::new();
+        for c in log {
+            if let ChangeKind::Delist { designation } = &c.kind {
+                if starts.contains_key(designation) && !retracted.contains(&c.id) {
+                    ends.insert(*designation, c.effective);
+                }
+            }
+        }
+        let designations: Vec<DesignationId> = starts
+            .iter()
+            .filter(|(id, start)| {
+                **start <= q.date && ends.get(*id).is_none_or(|end| q.date < *end)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        if designations.is_empty() {
+            return StatusAnswer::new(designations, Vec::new());
+        }
+        let licences = Self::licences(log, &retracted, Some(&q.authority))
+            .into_iter()
+            .filter(|(_, l)| {
+                l.in_force_on(q.date)
+                    && l.terms_on(q.date)
+                        .is_some_and(|t| t.covers.contains(&q.entity))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        StatusAnswer::new(designations, licences)
+    }
+
+    fn state(&self, date: NaiveDate) -> StateAnswer {
+        let (log, retracted) = self.visible(None);
+        let mut designations = BTreeSet::new();
+        for c in log {
+            if let ChangeKind::Designate { designation, .. } = &c.kind {
+                if c.effective <= date && !retracted.contains(&c.id) {
+                    designations.insert(*designation);
+                }
+            }
+        }
+        for c in log {
+            if let ChangeKind::Delist { designation } = &c.kind {
+                if c.effective <= date && !retracted.contains(&c.id) {
+                    designations.remove(designation);
+                }
+            }
+        }
+        let licences = Self::licences(log, &retracted, None)
+            .into_iter()
+            .filter(|(_, l)| l.in_force_on(date))
+            .map(|(id, _)| id)
+            .collect();
+        StateAnswer {
+            designations,
+            licences,
+        }
+    }
+
+    fn changes(&self, from: NaiveDate, to: NaiveDate) -> Vec<ChangeId> {
+        let (log, retracted) = self.visible(None);
+        let mut hits: Vec<(NaiveDate, usize, ChangeId)> = log
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                from < c.effective
+                    && c.effective <= to
+                    && !matches!(c.kind, ChangeKind::Retract { .. })
+                    && !retracted.contains(&c.id)
+            })
+            .map(|(at, c)| (c.effective, at, c.id))
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    /// The difference, by comparing the terms in force on both dates (not by trusting that
+    /// every amendment changes them).
+    fn diff(&self, from: NaiveDate, to: NaiveDate) -> DiffAnswer {
+        let (log, retracted) = self.visible(None);
+        let before = self.state(from);
+        let after = self.state(to);
+        let both: BTreeSet<DesignationId> = before
+            .designations
+            .intersection(&after.designations)
+            .copied()
+            .collect();
+        let mut terms: HashMap<DesignationId, Vec<(NaiveDate, usize, &DesignationTerms)>> =
+            HashMap::new();
+        for (at, c) in log.iter().enumerate() {
+            if retracted.contains(&c.id) {
+                continue;
+            }
+            match &c.kind {
+                ChangeKind::Designate {
+                    designation,
+                    record,
+                } if both.contains(designation) => {
+                    terms
+                        .entry(*designation)
+                        .or_default()
+                        .push((c.effective, at, &record.terms));
+                }
+                ChangeKind::AmendDesignation {
+                    designation,
+                    terms: t,
+                } if both.contains(designation) => {
+                    terms
+                        .entry(*designation)
+                        .or_default()
+                        .push((c.effective, at, t));
+                }
+                _ => {}
+            }
+        }
+        let on = |versions: &[(NaiveDate, usize, &'a DesignationTerms)], date: NaiveDate| {
+            versions
+                .iter()
+                .filter(|(effective, _, _)| *effective <= date)
+                .max_by_key(|(effective, at, _)| (*effective, *at))
+                .map(|(_, _, t)| *t)
+        };
+        let amended = terms
+            .iter()
+            .filter(|(_, versions)| on(versions, from) != on(versions, to))
+            .map(|(id, _)| *id)
+            .collect();
+        let licences = Self::licences(log, &retracted, None);
+        let licences_amended = before
+            .licences
+            .intersection(&after.licences)
+            .filter(|id| {
+                let l = &licences[*id];
+                l.terms_on(from) != l.terms_on(to)
+            })
+            .copied()
+            .collect();
+        DiffAnswer {
+            designated: after
+                .designations
+                .difference(&before.designations)
+                .copied()
+                .collect(),
+            delisted: before
+                .designations
+                .difference(&after.designations)
+                .copied()
+                .collect(),
+            amended,
+            licences_issued: after
+                .licences
+                .difference(&before.licences)
+                .copied()
+                .collect(),
+            licences_ended: before
+                .licences
+                .difference(&after.licences)
+                .copied()
+                .collect(),
+            licences_amended,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SQLite peer.
+
+/// Dates are stored as day numbers, instants as unix seconds.
+fn day(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce())
+}
+
+const SCHEMA: &str = "
+-- One row per designation: its interval as known now (retracted delistings undone).
+CREATE TABLE designation (
+    id        INTEGER PRIMARY KEY,   -- dense; the bench maps it back to the DesignationId
+    entity    BLOB NOT NULL,         -- the entity's UUID, 16 bytes
+    authority TEXT NOT NULL,
+    start     INTEGER NOT NULL,      -- effective day of the designation
+    end       INTEGER,               -- effective day of the delisting; NULL while in force
+    recorded  INTEGER NOT NULL       -- when the designation was recorded (unix seconds)
+);
+-- Every delisting with its recorded and retracted instants, for as-known-at questions.
+CREATE TABLE delisting (
+    designation INTEGER NOT NULL,
+    effective   INTEGER NOT NULL,
+    recorded    INTEGER NOT NULL,
+    retracted   INTEGER                -- when its retraction was recorded, if any
+);
+-- Live (not retracted) designation amendments.
+CREATE TABLE amendment (designation INTEGER NOT NULL, effective INTEGER NOT NULL);
+CREATE TABLE licence (
+    id           INTEGER PRIMARY KEY,
+    authority    TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    end          INTEGER,
+    recorded     INTEGER NOT NULL,
+    end_recorded INTEGER
+);
+-- Which entities a licence covers, from when (issue or amendment) and since when known.
+CREATE TABLE coverage (
+    licence  INTEGER NOT NULL,
+    entity   BLOB NOT NULL,
+    since    INTEGER NOT NULL,
+    recorded INTEGER NOT NULL
+);
+CREATE TABLE licence_amendment (licence INTEGER NOT NULL, effective INTEGER NOT NULL);
+-- Live changes by effective day; seq is the position in the log.
+CREATE TABLE change (
+    effective INTEGER NOT NULL,
+    seq       INTEGER NOT NULL,
+    PRIMARY KEY (effective, seq)
+) WITHOUT ROWID;
+";
+
+/// Indexes made after the bulk load, as one would. No `ANALYZE`: the bundled `SQLite` is built
+/// with `SQLITE_ENABLE_STAT4`, under which statistics make every statement re-prepare when its
+/// parameters are re-bound (30-40 µs a query here), and the plans without statistics are already
+/// the index searches wanted (`PEERS_EXPLAIN=1` prints them).
+const INDEXES: &str = "
+CREATE INDEX designation_status ON designation (entity, authority, start, end, recorded);
+CREATE INDEX designation_start ON designation (start, end, entity, authority);
+CREATE INDEX designation_end ON designation (end, start);
+CREATE INDEX delisting_designation ON delisting (designation, effective, recorded, retracted);
+CREATE INDEX amendment_effective ON amendment (effective, designation);
+CREATE INDEX licence_start ON licence (start, end);
+CREATE INDEX licence_end ON licence (end, start);
+CREATE INDEX coverage_entity ON coverage (entity, since, licence, recorded);
+CREATE INDEX licence_amendment_effective ON licence_amendment (effective, licence);
+";
+
+const STATUS_DESIGNATIONS: &str = "
+SELECT id FROM designation
+WHERE entity = ?1 AND authority = ?2 AND start <= ?3 AND (end IS NULL OR end > ?3)";
+const STATUS_LICENCES: &str = "
+SELECT DISTINCT l.id FROM coverage c JOIN licence l ON l.id = c.licence
+WHERE c.entity = ?1 AND c.since <= ?3 AND l.authority = ?2
+  AND l.start <= ?3 AND (l.end IS NULL OR l.end > ?3)";
+const KNOWN_AT_DESIGNATIONS: &str = "
+SELECT d.id FROM designation d
+WHERE d.entity = ?1 AND d.authority = ?2 AND d.start <= ?3 AND d.recorded <= ?4
+  AND NOT EXISTS (
+    SELECT 1 FROM delisting x
+    WHERE x.designation = d.id AND x.effective <= ?3 AND x.recorded <= ?4
+      AND (x.retracted IS NULL OR x.retracted > ?4))";
+const KNOWN_AT_LICENCES: &str = "
+SELECT DISTINCT l.id FROM coverage c JOIN licence l ON l.id = c.licence
+WHERE c.entity = ?1 AND c.since <= ?3 AND c.recorded <= ?4 AND l.authority = ?2
+  AND l.start <= ?3 AND l.recorded <= ?4
+  AND NOT (l.end IS NOT NULL AND l.end <= ?3 AND l.end_recorded <= ?4)";
+const STATE_DESIGNATIONS: &str = "
+SELECT id, entity, authority FROM designation WHERE start <= ?1 AND (end IS NULL OR end > ?1)";
+const STATE_LICENCES: &str = "
+SELECT id FROM licence WHERE start <= ?1 AND (end IS NULL OR end > ?1)";
+const CHANGES_BETWEEN: &str = "
+SELECT seq FROM change WHERE effective > ?1 AND effective <= ?2 ORDER BY effective, seq";
+const DIFF: [&str; 6] = [
+    // designated: in force on `to`, not on `from`
+    "SELECT id FROM designation WHERE start > ?1 AND start <= ?2 AND (end IS NULL OR end > ?2)",
+    // delisted: in force on `from`, not on `to`
+    "SELECT id FROM designation WHERE end > ?1 AND end <= ?2 AND start <= ?1",
+    // amended: in force on both, with an amendment in between (every amendment changes terms)
+    "SELECT DISTINCT a.designation FROM amendment a JOIN designation d ON d.id = a.designation
+     WHERE a.effective > ?1 AND a.effective <= ?2 AND d.start <= ?1 AND (d.end IS NULL OR d.end > ?2)",
+    "SELECT id FROM licence WHERE start > ?1 AND start <= ?2 AND (end IS NULL OR end > ?2)",
+    "SELECT id FROM licence WHERE end > ?1 AND end <= ?2 AND start <= ?1",
+    "SELECT DISTINCT a.licence FROM licence_amendment a JOIN licence l ON l.id = a.licence
+     WHERE a.effective > ?1 AND a.effective <= ?2 AND l.start <= ?1 AND (l.end IS NULL OR l.end > ?2)",
+];
+
+/// Designations in force (id, entity, authority) and licences in force (id), as `SQLite` gives them.
+type StateRows = (Vec<(i64, [u8; 16], String)>, Vec<i64>);
+
+/// The SQL peer: a connection and the maps from its integer keys back to the ledger's ids.
+struct Sql {
+    conn: Connection,
+    designations: Vec<DesignationId>,
+    licences: Vec<LicenceId>,
+    changes: Vec<ChangeId>,
+}
+
+/// What a retraction must undo in the SQL tables.
+enum Undo {
+    Delisting { row: i64, designation: i64 },
+    Amendment { row: i64 },
+    ChangeOnly,
+}
+
+fn sql_index(i: usize) -> i64 {
+    i64::try_from(i).expect("row numbers fit in i64")
+}
+
+impl Sql {
+    /// Loads the log: one transaction of inserts, then the indexes.
+    #[allow(clippy::too_many_lines)] // one match over the change kinds, with their statements
+    fn load(log: &[Change]) -> rusqlite::Result<Sql> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        let mut designation_rows: HashMap<DesignationId, i64> = HashMap::new();
+        let mut licence_rows: HashMap<LicenceId, i64> = HashMap::new();
+        let mut changes: HashMap<ChangeId, (i64, i64, Undo)> = HashMap::new();
+        let mut sql = Sql {
+            conn,
+            designations: Vec::new(),
+            licences: Vec::new(),
+            changes: Vec::with_capacity(log.len()),
+        };
+        let tx = sql.conn.transaction()?;
+        {
+            let mut insert_designation = tx.prepare(
+                "INSERT INTO designation (id, entity, authority, start, recorded) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut end_designation =
+                tx.prepare("UPDATE designation SET end = ?2 WHERE id = ?1")?;
+            let mut insert_delisting = tx.prepare(
+                "INSERT INTO delisting (designation, effective, recorded) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut retract_delisting =
+                tx.prepare("UPDATE delisting SET retracted = ?2 WHERE rowid = ?1")?;
+            let mut insert_amendment =
+                tx.prepare("INSERT INTO amendment (designation, effective) VALUES (?1, ?2)")?;
+            let mut delete_amendment = tx.prepare("DELETE FROM amendment WHERE rowid = ?1")?;
+            let mut insert_licence = tx.prepare(
+                "INSERT INTO licence (id, authority, start, recorded) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut end_licence =
+                tx.prepare("UPDATE licence SET end = ?2, end_recorded = ?3 WHERE id = ?1")?;
+            let mut insert_coverage = tx.prepare(
+                "INSERT INTO coverage (licence, entity, since, recorded) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut insert_licence_amendment =
+                tx.prepare("INSERT INTO licence_amendment (licence, effective) VALUES (?1, ?2)")?;
+            let mut insert_change =
+                tx.prepare("INSERT INTO change (effective, seq) VALUES (?1, ?2)")?;
+            let mut delete_change =
+                tx.prepare("DELETE FROM change WHERE effective = ?1 AND seq = ?2")?;
+            for (seq, c) in log.iter().enumerate() {
+                let seq = sql_index(seq);
+                let effective = day(c.effective);
+                let recorded = c.recorded.timestamp();
+                sql.changes.push(c.id);
+                let undo = match &c.kind {
+                    ChangeKind::Designate {
+                        designation,
+                        record,
+                    } => {
+                        let id = sql_index(sql.designations.len());
+                        sql.designations.push(*designation);
+                        designation_rows.insert(*designation, id);
+                        insert_designation.execute(params![
+                            id,
+                            &record.entity.as_uuid().as_bytes()[..],
+                            record.authority.as_str(),
+                            effective,
+                            recorded
+                        ])?;
+                        Undo::ChangeOnly
+                    }
+                    ChangeKind::Delist { designation } => {
+                        let id = designation_rows[designation];
+                        end_designation.execute(params![id, effective])?;
+                        insert_delisting.execute(params![id, effective, recorded])?;
+                        Undo::Delisting {
+                            row: tx.last_insert_rowid(),
+                            designation: id,
+                        }
+                    }
+                    ChangeKind::AmendDesignation { designation, .. } => {
+                        insert_amendment
+                            .execute(params![designation_rows[designation], effective])?;
+                        Undo::Amendment {
+                            row: tx.last_insert_rowid(),
+                        }
+                    }
+                    ChangeKind::IssueLicence { licence, record } => {
+                        let id = sql_index(sql.licences.len());
+                        sql.licences.push(*licence);
+                        licence_rows.insert(*licence, id);
+                        insert_licence.execute(params![
+                            id,
+                            record.authority.as_str(),
+                            effective,
+                            recorded
+                        ])?;
+                        for entity in &record.terms.covers {
+                            insert_coverage.execute(params![
+                                id,
+                                &entity.as_uuid().as_bytes()[..],
+                                effective,
+                                recorded
+                            ])?;
+                        }
+                        Undo::ChangeOnly
+                    }
+                    ChangeKind::AmendLicence { licence, terms } => {
+                        // The workload's licence amendments only add entities, so coverage
+                        // rows "from this date" describe the terms exactly.
+                        let id = licence_rows[licence];
+                        insert_licence_amendment.execute(params![id, effective])?;
+                        for entity in &terms.covers {
+                            insert_coverage.execute(params![
+                                id,
+                                &entity.as_uuid().as_bytes()[..],
+                                effective,
+                                recorded
+                            ])?;
+                        }
+                        Undo::ChangeOnly
+                    }
+                    ChangeKind::EndLicence { licence, .. } => {
+                        end_licence.execute(params![licence_rows[licence], effective, recorded])?;
+                        Undo::ChangeOnly
+                    }
+                    ChangeKind::Retract { change, .. } => {
+                        let (t_effective, t_seq, undo) = changes
+                            .remove(change)
+                            .expect("a retraction names an earlier change");
+                        delete_change.execute(params![t_effective, t_seq])?;
+                        match undo {
+                            Undo::Delisting { row, designation } => {
+                                retract_delisting.execute(params![row, recorded])?;
+                                end_designation
+                                    .execute(params![designation, rusqlite::types::Null])?;
+                            }
+                            Undo::Amendment { row } => {
+                                delete_amendment.execute(params![row])?;
+                            }
+                            Undo::ChangeOnly => panic!(
+                                "the SQL peer only undoes retracted delistings and amendments, \
+                                 and {} retracts a change of another kind",
+                                c.id
+                            ),
+                        }
+                        continue;
+                    }
+                    _ => Undo::ChangeOnly,
+                };
+                insert_change.execute(params![effective, seq])?;
+                changes.insert(c.id, (effective, seq, undo));
+            }
+        }
+        tx.commit()?;
+        sql.conn.execute_batch(INDEXES)?;
+        Ok(sql)
+    }
+
+    fn ids<T: Copy>(stmt: &mut Statement<'_>, map: &[T], args: impl rusqlite::Params) -> Vec<T> {
+        let rows = stmt
+            .query_map(args, |row| row.get::<_, i64>(0))
+            .expect("query runs");
+        rows.map(|id| map[usize::try_from(id.expect("an integer id")).expect("id >= 0")])
+            .collect()
+    }
+
+    fn status(&self, q: &StatusQuery, at: Option<DateTime<Utc>>) -> StatusAnswer {
+        let entity = &q.entity.as_uuid().as_bytes()[..];
+        let authority = q.authority.as_str();
+        let date = day(q.date);
+        let (designations, licences) = match at {
+            None => {
+                let mut stmt = self.conn.prepare_cached(STATUS_DESIGNATIONS).expect("sql");
+                let designations = Self::ids(
+                    &mut stmt,
+                    &self.designations,
+                    params![entity, authority, date],
+                );
+                if designations.is_empty() {
+                    return StatusAnswer::new(designations, Vec::new());
+                }
+                let mut stmt = self.conn.prepare_cached(STATUS_LICENCES).expect("sql");
+                let licences =
+                    Self::ids(&mut stmt, &self.licences, params![entity, authority, date]);
+                (designations, licences)
+            }
+            Some(at) => {
+                let at = at.timestamp();
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(KNOWN_AT_DESIGNATIONS)
+                    .expect("sql");
+                let designations = Self::ids(
+                    &mut stmt,
+                    &self.designations,
+                    params![entity, authority, date, at],
+                );
+                if designations.is_empty() {
+                    return StatusAnswer::new(designations, Vec::new());
+                }
+                let mut stmt = self.conn.prepare_cached(KNOWN_AT_LICENCES).expect("sql");
+                let licences = Self::ids(
+                    &mut stmt,
+                    &self.licences,
+                    params![entity, authority, date, at],
+                );
+                (designations, licences)
+            }
+        };
+        StatusAnswer::new(designations, licences)
+    }
+
+    /// The designations in force with their entity and authority, and the licences in force.
+    fn state_rows(&self, date: NaiveDate) -> StateRows {
+        let mut stmt = self.conn.prepare_cached(STATE_DESIGNATIONS).expect("sql");
+        let designations = stmt
+            .query_map(params![day(date)], |row| {
+                Ok((row.get(0)?, row.get::<_, [u8; 16]>(1)?, row.get(2)?))
+            })
+            .expect("query runs")
+            .map(|r| r.expect("a row"))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(STATE_LICENCES).expect("sql");
+        let licences = stmt
+            .query_map(params![day(date)], |row| row.get(0))
+            .expect("query runs")
+            .map(|r| r.expect("a row"))
+            .collect();
+        (designations, licences)
+    }
+
+    fn state(&self, date: NaiveDate) -> StateAnswer {
+        let (designations, licences) = self.state_rows(date);
+        StateAnswer {
+            designations: designations
+                .iter()
+                .map(|(id, _, _)| self.designations[usize::try_from(*id).expect("id >= 0")])
+                .collect(),
+            licences: licences
+                .iter()
+                .map(|id| self.licences[usize::try_from(*id).expect("id >= 0")])
+                .collect(),
+        }
+    }
+
+    fn changes(&self, from: NaiveDate, to: NaiveDate) -> Vec<ChangeId> {
+        let mut stmt = self.conn.prepare_cached(CHANGES_BETWEEN).expect("sql");
+        Self::ids(&mut stmt, &self.changes, params![day(from), day(to)])
+    }
+
+    fn diff(&self, from: NaiveDate, to: NaiveDate) -> DiffAnswer {
+        let args = params![day(from), day(to)];
+        let designations = |sql: &str| -> BTreeSet<DesignationId> {
+            let mut stmt = self.conn.prepare_cached(sql).expect("sql");
+            Self::ids(&mut stmt, &self.designations, args)
+                .into_iter()
+                .collect()
+        };
+        let licences = |sql: &str| -> BTreeSet<LicenceId> {
+            let mut stmt = self.conn.prepare_cached(sql).expect("sql");
+            Self::ids(&mut stmt, &self.licences, args)
+                .into_iter()
+                .collect()
+        };
+        DiffAnswer {
+            designated: designations(DIFF[0]),
+            delisted: designations(DIFF[1]),
+            amended: designations(DIFF[2]),
+            licences_issued: licences(DIFF[3]),
+            licences_ended: licences(DIFF[4]),
+            licences_amended: licences(DIFF[5]),
+        }
+    }
+
+    /// Bytes of the database's pages.
+    fn bytes(&self) -> u64 {
+        let pragma = |name: &str| -> u64 {
+            self.conn
+                .query_row(&format!("PRAGMA {name}"), [], |row| row.get::<_, i64>(0))
+                .map_or(0, |v| u64::try_from(v).unwrap_or(0))
+        };
+        pragma("page_count") * pragma("page_size")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+/// Resident and peak resident set sizes in bytes, from `/proc/self/status` (Linux).
+fn rss() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Resets the peak resident set size so that `VmHWM` measures what follows.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Median per-call time in nanoseconds over `queries`: each query is repeated until about
+/// 20 µs have passed (at least once), so that the clock's resolution does not dominate.
+fn median_ns<Q>(queries: &[Q], mut call: impl FnMut(&Q)) -> f64 {
+    let mut times: Vec<f64> = Vec::with_capacity(queries.len());
+    for q in queries {
+        let start = Instant::now();
+        let mut reps = 0u32;
+        let elapsed = loop {
+            call(q);
+            reps += 1;
+            let elapsed = start.elapsed();
+            if elapsed >= Duration::from_micros(20) || reps >= 10_000 {
+                break elapsed;
+            }
+        };
+        times.push(elapsed.as_secs_f64() * 1e9 / f64::from(reps));
+    }
+    median(&mut times)
+}
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    match times.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => times[n / 2],
+        n => (times[n / 2 - 1] + times[n / 2]) / 2.0,
+    }
+}
+
+/// Times `run` `reps` times; the median in nanoseconds.
+fn median_of_runs(reps: usize, mut run: impl FnMut() -> Duration) -> f64 {
+    let mut times: Vec<f64> = (0..reps).map(|_| run().as_secs_f64() * 1e9).collect();
+    median(&mut times)
+}
+
+/// How many questions of each kind a peer is asked.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    status: usize,
+    state_on: usize,
+    changes_between: usize,
+    diff: usize,
+    known_at: usize,
+}
+
+struct Options {
+    designations: usize,
+    seed: u64,
+    quick: bool,
+    /// Whether to ask the ledger for diffs (quadratic today, so off above 50k designations).
+    ledger_diff: bool,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        designations: 1_000_000,
+        seed: workload::DEFAULT_SEED,
+        quick: false,
+        ledger_diff: false,
+    };
+    let mut force_diff = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => {
+                options.quick = true;
+                options.designations = 10_000;
+            }
+            "--size" => {
+                options.designations = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--size takes a number of designations");
+            }
+            "--seed" => {
+                options.seed = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--seed takes a number");
+            }
+            "--diff" => force_diff = true,
+            // `cargo bench` passes `--bench`; criterion-style filters are ignored.
+            _ => {}
+        }
+    }
+    options.ledger_diff = force_diff || options.designations <= 50_000;
+    options
+}
+
+/// One row of the report.
+struct Row {
+    query: &'static str,
+    ledger: f64,
+    sqlite: f64,
+    naive: f64,
+    note: String,
+}
+
+fn fmt_ratio(ratio: f64) -> String {
+    if ratio < 1.0 {
+        format!("{ratio:.3}")
+    } else {
+        format!("{ratio:.1}")
+    }
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns.is_nan() {
+        "-".to_owned()
+    } else if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+#[allow(clippy::too_many_lines)] // one linear script: build, check, time, report
+fn main() {
+    let options = options();
+    let n = options.designations;
+    let started = Instant::now();
+    println!("peers: ledger vs SQLite (in memory, bundled) vs naive replay");
+    println!(
+        "machine: {} cores; size: {n} designations; seed {}; {}",
+        std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+        options.seed,
+        if options.quick { "--quick" } else { "full run" }
+    );
+
+    let t = Instant::now();
+    let workload = workload::generate(n, options.seed);
+    println!("workload: {} [{:.1?}]", workload.summary(), t.elapsed());
+    let log = &workload.changes;
+
+    // Build the ledger once, measuring memory around it.
+    let before = rss();
+    let peak_reset = reset_peak();
+    let t = Instant::now();
+    let ledger = Ledger::from_changes(log.clone()).expect("the workload is a consistent history");
+    let first_apply = t.elapsed();
+    let after = rss();
+    let memory = match (before, after) {
+        (Some((rss0, _)), Some((rss1, peak))) => {
+            let retained = rss1.saturating_sub(rss0);
+            let mut line = format!(
+                "memory (RSS from /proc/self/status, not a counting allocator: unsafe code is \
+                 forbidden crate-wide): ledger retains {} MiB = {} bytes per designation \
+                 (the {} changes themselves included)",
+                retained >> 20,
+                retained / n as u64,
+                log.len()
+            );
+            if peak_reset {
+                let _ = write!(
+                    line,
+                    "; peak while building {} bytes per designation",
+                    peak.saturating_sub(rss0) / n as u64
+                );
+            }
+            Some((line, retained / n as u64))
+        }
+        _ => None,
+    };
+
+    // The log alone, for the share of the ledger's memory that is its indexes (approximate:
+    // the allocator may reuse memory freed while building the ledger).
+    let log_bytes = rss().and_then(|(rss0, _)| {
+        let copy = log.clone();
+        let rss1 = rss()?.0;
+        drop(copy);
+        Some(rss1.saturating_sub(rss0) / n as u64)
+    });
+
+    let t = Instant::now();
+    let sql = Sql::load(log).expect("SQLite loads the workload");
+    let sql_load = t.elapsed();
+    let naive = Naive { log };
+    if std::env::var_os("PEERS_EXPLAIN").is_some() {
+        explain(&sql);
+    }
+    let now = ledger.current();
+
+    // Whole-state questions cost O(designations) in every implementation, so fewer of them are
+    // asked; the naive peer replays the whole log per question, so it is asked fewer still.
+    let sample = |queries: usize, states: usize| Sample {
+        status: queries,
+        state_on: states,
+        changes_between: queries,
+        diff: states.div_ceil(2),
+        known_at: queries,
+    };
+    let (full, few) = if options.quick {
+        (sample(400, 40), sample(100, 10))
+    } else if n > 200_000 {
+        (sample(2000, 10), sample(40, 3))
+    } else {
+        (sample(1000, 20), sample(100, 6))
+    };
+    let queries: Queries = workload::sample_queries(&workload, options.seed, full.status);
+    let first = |k: usize, of: usize| k.min(of).max(1);
+
+    // --- Agreement: all three on the naive sample, ledger and SQLite on the full sample.
+    let t = Instant::now();
+    let mut kinds = [0usize; 3];
+    for (k, q) in queries.status.iter().enumerate() {
+        let ours = ledger_status(now, q);
+        let theirs = sql.status(q, None);
+        assert_eq!(ours, theirs, "status disagrees with SQLite on {q:?}");
+        if k < few.status {
+            let naive_answer = naive.status(q, None);
+            assert_eq!(
+                ours, naive_answer,
+                "status disagrees with naive replay on {q:?}"
+            );
+        }
+        kinds[ours.kind as usize] += 1;
+    }
+    for (k, (at, q)) in queries.known_at.iter().enumerate() {
+        let ours = ledger_status(ledger.known_at(*at), q);
+        let theirs = sql.status(q, Some(*at));
+        assert_eq!(
+            ours, theirs,
+            "known-at status disagrees with SQLite at {at} on {q:?}"
+        );
+        if k < few.known_at {
+            let naive_answer = naive.status(q, Some(*at));
+            assert_eq!(
+                ours, naive_answer,
+                "known-at status disagrees with naive replay at {at} on {q:?}"
+            );
+        }
+    }
+    for (k, &date) in queries.dates.iter().take(full.state_on).enumerate() {
+        let ours = ledger_state(now, date);
+        assert_eq!(
+            ours,
+            sql.state(date),
+            "state on {date} disagrees with SQLite"
+        );
+        if k < first(few.state_on, full.state_on) {
+            assert_eq!(
+                ours,
+                naive.state(date),
+                "state on {date} disagrees with naive replay"
+            );
+        }
+    }
+    let mut changed = 0;
+    for (k, &(from, to)) in queries.months.iter().enumerate() {
+        let ours = ledger_changes(now, from, to);
+        assert_eq!(
+            ours,
+            sql.changes(from, to),
+            "changes in ({from}, {to}] disagree with SQLite"
+        );
+        if k < few.changes_between {
+            assert_eq!(
+                ours,
+                naive.changes(from, to),
+                "changes in ({from}, {to}] disagree with naive replay"
+            );
+        }
+        changed += ours.len();
+    }
+    for (k, &(from, to)) in queries.months.iter().take(full.diff).enumerate() {
+        let theirs = sql.diff(from, to);
+        if options.ledger_diff {
+            let ours = ledger_diff(now, from, to);
+            assert_eq!(ours, theirs, "diff {from}..{to} disagrees with SQLite");
+        }
+        if k < first(few.diff, full.diff) {
+            assert_eq!(
+                theirs,
+                naive.diff(from, to),
+                "diff {from}..{to}: SQLite disagrees with naive replay"
+            );
+        }
+    }
+    println!(
+        "agreement: ledger, SQLite and naive replay agree ({} status questions: {} not listed, \
+         {} listed, {} listed-licensed; {} known-at; {} states; {} month ranges, {} changes \
+         each on average; {} diffs; naive replay on the first {}/{}/{}/{}/{} of them) [{:.1?}]",
+        queries.status.len(),
+        kinds[0],
+        kinds[1],
+        kinds[2],
+        queries.known_at.len(),
+        full.state_on,
+        queries.months.len(),
+        changed / queries.months.len(),
+        full.diff,
+        few.status,
+        few.known_at,
+        first(few.state_on, full.state_on),
+        few.changes_between,
+        first(few.diff, full.diff),
+        t.elapsed()
+    );
+
+    // --- Timing.
+    let mut rows = Vec::new();
+    let runs = if options.quick { 5 } else { 1 };
+    let mut apply_times = vec![first_apply.as_secs_f64() * 1e9];
+    for _ in 1..runs {
+        let copy = log.clone();
+        let t = Instant::now();
+        let built = Ledger::from_changes(copy).expect("consistent");
+        apply_times.push(t.elapsed().as_secs_f64() * 1e9);
+        drop(built);
+    }
+    let sql_runs = if options.quick { 3 } else { 1 };
+    let mut sql_times = vec![sql_load.as_secs_f64() * 1e9];
+    for _ in 1..sql_runs {
+        let t = Instant::now();
+        let loaded = Sql::load(log).expect("loads");
+        sql_times.push(t.elapsed().as_secs_f64() * 1e9);
+        drop(loaded);
+    }
+    rows.push(Row {
+        query: "apply",
+        ledger: median(&mut apply_times),
+        sqlite: median(&mut sql_times),
+        naive: median_of_runs(runs, || {
+            let t = Instant::now();
+            black_box(log.clone());
+            t.elapsed()
+        }),
+        note: format!(
+            "{} changes, whole log; median of {runs} (sqlite {sql_runs}); sqlite = inserts + \
+             indexes, naive = copying the log (no validation)",
+            log.len()
+        ),
+    });
+
+    let status = &queries.status;
+    rows.push(Row {
+        query: "status",
+        ledger: median_ns(status, |q| {
+            black_box(now.status(q.entity, &q.authority, q.date));
+        }),
+        sqlite: median_ns(status, |q| {
+            black_box(sql.status(q, None));
+        }),
+        naive: median_ns(&status[..few.status], |q| {
+            black_box(naive.status(q, None));
+        }),
+        note: format!("{} questions (naive {})", status.len(), few.status),
+    });
+
+    let dates = &queries.dates[..full.state_on];
+    rows.push(Row {
+        query: "state_on",
+        ledger: median_ns(dates, |&d| {
+            black_box(now.state_on(d));
+        }),
+        sqlite: median_ns(dates, |&d| {
+            black_box(sql.state_rows(d));
+        }),
+        naive: median_ns(&dates[..first(few.state_on, full.state_on)], |&d| {
+            black_box(naive.state(d));
+        }),
+        note: format!(
+            "{} dates (naive {}); ledger builds full records, sqlite returns id, entity, authority",
+            dates.len(),
+            first(few.state_on, full.state_on)
+        ),
+    });
+
+    let months = &queries.months;
+    rows.push(Row {
+        query: "changes_between",
+        ledger: median_ns(months, |&(a, b)| {
+            black_box(now.changes_between(a, b));
+        }),
+        sqlite: median_ns(months, |&(a, b)| {
+            black_box(sql.changes(a, b));
+        }),
+        naive: median_ns(&months[..few.changes_between], |&(a, b)| {
+            black_box(naive.changes(a, b));
+        }),
+        note: format!(
+            "{} ranges of 30 days (naive {})",
+            months.len(),
+            few.changes_between
+        ),
+    });
+
+    let diffs = &queries.months[..full.diff];
+    rows.push(Row {
+        query: "diff",
+        ledger: if options.ledger_diff {
+            median_ns(diffs, |&(a, b)| {
+                black_box(now.diff(a, b));
+            })
+        } else {
+            f64::NAN
+        },
+        sqlite: median_ns(diffs, |&(a, b)| {
+            black_box(sql.diff(a, b));
+        }),
+        naive: median_ns(&diffs[..first(few.diff, full.diff)], |&(a, b)| {
+            black_box(naive.diff(a, b));
+        }),
+        note: format!(
+            "{} ranges of 30 days (naive {}); ledger's StateDiff also has status changes{}",
+            diffs.len(),
+            first(few.diff, full.diff),
+            if options.ledger_diff {
+                ""
+            } else {
+                "; LEDGER SKIPPED: View::diff is quadratic in the (entity, authority) pairs \
+                 listed (State::statuses calls State::status, a scan, per pair); --diff forces it"
+            }
+        ),
+    });
+
+    let known_at = &queries.known_at;
+    rows.push(Row {
+        query: "known_at_status",
+        ledger: median_ns(known_at, |(at, q)| {
+            black_box(ledger.known_at(*at).status(q.entity, &q.authority, q.date));
+        }),
+        sqlite: median_ns(known_at, |(at, q)| {
+            black_box(sql.status(q, Some(*at)));
+        }),
+        naive: median_ns(&known_at[..few.known_at], |(at, q)| {
+            black_box(naive.status(q, Some(*at)));
+        }),
+        note: format!(
+            "{} questions (naive {}); sqlite filters on recorded columns",
+            known_at.len(),
+            few.known_at
+        ),
+    });
+
+    // --- Report.
+    println!();
+    println!(
+        "{:<16} {:>12} {:>12} {:>12} {:>10} {:>10}  notes",
+        "query", "ledger", "sqlite", "naive", "sql/ledg", "naive/ledg"
+    );
+    for row in &rows {
+        println!(
+            "{:<16} {:>12} {:>12} {:>12} {:>10} {:>10}  {}",
+            row.query,
+            fmt_ns(row.ledger),
+            fmt_ns(row.sqlite),
+            fmt_ns(row.naive),
+            fmt_ratio(row.sqlite / row.ledger),
+            fmt_ratio(row.naive / row.ledger),
+            row.note
+        );
+    }
+    println!();
+    if let Some((line, _)) = &memory {
+        println!("{line}");
+    }
+    if let Some(bytes) = log_bytes {
+        println!(
+            "memory: the change log alone (a clone of the Vec<Change>) is about {bytes} bytes per \
+             designation, so the indexes are the rest"
+        );
+    }
+    println!(
+        "memory: SQLite database pages {} bytes per designation (intervals and ids only, no \
+         entity facts or terms)",
+        sql.bytes() / n as u64
+    );
+    if !options.quick {
+        println!(
+            "note: the naive peer replays the whole log for every question, so at this size it is \
+             asked only the first {}/{}/{}/{}/{} questions of each kind",
+            few.status,
+            first(few.state_on, full.state_on),
+            few.changes_between,
+            first(few.diff, full.diff),
+            few.known_at
+        );
+    }
+    report_targets(&rows, memory.map(|(_, b)| b), options.quick);
+    println!("total time {:.1?}", started.elapsed());
+    println!();
+    for row in &rows {
+        if row.ledger.is_nan() {
+            println!(
+                "# no RATIO for {}: the ledger was not timed at this size",
+                row.query
+            );
+            continue;
+        }
+        println!("RATIO {} sqlite {:.6}", row.query, row.sqlite / row.ledger);
+        println!("RATIO {} naive {:.6}", row.query, row.naive / row.ledger);
+    }
+}
+
+/// The issue's targets (stated for 1M designations) against this run.
+fn report_targets(rows: &[Row], bytes_per_designation: Option<u64>, quick: bool) {
+    let get = |name: &str| rows.iter().find(|r| r.query == name).expect("row present");
+    let verdict = |met: bool| if met { "met" } else { "MISSED" };
+    println!(
+        "targets (issue 6, stated for 1M designations{}):",
+        if quick {
+            "; this is the --quick size, so indicative only"
+        } else {
+            ""
+        }
+    );
+    let status = get("status");
+    let ratio = status.sqlite / status.ledger;
+    println!(
+        "  status >= 50x faster than SQLite: {ratio:.1}x {}; median < 200 ns: {} {}",
+        verdict(ratio >= 50.0),
+        fmt_ns(status.ledger),
+        verdict(status.ledger < 200.0)
+    );
+    for (name, want) in [("state_on", 10.0), ("changes_between", 20.0)] {
+        let row = get(name);
+        let ratio = row.sqlite / row.ledger;
+        println!(
+            "  {name} >= {want}x faster than SQLite: {}x {}",
+            fmt_ratio(ratio),
+            verdict(ratio >= want)
+        );
+    }
+    let apply = get("apply");
+    println!(
+        "  apply with full validation < 2 s: {} {}",
+        fmt_ns(apply.ledger),
+        verdict(apply.ledger < 2e9)
+    );
+    match bytes_per_designation {
+        Some(b) => println!(
+            "  memory < 300 bytes per designation: {b} {}",
+            verdict(b < 300)
+        ),
+        None => println!("  memory: not measured (no /proc/self/status)"),
+    }
+}
+
+/// Prints `SQLite`'s plan for each query (set `PEERS_EXPLAIN=1`), to check the indexes are used.
+fn explain(sql: &Sql) {
+    let queries = [
+        STATUS_DESIGNATIONS,
+        STATUS_LICENCES,
+        KNOWN_AT_DESIGNATIONS,
+        KNOWN_AT_LICENCES,
+        STATE_DESIGNATIONS,
+        STATE_LICENCES,
+        CHANGES_BETWEEN,
+    ];
+    for q in queries.iter().chain(&DIFF) {
+        let mut stmt = sql
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
+            .expect("sql");
+        let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))
+            .expect("explain runs")
+            .map(|r| r.expect("a row"))
+            .collect();
+        println!("{}\n  plan: {}", q.trim(), plan.join("; "));
+    }
+}
