@@ -118,23 +118,16 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    // View::diff is quadratic in the listed (entity, authority) pairs today (at 100k
-    // designations, 0.8 s median and tens of seconds for recent months), so it is only benched
-    // at small sizes.
-    if size <= 50_000 {
-        let mut group = c.benchmark_group("diff");
-        group.sample_size(10);
-        let mut next = cycle(f.queries.months.len());
-        group.bench_function(label("a_month"), |b| {
-            b.iter(|| {
-                let (from, to) = f.queries.months[next()];
-                black_box(now.diff(from, to))
-            });
+    let mut group = c.benchmark_group("diff");
+    group.sample_size(10);
+    let mut next = cycle(f.queries.months.len());
+    group.bench_function(label("a_month"), |b| {
+        b.iter(|| {
+            let (from, to) = f.queries.months[next()];
+            black_box(now.diff(from, to))
         });
-        group.finish();
-    } else {
-        eprintln!("diff: skipped above 50k designations (quadratic today)");
-    }
+    });
+    group.finish();
 
     let mut group = c.benchmark_group("known_at_status");
     let mut next = cycle(f.queries.known_at.len());

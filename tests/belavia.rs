@@ -330,3 +330,54 @@ fn every_change_cites_a_source_and_the_json_round_trips_unchanged() {
         "the seed is in the ledger's own canonical form"
     );
 }
+
+#[test]
+fn diff_equals_the_difference_of_the_two_whole_states() {
+    let ledger = seed();
+    let now = ledger.current();
+    let dates = [
+        "2021-12-01",
+        "2021-12-02",
+        "2023-02-24",
+        "2023-08-08",
+        "2023-08-09",
+        "2025-09-10",
+        "2025-09-11",
+        "2025-11-03",
+        "2025-11-04",
+        "2026-03-02",
+    ];
+    for a in dates {
+        for b in dates {
+            let (a, b) = (day(a), day(b));
+            assert_eq!(
+                now.diff(a, b),
+                now.state_on(a).diff(&now.state_on(b)),
+                "{a} -> {b}"
+            );
+        }
+    }
+    let licensed = now.diff(day("2025-09-10"), day("2025-09-11"));
+    assert_eq!(licensed.status_changes.len(), 1, "{licensed:?}");
+    assert_eq!(licensed.status_changes[0].after, StatusKind::ListedLicensed);
+}
+
+#[test]
+fn light_state_queries_agree_with_the_full_state() {
+    let ledger = seed();
+    let now = ledger.current();
+    for date in ["2021-12-01", "2023-08-09", "2025-10-01", "2025-11-04"] {
+        let state = now.state_on(day(date));
+        let mut designations = now.designations_in_force(day(date));
+        designations.sort_unstable();
+        assert_eq!(
+            designations,
+            state.designations.keys().copied().collect::<Vec<_>>(),
+            "{date}"
+        );
+        assert_eq!(
+            now.licences_in_force(day(date)),
+            state.licences.keys().copied().collect::<Vec<_>>()
+        );
+    }
+}
