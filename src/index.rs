@@ -23,6 +23,46 @@ use crate::entity::{normalise_name, Entity};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::ledger::Ledger;
 
+/// Which changes are retracted, and by which retraction.
+///
+/// Retractions are rare, so the positions retracted are a bitset (one bit per change, which
+/// stays in cache when a query checks thousands of changes) beside a small map to the
+/// retraction's position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Retractions {
+    bits: Vec<u64>,
+    by: HashMap<usize, usize>,
+}
+
+impl Retractions {
+    /// The position of the retraction of the change at `at`, if it is retracted.
+    pub(crate) fn get(&self, at: usize) -> Option<usize> {
+        let word = self.bits.get(at / 64).copied().unwrap_or(0);
+        if word & (1 << (at % 64)) == 0 {
+            None
+        } else {
+            self.by.get(&at).copied()
+        }
+    }
+
+    /// Records that the change at `at` is retracted by the one at `by`.
+    pub(crate) fn set(&mut self, at: usize, by: usize) {
+        if self.bits.len() <= at / 64 {
+            self.bits.resize(at / 64 + 1, 0);
+        }
+        self.bits[at / 64] |= 1 << (at % 64);
+        self.by.insert(at, by);
+    }
+
+    /// Undoes [`Retractions::set`].
+    pub(crate) fn clear(&mut self, at: usize) {
+        if let Some(word) = self.bits.get_mut(at / 64) {
+            *word &= !(1 << (at % 64));
+        }
+        self.by.remove(&at);
+    }
+}
+
 /// `retracted_at` of a change that is not retracted.
 pub(crate) const NOT_RETRACTED: u32 = u32::MAX;
 
@@ -220,7 +260,7 @@ impl Ledger {
             }
             ChangeKind::Retract { change: target, .. } => {
                 let target_at = self.by_id[target];
-                self.retracted_by[target_at] = Some(at);
+                self.retracted_by.set(target_at, at);
                 refresh = self.mark_span(target_at, compact(at));
             }
         }
@@ -316,7 +356,6 @@ impl Ledger {
             if let Some(change) = self.changes.pop() {
                 self.by_id.remove(&change.id);
             }
-            self.retracted_by.pop();
         }
     }
 
@@ -377,7 +416,7 @@ impl Ledger {
             }
             ChangeKind::Retract { change: target, .. } => {
                 let target_at = self.by_id[target];
-                self.retracted_by[target_at] = None;
+                self.retracted_by.clear(target_at);
                 refresh = self.mark_span(target_at, NOT_RETRACTED);
             }
         }
@@ -536,7 +575,9 @@ impl Ledger {
             };
             for &at in designation.positions.iter().filter(|&&at| at != excluded) {
                 let change = &self.changes[at];
-                let retracted_at = self.retracted_by[at]
+                let retracted_at = self
+                    .retracted_by
+                    .get(at)
                     .filter(|&by| by != excluded)
                     .map_or(NOT_RETRACTED, compact);
                 let (authority, ends) = match &change.kind {

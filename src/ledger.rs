@@ -9,7 +9,7 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{DesignationIndex, EntityIndex, Hits, Span};
+use crate::index::{DesignationIndex, EntityIndex, Hits, Retractions, Span};
 use crate::view::View;
 
 /// The name written in the `format` field of a serialised ledger.
@@ -67,7 +67,7 @@ pub struct Ledger {
     /// Position of each change id in `changes`.
     pub(crate) by_id: HashMap<ChangeId, usize>,
     /// For each position, the position of the retraction that withdrew it, if any.
-    pub(crate) retracted_by: Vec<Option<usize>>,
+    pub(crate) retracted_by: Retractions,
     /// Per entity: its versions, what names it, and its listing events.
     pub(crate) entities: HashMap<EntityId, EntityIndex>,
     /// Per designation: its slot and the positions of the changes that name it.
@@ -159,7 +159,6 @@ impl Ledger {
         let changes = changes.into_iter();
         let (expected, _) = changes.size_hint();
         self.changes.reserve(expected);
-        self.retracted_by.reserve(expected);
         self.by_id.reserve(expected);
         let mut applied = Applied::default();
         let mut group_start = self.changes.len();
@@ -264,7 +263,7 @@ impl Ledger {
                     retracted: *target,
                 });
             }
-            if let Some(by) = self.retracted_by[target_at] {
+            if let Some(by) = self.retracted_by.get(target_at) {
                 return Err(Error::AlreadyRetracted {
                     change: change.id,
                     retracted: *target,
@@ -289,7 +288,6 @@ impl Ledger {
             }
         }
         self.by_id.insert(change.id, at);
-        self.retracted_by.push(None);
         self.changes.push(change);
         self.index(at);
         Ok(())
@@ -297,7 +295,7 @@ impl Ledger {
 
     /// Whether the change at `at` is visible now (not retracted).
     fn live(&self, at: usize) -> bool {
-        self.retracted_by[at].is_none()
+        self.retracted_by.get(at).is_none()
     }
 
     /// Checks every entity, designation and licence that the changes from `start` on touch,
@@ -572,7 +570,7 @@ impl Ledger {
         unknown: impl FnOnce(ChangeId) -> Error,
     ) -> Error {
         for candidate in candidates {
-            if let Some(by) = self.retracted_by[candidate] {
+            if let Some(by) = self.retracted_by.get(candidate) {
                 if by >= group.start {
                     return Error::RetractionOrphans {
                         change: self.changes[by].id,

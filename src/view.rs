@@ -89,7 +89,12 @@ impl<'a> View<'a> {
 
     /// Whether the change at position `at` is seen by this view.
     pub(crate) fn sees(&self, at: usize) -> bool {
-        at < self.cut && self.ledger.retracted_by[at].is_none_or(|by| by >= self.cut)
+        at < self.cut
+            && self
+                .ledger
+                .retracted_by
+                .get(at)
+                .is_none_or(|by| by >= self.cut)
     }
 
     /// The changes this view sees, in the order applied, retractions excluded.
