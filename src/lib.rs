@@ -87,6 +87,11 @@
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
 //! `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` and deserialising re-applies
 //! every change, so hand-edited data cannot produce an inconsistent ledger.
+//!
+//! # Property testing
+//!
+//! With the `proptest` feature, the `strategy` module generates entities, valid change
+//! histories and invalid changes, for testing your own code against the ledger.
 
 mod authority;
 mod change;
@@ -98,6 +103,8 @@ mod ledger;
 mod licence;
 mod state;
 mod status;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 mod timeline;
 mod view;
 
