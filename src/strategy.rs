@@ -133,7 +133,10 @@ impl HistoryConfig {
             window_start,
             window_end,
             authorities: vec![Authority::US_OFAC, Authority::EU, Authority::UK],
-            recorded_from: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default(),
+            recorded_from: Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
         }
     }
 
@@ -319,9 +322,12 @@ fn names(kind: &ChangeKind) -> Vec<Subject> {
         ChangeKind::AmendDesignation { designation, .. } | ChangeKind::Delist { designation } => {
             vec![Subject::Designation(*designation)]
         }
-        ChangeKind::IssueLicence { record, .. } => {
-            record.terms.covers.iter().map(|e| Subject::Entity(*e)).collect()
-        }
+        ChangeKind::IssueLicence { record, .. } => record
+            .terms
+            .covers
+            .iter()
+            .map(|e| Subject::Entity(*e))
+            .collect(),
         ChangeKind::AmendLicence { licence, terms } => std::iter::once(Subject::Licence(*licence))
             .chain(terms.covers.iter().map(|e| Subject::Entity(*e)))
             .collect(),
@@ -596,7 +602,10 @@ impl Rule {
                     Rule::ProgramOfOtherAuthority,
                     Error::ProgramOfOtherAuthority { .. }
                 )
-                | (Rule::LicenceCoversNothing, Error::LicenceCoversNothing { .. })
+                | (
+                    Rule::LicenceCoversNothing,
+                    Error::LicenceCoversNothing { .. }
+                )
                 | (Rule::UnknownEntity, Error::UnknownEntity { .. })
                 | (Rule::UnknownTarget, Error::UnknownTarget { .. })
                 | (Rule::UnknownChange, Error::UnknownChange { .. })
@@ -866,11 +875,7 @@ impl Facts {
     }
 
     fn live_entities(&self) -> Vec<EntityId> {
-        self.entities
-            .iter()
-            .filter(|e| e.2)
-            .map(|e| e.0)
-            .collect()
+        self.entities.iter().filter(|e| e.2).map(|e| e.0).collect()
     }
 
     fn live_designations(&self) -> Vec<&TargetFacts> {
@@ -1114,7 +1119,12 @@ impl Facts {
             Rule::InvalidatesLaterChange => {
                 let targets = self.invalidatable();
                 let t = targets[pick(&mut bits, targets.len())];
-                let last = t.amendments.iter().map(|&(_, d)| d).max().unwrap_or(t.start);
+                let last = t
+                    .amendments
+                    .iter()
+                    .map(|&(_, d)| d)
+                    .max()
+                    .unwrap_or(t.start);
                 let span = u64::try_from((last - t.start).num_days()).unwrap_or(1);
                 let on = t.start + Days::new(1 + bits % span);
                 end(t, id, on, latest)
@@ -1293,7 +1303,13 @@ fn source(n: usize, bits: u64) -> Source {
         source = source.with_url(format!("https://example.org/notice/{n}"));
     }
     if bits % 7 == 2 {
-        source = source.with_confidence([Confidence::Confirmed, Confidence::Reported, Confidence::Uncertain][n % 3]);
+        source = source.with_confidence(
+            [
+                Confidence::Confirmed,
+                Confidence::Reported,
+                Confidence::Uncertain,
+            ][n % 3],
+        );
     }
     source
 }
@@ -1335,7 +1351,13 @@ impl Facts {
             }),
             1 => (!entities.is_empty()).then(|| {
                 let entity = entities[pick_index(step.a, entities.len())];
-                (any_day, ChangeKind::AmendEntity { entity, record: entity_from(bits) })
+                (
+                    any_day,
+                    ChangeKind::AmendEntity {
+                        entity,
+                        record: entity_from(bits),
+                    },
+                )
             }),
             2 | 3 => {
                 let entity = *entities.get(pick_index(step.a, entities.len()))?;
@@ -1353,21 +1375,46 @@ impl Facts {
                 let terms = designation_terms(&authority, bits);
                 let designation = DesignationId::derive(&format!("gen:{n}"));
                 let record = Designation::new(entity, authority, terms);
-                Some((start, ChangeKind::Designate { designation, record }))
+                Some((
+                    start,
+                    ChangeKind::Designate {
+                        designation,
+                        record,
+                    },
+                ))
             }
             4 | 7 => {
-                let targets = if op == 4 { self.live_designations() } else { self.live_licences() };
+                let targets = if op == 4 {
+                    self.live_designations()
+                } else {
+                    self.live_licences()
+                };
                 let t = *targets.get(pick_index(step.a, targets.len()))?;
                 let until = t.end.map_or(last, |(_, end)| end.pred_opt().unwrap_or(end));
                 let on = self.date(t.start, until.max(t.start), step.c);
-                let change = amendment(t, &entities, bits, ChangeId::derive("unused"), config.recorded_from);
+                let change = amendment(
+                    t,
+                    &entities,
+                    bits,
+                    ChangeId::derive("unused"),
+                    config.recorded_from,
+                );
                 Some((on, change.kind))
             }
             5 | 8 => {
-                let targets = if op == 5 { self.live_designations() } else { self.live_licences() };
-                let open: Vec<&TargetFacts> = targets.into_iter().filter(|t| t.end.is_none()).collect();
+                let targets = if op == 5 {
+                    self.live_designations()
+                } else {
+                    self.live_licences()
+                };
+                let open: Vec<&TargetFacts> =
+                    targets.into_iter().filter(|t| t.end.is_none()).collect();
                 let t = *open.get(pick_index(step.a, open.len()))?;
-                let latest = t.amendments.iter().map(|&(_, d)| d).fold(t.start, NaiveDate::max);
+                let latest = t
+                    .amendments
+                    .iter()
+                    .map(|&(_, d)| d)
+                    .fold(t.start, NaiveDate::max);
                 let lo = latest.succ_opt()?;
                 if lo > last {
                     return None;
@@ -1395,7 +1442,10 @@ impl Facts {
                 let reason = ["wrong date", "wrong entity", "duplicate entry"][take(&mut bits, 3)];
                 Some((
                     any_day,
-                    ChangeKind::Retract { change: self.changes[at].id, reason: reason.into() },
+                    ChangeKind::Retract {
+                        change: self.changes[at].id,
+                        reason: reason.into(),
+                    },
                 ))
             }
         }
