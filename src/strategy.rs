@@ -1331,6 +1331,7 @@ fn decorate(change: &mut Change, mut bits: u64) {
 impl Facts {
     /// The effective date and kind of a change that `op` makes valid after this history, if it
     /// can.
+    #[allow(clippy::too_many_lines)]
     fn plan(
         &self,
         config: &HistoryConfig,

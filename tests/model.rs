@@ -310,16 +310,16 @@ impl<'a> Model<'a> {
                     life(&mut designations, *designation).created = Some(c);
                 }
                 ChangeKind::Delist { designation } => {
-                    life(&mut designations, *designation).end = Some(c)
+                    life(&mut designations, *designation).end = Some(c);
                 }
                 ChangeKind::AmendDesignation { designation, .. } => {
                     life(&mut designations, *designation).amendments.push(c);
                 }
                 ChangeKind::IssueLicence { licence, .. } => {
-                    life(&mut licences, *licence).created = Some(c)
+                    life(&mut licences, *licence).created = Some(c);
                 }
                 ChangeKind::EndLicence { licence, .. } => {
-                    life(&mut licences, *licence).end = Some(c)
+                    life(&mut licences, *licence).end = Some(c);
                 }
                 ChangeKind::AmendLicence { licence, .. } => {
                     life(&mut licences, *licence).amendments.push(c);
@@ -445,8 +445,8 @@ impl<'a> Model<'a> {
                 ChangeKind::AmendLicence { terms, .. } => terms.covers.contains(&entity),
                 _ => false,
             };
-            let named = names(created) || life.amendments.iter().any(|c| names(c));
-            if record.authority == *authority && named {
+            let named_here = names(created) || life.amendments.iter().any(|c| names(c));
+            if record.authority == *authority && named_here {
                 out.push(created);
                 out.extend(life.end);
                 out.extend(life.amendments.iter().copied());
@@ -507,9 +507,9 @@ impl<'a> Model<'a> {
         hits.into_iter().map(|c| c.id).collect()
     }
 
-    fn diff(&self, from: NaiveDate, to: NaiveDate) -> Diff {
-        let before = self.state_on(from);
-        let after = self.state_on(to);
+    /// The difference between two states the model computed.
+    fn diff(before: &S, after: &S) -> Diff {
+        let (from, to) = (before.0, after.0);
         let mut status_changes = Vec::new();
         let pairs: BTreeSet<(EntityId, Authority)> = before
             .1
@@ -518,8 +518,8 @@ impl<'a> Model<'a> {
             .map(|d| (d.0, d.1.clone()))
             .collect();
         for (entity, authority) in pairs {
-            let was = status_in(&before, entity, &authority).kind();
-            let now = status_in(&after, entity, &authority).kind();
+            let was = status_in(before, entity, &authority).kind();
+            let now = status_in(after, entity, &authority).kind();
             if was != now {
                 status_changes.push((entity, authority, was, now));
             }
@@ -782,23 +782,16 @@ fn check_timeline(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
     Ok(())
 }
 
-/// Date pairs to ask about: every day with the days just before and after it, a week later, and
-/// the ends of the window.
+/// Date pairs to ask about: every day with the next day (the last with the first), and with
+/// another day that varies from history to history; and the ends of the window both ways.
 fn date_pairs(h: &History) -> Vec<(NaiveDate, NaiveDate)> {
     let all = dates(h);
     let (first, last) = (all[0], all[all.len() - 1]);
-    let mut pairs = Vec::new();
-    for &d in &all {
-        for other in [
-            d.pred_opt().unwrap(),
-            d,
-            d.succ_opt().unwrap(),
-            d + Days::new(7),
-            first,
-            last,
-        ] {
-            pairs.push((d, other));
-        }
+    let offset = h.changes.len() * 7 + h.entities.len() * 3 + 1;
+    let mut pairs = vec![(first, last), (last, first)];
+    for (i, &d) in all.iter().enumerate() {
+        pairs.push((d, all[(i + 1) % all.len()]));
+        pairs.push((d, all[(i + offset) % all.len()]));
     }
     pairs
 }
@@ -828,9 +821,13 @@ fn check_changes_between(view: &View<'_>, model: &Model<'_>, h: &History) -> Che
 }
 
 fn check_diff(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
+    let states: BTreeMap<NaiveDate, S> = dates(h)
+        .into_iter()
+        .map(|d| (d, model.state_on(d)))
+        .collect();
     for (from, to) in date_pairs(h) {
         let diff = view.diff(from, to);
-        let expected = model.diff(from, to);
+        let expected = Model::diff(&states[&from], &states[&to]);
         prop_assert_eq!(diff.is_empty(), {
             expected.designated.is_empty()
                 && expected.delisted.is_empty()
@@ -1009,7 +1006,7 @@ fn retractable(h: &History) -> Vec<usize> {
 
 #[test]
 fn status_and_is_listed_agree_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         against_model(&h, &picks, check_status)?;
         Ok(())
     });
@@ -1017,7 +1014,7 @@ fn status_and_is_listed_agree_with_the_model() {
 
 #[test]
 fn whole_state_agrees_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         against_model(&h, &picks, check_state)?;
         Ok(())
     });
@@ -1025,7 +1022,7 @@ fn whole_state_agrees_with_the_model() {
 
 #[test]
 fn timeline_agrees_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         against_model(&h, &picks, check_timeline)?;
         Ok(())
     });
@@ -1033,7 +1030,7 @@ fn timeline_agrees_with_the_model() {
 
 #[test]
 fn changes_between_agree_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         against_model(&h, &picks, check_changes_between)?;
         Ok(())
     });
@@ -1041,7 +1038,7 @@ fn changes_between_agree_with_the_model() {
 
 #[test]
 fn diff_agrees_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 1)), |(h, picks)| {
         against_model(&h, &picks, check_diff)?;
         Ok(())
     });
@@ -1049,7 +1046,7 @@ fn diff_agrees_with_the_model() {
 
 #[test]
 fn lookups_agree_with_the_model() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         against_model(&h, &picks, check_lookups)?;
         Ok(())
     });
@@ -1258,7 +1255,7 @@ fn whole_ledgers_round_trip_through_serde() {
 
 #[test]
 fn known_at_equals_a_ledger_of_what_was_recorded_by_then() {
-    check((histories(), vec(any::<Index>(), 3)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
         let ledger = ledger(&h);
         for at in instants(&h, &picks) {
             let view = ledger.known_at(at);
@@ -1409,17 +1406,22 @@ fn timeline_periods_are_sorted_disjoint_and_agree_with_status() {
 
 #[test]
 fn a_diff_applied_to_the_earlier_state_gives_the_later_one() {
-    check((histories(), vec(any::<Index>(), 2)), |(h, picks)| {
+    check((histories(), vec(any::<Index>(), 1)), |(h, picks)| {
         let ledger = ledger(&h);
         for (view, _) in views(&ledger, &h, &picks) {
+            let states: BTreeMap<NaiveDate, State> = dates(&h)
+                .into_iter()
+                .map(|d| (d, view.state_on(d)))
+                .collect();
             for (a, b) in date_pairs(&h) {
                 let diff = view.diff(a, b);
-                let earlier = view.state_on(a);
-                let later = view.state_on(b);
-                prop_assert_eq!(&earlier.diff(&later), &diff);
-                prop_assert_eq!(earlier.apply(&diff), later);
-                let same = view.diff(a, a);
-                prop_assert!(same.is_empty() && same.status_changes.is_empty());
+                let (earlier, later) = (&states[&a], &states[&b]);
+                prop_assert_eq!(&earlier.diff(later), &diff);
+                prop_assert_eq!(&earlier.clone().apply(&diff), later);
+            }
+            for (d, state) in &states {
+                let same = state.diff(state);
+                prop_assert!(same.is_empty() && same.status_changes.is_empty(), "{}", d);
             }
         }
         Ok(())
