@@ -28,11 +28,13 @@ use sanctions_ledger::{
 
 /// 512 cases, or `PROPTEST_CASES` when that is larger. (The `proptest!` macro would let the
 /// variable lower the count too, so the properties run through [`check`] instead.)
+///
+/// `SANCTIONS_LEDGER_MIN_CASES` lowers the floor of 512, for quick local runs only (mutation
+/// testing runs the whole suite once per mutant); CI leaves it unset.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .map_or(512, |n| n.max(512));
+    let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u32>().ok());
+    let floor = number("SANCTIONS_LEDGER_MIN_CASES").unwrap_or(512);
+    let cases = number("PROPTEST_CASES").map_or(floor, |n| n.max(floor));
     ProptestConfig {
         cases,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
