@@ -1082,6 +1082,7 @@ fn generated_histories_are_accepted_one_change_at_a_time() {
         );
         let whole = ledger(&h);
         prop_assert_eq!(&whole, &one_by_one);
+        prop_assert_eq!(whole == Ledger::new(), h.changes.is_empty());
         same_answers(&whole.current(), &one_by_one.current(), &h)?;
         for c in &h.changes {
             prop_assert_eq!(whole.change(c.id), Some(c));
@@ -1428,4 +1429,92 @@ fn a_diff_applied_to_the_earlier_state_gives_the_later_one() {
         }
         Ok(())
     });
+}
+
+/// A history with all its changes moved to one recorded instant and shuffled, except that every
+/// retraction still follows the change it withdraws.
+fn history_in_one_instant() -> impl Strategy<Value = (History, Vec<Change>)> {
+    histories()
+        .prop_flat_map(|h| {
+            let n = h.changes.len();
+            (Just(h), vec(any::<u32>(), n))
+        })
+        .prop_map(|(h, priorities)| {
+            let Some(instant) = h.changes.first().map(|c| c.recorded) else {
+                return (h, Vec::new());
+            };
+            let position: BTreeMap<ChangeId, usize> = h
+                .changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id, i))
+                .collect();
+            let mut order: Vec<usize> = (0..h.changes.len()).collect();
+            order.sort_by_key(|&i| priorities[i]);
+            // Move each retraction after its target, repeating until stable.
+            loop {
+                let at: BTreeMap<usize, usize> =
+                    order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+                let misplaced =
+                    order
+                        .iter()
+                        .enumerate()
+                        .find_map(|(k, &i)| match &h.changes[i].kind {
+                            ChangeKind::Retract { change, .. } if at[&position[change]] > k => {
+                                Some((k, at[&position[change]]))
+                            }
+                            _ => None,
+                        });
+                let Some((k, target_k)) = misplaced else {
+                    break;
+                };
+                let retraction = order.remove(k);
+                order.insert(target_k, retraction);
+            }
+            let changes = order
+                .into_iter()
+                .map(|i| {
+                    let mut c = h.changes[i].clone();
+                    c.recorded = instant;
+                    c
+                })
+                .collect();
+            (h, changes)
+        })
+}
+
+#[test]
+fn changes_recorded_at_one_instant_may_come_in_any_order() {
+    check(history_in_one_instant(), |(h, changes)| {
+        let shuffled = Ledger::from_changes(changes.iter().cloned());
+        prop_assert!(shuffled.is_ok(), "{:?}", shuffled);
+        let shuffled = shuffled.unwrap();
+        let original = ledger(&h);
+        let ids = |v: View<'_>| -> BTreeSet<ChangeId> { v.changes().map(|c| c.id).collect() };
+        prop_assert_eq!(ids(shuffled.current()), ids(original.current()));
+        for date in dates(&h) {
+            for entity in entities(&h) {
+                for authority in authorities(&h) {
+                    prop_assert_eq!(
+                        shuffled.current().is_listed(entity, &authority, date),
+                        original.current().is_listed(entity, &authority, date)
+                    );
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn ledgers_of_another_format_or_version_are_refused_on_load() {
+    let ok = r#"{"format":"sanctions-ledger","version":1,"changes":[]}"#;
+    assert_eq!(serde_json::from_str::<Ledger>(ok).unwrap(), Ledger::new());
+    for bad in [
+        r#"{"format":"sanctions-ledger","version":2,"changes":[]}"#,
+        r#"{"format":"other","version":1,"changes":[]}"#,
+        r#"{"format":"other","version":2,"changes":[]}"#,
+    ] {
+        assert!(serde_json::from_str::<Ledger>(bad).is_err(), "{bad}");
+    }
 }
