@@ -130,14 +130,21 @@ type S = (
     BTreeMap<DesignationId, D>,
     BTreeMap<LicenceId, L>,
 );
-/// One period of a timeline: status, from, until, opened by, closed by.
+/// One period of a timeline: status, from, until, opened by, closed by (sorted, so that the
+/// order of the log does not matter but a change listed twice does).
 type P = (
     StatusKind,
     NaiveDate,
     Option<NaiveDate>,
-    BTreeSet<ChangeId>,
-    BTreeSet<ChangeId>,
+    Vec<ChangeId>,
+    Vec<ChangeId>,
 );
+
+fn sorted(ids: &[ChangeId]) -> Vec<ChangeId> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids
+}
 /// A timeline: per authority, its periods.
 type T = Vec<(Authority, Vec<P>)>;
 
@@ -189,8 +196,8 @@ fn t_of(t: &Timeline) -> T {
                         p.status,
                         p.from,
                         p.until,
-                        p.opened_by.iter().copied().collect(),
-                        p.closed_by.iter().copied().collect(),
+                        sorted(&p.opened_by),
+                        sorted(&p.closed_by),
                     )
                 })
                 .collect();
@@ -469,12 +476,13 @@ impl<'a> Model<'a> {
             .into_iter()
             .map(|authority| {
                 let concerning = self.concerning(entity, &authority);
-                let on = |date: NaiveDate| -> BTreeSet<ChangeId> {
-                    concerning
+                let on = |date: NaiveDate| -> Vec<ChangeId> {
+                    let ids: Vec<ChangeId> = concerning
                         .iter()
                         .filter(|c| c.effective == date)
                         .map(|c| c.id)
-                        .collect()
+                        .collect();
+                    sorted(&ids)
                 };
                 let mut periods: Vec<P> = Vec::new();
                 let mut previous = StatusKind::NotListed;
@@ -490,7 +498,7 @@ impl<'a> Model<'a> {
                         open.4 = on(date);
                     }
                     if status != StatusKind::NotListed {
-                        periods.push((status, date, None, on(date), BTreeSet::new()));
+                        periods.push((status, date, None, on(date), Vec::new()));
                     }
                     previous = status;
                 }
