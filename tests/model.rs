@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use proptest::collection::vec;
@@ -30,7 +31,7 @@ use sanctions_ledger::{
 /// variable lower the count too, so the properties run through [`check`] instead.)
 ///
 /// `SANCTIONS_LEDGER_MIN_CASES` lowers the floor of 512, for quick local runs only (mutation
-/// testing runs the whole suite once per mutant); CI leaves it unset.
+/// testing runs the whole suite once per mutant; see [`check`]); CI leaves it unset.
 fn config() -> ProptestConfig {
     let number = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u32>().ok());
     let floor = number("SANCTIONS_LEDGER_MIN_CASES").unwrap_or(512);
@@ -44,15 +45,32 @@ fn config() -> ProptestConfig {
     }
 }
 
+/// Set when a property has failed, for quick runs that stop every property at the first failure.
+static FAILED: AtomicBool = AtomicBool::new(false);
+
 /// Runs `property` on values of `strategy`, replaying the saved failures first; panics with the
 /// shrunk counterexample if it fails.
+///
+/// In quick runs (`SANCTIONS_LEDGER_MIN_CASES` set) every property stops as soon as any has
+/// failed, so that a mutation run does not wait for the others to finish.
 fn check<S>(strategy: S, property: impl Fn(S::Value) -> Check)
 where
     S: Strategy,
     S::Value: Debug,
 {
+    let quick = std::env::var_os("SANCTIONS_LEDGER_MIN_CASES").is_some();
     let mut runner = TestRunner::new(config());
-    if let Err(failure) = runner.run(&strategy, property) {
+    let result = runner.run(&strategy, |value| {
+        if quick && FAILED.load(Ordering::Relaxed) {
+            return Err(TestCaseError::fail("stopped: another property failed"));
+        }
+        let outcome = property(value);
+        if outcome.is_err() {
+            FAILED.store(true, Ordering::Relaxed);
+        }
+        outcome
+    });
+    if let Err(failure) = result {
         panic!("{failure}");
     }
 }
