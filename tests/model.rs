@@ -1544,3 +1544,49 @@ fn ledgers_of_another_format_or_version_are_refused_on_load() {
         assert!(serde_json::from_str::<Ledger>(bad).is_err(), "{bad}");
     }
 }
+
+/// A history with one change that depends on another moved in front of it, every change
+/// recorded at its own instant.
+fn history_with_a_change_before_its_dependency() -> impl Strategy<Value = Option<Vec<Change>>> {
+    (histories(), any::<Index>()).prop_map(|(h, pick)| {
+        let deps = h.dependencies();
+        let movable: Vec<(usize, usize)> = deps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.first().map(|&first| (i, first)))
+            .collect();
+        if movable.is_empty() {
+            return None;
+        }
+        let (moved, before) = *pick.get(&movable);
+        let mut order: Vec<usize> = (0..h.changes.len()).filter(|&i| i != moved).collect();
+        let at = order.iter().position(|&i| i == before).unwrap();
+        order.insert(at, moved);
+        let start = h.changes[0].recorded;
+        let changes = order
+            .into_iter()
+            .zip(0..)
+            .map(|(i, n)| {
+                let mut c = h.changes[i].clone();
+                c.recorded = start + TimeDelta::seconds(n);
+                c
+            })
+            .collect();
+        Some(changes)
+    })
+}
+
+#[test]
+fn a_batch_is_checked_at_every_recorded_instant_not_only_at_its_end() {
+    check(history_with_a_change_before_its_dependency(), |changes| {
+        let Some(changes) = changes else {
+            return Ok(());
+        };
+        // Valid as a whole at the end, but not as known at the moved change's instant.
+        let mut ledger = Ledger::new();
+        prop_assert!(ledger.apply_batch(changes.iter().cloned()).is_err());
+        prop_assert!(ledger.is_empty());
+        prop_assert!(Ledger::from_changes(changes).is_err());
+        Ok(())
+    });
+}
