@@ -96,6 +96,11 @@
 //!
 //! A [`LedgerFile`] keeps a ledger on disk as a crash-safe, append-only JSON Lines log (see
 //! `FORMAT.md`), syncing every change before `apply` returns and re-validating all on open.
+//!
+//! # Property testing
+//!
+//! With the `proptest` feature, the `strategy` module generates entities, valid change
+//! histories and invalid changes, for testing your own code against the ledger.
 
 mod authority;
 mod change;
@@ -110,6 +115,8 @@ mod ledger;
 mod licence;
 mod state;
 mod status;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 mod timeline;
 mod view;
 
