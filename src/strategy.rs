@@ -999,7 +999,7 @@ impl Facts {
                     entity: fresh_entity,
                     record: entity_from(bits),
                 });
-                let window = if bits % 2 == 0 {
+                let window = if bits.is_multiple_of(2) {
                     ObservationWindow::new(None, on + Days::new(1))
                 } else {
                     ObservationWindow::new(Some(on), on)
@@ -1324,7 +1324,10 @@ fn decorate(change: &mut Change, mut bits: u64) {
     }
     if take(&mut bits, 5) == 0 {
         let after = on.checked_sub_days(Days::new(1 + take(&mut bits, 30) as u64));
-        change.window = Some(ObservationWindow::new(after.filter(|_| bits % 2 == 0), on));
+        change.window = Some(ObservationWindow::new(
+            after.filter(|_| bits.is_multiple_of(2)),
+            on,
+        ));
     }
 }
 
@@ -1352,8 +1355,16 @@ impl Facts {
             }),
             1 => (!entities.is_empty()).then(|| {
                 let entity = entities[pick_index(step.a, entities.len())];
+                // An entity's facts may not be dated before its registration.
+                let registered = self
+                    .entities
+                    .iter()
+                    .filter(|(id, _, live)| *id == entity && *live)
+                    .map(|(_, at, _)| self.changes[*at].effective)
+                    .max()
+                    .unwrap_or(first);
                 (
-                    any_day,
+                    self.date(registered.min(last), last, step.c),
                     ChangeKind::AmendEntity {
                         entity,
                         record: entity_from(bits),
@@ -1370,7 +1381,9 @@ impl Facts {
                     .filter_map(|t| t.end.map(|(_, d)| d))
                     .max();
                 let start = match relist_from {
-                    Some(from) if step.c % 2 == 0 => self.date(from.min(last), last, step.c / 2),
+                    Some(from) if step.c.is_multiple_of(2) => {
+                        self.date(from.min(last), last, step.c / 2)
+                    }
                     _ => any_day,
                 };
                 let terms = designation_terms(&authority, bits);

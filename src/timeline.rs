@@ -73,7 +73,7 @@ pub struct Period {
     /// The first day after it, if it has ended.
     pub until: Option<NaiveDate>,
     /// The changes effective on `from` that concern this entity and authority (designations,
-    /// delistings, licences issued or ended).
+    /// delistings, and licences issued, amended or ended).
     pub opened_by: Vec<ChangeId>,
     /// The changes effective on `until` that concern this entity and authority.
     pub closed_by: Vec<ChangeId>,
