@@ -286,14 +286,7 @@ impl Ledger {
             .or_default()
             .designations
             .push((designation, at));
-        let slot = self.mention_designation(designation, at);
-        self.spans.push(Span {
-            slot,
-            at: compact(at),
-            retracted_at: NOT_RETRACTED,
-            date: effective,
-            ends: false,
-        });
+        self.push_span(designation, at, false);
         if self.designations[&designation].positions.len() > 1 {
             return Some(entity);
         }
@@ -312,17 +305,24 @@ impl Ledger {
         None
     }
 
-    /// Indexes the `Delist` at `at`.
-    fn index_delist(&mut self, at: usize, designation: DesignationId) {
-        let effective = self.changes[at].effective;
+    /// Records that the change at `at` names `designation`, and appends its start or end to the
+    /// log-ordered spans.
+    fn push_span(&mut self, designation: DesignationId, at: usize, ends: bool) {
         let slot = self.mention_designation(designation, at);
+        let date = self.changes[at].effective;
         self.spans.push(Span {
             slot,
             at: compact(at),
             retracted_at: NOT_RETRACTED,
-            date: effective,
-            ends: true,
+            date,
+            ends,
         });
+    }
+
+    /// Indexes the `Delist` at `at`.
+    fn index_delist(&mut self, at: usize, designation: DesignationId) {
+        let effective = self.changes[at].effective;
+        self.push_span(designation, at, true);
         // The end carries its designation's authority. Without a start yet (one later in the
         // same group), there is nothing to add: the start's arrival refreshes the listings.
         let Some(entity) = self.designation_entity(designation) else {
