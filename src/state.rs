@@ -137,8 +137,8 @@ impl State {
         let (designated, delisted, amended) = split(&self.designations, &later.designations);
         let (licences_issued, licences_ended, licences_amended) =
             split(&self.licences, &later.licences);
-        let before = self.statuses_with_licences();
-        let after = later.statuses_with_licences();
+        let before = self.status_kinds();
+        let after = later.status_kinds();
         let pairs: BTreeSet<&(EntityId, Authority)> = before.keys().chain(after.keys()).collect();
         let status_changes = pairs
             .into_iter()
@@ -166,7 +166,7 @@ impl State {
         }
     }
 
-    fn statuses_with_licences(&self) -> BTreeMap<(EntityId, Authority), StatusKind> {
+    fn status_kinds(&self) -> BTreeMap<(EntityId, Authority), StatusKind> {
         self.statuses()
             .into_iter()
             .map(|(pair, s)| (pair, s.kind()))
