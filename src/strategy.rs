@@ -546,6 +546,8 @@ pub enum Rule {
     UnknownTarget,
     /// A retraction of a change that does not exist: [`Error::UnknownChange`].
     UnknownChange,
+    /// An entity amendment dated before its registration: [`Error::AmendedBeforeRegistration`].
+    AmendedBeforeRegistration,
     /// A second registration of an entity: [`Error::DuplicateEntity`].
     DuplicateEntity,
     /// A second creation of a designation or licence id: [`Error::DuplicateTarget`].
@@ -568,7 +570,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
@@ -578,6 +580,7 @@ impl Rule {
         Rule::UnknownEntity,
         Rule::UnknownTarget,
         Rule::UnknownChange,
+        Rule::AmendedBeforeRegistration,
         Rule::DuplicateEntity,
         Rule::DuplicateTarget,
         Rule::NotInForce,
@@ -609,6 +612,10 @@ impl Rule {
                 | (Rule::UnknownEntity, Error::UnknownEntity { .. })
                 | (Rule::UnknownTarget, Error::UnknownTarget { .. })
                 | (Rule::UnknownChange, Error::UnknownChange { .. })
+                | (
+                    Rule::AmendedBeforeRegistration,
+                    Error::AmendedBeforeRegistration { .. }
+                )
                 | (Rule::DuplicateEntity, Error::DuplicateEntity { .. })
                 | (Rule::DuplicateTarget, Error::DuplicateTarget { .. })
                 | (Rule::NotInForce, Error::NotInForce { .. })
@@ -944,7 +951,9 @@ impl Facts {
             | Rule::UnknownEntity
             | Rule::UnknownTarget
             | Rule::UnknownChange => true,
-            Rule::DuplicateEntity => !self.live_entities().is_empty(),
+            Rule::AmendedBeforeRegistration | Rule::DuplicateEntity => {
+                !self.live_entities().is_empty()
+            }
             Rule::DuplicateTarget | Rule::NotInForce => !self.live_targets().is_empty(),
             Rule::EndNotAfterStart => self.live_targets().iter().any(|t| t.end.is_none()),
             Rule::AlreadyEnded => self.live_targets().iter().any(|t| t.end.is_some()),
@@ -1057,6 +1066,18 @@ impl Facts {
                 change: ChangeId::derive(&format!("invalid:missing:{bits}")),
                 reason: "no such change".into(),
             }),
+            Rule::AmendedBeforeRegistration => {
+                let live: Vec<&(EntityId, usize, bool)> =
+                    self.entities.iter().filter(|e| e.2).collect();
+                let &(entity, at, _) = live[pick(&mut bits, live.len())];
+                let registered = self.changes[at].effective;
+                let mut change = new(ChangeKind::AmendEntity {
+                    entity,
+                    record: entity_from(bits),
+                });
+                change.effective = registered - Days::new(1 + take(&mut bits, 30) as u64);
+                change
+            }
             Rule::DuplicateEntity => {
                 let live = self.live_entities();
                 new(ChangeKind::RegisterEntity {

@@ -1176,6 +1176,29 @@ fn an_invalid_change_is_refused_with_the_rule_it_breaks() {
     });
 }
 
+/// The invalid-change strategy reaches every rule: a rule it never draws would go untested by
+/// the two properties above.
+#[test]
+fn the_invalid_change_strategy_draws_every_rule() {
+    use proptest::strategy::ValueTree;
+    use sanctions_ledger::strategy::Rule;
+    let strategy = invalid_change(history_config());
+    let mut runner = TestRunner::deterministic();
+    let mut drawn = BTreeSet::new();
+    for _ in 0..2_000 {
+        let tree = strategy.new_tree(&mut runner).unwrap();
+        drawn.insert(tree.current().rule);
+        if drawn.len() == Rule::ALL.len() {
+            break;
+        }
+    }
+    let missing: Vec<Rule> = Rule::ALL
+        .into_iter()
+        .filter(|rule| !drawn.contains(rule))
+        .collect();
+    assert!(missing.is_empty(), "never drawn: {missing:?}");
+}
+
 #[test]
 fn reapplying_any_applied_change_is_a_no_op() {
     check(histories(), |h| {
