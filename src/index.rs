@@ -616,3 +616,31 @@ impl Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Retractions;
+
+    /// Positions on both sides of the 64-bit word boundaries, set out of order: each answers
+    /// with its own retraction, its neighbours stay unretracted, and `clear` undoes only it.
+    #[test]
+    fn retractions_hold_positions_across_words() {
+        let positions = [0, 1, 63, 64, 65, 127, 128, 200, 1_000];
+        let mut retractions = Retractions::default();
+        for (i, &at) in positions.iter().enumerate().rev() {
+            retractions.set(at, 10_000 + i);
+        }
+        for (i, &at) in positions.iter().enumerate() {
+            assert_eq!(retractions.get(at), Some(10_000 + i), "position {at}");
+        }
+        for at in [2, 62, 66, 126, 129, 199, 201, 999, 1_001, 100_000] {
+            assert_eq!(retractions.get(at), None, "position {at}");
+        }
+        retractions.clear(64);
+        assert_eq!(retractions.get(64), None);
+        assert_eq!(retractions.get(63), Some(10_002));
+        assert_eq!(retractions.get(65), Some(10_004));
+        retractions.clear(100_000); // never set: nothing happens
+        assert_eq!(retractions.get(1_000), Some(10_008));
+    }
+}

@@ -412,17 +412,28 @@ impl<'a> View<'a> {
         let ledger = self.ledger;
         let mut marks = vec![0_u8; ledger.designation_ids.len()];
         let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
-        for span in ledger.spans.iter().take_while(|s| s.at < cut) {
+        // Spans are in log order: the view sees a prefix of them.
+        let seen = &ledger.spans[..ledger.spans.partition_point(|s| s.at < cut)];
+        let (mut starts, mut ends) = (0_usize, 0_usize);
+        for span in seen {
             if span.date <= date && span.retracted_at >= cut {
-                marks[span.slot as usize] |= if span.ends { ENDED } else { STARTED };
+                let mark = if span.ends { ENDED } else { STARTED };
+                marks[span.slot as usize] |= mark;
+                starts += usize::from(!span.ends);
+                ends += usize::from(span.ends);
             }
         }
-        marks
-            .iter()
-            .zip(&ledger.designation_ids)
-            .filter(|(mark, _)| **mark == STARTED)
-            .map(|(_, id)| *id)
-            .collect()
+        // A designation has at most one start and one end in a view, so this is exact unless
+        // an end lacks its start.
+        let mut in_force = Vec::with_capacity(starts.saturating_sub(ends));
+        in_force.extend(
+            marks
+                .iter()
+                .zip(&ledger.designation_ids)
+                .filter(|(mark, _)| **mark == STARTED)
+                .map(|(_, id)| *id),
+        );
+        in_force
     }
 
     /// Every designation and licence in force on `date`, with their terms as amended by then.
@@ -486,13 +497,23 @@ impl<'a> View<'a> {
             return Vec::new();
         }
         let ledger = self.ledger;
-        ledger
-            .by_effective
-            .range(first..=to)
-            .flat_map(|(_, bucket)| bucket)
-            .filter(|&&at| self.sees(at))
-            .map(|&at| &ledger.changes[at])
-            .collect()
+        let buckets = || {
+            ledger
+                .by_effective
+                .range(first..=to)
+                .map(|(_, bucket)| bucket)
+        };
+        // Sized once: a month of a large ledger is thousands of changes.
+        let mut changes = Vec::with_capacity(buckets().map(Vec::len).sum());
+        for bucket in buckets() {
+            changes.extend(
+                bucket
+                    .iter()
+                    .filter(|&&at| self.sees(at))
+                    .map(|&at| &ledger.changes[at]),
+            );
+        }
+        changes
     }
 
     /// The difference between the states on `from` and on `to` (either may be the later).
