@@ -9,7 +9,7 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{DesignationIndex, EntityIndex, Hits, Retractions, Span};
+use crate::index::{CurrentPeriod, DesignationIndex, EntityIndex, Hits, Retractions, Span};
 use crate::view::View;
 
 /// The name written in the `format` field of a serialised ledger.
@@ -74,12 +74,16 @@ pub struct Ledger {
     pub(crate) designations: HashMap<DesignationId, DesignationIndex>,
     /// Designation ids by slot, in order of first mention.
     pub(crate) designation_ids: Vec<DesignationId>,
+    /// By slot, each designation's period in force as the ledger knows it now.
+    pub(crate) current_periods: Vec<CurrentPeriod>,
     /// Every `Designate` and `Delist` change, in log order, compactly.
     pub(crate) spans: Vec<Span>,
     /// Authorities named by designations, interned; `Listing::authority` indexes this.
     pub(crate) authorities: Vec<Authority>,
     /// Per licence: the positions of the changes that name it.
     pub(crate) licences: HashMap<LicenceId, Vec<usize>>,
+    /// Each licence's period in force as the ledger knows it now, sorted by id.
+    pub(crate) current_licence_periods: BTreeMap<LicenceId, CurrentPeriod>,
     /// Every change except retractions, bucketed by effective date, each bucket in log order.
     pub(crate) by_effective: BTreeMap<NaiveDate, Vec<usize>>,
     /// Entity versions by identifier lookup key.
