@@ -449,8 +449,9 @@ impl<'a> View<'a> {
 
     /// Every designation and licence in force on `date`, with their terms as amended by then.
     ///
-    /// O(S + D) like [`View::designations_in_force`], plus O(c) per designation in force to
-    /// find its amended terms, plus O(L) over the licences.
+    /// The ids as [`View::designations_in_force`] and [`View::licences_in_force`] find them,
+    /// plus O(c) per designation and licence in force to read its amended terms (which it
+    /// clones into the `State`).
     #[must_use]
     pub fn state_on(&self, date: NaiveDate) -> State {
         let designations = self
@@ -462,14 +463,11 @@ impl<'a> View<'a> {
             })
             .collect();
         let licences = self
-            .ledger
-            .licences
-            .keys()
-            .filter_map(|&id| {
+            .licences_in_force(date)
+            .into_iter()
+            .filter_map(|id| {
                 let life = self.licence_life(id)?;
-                life.in_force_on(date)
-                    .then(|| licence_in_force(&life, date))?
-                    .map(|l| (id, l))
+                licence_in_force(&life, date).map(|l| (id, l))
             })
             .collect();
         State {
