@@ -288,8 +288,22 @@ impl Ledger {
                 refresh = self.mark_span(target_at, compact(at));
             }
         }
-        if let Some(licence) = self.licence_period_changed_by(at) {
-            self.refresh_current_licence_period(licence);
+        match self.changes[at].kind {
+            // The newest change wins, as in `refresh_current_licence_period`.
+            ChangeKind::IssueLicence { licence, .. } => {
+                let period = self.current_licence_periods.entry(licence);
+                period.or_insert(CurrentPeriod::NONE).start = effective;
+            }
+            ChangeKind::EndLicence { licence, .. } => {
+                let period = self.current_licence_periods.entry(licence);
+                period.or_insert(CurrentPeriod::NONE).end = effective;
+            }
+            ChangeKind::Retract { .. } => {
+                if let Some(licence) = self.licence_period_changed_by(at) {
+                    self.refresh_current_licence_period(licence);
+                }
+            }
+            _ => {}
         }
         if !matches!(self.changes[at].kind, ChangeKind::Retract { .. }) {
             self.by_effective.entry(effective).or_default().push(at);
@@ -344,7 +358,14 @@ impl Ledger {
             date,
             ends,
         });
-        self.refresh_current_period(designation);
+        // The newest change wins, as in `refresh_current_period`, without reading the others.
+        if let Some(period) = self.current_periods.get_mut(slot as usize) {
+            if ends {
+                period.end = date;
+            } else {
+                period.start = date;
+            }
+        }
     }
 
     /// The licence whose period the change at `at` sets or unsets: an issue or end, or the
