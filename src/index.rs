@@ -752,11 +752,19 @@ mod tests {
         for at in [2, 62, 66, 126, 129, 199, 201, 999, 1_001, 100_000] {
             assert_eq!(retractions.get(at), None, "position {at}");
         }
-        retractions.clear(64);
-        assert_eq!(retractions.get(64), None);
-        assert_eq!(retractions.get(63), Some(10_002));
-        assert_eq!(retractions.get(65), Some(10_004));
-        retractions.clear(100_000); // never set: nothing happens
-        assert_eq!(retractions.get(1_000), Some(10_008));
+        // Clearing one position, including one never set, leaves every other as it was.
+        let mut cleared = Vec::new();
+        for at in [64, 100_000, 0, 128, 1_000] {
+            retractions.clear(at);
+            cleared.push(at);
+            for (i, &other) in positions.iter().enumerate() {
+                let expected = (!cleared.contains(&other)).then_some(10_000 + i);
+                assert_eq!(
+                    retractions.get(other),
+                    expected,
+                    "position {other} after {at}"
+                );
+            }
+        }
     }
 }
