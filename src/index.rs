@@ -289,7 +289,7 @@ impl Ledger {
             }
         }
         match self.changes[at].kind {
-            // The newest change wins, as in `refresh_current_licence_period`.
+            // The newest change wins, as in `current_period_of`.
             ChangeKind::IssueLicence { licence, .. } => {
                 let period = self.current_licence_periods.entry(licence);
                 period.or_insert(CurrentPeriod::NONE).start = effective;
@@ -358,7 +358,7 @@ impl Ledger {
             date,
             ends,
         });
-        // The newest change wins, as in `refresh_current_period`, without reading the others.
+        // The newest change wins, as in `current_period_of`, without reading the others.
         if let Some(period) = self.current_periods.get_mut(slot as usize) {
             if ends {
                 period.end = date;
@@ -386,10 +386,20 @@ impl Ledger {
     /// Recomputes the licence's [`CurrentPeriod`] from its changes not retracted now, and
     /// forgets it when no change names it any more.
     fn refresh_current_licence_period(&mut self, licence: LicenceId) {
-        let Some(positions) = self.licences.get(&licence) else {
-            self.current_licence_periods.remove(&licence);
-            return;
-        };
+        match self.licences.get(&licence) {
+            Some(positions) => {
+                let period = self.current_period_of(positions);
+                self.current_licence_periods.insert(licence, period);
+            }
+            None => {
+                self.current_licence_periods.remove(&licence);
+            }
+        }
+    }
+
+    /// The period in force set by the changes at `positions` (one target's, in log order) that
+    /// are not retracted now: the newest creation's date to the newest end's.
+    fn current_period_of(&self, positions: &[usize]) -> CurrentPeriod {
         let mut period = CurrentPeriod::NONE;
         for &at in positions {
             if self.retracted_by.get(at).is_some() {
@@ -397,12 +407,16 @@ impl Ledger {
             }
             let change = &self.changes[at];
             match change.kind {
-                ChangeKind::IssueLicence { .. } => period.start = change.effective,
-                ChangeKind::EndLicence { .. } => period.end = change.effective,
+                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => {
+                    period.start = change.effective;
+                }
+                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => {
+                    period.end = change.effective;
+                }
                 _ => {}
             }
         }
-        self.current_licence_periods.insert(licence, period);
+        period
     }
 
     /// Recomputes the designation's [`CurrentPeriod`] from its changes not retracted now.
@@ -410,18 +424,7 @@ impl Ledger {
         let Some(index) = self.designations.get(&designation) else {
             return;
         };
-        let mut period = CurrentPeriod::NONE;
-        for &at in &index.positions {
-            if self.retracted_by.get(at).is_some() {
-                continue;
-            }
-            let change = &self.changes[at];
-            match change.kind {
-                ChangeKind::Designate { .. } => period.start = change.effective,
-                ChangeKind::Delist { .. } => period.end = change.effective,
-                _ => {}
-            }
-        }
+        let period = self.current_period_of(&index.positions);
         if let Some(slot) = self.current_periods.get_mut(index.slot as usize) {
             *slot = period;
         }
