@@ -1134,8 +1134,12 @@ fn any_order_that_respects_dependencies_gives_the_same_answers() {
 #[test]
 fn a_batch_with_one_invalid_change_leaves_the_ledger_as_it_was() {
     check(
-        (invalid_change(history_config()), any::<Index>()),
-        |(invalid, split)| {
+        (
+            invalid_change(history_config()),
+            any::<Index>(),
+            vec(any::<Index>(), 2),
+        ),
+        |(invalid, split, picks)| {
             let InvalidChange {
                 history: h, change, ..
             } = invalid;
@@ -1146,9 +1150,13 @@ fn a_batch_with_one_invalid_change_leaves_the_ledger_as_it_was() {
             prop_assert!(ledger.apply_batch(batch).is_err());
             prop_assert_eq!(json(&ledger), before);
             // The indexes are rolled back too: the ledger answers as one never offered the batch,
-            // and takes the valid part afterwards.
+            // now and as known at earlier instants (views of the past use other indexes), and
+            // takes the valid part afterwards.
             let fresh = Ledger::from_changes(h.changes[..k].iter().cloned()).unwrap();
             same_answers(&ledger.current(), &fresh.current(), &h)?;
+            for at in instants(&h, &picks) {
+                same_answers(&ledger.known_at(at), &fresh.known_at(at), &h)?;
+            }
             prop_assert!(ledger.apply_batch(h.changes[k..].iter().cloned()).is_ok());
             same_answers(&ledger.current(), &self::ledger(&h).current(), &h)?;
             Ok(())
