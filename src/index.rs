@@ -738,7 +738,137 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
     use super::Retractions;
+    use crate::{
+        Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms,
+        Entity, EntityId, EntityKind, Identifier, Ledger, Licence, LicenceId, LicenceTerms,
+        Measure, Source,
+    };
+
+    /// Every index of `ledger`, in an order that does not depend on hashing (listings are
+    /// rebuilt in another order on rollback, so they are sorted by position). The interned
+    /// authorities are left out: that table only grows, by design (a refused batch may leave
+    /// an authority name in it, which no answer depends on).
+    fn indexes(ledger: &Ledger) -> String {
+        fn sorted<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<String> {
+            let mut all: Vec<String> = items.map(|item| format!("{item:?}")).collect();
+            all.sort();
+            all
+        }
+        let entities = sorted(ledger.entities.iter().map(|(id, index)| {
+            let mut listings = index.listings.clone();
+            listings.sort_by_key(|l| l.at);
+            let listings: Vec<String> = listings.iter().map(|l| format!("{l:?}")).collect();
+            (
+                id,
+                &index.versions,
+                &index.designations,
+                &index.licences,
+                listings,
+            )
+        }));
+        format!(
+            "{:?}\n{entities:?}\n{:?}\n{:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}",
+            sorted(ledger.by_id.iter()),
+            sorted(ledger.designations.iter()),
+            ledger.designation_ids,
+            ledger.current_periods,
+            ledger.spans,
+            sorted(ledger.licences.iter()),
+            ledger.current_licence_periods,
+            ledger.by_effective,
+            sorted(ledger.identifiers.iter()),
+            sorted(ledger.names.iter()),
+        )
+    }
+
+    #[test]
+    fn a_refused_batch_leaves_no_index_entry_behind() {
+        let day = |d| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        let recorded = |h| Utc.with_ymd_and_hms(2026, 1, 1, h, 0, 0).unwrap();
+        let change = |name: &str, d, h, kind| {
+            Change::new(
+                ChangeId::derive(name),
+                day(d),
+                recorded(h),
+                Source::new(name),
+                kind,
+            )
+        };
+        let register = |name: &str, alias: &str, uid: &str| ChangeKind::RegisterEntity {
+            entity: EntityId::derive(name),
+            record: Entity::new(EntityKind::Organisation, name)
+                .with_alias(alias)
+                .with_identifier(Identifier::list_entry(Authority::US_OFAC, uid)),
+        };
+        let designate = |id: &str, who: &str, authority| ChangeKind::Designate {
+            designation: DesignationId::derive(id),
+            record: Designation::new(
+                EntityId::derive(who),
+                authority,
+                DesignationTerms::new(Measure::AssetFreeze),
+            ),
+        };
+        let kept = vec![
+            change("reg a", 1, 0, register("Alpha", "Alef", "1")),
+            change("des a", 2, 0, designate("d-a", "Alpha", Authority::EU)),
+            change(
+                "lic a",
+                3,
+                0,
+                ChangeKind::IssueLicence {
+                    licence: LicenceId::derive("l-a"),
+                    record: Licence::new(
+                        Authority::EU,
+                        LicenceTerms::general("GL 1", EntityId::derive("Alpha")),
+                    ),
+                },
+            ),
+        ];
+        let fresh = Ledger::from_changes(kept.clone()).unwrap();
+        let mut ledger = Ledger::from_changes(kept).unwrap();
+        // Valid groups first (every kind of index entry), then a change that is refused.
+        let refused = ledger.apply_batch([
+            change("reg b", 4, 1, register("Beta", "Alef", "2")),
+            change("des b", 5, 1, designate("d-b", "Beta", Authority::UK)),
+            change(
+                "des a2",
+                5,
+                1,
+                designate("d-a2", "Alpha", Authority::US_OFAC),
+            ),
+            change(
+                "end d-a",
+                6,
+                2,
+                ChangeKind::Delist {
+                    designation: DesignationId::derive("d-a"),
+                },
+            ),
+            change(
+                "end l-a",
+                6,
+                2,
+                ChangeKind::EndLicence {
+                    licence: LicenceId::derive("l-a"),
+                    end: crate::LicenceEnd::Revoked,
+                },
+            ),
+            change(
+                "retract des b",
+                7,
+                3,
+                ChangeKind::Retract {
+                    change: ChangeId::derive("reg b"),
+                    reason: "orphans d-b".into(),
+                },
+            ),
+        ]);
+        assert!(refused.is_err(), "the last group orphans a designation");
+        assert_eq!(indexes(&ledger), indexes(&fresh));
+    }
 
     /// Positions on both sides of the 64-bit word boundaries, set out of order: each answers
     /// with its own retraction, its neighbours stay unretracted, and `clear` undoes only it.
