@@ -874,7 +874,7 @@ mod tests {
     /// with its own retraction, its neighbours stay unretracted, and `clear` undoes only it.
     #[test]
     fn retractions_hold_positions_across_words() {
-        let positions = [0, 1, 63, 64, 65, 127, 128, 200, 1_000];
+        let positions = [0, 1, 63, 64, 65, 127, 128, 200, 1_000, 4_480];
         let mut retractions = Retractions::default();
         for (i, &at) in positions.iter().enumerate().rev() {
             retractions.set(at, 10_000 + i);
