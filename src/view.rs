@@ -425,26 +425,17 @@ impl<'a> View<'a> {
         let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
         // Spans are in log order: the view sees a prefix of them.
         let seen = &ledger.spans[..ledger.spans.partition_point(|s| s.at < cut)];
-        let (mut starts, mut ends) = (0_usize, 0_usize);
         for span in seen {
             if span.date <= date && span.retracted_at >= cut {
-                let mark = if span.ends { ENDED } else { STARTED };
-                marks[span.slot as usize] |= mark;
-                starts += usize::from(!span.ends);
-                ends += usize::from(span.ends);
+                marks[span.slot as usize] |= if span.ends { ENDED } else { STARTED };
             }
         }
-        // A designation has at most one start and one end in a view, so this is exact unless
-        // an end lacks its start.
-        let mut in_force = Vec::with_capacity(starts.saturating_sub(ends));
-        in_force.extend(
-            marks
-                .iter()
-                .zip(&ledger.designation_ids)
-                .filter(|(mark, _)| **mark == STARTED)
-                .map(|(_, id)| *id),
-        );
-        in_force
+        marks
+            .iter()
+            .zip(&ledger.designation_ids)
+            .filter(|(mark, _)| **mark == STARTED)
+            .map(|(_, id)| *id)
+            .collect()
     }
 
     /// Every designation and licence in force on `date`, with their terms as amended by then.
