@@ -420,7 +420,7 @@ impl Ledger {
     }
 
     /// Recomputes the designation's [`CurrentPeriod`] from its changes not retracted now.
-    fn refresh_current_period(&mut self, designation: DesignationId) {
+    fn refresh_current_designation_period(&mut self, designation: DesignationId) {
         let Some(index) = self.designations.get(&designation) else {
             return;
         };
@@ -601,7 +601,7 @@ impl Ledger {
                 return;
             }
         }
-        self.refresh_current_period(designation);
+        self.refresh_current_designation_period(designation);
     }
 
     /// Sets `retracted_at` on the span of the change at `target_at`, if it has one, and returns
@@ -619,7 +619,7 @@ impl Ledger {
         if let Ok(i) = found {
             self.spans[i].retracted_at = retracted_at;
         }
-        self.refresh_current_period(designation);
+        self.refresh_current_designation_period(designation);
         self.designation_entity(designation)
     }
 
