@@ -875,28 +875,31 @@ mod tests {
     #[test]
     fn retractions_hold_positions_across_words() {
         let positions = [0, 1, 63, 64, 65, 127, 128, 200, 1_000, 4_480];
-        let mut retractions = Retractions::default();
-        for (i, &at) in positions.iter().enumerate().rev() {
-            retractions.set(at, 10_000 + i);
-        }
-        for (i, &at) in positions.iter().enumerate() {
-            assert_eq!(retractions.get(at), Some(10_000 + i), "position {at}");
-        }
-        for at in [2, 62, 66, 126, 129, 199, 201, 999, 1_001, 100_000] {
-            assert_eq!(retractions.get(at), None, "position {at}");
-        }
-        // Clearing one position, including one never set, leaves every other as it was.
-        let mut cleared = Vec::new();
-        for at in [64, 100_000, 0, 128, 1_000] {
-            retractions.clear(at);
-            cleared.push(at);
-            for (i, &other) in positions.iter().enumerate() {
-                let expected = (!cleared.contains(&other)).then_some(10_000 + i);
-                assert_eq!(
-                    retractions.get(other),
-                    expected,
-                    "position {other} after {at}"
-                );
+        // Set in log order (the ledger's way: the bitset grows word by word) and backwards
+        // (it must never shrink).
+        let forwards: Vec<usize> = (0..positions.len()).collect();
+        let backwards: Vec<usize> = forwards.iter().rev().copied().collect();
+        for order in [forwards, backwards] {
+            let mut retractions = Retractions::default();
+            for &i in &order {
+                retractions.set(positions[i], 10_000 + i);
+            }
+            for (i, &at) in positions.iter().enumerate() {
+                assert_eq!(retractions.get(at), Some(10_000 + i), "position {at}");
+            }
+            for at in [2, 62, 66, 126, 129, 199, 201, 999, 1_001, 100_000] {
+                assert_eq!(retractions.get(at), None, "position {at}");
+            }
+            // Clearing one position, including one never set, leaves every other as it was.
+            let mut cleared = Vec::new();
+            for at in [64, 100_000, 0, 128, 1_000] {
+                retractions.clear(at);
+                cleared.push(at);
+                for (i, &other) in positions.iter().enumerate() {
+                    let expected = (!cleared.contains(&other)).then_some(10_000 + i);
+                    let context = format!("position {other} after clearing {at}");
+                    assert_eq!(retractions.get(other), expected, "{context}");
+                }
             }
         }
     }
