@@ -146,10 +146,24 @@ pub enum Identifier {
     },
     /// An IMO ship identification number.
     Imo(ImoNumber),
+    /// An IMO unique company and registered owner identification number: the number of a
+    /// ship's owner or manager, never of a ship. OFAC writes both as `IMO 1234567`; on an
+    /// organisation's entry it is this one.
+    ImoCompany(ImoCompanyNumber),
     /// An aircraft registration (tail number), e.g. `EW-301PJ`.
     AircraftRegistration(String),
     /// An aircraft manufacturer serial number (MSN).
     AircraftSerial(String),
+    /// An identity, tax or registration document: a passport, a national identity card, a tax
+    /// id, a company registration number, ...
+    Document(Document),
+    /// A digital currency (crypto-asset) address, e.g. `XBT 1AbC...` in OFAC's remarks.
+    DigitalCurrencyAddress {
+        /// The currency as the source writes it, e.g. `XBT`, `ETH`, `USDT`.
+        currency: String,
+        /// The address, exactly as written (addresses are case-sensitive).
+        address: String,
+    },
     /// Any other identifier, under a scheme name of the caller's choice (e.g. `passport-BY`).
     Other {
         /// The scheme, e.g. `LEI`, `passport-BY`.
@@ -195,6 +209,23 @@ impl Identifier {
                 key.push_str("imo:");
                 key.push_str(&n.to_string());
             }
+            Identifier::ImoCompany(n) => {
+                key.push_str("imo-company:");
+                key.push_str(&n.to_string());
+            }
+            Identifier::Document(document) => {
+                key.push_str("doc:");
+                key.push_str(document.kind.as_str());
+                key.push(':');
+                squeeze_into(&mut key, &document.number);
+            }
+            Identifier::DigitalCurrencyAddress { address, .. } => {
+                // Case matters in most address encodings (base58, bech32 checksums aside), so
+                // only surrounding spaces are dropped. The currency is left out: one address
+                // is often listed under several tokens of one chain (ETH and USDT).
+                key.push_str("dca:");
+                key.push_str(address.trim());
+            }
             Identifier::AircraftRegistration(r) => {
                 key.push_str("reg:");
                 squeeze_into(&mut key, r);
@@ -211,6 +242,125 @@ impl Identifier {
             }
         }
         key
+    }
+}
+
+/// What kind of document a [`Document`] identifier is.
+///
+/// The kinds follow the identifier properties that the official lists and the `FollowTheMoney`
+/// model distinguish; the document type as a source names it is kept in [`Document::scheme`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DocumentKind {
+    /// A passport.
+    Passport,
+    /// A national identity card or number (cédula, D.N.I., personal id card, ...).
+    NationalId,
+    /// A tax identification number (Tax ID No., INN, RFC, NIT, C.U.I.T., ...).
+    TaxId,
+    /// A company or business registration number (OGRN, registration ID, company number, ...).
+    Registration,
+    /// A Legal Entity Identifier (ISO 17442).
+    Lei,
+    /// A SWIFT / BIC code.
+    SwiftBic,
+    /// Any other document (driving licence, residency permit, birth certificate, ...); the
+    /// source's name for it is in [`Document::scheme`].
+    Other,
+}
+
+impl DocumentKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DocumentKind; 7] = [
+        DocumentKind::Passport,
+        DocumentKind::NationalId,
+        DocumentKind::TaxId,
+        DocumentKind::Registration,
+        DocumentKind::Lei,
+        DocumentKind::SwiftBic,
+        DocumentKind::Other,
+    ];
+
+    /// The snake-case name, as in the serialised form.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Passport => "passport",
+            DocumentKind::NationalId => "national_id",
+            DocumentKind::TaxId => "tax_id",
+            DocumentKind::Registration => "registration",
+            DocumentKind::Lei => "lei",
+            DocumentKind::SwiftBic => "swift_bic",
+            DocumentKind::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An identity, tax or registration document number, as an [`Identifier::Document`].
+///
+/// Lookups compare the kind and the number (upper-cased, letters and digits only), not the
+/// scheme or the country, so that the same passport number found on two lists that name the
+/// document differently still matches.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::{Country, Document, DocumentKind, Identifier};
+///
+/// let passport = Document::new(DocumentKind::Passport, "MP 1234567")
+///     .with_scheme("Passport")
+///     .with_country(Country::new("BY")?);
+/// let same = Identifier::Document(Document::new(DocumentKind::Passport, "mp1234567"));
+/// assert_eq!(Identifier::Document(passport).lookup_key(), same.lookup_key());
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Document {
+    /// What kind of document it is.
+    pub kind: DocumentKind,
+    /// The document number, as the source writes it.
+    pub number: String,
+    /// The document type as the source names it, e.g. `Cedula No.` or `Tax ID No.`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    /// The issuing country, if the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+}
+
+impl Document {
+    /// A document of `kind` with `number`, no scheme and no country.
+    #[must_use]
+    pub fn new(kind: DocumentKind, number: impl Into<String>) -> Self {
+        Document {
+            kind,
+            number: number.into(),
+            scheme: None,
+            country: None,
+        }
+    }
+
+    /// Sets the source's name for the document type.
+    #[must_use]
+    pub fn with_scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.scheme = Some(scheme.into());
+        self
+    }
+
+    /// Sets the issuing country.
+    #[must_use]
+    pub fn with_country(mut self, country: Country) -> Self {
+        self.country = Some(country);
+        self
     }
 }
 
@@ -287,15 +437,7 @@ impl ImoNumber {
             input: text.to_owned(),
             reason: reason.to_owned(),
         };
-        let digits = text
-            .trim()
-            .strip_prefix("IMO")
-            .unwrap_or(text.trim())
-            .trim_start();
-        if digits.len() != 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(fail("an IMO number has exactly seven digits"));
-        }
-        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+        let d = imo_digits(text).ok_or_else(|| fail("an IMO number has exactly seven digits"))?;
         let sum: u32 = d[..6].iter().zip((2..=7).rev()).map(|(x, w)| x * w).sum();
         if sum % 10 != d[6] {
             return Err(fail("the check digit does not match"));
@@ -342,6 +484,96 @@ impl From<ImoNumber> for String {
     fn from(n: ImoNumber) -> String {
         n.to_string()
     }
+}
+
+/// An IMO unique company and registered owner identification number: seven digits.
+///
+/// IMO assigns these to ship owners and managers from the same seven-digit range as ship
+/// numbers, but they carry no ship check digit: of the 138 `IMO` numbers in the remarks of
+/// organisations on OFAC's SDN list of 2024-05-03, 123 fail the ship check, while all 842 on
+/// vessels pass it. So only the shape is checked.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::ImoCompanyNumber;
+///
+/// let owner: ImoCompanyNumber = "IMO 5305560".parse()?;
+/// assert_eq!(owner.to_string(), "5305560");
+/// assert!("530556".parse::<ImoCompanyNumber>().is_err());
+/// # Ok::<(), sanctions_ledger::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ImoCompanyNumber(u32);
+
+impl ImoCompanyNumber {
+    /// Parses seven digits, optionally prefixed by `IMO` and spaces.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parse`] when the text is not seven digits.
+    pub fn new(text: &str) -> Result<Self, Error> {
+        let digits = imo_digits(text).ok_or_else(|| Error::Parse {
+            what: "ImoCompanyNumber",
+            input: text.to_owned(),
+            reason: "an IMO company number has exactly seven digits".to_owned(),
+        })?;
+        Ok(ImoCompanyNumber(
+            digits.iter().fold(0, |acc, x| acc * 10 + x),
+        ))
+    }
+
+    /// The number as an integer.
+    #[must_use]
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for ImoCompanyNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:07}", self.0)
+    }
+}
+
+impl fmt::Debug for ImoCompanyNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ImoCompanyNumber({:07})", self.0)
+    }
+}
+
+impl FromStr for ImoCompanyNumber {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        ImoCompanyNumber::new(s)
+    }
+}
+
+impl TryFrom<String> for ImoCompanyNumber {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self, Error> {
+        ImoCompanyNumber::new(&s)
+    }
+}
+
+impl From<ImoCompanyNumber> for String {
+    fn from(n: ImoCompanyNumber) -> String {
+        n.to_string()
+    }
+}
+
+/// The seven digits of an IMO number written with or without an `IMO` prefix.
+fn imo_digits(text: &str) -> Option<[u32; 7]> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix("IMO").unwrap_or(trimmed).trim_start();
+    let bytes: [u8; 7] = digits.as_bytes().try_into().ok()?;
+    if !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.map(|b| u32::from(b - b'0')))
 }
 
 /// A country as an ISO 3166-1 alpha-2 code (`BY`, `US`), or a user-assigned code such as `XK`.
@@ -457,6 +689,61 @@ mod tests {
             Identifier::list_entry(Authority::US_OFAC, " 44541 ").lookup_key(),
             "list:US-OFAC:44541"
         );
+    }
+
+    #[test]
+    fn imo_company_numbers_need_seven_digits_but_no_ship_check_digit() {
+        // 5305560 is NS LEADER SHIPPING's company number; 9074728 fails the ship check.
+        assert_eq!(
+            ImoCompanyNumber::new("IMO 5305560").unwrap().get(),
+            5_305_560
+        );
+        assert_eq!(ImoCompanyNumber::new("9074728").unwrap().get(), 9_074_728);
+        for bad in ["907472", "90747290", "IMO", "IMO 12345a7", "", "١٢٣٤٥٦٧"] {
+            assert!(ImoCompanyNumber::new(bad).is_err(), "{bad:?}");
+        }
+        let ship = Identifier::Imo(ImoNumber::new("9074729").unwrap());
+        let company = Identifier::ImoCompany(ImoCompanyNumber::new("9074729").unwrap());
+        assert_ne!(ship.lookup_key(), company.lookup_key());
+    }
+
+    #[test]
+    fn document_keys_compare_kind_and_number_only() {
+        let tax = |n: &str| Identifier::Document(Document::new(DocumentKind::TaxId, n));
+        let passport = Identifier::Document(
+            Document::new(DocumentKind::Passport, "7701234567")
+                .with_scheme("Passport")
+                .with_country(Country::new("RU").unwrap()),
+        );
+        assert_eq!(tax("7701234567").lookup_key(), "doc:tax_id:7701234567");
+        assert_eq!(
+            tax("77-0123 4567").lookup_key(),
+            tax("7701234567").lookup_key()
+        );
+        assert_ne!(tax("7701234567").lookup_key(), passport.lookup_key());
+        let json = serde_json::to_string(&passport).unwrap();
+        assert_eq!(
+            json,
+            r#"{"document":{"kind":"passport","number":"7701234567","scheme":"Passport","country":"RU"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Identifier>(&json).unwrap(), passport);
+        for kind in DocumentKind::ALL {
+            let text = serde_json::to_string(&kind).unwrap();
+            assert_eq!(text, format!("\"{kind}\""));
+        }
+    }
+
+    #[test]
+    fn digital_currency_addresses_keep_their_case() {
+        let address = |currency: &str, a: &str| Identifier::DigitalCurrencyAddress {
+            currency: currency.into(),
+            address: a.into(),
+        };
+        let eth = address("ETH", "0x7F367cC41522cE07553e823bf3be79A889DEbe1B");
+        let usdt = address("USDT", " 0x7F367cC41522cE07553e823bf3be79A889DEbe1B ");
+        assert_eq!(eth.lookup_key(), usdt.lookup_key());
+        let lower = address("ETH", "0x7f367cc41522ce07553e823bf3be79a889debe1b");
+        assert_ne!(eth.lookup_key(), lower.lookup_key());
     }
 
     #[test]

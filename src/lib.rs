@@ -123,7 +123,10 @@ mod view;
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
 pub use crate::designation::{Designation, DesignationTerms, Measure};
-pub use crate::entity::{normalise_name, Country, Entity, EntityKind, Identifier, ImoNumber};
+pub use crate::entity::{
+    normalise_name, Country, Document, DocumentKind, Entity, EntityKind, Identifier,
+    ImoCompanyNumber, ImoNumber,
+};
 pub use crate::error::{Error, Result, Target};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
