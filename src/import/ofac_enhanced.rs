@@ -600,7 +600,10 @@ impl EnhancedFile {
                     .extend(feature_identifier(kind, other, value)),
             }
         }
-        for (key, values) in details {
+        for (key, mut values) in details {
+            // A fact can be written twice (two versions of one feature): keep it once.
+            let mut seen = HashSet::new();
+            values.retain(|v| seen.insert(*v));
             entity.details.insert(key.to_owned(), values.join("; "));
         }
         if let Some(remarks) = &record.remarks {

@@ -86,7 +86,12 @@ pub(super) fn walk(
             Err(quick_xml::Error::Syntax(e)) if e != SyntaxError::InvalidBangMarkup => {
                 // Any other syntax error is markup left open at the end of the input.
                 let at = lines.at(reader.error_position());
-                return Err(truncated(file, &stack, at, &format!("markup ({e})")));
+                return Err(truncated(
+                    file,
+                    &stack,
+                    at,
+                    &format!("cut inside markup: {e}"),
+                ));
             }
             Err(e) => {
                 let line = lines.at(reader.error_position());
@@ -140,7 +145,7 @@ pub(super) fn walk(
     }
     if !stack.is_empty() {
         let line = lines.at(u64::MAX);
-        return Err(truncated(file, &stack, line, "element"));
+        return Err(truncated(file, &stack, line, "never closed"));
     }
     if !closed_root {
         return Err(ImportError::Truncated {
@@ -198,7 +203,7 @@ fn truncated(file: &str, stack: &[Frame], line: usize, what: &str) -> ImportErro
         Some(open) => ImportError::Truncated {
             file: file.into(),
             line: open.line,
-            what: format!("element {} ({what} left open)", open.name),
+            what: format!("element <{}> ({what})", open.name),
         },
         None => ImportError::Truncated {
             file: file.into(),
