@@ -376,10 +376,13 @@ impl EuEntity {
         }
     }
 
-    /// The name taken as primary: the first strong alias in English or without a language,
-    /// else the first strong alias, else the first.
+    /// The name taken as primary. The FSF marks no primary name; the name the entry was first
+    /// listed under has the lowest `logicalId`, so this is the strong alias in English or
+    /// without a language with the lowest `logicalId`, else the strong alias with the lowest,
+    /// else the first alias.
     #[must_use]
     pub fn primary_name(&self) -> Option<&NameAlias> {
+        let order = |a: &&NameAlias| a.logical_id.unwrap_or(u64::MAX);
         let english = |a: &&NameAlias| {
             a.strong
                 && a.language
@@ -388,8 +391,14 @@ impl EuEntity {
         };
         self.name_aliases
             .iter()
-            .find(english)
-            .or_else(|| self.name_aliases.iter().find(|a| a.strong))
+            .filter(english)
+            .min_by_key(order)
+            .or_else(|| {
+                self.name_aliases
+                    .iter()
+                    .filter(|a| a.strong)
+                    .min_by_key(order)
+            })
             .or_else(|| self.name_aliases.first())
     }
 }
