@@ -874,10 +874,7 @@ fn parse_csv(name: &str, body: &[u8]) -> Result<UkFile, ImportError> {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(name, &e))?;
-        // Line 1 is the Report Date, so the csv crate's line numbers are one short.
-        let line = record
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0) + 1);
+        let line = record.position().map_or(0, file_line);
         let row = Row {
             record: &record,
             column: &column,
@@ -907,10 +904,14 @@ fn parse_csv(name: &str, body: &[u8]) -> Result<UkFile, ImportError> {
     })
 }
 
+/// The line of the file of a csv position: the csv crate counts the header's line as 0 here,
+/// and the file has the Report Date line before the header.
+fn file_line(position: &csv::Position) -> usize {
+    usize::try_from(position.line()).map_or(usize::MAX, |line| line + 2)
+}
+
 fn csv_error(file: &str, error: &csv::Error) -> ImportError {
-    let line = error
-        .position()
-        .map_or(2, |p| usize::try_from(p.line()).unwrap_or(0) + 1);
+    let line = error.position().map_or(2, file_line);
     match error.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
