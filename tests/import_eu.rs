@@ -391,3 +391,20 @@ fn bad_values_are_malformed() {
         assert!(error.to_string().contains(says), "{error}");
     }
 }
+
+#[test]
+fn no_cut_before_the_root_closes_parses() {
+    let full = bytes(SECOND);
+    let end = String::from_utf8(full.clone())
+        .expect("utf-8")
+        .rfind("</export>")
+        .expect("root end")
+        + "</export>".len();
+    for cut in (0..end).step_by(23).chain([end - 1]) {
+        assert!(
+            eu::parse("cut.xml", &full[..cut]).is_err(),
+            "a file cut at byte {cut} parsed"
+        );
+    }
+    assert!(eu::parse("whole.xml", &full[..end]).is_ok());
+}

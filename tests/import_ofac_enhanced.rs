@@ -639,3 +639,20 @@ fn bad_values_are_malformed_with_their_line() {
         ImportError::Malformed { .. }
     ));
 }
+
+#[test]
+fn no_cut_before_the_root_closes_parses() {
+    let full = bytes(D1);
+    let end = String::from_utf8(full.clone())
+        .expect("utf-8")
+        .rfind("</sanctionsData>")
+        .expect("root end")
+        + "</sanctionsData>".len();
+    for cut in (0..end).step_by(499).chain([end - 1]) {
+        assert!(
+            ofac_enhanced::parse("cut.xml", &full[..cut]).is_err(),
+            "a file cut at byte {cut} parsed"
+        );
+    }
+    assert!(ofac_enhanced::parse("whole.xml", &full[..end]).is_ok());
+}

@@ -402,3 +402,31 @@ fn bad_values_are_malformed() {
         ImportError::Malformed { line: 1, .. }
     ));
 }
+
+#[test]
+fn no_cut_before_the_root_closes_parses() {
+    let full = bytes(XML_2);
+    let end = String::from_utf8(full.clone())
+        .expect("utf-8")
+        .rfind("</Designations>")
+        .expect("root end")
+        + "</Designations>".len();
+    for cut in (0..end).step_by(5).chain([end - 1]) {
+        assert!(
+            uk::parse("cut.xml", &full[..cut]).is_err(),
+            "a file cut at byte {cut} parsed"
+        );
+    }
+    assert!(uk::parse("whole.xml", &full[..end]).is_ok());
+    // A CSV cut anywhere but at a line break is refused too.
+    let csv = bytes(CSV_2);
+    for cut in (0..csv.len()).step_by(3) {
+        if csv[..cut].ends_with(b"\n") {
+            continue;
+        }
+        assert!(
+            uk::parse("cut.csv", &csv[..cut]).is_err(),
+            "a CSV cut at byte {cut} parsed"
+        );
+    }
+}
