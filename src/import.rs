@@ -53,10 +53,14 @@
 
 mod country;
 mod error;
+pub mod eu;
 pub mod ofac;
+pub mod ofac_enhanced;
 mod reconcile;
 mod snapshot;
+pub mod uk;
 pub mod un;
+mod xml;
 
 pub use self::error::ImportError;
 pub use self::reconcile::{

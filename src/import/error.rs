@@ -95,6 +95,28 @@ pub enum ImportError {
         #[source]
         source: crate::Error,
     },
+
+    /// The file is of another type than the parser reads: an OFAC CSV given to the EU parser,
+    /// an HTML error page saved in place of a list. Says what it looks like instead.
+    #[error("{file} is not {expected}: it looks like {found}")]
+    WrongFormat {
+        /// The file.
+        file: String,
+        /// The format expected, e.g. `an EU Financial Sanctions Files XML`.
+        expected: String,
+        /// What the file looks like, e.g. `an OFAC legacy CSV`.
+        found: String,
+    },
+
+    /// A zip archive that cannot be read whole: cut short, damaged (a CRC that does not
+    /// match) or without the one list file it should hold.
+    #[error("{file}: the zip archive is unusable: {reason}")]
+    Archive {
+        /// The archive.
+        file: String,
+        /// What is wrong, e.g. `CONS_ENHANCED.XML fails its CRC check`.
+        reason: String,
+    },
 }
 
 impl ImportError {
@@ -108,7 +130,9 @@ impl ImportError {
             | ImportError::Malformed { file, .. }
             | ImportError::OutOfOrder { file, .. }
             | ImportError::TooManyDelistings { file, .. }
-            | ImportError::Ledger { file, .. } => file,
+            | ImportError::Ledger { file, .. }
+            | ImportError::WrongFormat { file, .. }
+            | ImportError::Archive { file, .. } => file,
         }
     }
 
