@@ -7,7 +7,7 @@ use proptest::sample::select;
 use super::entities::{entity_from, take};
 use super::facts::{Facts, TargetFacts};
 use super::history::{amendment, end, history, History, HistoryConfig};
-use super::rule::Rule;
+use super::Rule;
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
