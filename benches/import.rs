@@ -19,7 +19,8 @@ use sanctions_ledger::chrono::{NaiveDate, NaiveTime};
 use sanctions_ledger::import::{apply_snapshot, ofac, reconcile, un, ReconcileOptions, Snapshot};
 use sanctions_ledger::Ledger;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+// This package is the repository's benches/ folder; the data sits beside the repository.
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
 
 fn read(relative: &str) -> Option<(NaiveDate, Vec<u8>)> {
     let path = Path::new(DATA).join(relative);

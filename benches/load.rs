@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use sanctions_ledger::chrono::{self, NaiveDate, TimeZone, Utc};
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
     EntityId, EntityKind, Ledger, LedgerFile, Measure, Source,

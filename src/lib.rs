@@ -101,9 +101,16 @@
 //!
 //! With the `proptest` feature, the `strategy` module generates entities, valid change
 //! histories and invalid changes, for testing your own code against the ledger.
+//!
+//! # Design
+//!
+//! The [`design`] page (`DESIGN.md`) is the contract for the crate's meaning: the seed case,
+//! the three dates, every consistency rule, what each query answers, and what is not built yet.
 
 mod authority;
 mod change;
+#[doc = include_str!("../DESIGN.md")]
+pub mod design {}
 mod designation;
 mod entity;
 mod error;

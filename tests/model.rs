@@ -7,7 +7,9 @@
 //!
 //! Every property runs at least 512 cases; `PROPTEST_CASES` raises that. Failures are kept in
 //! `proptest-regressions/model.txt` and replayed first.
-#![cfg(feature = "proptest")]
+//!
+//! The crate's dev-dependency on itself turns on the `proptest` feature, so a plain `cargo test`
+//! runs this suite.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;

@@ -1,0 +1,268 @@
+//! What a generated change list holds, change by change: the history builder's and the invalid
+//! change maker's own small model of the ledger.
+
+use chrono::{Days, NaiveDate};
+
+use crate::authority::Authority;
+use crate::change::{Change, ChangeKind};
+use crate::error::Target;
+use crate::id::{DesignationId, EntityId, LicenceId};
+
+/// What a change creates or names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Subject {
+    Entity(EntityId),
+    Designation(DesignationId),
+    Licence(LicenceId),
+}
+
+/// What a change creates, if it is a creation.
+pub(super) fn creates(kind: &ChangeKind) -> Option<Subject> {
+    match kind {
+        ChangeKind::RegisterEntity { entity, .. } => Some(Subject::Entity(*entity)),
+        ChangeKind::Designate { designation, .. } => Some(Subject::Designation(*designation)),
+        ChangeKind::IssueLicence { licence, .. } => Some(Subject::Licence(*licence)),
+        _ => None,
+    }
+}
+
+/// What a change needs to exist.
+pub(super) fn names(kind: &ChangeKind) -> Vec<Subject> {
+    match kind {
+        ChangeKind::AmendEntity { entity, .. } => vec![Subject::Entity(*entity)],
+        ChangeKind::Designate { record, .. } => vec![Subject::Entity(record.entity)],
+        ChangeKind::AmendDesignation { designation, .. } | ChangeKind::Delist { designation } => {
+            vec![Subject::Designation(*designation)]
+        }
+        ChangeKind::IssueLicence { record, .. } => record
+            .terms
+            .covers
+            .iter()
+            .map(|e| Subject::Entity(*e))
+            .collect(),
+        ChangeKind::AmendLicence { licence, terms } => std::iter::once(Subject::Licence(*licence))
+            .chain(terms.covers.iter().map(|e| Subject::Entity(*e)))
+            .collect(),
+        ChangeKind::EndLicence { licence, .. } => vec![Subject::Licence(*licence)],
+        _ => Vec::new(),
+    }
+}
+
+/// The entity, designation or licence whose life a change is part of.
+pub(super) fn subject(kind: &ChangeKind) -> Option<Subject> {
+    match kind {
+        ChangeKind::RegisterEntity { entity, .. } | ChangeKind::AmendEntity { entity, .. } => {
+            Some(Subject::Entity(*entity))
+        }
+        ChangeKind::Designate { designation, .. }
+        | ChangeKind::AmendDesignation { designation, .. }
+        | ChangeKind::Delist { designation } => Some(Subject::Designation(*designation)),
+        ChangeKind::IssueLicence { licence, .. }
+        | ChangeKind::AmendLicence { licence, .. }
+        | ChangeKind::EndLicence { licence, .. } => Some(Subject::Licence(*licence)),
+        _ => None,
+    }
+}
+
+/// Whether the change is a version of its subject's terms or facts, where the last of equal
+/// effective dates wins.
+pub(super) fn is_version(kind: &ChangeKind) -> bool {
+    matches!(
+        kind,
+        ChangeKind::RegisterEntity { .. }
+            | ChangeKind::AmendEntity { .. }
+            | ChangeKind::AmendDesignation { .. }
+            | ChangeKind::AmendLicence { .. }
+    )
+}
+
+/// The life of a designation or licence in a generated history.
+#[derive(Debug, Clone)]
+pub(super) struct TargetFacts {
+    pub(super) target: Target,
+    pub(super) authority: Authority,
+    /// The designated entity (designations only).
+    pub(super) entity: Option<EntityId>,
+    pub(super) created: usize,
+    pub(super) start: NaiveDate,
+    /// The live end: position and date.
+    pub(super) end: Option<(usize, NaiveDate)>,
+    /// Live amendments: position and date.
+    pub(super) amendments: Vec<(usize, NaiveDate)>,
+    pub(super) live: bool,
+}
+
+/// What a change list holds, kept up to date change by change: the builder's and the invalid
+/// change maker's own small model of the ledger.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Facts {
+    pub(super) changes: Vec<Change>,
+    pub(super) retracted: Vec<bool>,
+    /// Entities by registration: id, position of the registration, live.
+    pub(super) entities: Vec<(EntityId, usize, bool)>,
+    pub(super) designations: Vec<TargetFacts>,
+    pub(super) licences: Vec<TargetFacts>,
+    pub(super) dates: Vec<NaiveDate>,
+    /// Every entity id ever registered, designation or licence id ever created.
+    pub(super) registered: Vec<EntityId>,
+    pub(super) created_designations: Vec<DesignationId>,
+    pub(super) created_licences: Vec<LicenceId>,
+}
+
+impl Facts {
+    pub(super) fn replay(changes: &[Change]) -> Facts {
+        let mut facts = Facts::default();
+        for change in changes {
+            facts.record(change.clone());
+        }
+        facts
+    }
+
+    fn target_mut(&mut self, target: Target) -> Option<&mut TargetFacts> {
+        self.designations
+            .iter_mut()
+            .chain(self.licences.iter_mut())
+            .find(|t| t.target == target && t.live)
+    }
+
+    pub(super) fn record(&mut self, change: Change) {
+        let at = self.changes.len();
+        let on = change.effective;
+        match &change.kind {
+            ChangeKind::RegisterEntity { entity, .. } => {
+                self.entities.push((*entity, at, true));
+                self.registered.push(*entity);
+            }
+            ChangeKind::Designate {
+                designation,
+                record,
+            } => {
+                self.designations.push(TargetFacts {
+                    target: Target::Designation(*designation),
+                    authority: record.authority.clone(),
+                    entity: Some(record.entity),
+                    created: at,
+                    start: on,
+                    end: None,
+                    amendments: Vec::new(),
+                    live: true,
+                });
+                self.created_designations.push(*designation);
+            }
+            ChangeKind::IssueLicence { licence, record } => {
+                self.licences.push(TargetFacts {
+                    target: Target::Licence(*licence),
+                    authority: record.authority.clone(),
+                    entity: None,
+                    created: at,
+                    start: on,
+                    end: None,
+                    amendments: Vec::new(),
+                    live: true,
+                });
+                self.created_licences.push(*licence);
+            }
+            ChangeKind::AmendDesignation { designation, .. } => {
+                if let Some(t) = self.target_mut(Target::Designation(*designation)) {
+                    t.amendments.push((at, on));
+                }
+            }
+            ChangeKind::AmendLicence { licence, .. } => {
+                if let Some(t) = self.target_mut(Target::Licence(*licence)) {
+                    t.amendments.push((at, on));
+                }
+            }
+            ChangeKind::Delist { designation } => {
+                if let Some(t) = self.target_mut(Target::Designation(*designation)) {
+                    t.end = Some((at, on));
+                }
+            }
+            ChangeKind::EndLicence { licence, .. } => {
+                if let Some(t) = self.target_mut(Target::Licence(*licence)) {
+                    t.end = Some((at, on));
+                }
+            }
+            ChangeKind::Retract { change: id, .. } => {
+                if let Some(target) = self.changes.iter().position(|c| c.id == *id) {
+                    self.retracted[target] = true;
+                    for t in self.designations.iter_mut().chain(self.licences.iter_mut()) {
+                        if t.created == target {
+                            t.live = false;
+                        }
+                        if t.end.is_some_and(|(p, _)| p == target) {
+                            t.end = None;
+                        }
+                        t.amendments.retain(|&(p, _)| p != target);
+                    }
+                    for e in &mut self.entities {
+                        if e.1 == target {
+                            e.2 = false;
+                        }
+                    }
+                }
+            }
+            ChangeKind::AmendEntity { .. } => {}
+        }
+        self.dates.push(on);
+        self.changes.push(change);
+        self.retracted.push(false);
+    }
+
+    pub(super) fn live_entities(&self) -> Vec<EntityId> {
+        self.entities.iter().filter(|e| e.2).map(|e| e.0).collect()
+    }
+
+    pub(super) fn live_designations(&self) -> Vec<&TargetFacts> {
+        self.designations.iter().filter(|t| t.live).collect()
+    }
+
+    pub(super) fn live_licences(&self) -> Vec<&TargetFacts> {
+        self.licences.iter().filter(|t| t.live).collect()
+    }
+
+    pub(super) fn live_targets(&self) -> Vec<&TargetFacts> {
+        self.designations
+            .iter()
+            .chain(&self.licences)
+            .filter(|t| t.live)
+            .collect()
+    }
+
+    /// Whether the change at `at` is live (not retracted, not a retraction).
+    pub(super) fn live(&self, at: usize) -> bool {
+        !self.retracted[at] && !matches!(self.changes[at].kind, ChangeKind::Retract { .. })
+    }
+
+    /// Live changes that depend on the change at `at`.
+    pub(super) fn live_dependents(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let created = creates(&self.changes[at].kind);
+        (0..self.changes.len()).filter(move |&j| {
+            self.live(j) && created.is_some_and(|s| names(&self.changes[j].kind).contains(&s))
+        })
+    }
+
+    /// Live changes that can be retracted: nothing live depends on them.
+    pub(super) fn retractable(&self) -> Vec<usize> {
+        (0..self.changes.len())
+            .filter(|&at| self.live(at) && self.live_dependents(at).next().is_none())
+            .collect()
+    }
+
+    /// A date in `lo ..= hi` (which must not be empty): often one already used, so that
+    /// changes share days.
+    pub(super) fn date(&self, lo: NaiveDate, hi: NaiveDate, pick: u32) -> NaiveDate {
+        let used: Vec<NaiveDate> = self
+            .dates
+            .iter()
+            .copied()
+            .filter(|d| lo <= *d && *d <= hi)
+            .collect();
+        let pick = u64::from(pick);
+        if pick % 3 == 0 && !used.is_empty() {
+            let len = u64::try_from(used.len()).unwrap_or(1);
+            return used[usize::try_from(pick / 3 % len).unwrap_or(0)];
+        }
+        let days = u64::try_from((hi - lo).num_days()).unwrap_or(0);
+        lo + Days::new(pick / 3 % (days + 1))
+    }
+}

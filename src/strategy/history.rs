@@ -1,0 +1,624 @@
+//! Valid change histories: their configuration, the generated [`History`], and the generator
+//! that turns random steps into changes the ledger accepts.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, TimeZone, Utc};
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use super::entities::{entity_from, take};
+use super::facts::{creates, is_version, names, subject, Facts, TargetFacts};
+use crate::authority::{Authority, Program};
+use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+use crate::designation::{Designation, DesignationTerms, Measure};
+use crate::error::{Result, Target};
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::ledger::Ledger;
+use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+
+/// Sizes, date window and authorities of the histories [`history`] generates.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sanctions_ledger::strategy::HistoryConfig;
+///
+/// let config = HistoryConfig::new(
+///     NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
+///     NaiveDate::from_ymd_opt(2025, 11, 30).unwrap(),
+/// )
+/// .with_entities(3)
+/// .with_changes(20);
+/// assert_eq!(config.entities, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistoryConfig {
+    /// The most entities a history registers.
+    pub entities: usize,
+    /// The most changes a history holds (retractions included).
+    pub changes: usize,
+    /// The first day any generated change takes effect.
+    pub window_start: NaiveDate,
+    /// The last day any generated change takes effect (inclusive; at least `window_start`).
+    pub window_end: NaiveDate,
+    /// The authorities designations and licences are drawn from (not empty).
+    pub authorities: Vec<Authority>,
+    /// The recorded instant of the first change; later ones are the same or later.
+    pub recorded_from: DateTime<Utc>,
+}
+
+impl HistoryConfig {
+    /// Histories over the days `window_start ..= window_end`, with the default sizes (4
+    /// entities, 24 changes) and authorities (US OFAC, EU, UK).
+    ///
+    /// # Panics
+    ///
+    /// If `window_end` is before `window_start`.
+    #[must_use]
+    pub fn new(window_start: NaiveDate, window_end: NaiveDate) -> Self {
+        assert!(
+            window_start <= window_end,
+            "the window ends before it starts"
+        );
+        HistoryConfig {
+            entities: 4,
+            changes: 24,
+            window_start,
+            window_end,
+            authorities: vec![Authority::US_OFAC, Authority::EU, Authority::UK],
+            recorded_from: Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Sets the most entities a history registers.
+    #[must_use]
+    pub fn with_entities(mut self, entities: usize) -> Self {
+        self.entities = entities;
+        self
+    }
+
+    /// Sets the most changes a history holds.
+    #[must_use]
+    pub fn with_changes(mut self, changes: usize) -> Self {
+        self.changes = changes;
+        self
+    }
+
+    /// Sets the authorities designations and licences are drawn from.
+    ///
+    /// # Panics
+    ///
+    /// If `authorities` is empty.
+    #[must_use]
+    pub fn with_authorities(mut self, authorities: Vec<Authority>) -> Self {
+        assert!(!authorities.is_empty(), "at least one authority is needed");
+        self.authorities = authorities;
+        self
+    }
+
+    /// Sets the recorded instant of the first change.
+    #[must_use]
+    pub fn with_recorded_from(mut self, recorded_from: DateTime<Utc>) -> Self {
+        self.recorded_from = recorded_from;
+        self
+    }
+}
+
+impl Default for HistoryConfig {
+    /// A 90-day window from 2025-09-01 to 2025-11-29, 4 entities, 24 changes.
+    fn default() -> Self {
+        let start = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or_default();
+        HistoryConfig::new(start, start + Days::new(89))
+    }
+}
+
+/// A generated change list that the ledger accepts, with what it is about.
+///
+/// The changes are in recorded order (non-decreasing `recorded`, several changes sometimes
+/// sharing an instant) and take effect on days of the window, in no particular order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct History {
+    /// The changes, in the order to apply them.
+    pub changes: Vec<Change>,
+    /// Every entity the history registers (some registrations may be retracted), in order.
+    pub entities: Vec<EntityId>,
+    /// Every designation it creates (some may be retracted), in order.
+    pub designations: Vec<DesignationId>,
+    /// Every licence it issues (some may be retracted), in order.
+    pub licences: Vec<LicenceId>,
+    /// The authorities it draws from.
+    pub authorities: Vec<Authority>,
+    /// The first day of its window.
+    pub window_start: NaiveDate,
+    /// The last day of its window (inclusive).
+    pub window_end: NaiveDate,
+}
+
+impl History {
+    /// A ledger holding the history's changes.
+    ///
+    /// # Errors
+    ///
+    /// Never for a generated history; the error the ledger reports if the changes were edited
+    /// into an inconsistent list.
+    pub fn ledger(&self) -> Result<Ledger> {
+        Ledger::from_changes(self.changes.iter().cloned())
+    }
+
+    /// Every day of the window, in order.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> {
+        let end = self.window_end;
+        self.window_start.iter_days().take_while(move |d| *d <= end)
+    }
+
+    /// The distinct recorded instants of the changes, in order.
+    #[must_use]
+    pub fn recorded_instants(&self) -> Vec<DateTime<Utc>> {
+        let mut instants: Vec<DateTime<Utc>> = self.changes.iter().map(|c| c.recorded).collect();
+        instants.dedup();
+        instants
+    }
+
+    /// For each change (by position), the positions of the earlier changes it depends on.
+    ///
+    /// A change depends on the changes that create what it names (an entity's registration, a
+    /// designation's or licence's creation); a retraction depends on the change it withdraws and
+    /// on the retractions of that change's dependents; a change on a designation, licence or
+    /// entity depends on the earlier retractions of changes on the same one (a second delisting
+    /// after the first was retracted); and two amendments of the same thing effective on the
+    /// same day keep their order, because the later one in the log wins. Any order of the
+    /// changes in which every change comes after its dependencies is accepted by the ledger and
+    /// gives the same current view.
+    #[must_use]
+    pub fn dependencies(&self) -> Vec<Vec<usize>> {
+        let changes = &self.changes;
+        let position: HashMap<ChangeId, usize> =
+            changes.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let mut retracted_by: Vec<Option<usize>> = vec![None; changes.len()];
+        for (i, c) in changes.iter().enumerate() {
+            if let ChangeKind::Retract { change, .. } = &c.kind {
+                if let Some(&target) = position.get(change) {
+                    retracted_by[target] = Some(i);
+                }
+            }
+        }
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); changes.len()];
+        for (i, c) in changes.iter().enumerate() {
+            if let ChangeKind::Retract { change, .. } = &c.kind {
+                let Some(&target) = position.get(change) else {
+                    continue;
+                };
+                deps[i].insert(target);
+                if let Some(created) = creates(&changes[target].kind) {
+                    for (j, other) in changes.iter().enumerate().take(i) {
+                        if names(&other.kind).contains(&created) {
+                            if let Some(r) = retracted_by[j].filter(|&r| r < i) {
+                                deps[i].insert(r);
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            let named = names(&c.kind);
+            let own = subject(&c.kind);
+            for (j, other) in changes.iter().enumerate().take(i) {
+                if creates(&other.kind).is_some_and(|s| named.contains(&s)) {
+                    deps[i].insert(j);
+                }
+                if let ChangeKind::Retract { change, .. } = &other.kind {
+                    let withdrawn = position.get(change).map(|&t| subject(&changes[t].kind));
+                    if own.is_some() && withdrawn == Some(own) {
+                        deps[i].insert(j);
+                    }
+                }
+                if is_version(&c.kind)
+                    && is_version(&other.kind)
+                    && own == subject(&other.kind)
+                    && c.effective == other.effective
+                {
+                    deps[i].insert(j);
+                }
+            }
+        }
+        deps.into_iter().map(|d| d.into_iter().collect()).collect()
+    }
+}
+
+/// Generates valid change histories (see [`History`]).
+pub fn history(config: HistoryConfig) -> impl Strategy<Value = History> {
+    let steps = vec(step(), 0..=config.changes);
+    steps.prop_map(move |steps| into_history(build(&config, &steps), &config))
+}
+
+/// What one step of a generated history tries to do (indexmap's `tests/quick.rs` draws its
+/// operations the same way). When the history so far does not allow it, the step designates
+/// instead, or registers an entity, or is skipped (see [`build`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// Register a new entity, while fewer than [`HistoryConfig::entities`] are.
+    RegisterEntity,
+    /// Amend a live entity's facts, on or after its registration.
+    AmendEntity,
+    /// Designate a live entity; sometimes a re-listing after an earlier delisting.
+    Designate,
+    /// Amend a live designation while it is in force.
+    AmendDesignation,
+    /// Delist an open designation after its last amendment.
+    Delist,
+    /// Issue a licence covering live entities.
+    IssueLicence,
+    /// Amend a live licence while it is in force.
+    AmendLicence,
+    /// End (revoke or let expire) an open licence after its last amendment.
+    EndLicence,
+    /// Retract a live change on which no live change depends.
+    Retract,
+}
+
+/// The operations a step draws from, each as often as its weight: a step picks one entry
+/// uniformly by its index, so designations are drawn twice as often as any other operation, and
+/// shrinking moves towards the first entry, registering an entity. The order and the weights
+/// are those the saved cases in `proptest-regressions/` were found with: changing either
+/// changes every generated history.
+const OPS: [Op; 10] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+];
+
+/// One step of a generated history: an operation and the random numbers that [`build`] turns
+/// into a change that the history so far makes valid (or into nothing).
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    op: Op,
+    a: u32,
+    b: u32,
+    c: u32,
+    gap: u8,
+    bits: u64,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    (
+        // An index into OPS. The saved cases replay only while this draw stays `0u8..10`.
+        (0u8..10).prop_map(|i| OPS[usize::from(i)]),
+        any::<u32>(),
+        any::<u32>(),
+        any::<u32>(),
+        0u8..6,
+        any::<u64>(),
+    )
+        .prop_map(|(op, a, b, c, gap, bits)| Step {
+            op,
+            a,
+            b,
+            c,
+            gap,
+            bits,
+        })
+}
+
+/// Turns steps into a valid history, change by change. A step that the history so far does not
+/// allow makes a designation instead, or registers an entity, or is skipped.
+fn build(config: &HistoryConfig, steps: &[Step]) -> Facts {
+    let mut facts = Facts::default();
+    let mut recorded = config.recorded_from;
+    for (n, step) in steps.iter().enumerate() {
+        if facts.changes.len() >= config.changes {
+            break;
+        }
+        recorded += match step.gap {
+            0 => TimeDelta::zero(),
+            1 => TimeDelta::seconds(1),
+            2 => TimeDelta::minutes(1),
+            3 => TimeDelta::hours(1),
+            _ => TimeDelta::days(1),
+        };
+        let planned = plan(&facts, config, step, n, step.op)
+            .or_else(|| plan(&facts, config, step, n, Op::Designate))
+            .or_else(|| plan(&facts, config, step, n, Op::RegisterEntity));
+        let Some((effective, kind)) = planned else {
+            continue;
+        };
+        let mut change = Change::new(
+            ChangeId::derive(&format!("gen:{n}")),
+            effective,
+            recorded,
+            source(n, step.bits),
+            kind,
+        );
+        decorate(&mut change, step.bits >> 48);
+        facts.record(change);
+    }
+    facts
+}
+
+/// The effective date and kind of a change that `op` makes valid after the changes `facts`
+/// holds, if it can.
+#[allow(clippy::too_many_lines)]
+fn plan(
+    facts: &Facts,
+    config: &HistoryConfig,
+    step: &Step,
+    n: usize,
+    op: Op,
+) -> Option<(NaiveDate, ChangeKind)> {
+    let (first, last) = (config.window_start, config.window_end);
+    let entities = facts.live_entities();
+    let mut bits = step.bits;
+    let any_day = facts.date(first, last, step.c);
+    let authority = || config.authorities[pick_index(step.b, config.authorities.len())].clone();
+    match op {
+        Op::RegisterEntity => (facts.registered.len() < config.entities).then(|| {
+            let entity = EntityId::derive(&format!("gen:{}", facts.registered.len()));
+            let record = entity_from(bits);
+            (any_day, ChangeKind::RegisterEntity { entity, record })
+        }),
+        Op::AmendEntity => (!entities.is_empty()).then(|| {
+            let entity = entities[pick_index(step.a, entities.len())];
+            // An entity's facts may not be dated before its registration.
+            let registered = facts
+                .entities
+                .iter()
+                .filter(|(id, _, live)| *id == entity && *live)
+                .map(|(_, at, _)| facts.changes[*at].effective)
+                .max()
+                .unwrap_or(first);
+            (
+                facts.date(registered.min(last), last, step.c),
+                ChangeKind::AmendEntity {
+                    entity,
+                    record: entity_from(bits),
+                },
+            )
+        }),
+        Op::Designate => {
+            let entity = *entities.get(pick_index(step.a, entities.len()))?;
+            let authority = authority();
+            let relist_from = facts
+                .designations
+                .iter()
+                .filter(|t| t.live && t.entity == Some(entity) && t.authority == authority)
+                .filter_map(|t| t.end.map(|(_, d)| d))
+                .max();
+            let start = match relist_from {
+                Some(from) if step.c.is_multiple_of(2) => {
+                    facts.date(from.min(last), last, step.c / 2)
+                }
+                _ => any_day,
+            };
+            let terms = designation_terms(&authority, bits);
+            let designation = DesignationId::derive(&format!("gen:{n}"));
+            let record = Designation::new(entity, authority, terms);
+            Some((
+                start,
+                ChangeKind::Designate {
+                    designation,
+                    record,
+                },
+            ))
+        }
+        Op::AmendDesignation | Op::AmendLicence => {
+            let targets = if op == Op::AmendDesignation {
+                facts.live_designations()
+            } else {
+                facts.live_licences()
+            };
+            let t = *targets.get(pick_index(step.a, targets.len()))?;
+            let until = t.end.map_or(last, |(_, end)| end.pred_opt().unwrap_or(end));
+            let on = facts.date(t.start, until.max(t.start), step.c);
+            let change = amendment(
+                t,
+                &entities,
+                bits,
+                ChangeId::derive("unused"),
+                config.recorded_from,
+            );
+            Some((on, change.kind))
+        }
+        Op::Delist | Op::EndLicence => {
+            let targets = if op == Op::Delist {
+                facts.live_designations()
+            } else {
+                facts.live_licences()
+            };
+            let open: Vec<&TargetFacts> = targets.into_iter().filter(|t| t.end.is_none()).collect();
+            let t = *open.get(pick_index(step.a, open.len()))?;
+            let latest = t
+                .amendments
+                .iter()
+                .map(|&(_, d)| d)
+                .fold(t.start, NaiveDate::max);
+            let lo = latest.succ_opt()?;
+            if lo > last {
+                return None;
+            }
+            let on = facts.date(lo, last, step.c);
+            let mut change = end(t, ChangeId::derive("unused"), on, config.recorded_from);
+            if let ChangeKind::EndLicence { end, .. } = &mut change.kind {
+                if take(&mut bits, 2) == 0 {
+                    *end = LicenceEnd::Expired;
+                }
+            }
+            Some((on, change.kind))
+        }
+        Op::IssueLicence => {
+            if entities.is_empty() {
+                return None;
+            }
+            let licence = LicenceId::derive(&format!("gen:{n}"));
+            let record = Licence::new(authority(), licence_terms(&entities, bits));
+            Some((any_day, ChangeKind::IssueLicence { licence, record }))
+        }
+        Op::Retract => {
+            let candidates = facts.retractable();
+            let at = *candidates.get(pick_index(step.a, candidates.len()))?;
+            let reason = ["wrong date", "wrong entity", "duplicate entry"][take(&mut bits, 3)];
+            Some((
+                any_day,
+                ChangeKind::Retract {
+                    change: facts.changes[at].id,
+                    reason: reason.into(),
+                },
+            ))
+        }
+    }
+}
+
+/// The history that `facts` holds.
+fn into_history(facts: Facts, config: &HistoryConfig) -> History {
+    History {
+        changes: facts.changes,
+        entities: facts.registered,
+        designations: facts.created_designations,
+        licences: facts.created_licences,
+        authorities: config.authorities.clone(),
+        window_start: config.window_start,
+        window_end: config.window_end,
+    }
+}
+
+/// A source for the `n`th generated change.
+fn source(n: usize, bits: u64) -> Source {
+    let mut source = Source::new(format!("generated change {n}"));
+    if bits % 5 == 1 {
+        source = source.with_url(format!("https://example.org/notice/{n}"));
+    }
+    if bits % 7 == 2 {
+        source = source.with_confidence(
+            [
+                Confidence::Confirmed,
+                Confidence::Reported,
+                Confidence::Uncertain,
+            ][n % 3],
+        );
+    }
+    source
+}
+
+/// Sometimes adds a publication date and an observation window, both valid.
+fn decorate(change: &mut Change, mut bits: u64) {
+    let on = change.effective;
+    match take(&mut bits, 6) {
+        0 => change.published = on.checked_sub_days(Days::new(take(&mut bits, 5) as u64)),
+        1 => change.published = on.checked_add_days(Days::new(take(&mut bits, 40) as u64)),
+        _ => {}
+    }
+    if take(&mut bits, 5) == 0 {
+        let after = on.checked_sub_days(Days::new(1 + take(&mut bits, 30) as u64));
+        change.window = Some(ObservationWindow::new(
+            after.filter(|_| bits.is_multiple_of(2)),
+            on,
+        ));
+    }
+}
+
+/// An index below `len` (which must not be zero) from random bits.
+fn pick_index(bits: u32, len: usize) -> usize {
+    usize::try_from(bits).unwrap_or(0) % len.max(1)
+}
+
+/// An amendment of `t` with terms from `bits` (its date is set by the caller).
+pub(super) fn amendment(
+    t: &TargetFacts,
+    live_entities: &[EntityId],
+    bits: u64,
+    id: ChangeId,
+    recorded: DateTime<Utc>,
+) -> Change {
+    let kind = match t.target {
+        Target::Designation(designation) => ChangeKind::AmendDesignation {
+            designation,
+            terms: designation_terms(&t.authority, bits),
+        },
+        Target::Licence(licence) => ChangeKind::AmendLicence {
+            licence,
+            terms: licence_terms(live_entities, bits),
+        },
+    };
+    Change::new(id, t.start, recorded, Source::new("amendment"), kind)
+}
+
+/// The end (delisting or licence end) of `t` effective `on`.
+pub(super) fn end(t: &TargetFacts, id: ChangeId, on: NaiveDate, recorded: DateTime<Utc>) -> Change {
+    let kind = match t.target {
+        Target::Designation(designation) => ChangeKind::Delist { designation },
+        Target::Licence(licence) => ChangeKind::EndLicence {
+            licence,
+            end: LicenceEnd::Revoked,
+        },
+    };
+    Change::new(id, on, recorded, Source::new("end"), kind)
+}
+
+fn designation_terms(authority: &Authority, mut bits: u64) -> DesignationTerms {
+    let measures = [
+        Measure::AssetFreeze,
+        Measure::TravelBan,
+        Measure::FlightBan,
+        Measure::ExportRestriction,
+        Measure::Sectoral,
+        Measure::Other("port ban".into()),
+    ];
+    let mut terms = DesignationTerms::new(measures[take(&mut bits, measures.len())].clone());
+    if take(&mut bits, 2) == 0 {
+        terms = terms.with_measure(measures[take(&mut bits, measures.len())].clone());
+    }
+    if take(&mut bits, 2) == 0 {
+        let code = ["BELARUS-EO14038", "RUSSIA-EO14024", "BLR"][take(&mut bits, 3)];
+        if let Ok(program) = Program::new(authority.clone(), code) {
+            terms = terms.with_program(program);
+        }
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_legal_basis("Executive Order 14038");
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_reason(["state-owned airline", "migrant flights"][take(&mut bits, 2)]);
+    }
+    terms
+}
+
+fn licence_terms(live_entities: &[EntityId], mut bits: u64) -> LicenceTerms {
+    let first = live_entities[take(&mut bits, live_entities.len())];
+    let name = ["General License 11", "GL 12", "Specific licence 7"][take(&mut bits, 3)];
+    let mut terms = LicenceTerms::general(name, first);
+    if take(&mut bits, 2) == 0 {
+        let second = live_entities[take(&mut bits, live_entities.len())];
+        if second != first {
+            terms = terms.with_entity(second);
+        }
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.specific();
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_owned_entities();
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_authorisation(Authorisation::Described("overflight".into()));
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_exclusion("does not unblock property");
+    }
+    debug_assert!(matches!(
+        terms.kind,
+        LicenceKind::General | LicenceKind::Specific
+    ));
+    terms
+}
