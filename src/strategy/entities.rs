@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use crate::authority::Authority;
-use crate::entity::{Country, Entity, EntityKind, Identifier, ImoNumber};
+use crate::entity::{
+    Country, Document, DocumentKind, Entity, EntityKind, Identifier, ImoCompanyNumber, ImoNumber,
+};
 use crate::id::EntityId;
 
 /// Dates from `start` to `end` inclusive, shrinking towards `start`.
@@ -76,6 +78,22 @@ fn identifier_pool() -> Vec<Identifier> {
     ];
     pool.extend(imo("9074729"));
     pool.extend(imo("IMO 9074729"));
+    // The same seven digits as a company number: never the same identifier as the ship.
+    pool.extend(ImoCompanyNumber::new("9074729").map(Identifier::ImoCompany));
+    let document = |kind, number: &str| Identifier::Document(Document::new(kind, number));
+    pool.push(document(DocumentKind::Passport, "MP1234567"));
+    pool.push(Identifier::Document(
+        Document::new(DocumentKind::Passport, "mp 123-4567")
+            .with_scheme("Passport")
+            .with_country(Country::new("BY").unwrap_or_else(|_| unreachable!())),
+    ));
+    pool.push(document(DocumentKind::TaxId, "MP1234567"));
+    let address = |a: &str| Identifier::DigitalCurrencyAddress {
+        currency: "ETH".into(),
+        address: a.into(),
+    };
+    pool.push(address("0x7F367cC41522cE07553e823bf3be79A889DEbe1B"));
+    pool.push(address("0x7f367cc41522ce07553e823bf3be79a889debe1b"));
     pool
 }
 
@@ -90,26 +108,64 @@ fn imo_from(six: u32) -> Option<ImoNumber> {
     ImoNumber::new(&format!("{digits}{}", sum % 10)).ok()
 }
 
-/// Typed identifiers: list entries, IMO numbers, aircraft registrations and serials, others.
-/// Half come from a small pool in which several are equal by
-/// [`Identifier::lookup_key`](crate::Identifier::lookup_key).
+/// Typed identifiers: list entries, IMO ship and company numbers, aircraft registrations and
+/// serials, documents, digital currency addresses, others. Half come from a small pool in which
+/// several are equal by [`Identifier::lookup_key`](crate::Identifier::lookup_key), and some
+/// differ only by variant (a ship's and a company's IMO number, a passport and a tax id with
+/// the same digits).
 pub fn identifier() -> impl Strategy<Value = Identifier> {
     prop_oneof![
         select(identifier_pool()),
-        (0u8..5, 0u32..1_000_000).prop_map(|(kind, n)| identifier_from(kind, n)),
+        (select(&SHAPES[..]), 0u32..1_000_000).prop_map(|(shape, n)| identifier_from(shape, n)),
     ]
 }
 
-fn identifier_from(kind: u8, n: u32) -> Identifier {
-    match kind {
-        0 => Identifier::list_entry(Authority::UK, format!("GBR{n:04}")),
-        1 => imo_from(n).map_or_else(
+/// The kinds of identifier [`identifier_from`] makes.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    ListEntry,
+    Imo,
+    ImoCompany,
+    AircraftRegistration,
+    AircraftSerial,
+    Document,
+    DigitalCurrencyAddress,
+    Other,
+}
+
+const SHAPES: [Shape; 8] = [
+    Shape::ListEntry,
+    Shape::Imo,
+    Shape::ImoCompany,
+    Shape::AircraftRegistration,
+    Shape::AircraftSerial,
+    Shape::Document,
+    Shape::DigitalCurrencyAddress,
+    Shape::Other,
+];
+
+fn identifier_from(shape: Shape, n: u32) -> Identifier {
+    match shape {
+        Shape::ListEntry => Identifier::list_entry(Authority::UK, format!("GBR{n:04}")),
+        Shape::Imo => imo_from(n).map_or_else(
             || Identifier::AircraftSerial(n.to_string()),
             Identifier::Imo,
         ),
-        2 => Identifier::AircraftRegistration(format!("EW-{n}")),
-        3 => Identifier::AircraftSerial(n.to_string()),
-        _ => Identifier::Other {
+        Shape::ImoCompany => ImoCompanyNumber::new(&format!("{:07}", n % 10_000_000)).map_or_else(
+            |_| Identifier::AircraftSerial(n.to_string()),
+            Identifier::ImoCompany,
+        ),
+        Shape::AircraftRegistration => Identifier::AircraftRegistration(format!("EW-{n}")),
+        Shape::AircraftSerial => Identifier::AircraftSerial(n.to_string()),
+        Shape::Document => {
+            let kind = DocumentKind::ALL[n as usize % DocumentKind::ALL.len()];
+            Identifier::Document(Document::new(kind, format!("MP{n}")))
+        }
+        Shape::DigitalCurrencyAddress => Identifier::DigitalCurrencyAddress {
+            currency: "XBT".into(),
+            address: format!("1Ab{n:x}"),
+        },
+        Shape::Other => Identifier::Other {
             scheme: "passport-BY".into(),
             value: format!("MP{n}"),
         },
@@ -148,7 +204,7 @@ pub(super) fn entity_from(mut bits: u64) -> Entity {
         let pick = take(&mut bits, pool.len() + 1);
         let identifier = pool.get(pick).cloned().unwrap_or_else(|| {
             let n = u32::try_from(take(&mut bits, 1000)).unwrap_or(0);
-            identifier_from(u8::try_from(n % 5).unwrap_or(0), n)
+            identifier_from(SHAPES[n as usize % SHAPES.len()], n)
         });
         entity = entity.with_identifier(identifier);
     }
