@@ -305,7 +305,7 @@ impl Ledger {
             }
             _ => {}
         }
-        if !matches!(self.changes[at].kind, ChangeKind::Retract { .. }) {
+        if self.changes[at].kind.retracts().is_none() {
             self.by_effective.entry(effective).or_default().push(at);
         }
         if let Some(entity) = refresh {
@@ -371,16 +371,11 @@ impl Ledger {
     /// The licence whose period the change at `at` sets or unsets: an issue or end, or the
     /// retraction of one.
     fn licence_period_changed_by(&self, at: usize) -> Option<LicenceId> {
-        let kind = match &self.changes[at].kind {
-            ChangeKind::Retract { change, .. } => &self.changes[*self.by_id.get(change)?].kind,
-            kind => kind,
+        let kind = match self.changes[at].kind.retracts() {
+            Some(change) => &self.changes[*self.by_id.get(&change)?].kind,
+            None => &self.changes[at].kind,
         };
-        match kind {
-            ChangeKind::IssueLicence { licence, .. } | ChangeKind::EndLicence { licence, .. } => {
-                Some(*licence)
-            }
-            _ => None,
-        }
+        kind.licence().filter(|_| kind.creates() || kind.ends())
     }
 
     /// Recomputes the licence's [`CurrentPeriod`] from its changes not retracted now, and
@@ -406,14 +401,10 @@ impl Ledger {
                 continue;
             }
             let change = &self.changes[at];
-            match change.kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => {
-                    period.start = change.effective;
-                }
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => {
-                    period.end = change.effective;
-                }
-                _ => {}
+            if change.kind.creates() {
+                period.start = change.effective;
+            } else if change.kind.ends() {
+                period.end = change.effective;
             }
         }
         period
@@ -607,12 +598,10 @@ impl Ledger {
     /// Sets `retracted_at` on the span of the change at `target_at`, if it has one, and returns
     /// the entity whose listings must be refreshed.
     fn mark_span(&mut self, target_at: usize, retracted_at: u32) -> Option<EntityId> {
-        let designation = match &self.changes[target_at].kind {
-            ChangeKind::Designate { designation, .. } | ChangeKind::Delist { designation } => {
-                *designation
-            }
-            _ => return None,
-        };
+        let kind = &self.changes[target_at].kind;
+        let designation = kind
+            .designation()
+            .filter(|_| kind.creates() || kind.ends())?;
         let found = self
             .spans
             .binary_search_by_key(&compact(target_at), |s| s.at);

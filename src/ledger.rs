@@ -261,7 +261,7 @@ impl Ledger {
                     retracted: *target,
                 });
             };
-            if matches!(self.changes[target_at].kind, ChangeKind::Retract { .. }) {
+            if self.changes[target_at].kind.retracts().is_some() {
                 return Err(Error::RetractsRetraction {
                     change: change.id,
                     retracted: *target,
@@ -309,33 +309,25 @@ impl Ledger {
         let mut designations = Vec::new();
         let mut licences = Vec::new();
         for at in start..self.changes.len() {
-            let touched = match &self.changes[at].kind {
-                ChangeKind::Retract { change, .. } => self.by_id[change],
-                _ => at,
+            let touched = match self.changes[at].kind.retracts() {
+                Some(change) => self.by_id[&change],
+                None => at,
             };
-            match &self.changes[touched].kind {
-                ChangeKind::RegisterEntity { entity, .. }
-                | ChangeKind::AmendEntity { entity, .. } => {
-                    entities.push(*entity);
-                    if touched != at {
-                        // A retracted registration may orphan what names the entity.
-                        if let Some(index) = self.entities.get(entity) {
-                            designations.extend(index.designations.iter().map(|&(d, _)| d));
-                            licences.extend(index.licences.iter().map(|&(l, _)| l));
-                        }
+            let kind = &self.changes[touched].kind;
+            if let Some((entity, _)) = kind.entity_facts() {
+                entities.push(entity);
+                if touched != at {
+                    // A retracted registration may orphan what names the entity.
+                    if let Some(index) = self.entities.get(&entity) {
+                        designations.extend(index.designations.iter().map(|&(d, _)| d));
+                        licences.extend(index.licences.iter().map(|&(l, _)| l));
                     }
                 }
-                ChangeKind::Designate { designation, .. }
-                | ChangeKind::AmendDesignation { designation, .. }
-                | ChangeKind::Delist { designation } => {
-                    designations.push(*designation);
-                }
-                ChangeKind::IssueLicence { licence, .. }
-                | ChangeKind::AmendLicence { licence, .. }
-                | ChangeKind::EndLicence { licence, .. } => {
-                    licences.push(*licence);
-                }
-                ChangeKind::Retract { .. } => {}
+            }
+            match kind.target() {
+                Some(Target::Designation(designation)) => designations.push(designation),
+                Some(Target::Licence(licence)) => licences.push(licence),
+                None => {}
             }
         }
         // Sorted so that the first error reported does not depend on hash order.
@@ -363,9 +355,7 @@ impl Ledger {
             return Ok(());
         };
         let mut live = index.versions.iter().copied().filter(|&at| self.live(at));
-        let mut registrations = live
-            .clone()
-            .filter(|&at| matches!(self.changes[at].kind, ChangeKind::RegisterEntity { .. }));
+        let mut registrations = live.clone().filter(|&at| self.changes[at].kind.creates());
         match (registrations.next(), registrations.next()) {
             (Some(first), Some(second)) => Err(Error::DuplicateEntity {
                 change: self.changes[second].id,
@@ -411,13 +401,14 @@ impl Ledger {
         let mut ends = [None, None];
         let mut first_amendment = None;
         for &at in all.iter().filter(|&&at| self.live(at)) {
-            let slot = match &self.changes[at].kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => &mut creations,
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => &mut ends,
-                _ => {
-                    first_amendment = first_amendment.or(Some(at));
-                    continue;
-                }
+            let kind = &self.changes[at].kind;
+            let slot = if kind.creates() {
+                &mut creations
+            } else if kind.ends() {
+                &mut ends
+            } else {
+                first_amendment = first_amendment.or(Some(at));
+                continue;
             };
             if slot[0].is_none() {
                 slot[0] = Some(at);
@@ -425,13 +416,10 @@ impl Ledger {
                 slot[1] = Some(at);
             }
         }
-        let amendments = all.iter().copied().filter(|&at| {
-            self.live(at)
-                && matches!(
-                    self.changes[at].kind,
-                    ChangeKind::AmendDesignation { .. } | ChangeKind::AmendLicence { .. }
-                )
-        });
+        let amendments = all
+            .iter()
+            .copied()
+            .filter(|&at| self.live(at) && self.changes[at].kind.amends());
         let id = |at: usize| self.changes[at].id;
         let effective = |at: usize| self.changes[at].effective;
 
@@ -439,12 +427,10 @@ impl Ledger {
             let Some(dependent) = ends[0].or(first_amendment) else {
                 return Ok(());
             };
-            let retracted_creations = all.iter().copied().filter(|&at| {
-                matches!(
-                    self.changes[at].kind,
-                    ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. }
-                )
-            });
+            let retracted_creations = all
+                .iter()
+                .copied()
+                .filter(|&at| self.changes[at].kind.creates());
             return Err(
                 self.missing_dependency(retracted_creations, dependent, group, |change| {
                     Error::UnknownTarget { change, target }
@@ -531,7 +517,7 @@ impl Ledger {
         group: Group,
     ) -> Result<()> {
         for at in positions {
-            for entity in self.entities_named(at) {
+            for entity in self.changes[at].kind.entities() {
                 let registrations: Vec<usize> = self
                     .entities
                     .get(entity)
@@ -551,16 +537,6 @@ impl Ledger {
             }
         }
         Ok(())
-    }
-
-    /// The entities a creation or amendment names.
-    fn entities_named(&self, at: usize) -> &[EntityId] {
-        match &self.changes[at].kind {
-            ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
-            ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
-            ChangeKind::AmendLicence { terms, .. } => &terms.covers,
-            _ => &[],
-        }
     }
 
     /// The error for a live `dependent` change whose dependency is missing: if one of the
@@ -603,7 +579,7 @@ fn entity_registrations<'a>(
         .versions
         .iter()
         .copied()
-        .filter(|&at| matches!(ledger.changes[at].kind, ChangeKind::RegisterEntity { .. }))
+        .filter(|&at| ledger.changes[at].kind.creates())
 }
 
 /// Rules that a change must meet on its own, whatever the ledger holds.

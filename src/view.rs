@@ -8,6 +8,7 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::{normalise_name, Entity, Identifier};
+use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::index::{text_key, Hits, Listing};
 use crate::ledger::{unique_entities, Ledger};
@@ -105,7 +106,7 @@ impl<'a> View<'a> {
         (0..self.cut)
             .filter(|&at| self.sees(at))
             .map(move |at| &ledger.changes[at])
-            .filter(|c| !matches!(c.kind, ChangeKind::Retract { .. }))
+            .filter(|c| c.kind.retracts().is_none())
     }
 
     /// The change with this id, if this view sees it.
@@ -149,11 +150,8 @@ impl<'a> View<'a> {
             .filter(|&&at| self.sees(at))
             .filter_map(|&at| {
                 let change = &self.ledger.changes[at];
-                match &change.kind {
-                    ChangeKind::RegisterEntity { record, .. }
-                    | ChangeKind::AmendEntity { record, .. } => Some((change.effective, record)),
-                    _ => None,
-                }
+                let (_, record) = change.kind.entity_facts()?;
+                Some((change.effective, record))
             })
             .collect();
         versions.sort_by_key(|(effective, _)| *effective);
@@ -170,13 +168,10 @@ impl<'a> View<'a> {
             .entities
             .iter()
             .filter(|(_, index)| {
-                index.versions.iter().any(|&at| {
-                    self.sees(at)
-                        && matches!(
-                            self.ledger.changes[at].kind,
-                            ChangeKind::RegisterEntity { .. }
-                        )
-                })
+                index
+                    .versions
+                    .iter()
+                    .any(|&at| self.sees(at) && self.ledger.changes[at].kind.creates())
             })
             .map(|(id, _)| *id)
             .collect();
@@ -200,12 +195,12 @@ impl<'a> View<'a> {
         let mut amendments = Vec::new();
         for &at in positions.iter().filter(|&&at| self.sees(at)) {
             let change = &self.ledger.changes[at];
-            match change.kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => {
-                    created = Some(change);
-                }
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => ended = Some(change),
-                _ => amendments.push(change),
+            if change.kind.creates() {
+                created = Some(change);
+            } else if change.kind.ends() {
+                ended = Some(change);
+            } else {
+                amendments.push(change);
             }
         }
         Some(Life {
@@ -532,18 +527,14 @@ impl<'a> View<'a> {
         let mut designations = BTreeSet::new();
         let mut licences = BTreeSet::new();
         for change in self.changes_between(low, high) {
-            match &change.kind {
-                ChangeKind::Designate { designation, .. }
-                | ChangeKind::AmendDesignation { designation, .. }
-                | ChangeKind::Delist { designation } => {
-                    designations.insert(*designation);
+            match change.kind.target() {
+                Some(Target::Designation(id)) => {
+                    designations.insert(id);
                 }
-                ChangeKind::IssueLicence { licence, .. }
-                | ChangeKind::AmendLicence { licence, .. }
-                | ChangeKind::EndLicence { licence, .. } => {
-                    licences.insert(*licence);
+                Some(Target::Licence(id)) => {
+                    licences.insert(id);
                 }
-                _ => {}
+                None => {}
             }
         }
         let mut diff = StateDiff {
@@ -700,15 +691,8 @@ impl<'a> View<'a> {
             if !self.sees(at) {
                 return None;
             }
-            match &self.ledger.changes[at].kind {
-                ChangeKind::RegisterEntity { entity, record }
-                | ChangeKind::AmendEntity { entity, record }
-                    if matches(record) =>
-                {
-                    Some(*entity)
-                }
-                _ => None,
-            }
+            let (entity, record) = self.ledger.changes[at].kind.entity_facts()?;
+            matches(record).then_some(entity)
         }));
         ids.sort_unstable();
         ids
