@@ -82,10 +82,14 @@ impl<'a> View<'a> {
         self.known_at
     }
 
-    /// The ledger this view reads.
+    /// The raw log as this view knows it: every change recorded at or before its instant, in
+    /// the order applied, retracted ones and retractions included. For [`Ledger::current`]
+    /// this is [`Ledger::changes`]; a view of the past never shows a change recorded later.
+    ///
+    /// O(1).
     #[must_use]
-    pub fn ledger(&self) -> &'a Ledger {
-        self.ledger
+    pub fn log(&self) -> &'a [Change] {
+        &self.ledger.changes()[..self.cut]
     }
 
     /// Whether the change at position `at` is seen by this view.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use sanctions_ledger::{Authority, Ledger, Measure, StatusKind};
+use sanctions_ledger::{Authority, ChangeId, Ledger, Measure, StatusKind};
 
 /// acme designated on 2024-01-10 (recorded 2026-01-01); a delisting believed on 2026-02-01 and
 /// retracted on 2026-03-01, when a licence was recorded instead; a real delisting on 2026-04-01.
@@ -85,6 +85,38 @@ fn each_instant_sees_what_was_known_then() {
             .status(acme, &Authority::EU, question)
             .kind(),
         StatusKind::ListedLicensed
+    );
+}
+
+/// An audit view must not leak the future: its raw log stops at its instant, retracted
+/// changes and retractions included up to there, and nothing recorded later.
+#[test]
+fn a_view_of_the_past_shows_no_change_recorded_later() {
+    let ledger = audited();
+    for instant in [
+        "2025-12-31T23:59:59Z",
+        "2026-01-01T12:00:00Z",
+        "2026-02-01T12:00:00Z",
+        "2026-03-01T11:59:59Z",
+        "2026-03-01T12:00:00Z",
+        "2026-04-01T12:00:00Z",
+    ] {
+        let t = at(instant);
+        let recorded_by_then: Vec<_> = ledger
+            .changes()
+            .iter()
+            .filter(|c| c.recorded <= t)
+            .cloned()
+            .collect();
+        assert_eq!(ledger.known_at(t).log(), &recorded_by_then[..], "{instant}");
+    }
+    assert_eq!(ledger.current().log(), ledger.changes());
+    // The view known just before the retraction still shows the believed delisting, and
+    // nothing of the correction.
+    let before = ledger.known_at(at("2026-03-01T11:59:59Z"));
+    assert_eq!(
+        before.log().last().map(|c| c.id),
+        Some(ChangeId::derive("believed"))
     );
 }
 
