@@ -113,6 +113,8 @@ pub mod import;
 mod index;
 mod ledger;
 mod licence;
+mod log;
+mod rules;
 mod state;
 mod status;
 #[cfg(feature = "proptest")]

@@ -1,6 +1,6 @@
 //! [`View`]: the ledger as known now or at a past instant, and every query on it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -10,15 +10,15 @@ use crate::designation::{Designation, DesignationTerms};
 use crate::entity::{normalise_name, Entity, Identifier};
 use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{text_key, Hits, Listing};
-use crate::ledger::{unique_entities, Ledger};
+use crate::index::Index;
 use crate::licence::{Licence, LicenceTerms};
+use crate::log::Log;
 use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::Status;
 use crate::timeline::Timeline;
 
 /// The ledger as known at one instant: the changes recorded at or before it, minus those
-/// retracted at or before it. [`Ledger::current`] is the view that sees everything.
+/// retracted at or before it. [`Ledger::current`](crate::Ledger::current) is the view that sees everything.
 ///
 /// A view borrows the ledger and copies nothing; it is `Copy`. All queries are pure: the same
 /// view and arguments always give the same answer.
@@ -28,7 +28,8 @@ use crate::timeline::Timeline;
 /// *r* the size of the answer.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
-    ledger: &'a Ledger,
+    log: &'a Log,
+    index: &'a Index,
     /// Changes at positions below `cut` are recorded at or before the view's instant.
     cut: usize,
     known_at: Option<DateTime<Utc>>,
@@ -68,48 +69,54 @@ impl<'a> Life<'a> {
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(ledger: &'a Ledger, cut: usize, known_at: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn new(
+        log: &'a Log,
+        index: &'a Index,
+        cut: usize,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Self {
         View {
-            ledger,
+            log,
+            index,
             cut,
             known_at,
         }
     }
 
-    /// The instant this view is known at, or `None` for [`Ledger::current`].
+    /// The instant this view is known at, or `None` for [`Ledger::current`](crate::Ledger::current).
     #[must_use]
     pub fn known_at(&self) -> Option<DateTime<Utc>> {
         self.known_at
     }
 
     /// The raw log as this view knows it: every change recorded at or before its instant, in
-    /// the order applied, retracted ones and retractions included. For [`Ledger::current`]
-    /// this is [`Ledger::changes`]; a view of the past never shows a change recorded later.
+    /// the order applied, retracted ones and retractions included. For [`Ledger::current`](crate::Ledger::current)
+    /// this is [`Ledger::changes`](crate::Ledger::changes); a view of the past never shows a change recorded later.
     ///
     /// O(1).
     #[must_use]
     pub fn log(&self) -> &'a [Change] {
-        &self.ledger.changes()[..self.cut]
+        &self.log.changes()[..self.cut]
     }
 
     /// Whether the change at position `at` is seen by this view.
-    pub(crate) fn sees(&self, at: usize) -> bool {
-        at < self.cut
-            && self
-                .ledger
-                .retracted_by
-                .get(at)
-                .is_none_or(|by| by >= self.cut)
+    fn sees(&self, at: usize) -> bool {
+        self.index.sees(self.cut, at)
+    }
+
+    /// Whether this view sees every change of the ledger.
+    fn sees_all(&self) -> bool {
+        self.cut == self.log.len()
     }
 
     /// The changes this view sees, in the order applied, retractions excluded.
     ///
     /// O(n).
     pub fn changes(&self) -> impl Iterator<Item = &'a Change> + '_ {
-        let ledger = self.ledger;
+        let log = self.log;
         (0..self.cut)
             .filter(|&at| self.sees(at))
-            .map(move |at| &ledger.changes[at])
+            .map(move |at| &log[at])
             .filter(|c| c.kind.retracts().is_none())
     }
 
@@ -118,8 +125,8 @@ impl<'a> View<'a> {
     /// O(1).
     #[must_use]
     pub fn change(&self, id: ChangeId) -> Option<&'a Change> {
-        let at = *self.ledger.by_id.get(&id)?;
-        self.sees(at).then(|| &self.ledger.changes[at])
+        let at = self.log.position(id)?;
+        self.sees(at).then(|| &self.log[at])
     }
 
     /// The entity's latest facts (the version with the latest effective date).
@@ -145,15 +152,15 @@ impl<'a> View<'a> {
 
     /// Versions of an entity, sorted by effective date then log order.
     fn entity_versions(&self, entity: EntityId) -> Vec<(NaiveDate, &'a Entity)> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
+        let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
-        let mut versions: Vec<(NaiveDate, &'a Entity)> = index
-            .versions
+        let mut versions: Vec<(NaiveDate, &'a Entity)> = entry
+            .versions()
             .iter()
             .filter(|&&at| self.sees(at))
             .filter_map(|&at| {
-                let change = &self.ledger.changes[at];
+                let change = &self.log[at];
                 let (_, record) = change.kind.entity_facts()?;
                 Some((change.effective, record))
             })
@@ -168,16 +175,15 @@ impl<'a> View<'a> {
     #[must_use]
     pub fn entities(&self) -> Vec<EntityId> {
         let mut ids: Vec<EntityId> = self
-            .ledger
-            .entities
-            .iter()
-            .filter(|(_, index)| {
-                index
-                    .versions
+            .index
+            .entities()
+            .filter(|(_, entry)| {
+                entry
+                    .versions()
                     .iter()
-                    .any(|&at| self.sees(at) && self.ledger.changes[at].kind.creates())
+                    .any(|&at| self.sees(at) && self.log[at].kind.creates())
             })
-            .map(|(id, _)| *id)
+            .map(|(id, _)| id)
             .collect();
         ids.sort_unstable();
         ids
@@ -185,12 +191,12 @@ impl<'a> View<'a> {
 
     /// The life of a designation in this view.
     pub(crate) fn designation_life(&self, id: DesignationId) -> Option<Life<'a>> {
-        self.life(&self.ledger.designations.get(&id)?.positions)
+        self.life(self.index.designation_positions(id)?)
     }
 
     /// The life of a licence in this view.
     pub(crate) fn licence_life(&self, id: LicenceId) -> Option<Life<'a>> {
-        self.life(self.ledger.licences.get(&id)?)
+        self.life(self.index.licence_positions(id)?)
     }
 
     fn life(&self, positions: &[usize]) -> Option<Life<'a>> {
@@ -198,7 +204,7 @@ impl<'a> View<'a> {
         let mut ended = None;
         let mut amendments = Vec::new();
         for &at in positions.iter().filter(|&&at| self.sees(at)) {
-            let change = &self.ledger.changes[at];
+            let change = &self.log[at];
             if change.kind.creates() {
                 created = Some(change);
             } else if change.kind.ends() {
@@ -282,20 +288,15 @@ impl<'a> View<'a> {
     /// ```
     #[must_use]
     pub fn status(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> Status {
-        let Some(index) = self.ledger.entities.get(&entity) else {
+        let Some(entry) = self.index.entity(entity) else {
             return Status::NotListed;
         };
-        let Some(authority_ix) = self.ledger.authority_index(authority) else {
-            return Status::NotListed;
-        };
-        let designations: Vec<DesignationId> = self
-            .listed_by(&index.listings, authority_ix, date)
-            .collect();
+        let designations: Vec<DesignationId> = entry.listed(authority, date, self.cut).collect();
         if designations.is_empty() {
             return Status::NotListed;
         }
-        let licences = index
-            .licences
+        let licences = entry
+            .licences()
             .iter()
             .filter(|(id, at)| self.sees(*at) && self.licence_covers(*id, entity, authority, date))
             .map(|(id, _)| *id)
@@ -309,44 +310,9 @@ impl<'a> View<'a> {
     /// nothing.
     #[must_use]
     pub fn is_listed(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> bool {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return false;
-        };
-        self.ledger
-            .authority_index(authority)
-            .is_some_and(|a| self.listed_by(&index.listings, a, date).next().is_some())
-    }
-
-    /// The designations among `listings` by the authority at `authority_ix` in force on `date`.
-    fn listed_by<'l>(
-        &'l self,
-        listings: &'l [Listing],
-        authority_ix: u32,
-        date: NaiveDate,
-    ) -> impl Iterator<Item = DesignationId> + 'l {
-        listings
-            .iter()
-            .filter(move |l| {
-                !l.ends
-                    && l.authority == authority_ix
-                    && l.date <= date
-                    && self.sees_event(l.at, l.retracted_at)
-            })
-            .filter(move |start| {
-                !listings.iter().any(|end| {
-                    end.ends
-                        && end.designation == start.designation
-                        && end.date <= date
-                        && self.sees_event(end.at, end.retracted_at)
-                })
-            })
-            .map(|l| l.designation)
-    }
-
-    /// Whether an event of a compact index (see `index.rs`) is seen by this view.
-    fn sees_event(&self, at: u32, retracted_at: u32) -> bool {
-        let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
-        at < cut && retracted_at >= cut
+        self.index
+            .entity(entity)
+            .is_some_and(|entry| entry.listed(authority, date, self.cut).next().is_some())
     }
 
     /// The entity's status with every authority that has ever designated it in this view.
@@ -365,18 +331,9 @@ impl<'a> View<'a> {
 
     /// Authorities that have designated `entity` in this view, sorted.
     pub(crate) fn authorities_of(&self, entity: EntityId) -> Vec<Authority> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return Vec::new();
-        };
-        let mut authorities: Vec<Authority> = index
-            .listings
-            .iter()
-            .filter(|l| !l.ends && self.sees_event(l.at, l.retracted_at))
-            .filter_map(|l| self.ledger.authorities.get(l.authority as usize).cloned())
-            .collect();
-        authorities.sort();
-        authorities.dedup();
-        authorities
+        self.index
+            .entity(entity)
+            .map_or_else(Vec::new, |entry| entry.authorities(self.cut))
     }
 
     pub(crate) fn licence_covers(
@@ -408,33 +365,11 @@ impl<'a> View<'a> {
     /// Reads no change.
     #[must_use]
     pub fn designations_in_force(&self, date: NaiveDate) -> Vec<DesignationId> {
-        const STARTED: u8 = 1;
-        const ENDED: u8 = 2;
-        let ledger = self.ledger;
-        if self.cut == ledger.changes.len() {
-            return ledger
-                .current_periods
-                .iter()
-                .zip(&ledger.designation_ids)
-                .filter(|(period, _)| period.contains(date))
-                .map(|(_, id)| *id)
-                .collect();
+        if self.sees_all() {
+            self.index.designations_in_force_now(date)
+        } else {
+            self.index.designations_in_force_at(date, self.cut)
         }
-        let mut marks = vec![0_u8; ledger.designation_ids.len()];
-        let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
-        // Spans are in log order: the view sees a prefix of them.
-        let seen = &ledger.spans[..ledger.spans.partition_point(|s| s.at < cut)];
-        for span in seen {
-            if span.date <= date && span.retracted_at >= cut {
-                marks[span.slot as usize] |= if span.ends { ENDED } else { STARTED };
-            }
-        }
-        marks
-            .iter()
-            .zip(&ledger.designation_ids)
-            .filter(|(mark, _)| **mark == STARTED)
-            .map(|(_, id)| *id)
-            .collect()
     }
 
     /// Every designation and licence in force on `date`, with their terms as amended by then.
@@ -495,21 +430,16 @@ impl<'a> View<'a> {
         if first > to {
             return Vec::new();
         }
-        let ledger = self.ledger;
-        let buckets = || {
-            ledger
-                .by_effective
-                .range(first..=to)
-                .map(|(_, bucket)| bucket)
-        };
+        let log = self.log;
+        let buckets = || self.index.effective_between(first, to);
         // Sized once: a month of a large ledger is thousands of changes.
-        let mut changes = Vec::with_capacity(buckets().map(Vec::len).sum());
+        let mut changes = Vec::with_capacity(buckets().map(<[usize]>::len).sum());
         for bucket in buckets() {
             changes.extend(
                 bucket
                     .iter()
                     .filter(|&&at| self.sees(at))
-                    .map(|&at| &ledger.changes[at]),
+                    .map(|&at| &log[at]),
             );
         }
         changes
@@ -610,24 +540,16 @@ impl<'a> View<'a> {
     /// period); O(L · c) over the licences and their changes for a view of the past.
     #[must_use]
     pub fn licences_in_force(&self, date: NaiveDate) -> Vec<LicenceId> {
-        if self.cut == self.ledger.changes.len() {
-            return self
-                .ledger
-                .current_licence_periods
-                .iter()
-                .filter(|(_, period)| period.contains(date))
-                .map(|(id, _)| *id)
-                .collect();
+        if self.sees_all() {
+            return self.index.licences_in_force_now(date);
         }
         let mut ids: Vec<LicenceId> = self
-            .ledger
-            .licences
-            .keys()
-            .filter(|&&id| {
+            .index
+            .licence_ids()
+            .filter(|&id| {
                 self.licence_life(id)
                     .is_some_and(|life| life.in_force_on(date))
             })
-            .copied()
             .collect();
         ids.sort_unstable();
         ids
@@ -650,7 +572,7 @@ impl<'a> View<'a> {
     #[must_use]
     pub fn find_by_identifier(&self, identifier: &Identifier) -> Vec<EntityId> {
         let key = identifier.lookup_key();
-        self.lookup(&self.ledger.identifiers, text_key(&key), |record| {
+        self.lookup(self.index.identifier_candidates(&key), |record| {
             record.identifiers.iter().any(|i| i.lookup_key() == key)
         })
     }
@@ -674,41 +596,37 @@ impl<'a> View<'a> {
         if name.is_empty() {
             return Vec::new();
         }
-        self.lookup(&self.ledger.names, text_key(&name), |record| {
+        self.lookup(self.index.name_candidates(&name), |record| {
             record.names().any(|n| normalise_name(n) == name)
         })
     }
 
-    /// The entities of the visible versions under `key` whose record `matches` (which rules
-    /// out hash collisions), sorted and without repeats.
+    /// The entities of the visible versions among `candidates` whose record `matches` (which
+    /// rules out hash collisions), sorted and without repeats.
     fn lookup(
         &self,
-        index: &HashMap<u64, Hits>,
-        key: u64,
+        candidates: impl Iterator<Item = usize>,
         matches: impl Fn(&Entity) -> bool,
     ) -> Vec<EntityId> {
-        let Some(hits) = index.get(&key) else {
-            return Vec::new();
-        };
-        let mut ids = unique_entities(hits.positions().iter().filter_map(|&at| {
-            let at = at as usize;
-            if !self.sees(at) {
-                return None;
-            }
-            let (entity, record) = self.ledger.changes[at].kind.entity_facts()?;
-            matches(record).then_some(entity)
-        }));
+        let mut ids: Vec<EntityId> = candidates
+            .filter(|&at| self.sees(at))
+            .filter_map(|at| {
+                let (entity, record) = self.log[at].kind.entity_facts()?;
+                matches(record).then_some(entity)
+            })
+            .collect();
         ids.sort_unstable();
+        ids.dedup();
         ids
     }
 
     /// Licences that name `entity` in some visible issue or amendment, in first-seen order.
     pub(crate) fn licences_naming(&self, entity: EntityId) -> Vec<LicenceId> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
+        let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
         let mut seen = Vec::new();
-        for (id, at) in &index.licences {
+        for (id, at) in entry.licences() {
             if self.sees(*at) && !seen.contains(id) {
                 seen.push(*id);
             }
@@ -718,16 +636,9 @@ impl<'a> View<'a> {
 
     /// Designations of `entity` this view sees, in first-seen order.
     pub(crate) fn designations_of(&self, entity: EntityId) -> Vec<DesignationId> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return Vec::new();
-        };
-        let mut seen = Vec::new();
-        for l in &index.listings {
-            if !l.ends && self.sees_event(l.at, l.retracted_at) && !seen.contains(&l.designation) {
-                seen.push(l.designation);
-            }
-        }
-        seen
+        self.index
+            .entity(entity)
+            .map_or_else(Vec::new, |entry| entry.designations(self.cut))
     }
 }
 
