@@ -755,27 +755,17 @@ impl LedgerFile {
         if let Some(error) = &self.broken {
             return Err(error.clone());
         }
-        let start = self.ledger.len();
-        let applied = self.ledger.apply_batch(changes)?;
-        if applied.appended > 0 {
-            let written = {
-                let new = &self.ledger.changes()[start..];
-                // Split borrows: the changes are read from the ledger while the file is written.
-                let mut writer = Writer {
-                    path: &self.path,
-                    file: &mut self.file,
-                    len: &mut self.len,
-                    lines: &mut self.lines,
-                    broken: &mut self.broken,
-                };
-                writer.write_changes(new)
-            };
-            if let Err(error) = written {
-                self.ledger.roll_back_to(start);
-                return Err(error);
-            }
-        }
-        Ok(applied)
+        // Split borrows: the ledger hands the new changes to the writer, and takes them back
+        // if they cannot be written.
+        let mut writer = Writer {
+            path: &self.path,
+            file: &mut self.file,
+            len: &mut self.len,
+            lines: &mut self.lines,
+            broken: &mut self.broken,
+        };
+        self.ledger
+            .apply_batch_then(changes, |new| writer.write_changes(new))
     }
 
     fn write_header(&mut self) -> Result<()> {

@@ -145,11 +145,6 @@ impl Ledger {
         applied
     }
 
-    /// Removes every change at position `start` or later, and its index entries.
-    pub(crate) fn roll_back_to(&mut self, start: usize) {
-        self.truncate(start);
-    }
-
     /// Removes every change at position `len` or later, and its index entries.
     fn truncate(&mut self, len: usize) {
         self.index.truncate(&self.log, len);
