@@ -14,8 +14,8 @@ use crate::index::Index;
 use crate::licence::{Licence, LicenceTerms};
 use crate::log::Log;
 use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
-use crate::status::Status;
-use crate::timeline::Timeline;
+use crate::status::{Status, StatusKind};
+use crate::timeline::{AuthorityTimeline, Period, Timeline};
 
 /// The ledger as known at one instant: the changes recorded at or before it, minus those
 /// retracted at or before it. [`Ledger::current`](crate::Ledger::current) is the view that sees everything.
@@ -37,23 +37,23 @@ pub struct View<'a> {
 
 /// The life of one designation or licence in a view: the creating change, the ending change,
 /// and the amendments.
-pub(crate) struct Life<'a> {
-    pub(crate) created: &'a Change,
-    pub(crate) ended: Option<&'a Change>,
+struct Life<'a> {
+    created: &'a Change,
+    ended: Option<&'a Change>,
     /// Visible amendments, in log order.
-    pub(crate) amendments: Vec<&'a Change>,
+    amendments: Vec<&'a Change>,
 }
 
 impl<'a> Life<'a> {
-    pub(crate) fn start(&self) -> NaiveDate {
+    fn start(&self) -> NaiveDate {
         self.created.effective
     }
 
-    pub(crate) fn end(&self) -> Option<NaiveDate> {
+    fn end(&self) -> Option<NaiveDate> {
         self.ended.map(|c| c.effective)
     }
 
-    pub(crate) fn in_force_on(&self, date: NaiveDate) -> bool {
+    fn in_force_on(&self, date: NaiveDate) -> bool {
         self.start() <= date && self.end().is_none_or(|end| date < end)
     }
 
@@ -190,12 +190,12 @@ impl<'a> View<'a> {
     }
 
     /// The life of a designation in this view.
-    pub(crate) fn designation_life(&self, id: DesignationId) -> Option<Life<'a>> {
+    fn designation_life(&self, id: DesignationId) -> Option<Life<'a>> {
         self.life(self.index.designation_positions(id)?)
     }
 
     /// The life of a licence in this view.
-    pub(crate) fn licence_life(&self, id: LicenceId) -> Option<Life<'a>> {
+    fn licence_life(&self, id: LicenceId) -> Option<Life<'a>> {
         self.life(self.index.licence_positions(id)?)
     }
 
@@ -330,13 +330,13 @@ impl<'a> View<'a> {
     }
 
     /// Authorities that have designated `entity` in this view, sorted.
-    pub(crate) fn authorities_of(&self, entity: EntityId) -> Vec<Authority> {
+    fn authorities_of(&self, entity: EntityId) -> Vec<Authority> {
         self.index
             .entity(entity)
             .map_or_else(Vec::new, |entry| entry.authorities(self.cut))
     }
 
-    pub(crate) fn licence_covers(
+    fn licence_covers(
         &self,
         id: LicenceId,
         entity: EntityId,
@@ -562,7 +562,82 @@ impl<'a> View<'a> {
     /// licences start, end or are amended.
     #[must_use]
     pub fn timeline(&self, entity: EntityId) -> Timeline {
-        crate::timeline::build(self, entity)
+        // The status is evaluated on every date where it can change.
+        let authorities = self
+            .authorities_of(entity)
+            .into_iter()
+            .map(|authority| {
+                let relevant = self.changes_moving_status(entity, &authority);
+                let dates: BTreeSet<NaiveDate> = relevant.iter().map(|c| c.effective).collect();
+                let on = |date: NaiveDate| -> Vec<ChangeId> {
+                    relevant
+                        .iter()
+                        .filter(|c| c.effective == date)
+                        .map(|c| c.id)
+                        .collect()
+                };
+                let mut periods = Vec::new();
+                let mut open: Option<Period> = None;
+                for date in dates {
+                    let status = self.status(entity, &authority, date).kind();
+                    let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
+                    if status == current {
+                        continue;
+                    }
+                    if let Some(mut period) = open.take() {
+                        period.until = Some(date);
+                        period.closed_by = on(date);
+                        periods.push(period);
+                    }
+                    if status != StatusKind::NotListed {
+                        open = Some(Period {
+                            status,
+                            from: date,
+                            until: None,
+                            opened_by: on(date),
+                            closed_by: Vec::new(),
+                        });
+                    }
+                }
+                periods.extend(open);
+                AuthorityTimeline { authority, periods }
+            })
+            .collect();
+        Timeline {
+            entity,
+            authorities,
+        }
+    }
+
+    /// The visible changes that can move the entity's status with `authority`: the starts and
+    /// ends of its designations by it, and the issues, amendments and ends of that authority's
+    /// licences naming it.
+    fn changes_moving_status(&self, entity: EntityId, authority: &Authority) -> Vec<&'a Change> {
+        let mut changes = Vec::new();
+        for id in self.designations_of(entity) {
+            if let Some((record, _, _)) = self.designation(id) {
+                if record.authority == *authority {
+                    if let Some(life) = self.designation_life(id) {
+                        changes.push(life.created);
+                        changes.extend(life.ended);
+                    }
+                }
+            }
+        }
+        for id in self.licences_naming(entity) {
+            if let Some((record, _, _)) = self.licence(id) {
+                if record.authority == *authority {
+                    if let Some(life) = self.licence_life(id) {
+                        changes.push(life.created);
+                        changes.extend(life.ended);
+                        changes.extend(life.amendments.iter().copied());
+                    }
+                }
+            }
+        }
+        changes.sort_by_key(|c| c.effective);
+        changes.dedup_by_key(|c| c.id);
+        changes
     }
 
     /// Entities any version of which carries `identifier` (compared by
@@ -621,7 +696,7 @@ impl<'a> View<'a> {
     }
 
     /// Licences that name `entity` in some visible issue or amendment, in first-seen order.
-    pub(crate) fn licences_naming(&self, entity: EntityId) -> Vec<LicenceId> {
+    fn licences_naming(&self, entity: EntityId) -> Vec<LicenceId> {
         let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
@@ -635,7 +710,7 @@ impl<'a> View<'a> {
     }
 
     /// Designations of `entity` this view sees, in first-seen order.
-    pub(crate) fn designations_of(&self, entity: EntityId) -> Vec<DesignationId> {
+    fn designations_of(&self, entity: EntityId) -> Vec<DesignationId> {
         self.index
             .entity(entity)
             .map_or_else(Vec::new, |entry| entry.designations(self.cut))
@@ -668,7 +743,7 @@ fn designation_in_force(life: &Life<'_>, date: NaiveDate) -> Option<DesignationI
 }
 
 /// The licence's terms on `date` (as issued, or as last amended on or before it).
-pub(crate) fn licence_terms_on<'a>(life: &Life<'a>, date: NaiveDate) -> Option<&'a LicenceTerms> {
+fn licence_terms_on<'a>(life: &Life<'a>, date: NaiveDate) -> Option<&'a LicenceTerms> {
     match (&life.created.kind, life.amendment_on(date).map(|c| &c.kind)) {
         (_, Some(ChangeKind::AmendLicence { terms, .. })) => Some(terms),
         (ChangeKind::IssueLicence { record, .. }, _) => Some(&record.terms),
