@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::rules::Rule;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -363,6 +364,53 @@ pub enum Error {
 }
 
 impl Error {
+    /// The consistency rule this error reports, when it reports one (also through
+    /// [`Error::Refused`], a change a ledger file holds that the rules refuse).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{ChangeId, Error, Rule};
+    ///
+    /// let error = Error::ConflictingChangeId { change: ChangeId::derive("twice") };
+    /// assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+    /// assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Error::Refused { source, .. } => return source.rule(),
+            Error::Parse { .. }
+            | Error::TooManyChanges { .. }
+            | Error::UnsupportedFormat { .. }
+            | Error::Io { .. }
+            | Error::Locked { .. }
+            | Error::BadHeader { .. }
+            | Error::UnsupportedFileFormat { .. }
+            | Error::TornTail { .. }
+            | Error::BadLine { .. } => return None,
+            Error::ConflictingChangeId { .. } => Rule::ConflictingChangeId,
+            Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
+            Error::InvalidWindow { .. } => Rule::InvalidWindow,
+            Error::BlankName { .. } => Rule::BlankName,
+            Error::ProgramOfOtherAuthority { .. } => Rule::ProgramOfOtherAuthority,
+            Error::LicenceCoversNothing { .. } => Rule::LicenceCoversNothing,
+            Error::UnknownEntity { .. } => Rule::UnknownEntity,
+            Error::UnknownTarget { .. } => Rule::UnknownTarget,
+            Error::UnknownChange { .. } => Rule::UnknownChange,
+            Error::AmendedBeforeRegistration { .. } => Rule::AmendedBeforeRegistration,
+            Error::DuplicateEntity { .. } => Rule::DuplicateEntity,
+            Error::DuplicateTarget { .. } => Rule::DuplicateTarget,
+            Error::NotInForce { .. } => Rule::NotInForce,
+            Error::EndNotAfterStart { .. } => Rule::EndNotAfterStart,
+            Error::AlreadyEnded { .. } => Rule::AlreadyEnded,
+            Error::InvalidatesLaterChange { .. } => Rule::InvalidatesLaterChange,
+            Error::AlreadyRetracted { .. } => Rule::AlreadyRetracted,
+            Error::RetractsRetraction { .. } => Rule::RetractsRetraction,
+            Error::RetractionOrphans { .. } => Rule::RetractionOrphans,
+        })
+    }
+
     /// The change this error refuses, when it is about one.
     #[must_use]
     pub fn change(&self) -> Option<ChangeId> {

@@ -21,9 +21,9 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// Changes are kept in the order they were applied, which is also the order of their `recorded`
 /// instants. Nothing is ever removed or edited: a correction is a new
-/// [`Retract`](ChangeKind::Retract) change. Every `apply` checks the consistency rules of
-/// `DESIGN.md` against the whole history, and refuses an inconsistent change with a typed
-/// [`Error`] while leaving the ledger exactly as it was.
+/// [`Retract`](crate::ChangeKind::Retract) change. Every `apply` checks each consistency
+/// [`Rule`](crate::Rule) against the whole history, and refuses an inconsistent change with a
+/// typed [`Error`] while leaving the ledger exactly as it was.
 ///
 /// Questions are asked through a [`View`]: [`Ledger::current`] for everything the ledger knows
 /// now, [`Ledger::known_at`] for what it knew at a past instant.

@@ -133,6 +133,7 @@ pub use crate::file::{
 pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::rules::Rule;
 pub use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 pub use crate::status::{Status, StatusKind};
 pub use crate::timeline::{AuthorityTimeline, Period, Timeline};

@@ -1,23 +1,7 @@
 //! The ledger's consistency rules, in one place: what `DESIGN.md` calls "Consistency rules",
 //! and the checks that enforce them on every [`Ledger::apply`](crate::Ledger::apply).
 //!
-//! Each rule is a [`Rule`], and each violation its own [`Error`] variant naming the change
-//! refused, the ids and the dates involved ([`Error::rule`] maps one to the other). When a rule
-//! refuses a change, the ledger is exactly as it was.
-//!
-//! | rule | [`Rule`] |
-//! |---|---|
-//! | A designation, licence or amendment names an entity that the ledger knows (or that the same batch registers). | [`UnknownEntity`](Rule::UnknownEntity), [`AmendedBeforeRegistration`](Rule::AmendedBeforeRegistration) |
-//! | A delisting or amendment names a designation (or licence) that is in force on its effective date. | [`UnknownTarget`](Rule::UnknownTarget), [`NotInForce`](Rule::NotInForce) |
-//! | A delisting is strictly after the designation's effective date; at most one delisting ends a designation (re-listing is a new designation). | [`EndNotAfterStart`](Rule::EndNotAfterStart), [`AlreadyEnded`](Rule::AlreadyEnded) |
-//! | A back-dated change may not invalidate a later one. | [`InvalidatesLaterChange`](Rule::InvalidatesLaterChange) |
-//! | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
-//! | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
-//! | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
-//! | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
-//!
-//! A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
-//! ledger's `apply_batch` and the file loader see to those.
+//! Each rule is a [`Rule`], whose documentation lists them as `DESIGN.md` states them.
 //!
 //! The checks come in four steps, cheapest first: a change on its own ([`check_alone`]), its id
 //! and recorded instant against the log ([`already_present`], [`check_recorded`]), what can be
@@ -31,6 +15,123 @@ use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, EntityId};
 use crate::index::Index;
 use crate::log::Log;
+
+/// A consistency rule of the ledger.
+///
+/// Each rule has its own [`Error`] variant, named like the rule, which names the change
+/// refused, the ids and the dates involved; [`Error::rule`] tells which rule an error reports,
+/// and [`Rule::matches`] whether an error is the one a rule calls for. When a rule refuses a
+/// change, the ledger is exactly as it was.
+///
+/// The rules, as `DESIGN.md` states them:
+///
+/// | rule | [`Rule`] |
+/// |---|---|
+/// | A designation, licence or amendment names an entity that the ledger knows (or that the same batch registers). | [`UnknownEntity`](Rule::UnknownEntity), [`AmendedBeforeRegistration`](Rule::AmendedBeforeRegistration) |
+/// | A delisting or amendment names a designation (or licence) that is in force on its effective date. | [`UnknownTarget`](Rule::UnknownTarget), [`NotInForce`](Rule::NotInForce) |
+/// | A delisting is strictly after the designation's effective date; at most one delisting ends a designation (re-listing is a new designation). | [`EndNotAfterStart`](Rule::EndNotAfterStart), [`AlreadyEnded`](Rule::AlreadyEnded) |
+/// | A back-dated change may not invalidate a later one. | [`InvalidatesLaterChange`](Rule::InvalidatesLaterChange) |
+/// | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
+/// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
+/// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
+/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+///
+/// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
+/// ledger's `apply_batch` and the file loader see to those.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use sanctions_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// let orphan = Change::new(
+///     ChangeId::derive("delist nothing"),
+///     NaiveDate::from_ymd_opt(2025, 11, 4).unwrap(),
+///     Utc.with_ymd_and_hms(2025, 11, 5, 9, 0, 0).unwrap(),
+///     Source::new("made up"),
+///     ChangeKind::Delist { designation: DesignationId::derive("never designated") },
+/// );
+/// let error = ledger.apply(orphan).unwrap_err();
+/// assert_eq!(error.rule(), Some(Rule::UnknownTarget));
+/// assert!(Rule::UnknownTarget.matches(&error));
+/// assert!(ledger.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// An id already in the ledger, with different content: [`Error::ConflictingChangeId`].
+    ConflictingChangeId,
+    /// Recorded before the ledger's latest change: [`Error::RecordedOutOfOrder`].
+    RecordedOutOfOrder,
+    /// An observation window that does not end on the effective date: [`Error::InvalidWindow`].
+    InvalidWindow,
+    /// An entity with a blank name: [`Error::BlankName`].
+    BlankName,
+    /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
+    ProgramOfOtherAuthority,
+    /// A licence that covers nobody: [`Error::LicenceCoversNothing`].
+    LicenceCoversNothing,
+    /// A designation of an unregistered entity: [`Error::UnknownEntity`].
+    UnknownEntity,
+    /// A delisting of a designation that does not exist: [`Error::UnknownTarget`].
+    UnknownTarget,
+    /// A retraction of a change that does not exist: [`Error::UnknownChange`].
+    UnknownChange,
+    /// An entity amendment dated before its registration: [`Error::AmendedBeforeRegistration`].
+    AmendedBeforeRegistration,
+    /// A second registration of an entity: [`Error::DuplicateEntity`].
+    DuplicateEntity,
+    /// A second creation of a designation or licence id: [`Error::DuplicateTarget`].
+    DuplicateTarget,
+    /// An amendment before its designation or licence starts: [`Error::NotInForce`].
+    NotInForce,
+    /// An end on or before the start: [`Error::EndNotAfterStart`].
+    EndNotAfterStart,
+    /// A second end: [`Error::AlreadyEnded`].
+    AlreadyEnded,
+    /// A back-dated end before an existing amendment: [`Error::InvalidatesLaterChange`].
+    InvalidatesLaterChange,
+    /// A second retraction of a change: [`Error::AlreadyRetracted`].
+    AlreadyRetracted,
+    /// A retraction of a retraction: [`Error::RetractsRetraction`].
+    RetractsRetraction,
+    /// A retraction that leaves a dependent change orphaned: [`Error::RetractionOrphans`].
+    RetractionOrphans,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 19] = [
+        Rule::ConflictingChangeId,
+        Rule::RecordedOutOfOrder,
+        Rule::InvalidWindow,
+        Rule::BlankName,
+        Rule::ProgramOfOtherAuthority,
+        Rule::LicenceCoversNothing,
+        Rule::UnknownEntity,
+        Rule::UnknownTarget,
+        Rule::UnknownChange,
+        Rule::AmendedBeforeRegistration,
+        Rule::DuplicateEntity,
+        Rule::DuplicateTarget,
+        Rule::NotInForce,
+        Rule::EndNotAfterStart,
+        Rule::AlreadyEnded,
+        Rule::InvalidatesLaterChange,
+        Rule::AlreadyRetracted,
+        Rule::RetractsRetraction,
+        Rule::RetractionOrphans,
+    ];
+
+    /// Whether `error` is the variant this rule calls for (also when a ledger file reports it
+    /// as [`Error::Refused`]).
+    #[must_use]
+    pub fn matches(self, error: &Error) -> bool {
+        error.rule() == Some(self)
+    }
+}
 
 /// Rules that a change must meet on its own, whatever the ledger holds.
 pub(crate) fn check_alone(change: &Change) -> Result<()> {

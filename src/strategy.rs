@@ -9,7 +9,7 @@
 //! - [`reordered`] turns a history into another order of the same changes that respects their
 //!   dependencies (see [`History::dependencies`]); the current view answers the same.
 //! - [`invalid_change`] generates a history and one change that breaks a consistency [`Rule`];
-//!   [`Rule::matches`] tells whether an [`Error`] is the one the rule calls for.
+//!   [`Rule::matches`] tells whether an [`Error`](crate::Error) is the one the rule calls for.
 //! - [`date_in`], [`entity_id`], [`identifier`], [`entity`] and [`entity_with_id`] generate the
 //!   smaller pieces.
 //!
@@ -76,10 +76,13 @@ use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Country, Entity, EntityKind, Identifier, ImoNumber};
-use crate::error::{Error, Result, Target};
+use crate::error::{Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::ledger::Ledger;
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+
+/// The rule an [`InvalidChange`] breaks (also at the crate root, [`crate::Rule`]).
+pub use crate::rules::Rule;
 
 /// Sizes, date window and authorities of the histories [`history`] generates.
 ///
@@ -520,116 +523,6 @@ fn entity_from(mut bits: u64) -> Entity {
         entity = entity.with_detail("vessel_type", "tanker");
     }
     entity
-}
-
-/// A consistency rule of the ledger, as broken by an [`InvalidChange`].
-///
-/// Each rule has its own [`Error`] variant, named like the rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Rule {
-    /// An id already in the ledger, with different content: [`Error::ConflictingChangeId`].
-    ConflictingChangeId,
-    /// Recorded before the ledger's latest change: [`Error::RecordedOutOfOrder`].
-    RecordedOutOfOrder,
-    /// An observation window that does not end on the effective date: [`Error::InvalidWindow`].
-    InvalidWindow,
-    /// An entity with a blank name: [`Error::BlankName`].
-    BlankName,
-    /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
-    ProgramOfOtherAuthority,
-    /// A licence that covers nobody: [`Error::LicenceCoversNothing`].
-    LicenceCoversNothing,
-    /// A designation of an unregistered entity: [`Error::UnknownEntity`].
-    UnknownEntity,
-    /// A delisting of a designation that does not exist: [`Error::UnknownTarget`].
-    UnknownTarget,
-    /// A retraction of a change that does not exist: [`Error::UnknownChange`].
-    UnknownChange,
-    /// An entity amendment dated before its registration: [`Error::AmendedBeforeRegistration`].
-    AmendedBeforeRegistration,
-    /// A second registration of an entity: [`Error::DuplicateEntity`].
-    DuplicateEntity,
-    /// A second creation of a designation or licence id: [`Error::DuplicateTarget`].
-    DuplicateTarget,
-    /// An amendment before its designation or licence starts: [`Error::NotInForce`].
-    NotInForce,
-    /// An end on or before the start: [`Error::EndNotAfterStart`].
-    EndNotAfterStart,
-    /// A second end: [`Error::AlreadyEnded`].
-    AlreadyEnded,
-    /// A back-dated end before an existing amendment: [`Error::InvalidatesLaterChange`].
-    InvalidatesLaterChange,
-    /// A second retraction of a change: [`Error::AlreadyRetracted`].
-    AlreadyRetracted,
-    /// A retraction of a retraction: [`Error::RetractsRetraction`].
-    RetractsRetraction,
-    /// A retraction that leaves a dependent change orphaned: [`Error::RetractionOrphans`].
-    RetractionOrphans,
-}
-
-impl Rule {
-    /// Every rule.
-    pub const ALL: [Rule; 19] = [
-        Rule::ConflictingChangeId,
-        Rule::RecordedOutOfOrder,
-        Rule::InvalidWindow,
-        Rule::BlankName,
-        Rule::ProgramOfOtherAuthority,
-        Rule::LicenceCoversNothing,
-        Rule::UnknownEntity,
-        Rule::UnknownTarget,
-        Rule::UnknownChange,
-        Rule::AmendedBeforeRegistration,
-        Rule::DuplicateEntity,
-        Rule::DuplicateTarget,
-        Rule::NotInForce,
-        Rule::EndNotAfterStart,
-        Rule::AlreadyEnded,
-        Rule::InvalidatesLaterChange,
-        Rule::AlreadyRetracted,
-        Rule::RetractsRetraction,
-        Rule::RetractionOrphans,
-    ];
-
-    /// Whether `error` is the variant this rule calls for.
-    #[must_use]
-    pub fn matches(self, error: &Error) -> bool {
-        matches!(
-            (self, error),
-            (Rule::ConflictingChangeId, Error::ConflictingChangeId { .. })
-                | (Rule::RecordedOutOfOrder, Error::RecordedOutOfOrder { .. })
-                | (Rule::InvalidWindow, Error::InvalidWindow { .. })
-                | (Rule::BlankName, Error::BlankName { .. })
-                | (
-                    Rule::ProgramOfOtherAuthority,
-                    Error::ProgramOfOtherAuthority { .. }
-                )
-                | (
-                    Rule::LicenceCoversNothing,
-                    Error::LicenceCoversNothing { .. }
-                )
-                | (Rule::UnknownEntity, Error::UnknownEntity { .. })
-                | (Rule::UnknownTarget, Error::UnknownTarget { .. })
-                | (Rule::UnknownChange, Error::UnknownChange { .. })
-                | (
-                    Rule::AmendedBeforeRegistration,
-                    Error::AmendedBeforeRegistration { .. }
-                )
-                | (Rule::DuplicateEntity, Error::DuplicateEntity { .. })
-                | (Rule::DuplicateTarget, Error::DuplicateTarget { .. })
-                | (Rule::NotInForce, Error::NotInForce { .. })
-                | (Rule::EndNotAfterStart, Error::EndNotAfterStart { .. })
-                | (Rule::AlreadyEnded, Error::AlreadyEnded { .. })
-                | (
-                    Rule::InvalidatesLaterChange,
-                    Error::InvalidatesLaterChange { .. }
-                )
-                | (Rule::AlreadyRetracted, Error::AlreadyRetracted { .. })
-                | (Rule::RetractsRetraction, Error::RetractsRetraction { .. })
-                | (Rule::RetractionOrphans, Error::RetractionOrphans { .. })
-        )
-    }
 }
 
 /// A valid history and one more change that breaks `rule` when applied after it.

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, DesignationId, DesignationTerms, Entity, EntityKind,
-    Error, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Target,
+    Error, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Rule, Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -21,6 +21,15 @@ fn refuse(ledger: &mut Ledger, changes: Vec<Change>) -> Error {
         json(ledger),
         before,
         "a refused batch leaves the ledger unchanged"
+    );
+    // Every refusal reports its rule, the one named like the error variant.
+    let rule = error
+        .rule()
+        .expect("a refused change reports the rule it breaks");
+    assert!(rule.matches(&error));
+    assert!(
+        format!("{error:?}").starts_with(&format!("{rule:?} {{")),
+        "{error:?} reports {rule:?}"
     );
     // The indexes were rolled back too: the ledger answers exactly as one built afresh.
     let fresh = Ledger::from_changes(ledger.changes().to_vec()).unwrap();
@@ -751,4 +760,20 @@ fn every_error_names_the_refused_change() {
         "{message}"
     );
     assert_eq!("x".parse::<ChangeId>().unwrap_err().change(), None);
+}
+
+#[test]
+fn a_refusal_read_from_a_file_reports_the_rule_of_its_source() {
+    let mut ledger = acme();
+    let source = refuse(&mut ledger, vec![change("x", "2024-02-01", delist("nope"))]);
+    assert_eq!(source.rule(), Some(Rule::UnknownTarget));
+    let refused = Error::Refused {
+        path: "ledger.jsonl".into(),
+        line: 3,
+        source: Box::new(source),
+    };
+    assert_eq!(refused.rule(), Some(Rule::UnknownTarget));
+    assert!(Rule::UnknownTarget.matches(&refused));
+    assert!(!Rule::UnknownEntity.matches(&refused));
+    assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
 }
