@@ -43,6 +43,7 @@ struct Retractions {
 
 impl Retractions {
     /// The position of the retraction of the change at `at`, if it is retracted.
+    #[inline]
     fn get(&self, at: usize) -> Option<usize> {
         let word = self.bits.get(at / 64).copied().unwrap_or(0);
         if word & (1 << (at % 64)) == 0 {
@@ -269,6 +270,7 @@ pub(crate) struct Index {
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
+#[inline]
 fn sees_event(cut: usize, at: u32, retracted_at: u32) -> bool {
     let cut = u32::try_from(cut).unwrap_or(u32::MAX);
     at < cut && retracted_at >= cut
@@ -283,17 +285,20 @@ pub(crate) struct EntityEntry<'a> {
 
 impl<'a> EntityEntry<'a> {
     /// Positions of its `RegisterEntity` and `AmendEntity` changes, in log order.
+    #[inline]
     pub(crate) fn versions(self) -> &'a [usize] {
         &self.entry.versions
     }
 
     /// Licences naming it, each with the position of the issue or amendment that names it.
+    #[inline]
     pub(crate) fn licences(self) -> &'a [(LicenceId, usize)] {
         &self.entry.licences
     }
 
     /// The ids of its designations by `authority` in force on `date`, as seen by a view of the
     /// changes below `cut`. Reads no change and allocates nothing.
+    #[inline]
     pub(crate) fn listed(
         self,
         authority: &Authority,
@@ -358,16 +363,19 @@ impl Index {
     }
 
     /// The position of the retraction of the change at `at`, if it is retracted.
+    #[inline]
     pub(crate) fn retracted_by(&self, at: usize) -> Option<usize> {
         self.retracted_by.get(at)
     }
 
     /// Whether a view of the changes below `cut` sees the change at `at`.
+    #[inline]
     pub(crate) fn sees(&self, cut: usize, at: usize) -> bool {
         at < cut && self.retracted_by.get(at).is_none_or(|by| by >= cut)
     }
 
     /// What the index knows about `entity`, if any change names it.
+    #[inline]
     pub(crate) fn entity(&self, entity: EntityId) -> Option<EntityEntry<'_>> {
         let entry = self.entities.get(&entity)?;
         Some(EntityEntry { index: self, entry })
@@ -399,11 +407,13 @@ impl Index {
     }
 
     /// Positions of the changes naming the designation, in log order.
+    #[inline]
     pub(crate) fn designation_positions(&self, id: DesignationId) -> Option<&[usize]> {
         self.designations.get(&id).map(|d| &d.positions[..])
     }
 
     /// Positions of the changes naming the licence, in log order.
+    #[inline]
     pub(crate) fn licence_positions(&self, id: LicenceId) -> Option<&[usize]> {
         self.licences.get(&id).map(|l| &l[..])
     }
@@ -462,6 +472,7 @@ impl Index {
 
     /// The positions of the changes (retractions excluded) effective from `first` to `last`
     /// inclusive: one bucket per date, dates ascending, each bucket in log order.
+    #[inline]
     pub(crate) fn effective_between(
         &self,
         first: NaiveDate,
@@ -501,6 +512,7 @@ impl Index {
     }
 
     /// The position of `authority` in the interned list.
+    #[inline]
     fn authority_index(&self, authority: &Authority) -> Option<u32> {
         self.authorities
             .iter()

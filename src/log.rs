@@ -19,21 +19,25 @@ pub(crate) struct Log {
 
 impl Log {
     /// Every change, in the order applied.
+    #[inline]
     pub(crate) fn changes(&self) -> &[Change] {
         &self.changes
     }
 
     /// The number of changes.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.changes.len()
     }
 
     /// The position of the change with this id.
+    #[inline]
     pub(crate) fn position(&self, id: ChangeId) -> Option<usize> {
         self.by_id.get(&id).copied()
     }
 
     /// The change with this id.
+    #[inline]
     pub(crate) fn get(&self, id: ChangeId) -> Option<&Change> {
         self.position(id).map(|at| &self.changes[at])
     }
@@ -70,6 +74,7 @@ impl Log {
 impl std::ops::Index<usize> for Log {
     type Output = Change;
 
+    #[inline]
     fn index(&self, at: usize) -> &Change {
         &self.changes[at]
     }
