@@ -41,7 +41,10 @@ impl std::fmt::Display for Target {
 /// exactly as it was before the call.
 ///
 /// Ledger files ([`LedgerFile`](crate::LedgerFile)) add variants for I/O, locking, headers, torn
-/// tails and bad lines, each naming the file and, where there is one, the line.
+/// tails and bad lines, each naming the file and, where there is one, the line; JSON ledger
+/// documents ([`Ledger::from_json_str`](crate::Ledger::from_json_str)) add
+/// [`Error::BadDocument`] and [`Error::RefusedInDocument`]. A wrapped refusal says where in its
+/// message and why in its [`source`](std::error::Error::source), never both.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -352,12 +355,40 @@ pub enum Error {
     },
 
     /// A well-formed change in a ledger file that the ledger's rules refuse.
-    #[error("{}:{line}: {source}", path.display())]
+    ///
+    /// The message names the file and the line; the rule's own error, which names the change,
+    /// the ids and the dates, is the [`source`](std::error::Error::source) (and the `source`
+    /// field), so that an error reporter that prints the chain prints it once.
+    #[error("{}:{line}: a change the ledger's rules refuse", path.display())]
     Refused {
         /// The file.
         path: PathBuf,
         /// The line of the refused change.
         line: u64,
+        /// Why the ledger refused it.
+        source: Box<Error>,
+    },
+
+    /// A JSON ledger document ([`Ledger::from_json_str`](crate::Ledger::from_json_str)) that is
+    /// not JSON, or not of the document's shape.
+    #[error("not a ledger document: {reason} at line {line} column {column}")]
+    BadDocument {
+        /// The line of the document where reading stopped, from 1.
+        line: usize,
+        /// The column on that line, from 1.
+        column: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+
+    /// A well-formed change in a JSON ledger document that the ledger's rules refuse.
+    ///
+    /// As for [`Error::Refused`], the rule's own error is the
+    /// [`source`](std::error::Error::source).
+    #[error("changes[{position}] of the ledger document is a change the ledger's rules refuse")]
+    RefusedInDocument {
+        /// The refused change's index in the document's `changes` array, from 0.
+        position: usize,
         /// Why the ledger refused it.
         source: Box<Error>,
     },
@@ -379,7 +410,9 @@ impl Error {
     #[must_use]
     pub fn rule(&self) -> Option<Rule> {
         Some(match self {
-            Error::Refused { source, .. } => return source.rule(),
+            Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
+                return source.rule();
+            }
             Error::Parse { .. }
             | Error::TooManyChanges { .. }
             | Error::UnsupportedFormat { .. }
@@ -388,7 +421,8 @@ impl Error {
             | Error::BadHeader { .. }
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
-            | Error::BadLine { .. } => return None,
+            | Error::BadLine { .. }
+            | Error::BadDocument { .. } => return None,
             Error::ConflictingChangeId { .. } => Rule::ConflictingChangeId,
             Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
@@ -422,8 +456,11 @@ impl Error {
             | Error::BadHeader { .. }
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
-            | Error::BadLine { .. } => None,
-            Error::Refused { source, .. } => source.change(),
+            | Error::BadLine { .. }
+            | Error::BadDocument { .. } => None,
+            Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
+                source.change()
+            }
             Error::ConflictingChangeId { change }
             | Error::TooManyChanges { change }
             | Error::RecordedOutOfOrder { change, .. }

@@ -96,6 +96,65 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// Reads a ledger from its JSON document form,
+    /// `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` (what serialising a
+    /// `Ledger` with `serde_json` writes), re-applying every change through the rules.
+    ///
+    /// Unlike deserialising through serde, whose errors are text, this keeps a refusal typed:
+    /// [`Error::RefusedInDocument`] names the change's index in `changes` and holds the rule's
+    /// own error. Time and memory are linear in the document.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BadDocument`] if the text is not JSON or not of the document's shape (an
+    /// unknown field, an impossible date, …), with the line and column;
+    /// [`Error::UnsupportedFormat`] for another format name or version;
+    /// [`Error::RefusedInDocument`] for a change the rules refuse.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{Error, Ledger, Rule};
+    ///
+    /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// assert_eq!(seed.len(), 13);
+    ///
+    /// // The same document with the SDN removal back-dated to before the designation it ends.
+    /// let mut document = serde_json::to_value(&seed)?;
+    /// let changes = document["changes"].as_array_mut().ok_or("no changes")?;
+    /// let removal = changes
+    ///     .iter()
+    ///     .position(|change| change["kind"].get("delist").is_some())
+    ///     .ok_or("no delisting")?;
+    /// changes[removal]["effective"] = "2020-01-01".into();
+    /// let Err(Error::RefusedInDocument { position, source }) =
+    ///     Ledger::from_json_str(&document.to_string())
+    /// else {
+    ///     return Err("a delisting before its designation must be refused".into());
+    /// };
+    /// assert_eq!(position, removal);
+    /// assert_eq!(source.rule(), Some(Rule::EndNotAfterStart));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json_str(json: &str) -> Result<Ledger> {
+        serde_json::from_str::<LedgerIn>(json)
+            .map_err(|e| bad_document(&e))?
+            .into_ledger()
+    }
+
+    /// Reads a ledger from its JSON document form, as [`Ledger::from_json_str`] does, from a
+    /// reader (buffer it: `serde_json` reads byte by byte).
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::from_json_str`]; an I/O error while reading is an [`Error::BadDocument`]
+    /// whose reason is the I/O error's message.
+    pub fn from_json_reader(reader: impl std::io::Read) -> Result<Ledger> {
+        serde_json::from_reader::<_, LedgerIn>(reader)
+            .map_err(|e| bad_document(&e))?
+            .into_ledger()
+    }
+
     /// Applies one change.
     ///
     /// Re-applying a change with the same id and content is a no-op
@@ -296,15 +355,62 @@ impl Serialize for Ledger {
 impl<'de> Deserialize<'de> for Ledger {
     /// Reads the serialised form and re-applies every change, so that data edited by hand or
     /// damaged can never produce an inconsistent ledger.
+    ///
+    /// Serde's errors are text: a refused change becomes a message. To keep the typed
+    /// [`Error`] and the change's position, read JSON with [`Ledger::from_json_str`] or
+    /// [`Ledger::from_json_reader`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let input = LedgerIn::deserialize(deserializer)?;
-        if input.format != FORMAT_NAME || input.version != FORMAT_VERSION {
-            return Err(serde::de::Error::custom(Error::UnsupportedFormat {
-                format: input.format,
-                version: input.version,
-            }));
+        input.into_ledger().map_err(|error| match error {
+            Error::RefusedInDocument { position, source } => {
+                serde::de::Error::custom(format_args!("changes[{position}]: {source}"))
+            }
+            other => serde::de::Error::custom(other),
+        })
+    }
+}
+
+impl LedgerIn {
+    /// Checks the format and re-applies every change; a refused change is
+    /// [`Error::RefusedInDocument`] with its index in `changes`.
+    fn into_ledger(self) -> Result<Ledger> {
+        if self.format != FORMAT_NAME || self.version != FORMAT_VERSION {
+            return Err(Error::UnsupportedFormat {
+                format: self.format,
+                version: self.version,
+            });
         }
-        Ledger::from_changes(input.changes).map_err(serde::de::Error::custom)
+        let ids: Vec<ChangeId> = self.changes.iter().map(|c| c.id).collect();
+        Ledger::from_changes(self.changes).map_err(|error| {
+            // The refused change: the second with its id if there are two (a conflicting
+            // duplicate), else the only one. Every rule's error names a change of the input.
+            let mut at = ids
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| Some(**id) == error.change())
+                .map(|(at, _)| at);
+            let (first, second) = (at.next(), at.next());
+            match second.or(first) {
+                Some(position) => Error::RefusedInDocument {
+                    position,
+                    source: Box::new(error),
+                },
+                None => error,
+            }
+        })
+    }
+}
+
+/// An [`Error::BadDocument`] from `serde_json`'s error, its position moved to the fields.
+fn bad_document(error: &serde_json::Error) -> Error {
+    let mut reason = error.to_string();
+    if let Some(at) = reason.rfind(" at line ") {
+        reason.truncate(at);
+    }
+    Error::BadDocument {
+        line: error.line(),
+        column: error.column(),
+        reason,
     }
 }
 

@@ -92,7 +92,9 @@
 //!
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
 //! `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` and deserialising re-applies
-//! every change, so hand-edited data cannot produce an inconsistent ledger.
+//! every change, so hand-edited data cannot produce an inconsistent ledger;
+//! [`Ledger::from_json_str`] and [`Ledger::from_json_reader`] read that form and keep a refused
+//! change's typed [`Error`] and position, which serde's text errors cannot.
 //!
 //! A [`LedgerFile`] keeps a ledger on disk as a crash-safe, append-only JSON Lines log (see
 //! `FORMAT.md`), syncing every change before `apply` returns and re-validating all on open.
