@@ -72,7 +72,6 @@ fn run() -> Result<(), String> {
         println!("{name}");
         for line in now.timeline(belavia).authorities {
             for period in line.periods {
-                let until = period.until.map_or("…".to_owned(), |d| d.to_string());
                 let sources: Vec<String> = period
                     .opened_by
                     .iter()
@@ -80,11 +79,10 @@ fn run() -> Result<(), String> {
                     .map(|c| c.source.citation.chars().take(60).collect())
                     .collect();
                 println!(
-                    "  {:<8} {:<16} [{}, {}) opened by: {}",
+                    "  {:<8} {:<16} {} opened by: {}",
                     line.authority.as_str(),
                     period.status.as_str(),
-                    period.from,
-                    until,
+                    period.dates,
                     sources.join(" | ")
                 );
             }

@@ -98,10 +98,13 @@ fn print_timeline(view: View<'_>, id: EntityId, ent: &str) {
     println!("timeline of ent_num {ent}: {name}");
     for authority in view.timeline(id).authorities {
         for period in authority.periods {
-            let until = period.until.map_or("now".to_owned(), |d| d.to_string());
+            let until = period
+                .dates
+                .until
+                .map_or("now".to_owned(), |d| d.to_string());
             println!(
                 "  {} {:?} [{}, {until})",
-                authority.authority, period.status, period.from
+                authority.authority, period.status, period.dates.from
             );
         }
     }

@@ -86,6 +86,34 @@ impl Change {
         self
     }
 
+    /// The entities this change names itself, as [`ChangeKind::entities`] tells them: the
+    /// entity registered, amended or designated, or those a licence covers.
+    ///
+    /// A delisting, a designation amendment or a licence end names only its designation or
+    /// licence; a [`View`](crate::View) gives that one's entities.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{EntityId, Ledger};
+    ///
+    /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = seed.current();
+    /// let about_belavia = |change: &sanctions_ledger::Change| match change.kind.designation() {
+    ///     Some(id) => now.designation(id).is_some_and(|d| d.record.entity == belavia),
+    ///     None => change.entities().contains(&belavia),
+    /// };
+    /// let named: Vec<_> = now.changes().filter(|c| about_belavia(c)).collect();
+    /// // Registration, EU listing and its renewal, SDN listing, GL 11, SDN removal.
+    /// assert_eq!(named.len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn entities(&self) -> &[EntityId] {
+        self.kind.entities()
+    }
+
     /// Sets the observation window (see [`ObservationWindow`]).
     #[must_use]
     pub fn with_window(mut self, window: ObservationWindow) -> Self {

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::interval::Interval;
 use crate::rules::Rule;
 
 /// A `Result` whose error is this crate's [`Error`].
@@ -186,7 +187,7 @@ pub enum Error {
     },
 
     /// An amendment effective on a date when its designation or licence is not in force.
-    #[error("change {change} amends {target} effective {effective}, but it is in force only from {from} until {until:?}")]
+    #[error("change {change} amends {target} effective {effective}, but it is in force only over {in_force}")]
     NotInForce {
         /// The amendment refused.
         change: ChangeId,
@@ -194,10 +195,8 @@ pub enum Error {
         target: Target,
         /// The amendment's effective date.
         effective: NaiveDate,
-        /// When the target came into force.
-        from: NaiveDate,
-        /// When it ended, if it has.
-        until: Option<NaiveDate>,
+        /// When the target is in force: from its creation until its end, if it has one.
+        in_force: Interval,
     },
 
     /// A delisting or licence end not strictly after the designation or licence started.

@@ -71,8 +71,8 @@
 //! A change has an `effective` date (when it takes legal effect: state queries are on this
 //! axis), an optional `published` date (metadata), and a `recorded` UTC instant (when the ledger
 //! learned of it: [`Ledger::known_at`] queries are on this axis). Every period in this crate is
-//! half-open, `[from, until)`: a designation effective 2023-08-09 is listed on 2023-08-09; a
-//! delisting effective 2025-11-04 means not listed on 2025-11-04. Nothing in this crate reads
+//! an [`Interval`], half-open `[from, until)`: a designation effective 2023-08-09 is listed on
+//! 2023-08-09; a delisting effective 2025-11-04 means not listed on 2025-11-04. Nothing in this crate reads
 //! the wall clock: "now" is always an argument.
 //!
 //! # Queries
@@ -113,6 +113,7 @@ mod file;
 mod id;
 pub mod import;
 mod index;
+mod interval;
 mod ledger;
 mod licence;
 mod log;
@@ -133,10 +134,13 @@ pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
 pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
 pub use crate::rules::Rule;
-pub use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
+pub use crate::state::{
+    AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange,
+};
 pub use crate::status::{Status, StatusKind};
 pub use crate::timeline::{AuthorityTimeline, Period, Timeline};
 pub use crate::view::View;

@@ -14,6 +14,7 @@ use crate::change::{Change, ChangeKind};
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, EntityId};
 use crate::index::Index;
+use crate::interval::Interval;
 use crate::log::Log;
 
 /// A consistency rule of the ledger.
@@ -500,8 +501,7 @@ impl<'a> Checker<'a> {
                         change: id(amendment),
                         target,
                         effective: on,
-                        from: started,
-                        until,
+                        in_force: Interval::new(started, until),
                     }
                 } else {
                     Error::InvalidatesLaterChange {

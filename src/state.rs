@@ -8,8 +8,24 @@ use serde::{Deserialize, Serialize};
 use crate::authority::Authority;
 use crate::designation::DesignationTerms;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::interval::Interval;
 use crate::licence::LicenceTerms;
 use crate::status::{Status, StatusKind};
+
+/// A designation or licence as created (its record before any amendment), with its period in
+/// force as the view knows it: what [`View::designation`](crate::View::designation) and
+/// [`View::licence`](crate::View::licence) return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AsCreated<'a, T> {
+    /// The record of the creating change ([`Designation`](crate::Designation) or
+    /// [`Licence`](crate::Licence)).
+    pub record: &'a T,
+    /// From its effective date until its delisting or end, if any.
+    pub in_force: Interval,
+    /// The change that created it.
+    pub created_by: ChangeId,
+}
 
 /// A designation in force on a date, with its terms as amended up to that date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

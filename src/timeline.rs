@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::authority::Authority;
 use crate::id::{ChangeId, EntityId};
+use crate::interval::Interval;
 use crate::status::StatusKind;
 
 /// An entity's history of statuses, per authority.
 ///
-/// Periods are half-open `[from, until)`, sorted, disjoint, and only cover dates on which the
+/// Periods are half-open [`Interval`]s `[from, until)`, sorted, disjoint, and only cover dates on which the
 /// entity is listed (licensed or not); a date outside every period is `not-listed`. Two adjacent
 /// periods always differ in status: a period starts or ends exactly where the status changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,9 +53,9 @@ impl AuthorityTimeline {
     /// O(log p).
     #[must_use]
     pub fn status_on(&self, date: NaiveDate) -> StatusKind {
-        let after = self.periods.partition_point(|p| p.from <= date);
+        let after = self.periods.partition_point(|p| p.dates.from <= date);
         match after.checked_sub(1).map(|i| &self.periods[i]) {
-            Some(p) if p.until.is_none_or(|until| date < until) => p.status,
+            Some(p) if p.dates.contains(date) => p.status,
             _ => StatusKind::NotListed,
         }
     }
@@ -66,13 +67,12 @@ impl AuthorityTimeline {
 pub struct Period {
     /// `listed` or `listed-licensed`.
     pub status: StatusKind,
-    /// The first day of the period.
-    pub from: NaiveDate,
-    /// The first day after it, if it has ended.
-    pub until: Option<NaiveDate>,
-    /// The changes effective on `from` that concern this entity and authority (designations,
-    /// delistings, and licences issued, amended or ended).
+    /// Its days, `[from, until)`; serialised as the `from` and `until` fields of the period.
+    #[serde(flatten)]
+    pub dates: Interval,
+    /// The changes effective on `dates.from` that concern this entity and authority
+    /// (designations, delistings, and licences issued, amended or ended).
     pub opened_by: Vec<ChangeId>,
-    /// The changes effective on `until` that concern this entity and authority.
+    /// The changes effective on `dates.until` that concern this entity and authority.
     pub closed_by: Vec<ChangeId>,
 }

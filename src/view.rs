@@ -11,9 +11,10 @@ use crate::entity::{normalise_name, Entity, Identifier};
 use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::index::Index;
+use crate::interval::Interval;
 use crate::licence::{Licence, LicenceTerms};
 use crate::log::Log;
-use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
+use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::{Status, StatusKind};
 use crate::timeline::{AuthorityTimeline, Period, Timeline};
 
@@ -53,8 +54,20 @@ impl<'a> Life<'a> {
         self.ended.map(|c| c.effective)
     }
 
+    fn in_force(&self) -> Interval {
+        Interval::new(self.start(), self.end())
+    }
+
     fn in_force_on(&self, date: NaiveDate) -> bool {
-        self.start() <= date && self.end().is_none_or(|end| date < end)
+        self.in_force().contains(date)
+    }
+
+    fn as_created<T>(&self, record: &'a T) -> AsCreated<'a, T> {
+        AsCreated {
+            record,
+            in_force: self.in_force(),
+            created_by: self.created.id,
+        }
     }
 
     /// The amendment in force on `date`: the latest by effective date, then by log order.
@@ -220,17 +233,14 @@ impl<'a> View<'a> {
         })
     }
 
-    /// The designation as created, with its period in force `[from, until)`.
+    /// The designation as created, with its period in force.
     ///
     /// O(c) in the changes naming the designation.
     #[must_use]
-    pub fn designation(
-        &self,
-        id: DesignationId,
-    ) -> Option<(&'a Designation, NaiveDate, Option<NaiveDate>)> {
+    pub fn designation(&self, id: DesignationId) -> Option<AsCreated<'a, Designation>> {
         let life = self.designation_life(id)?;
         match &life.created.kind {
-            ChangeKind::Designate { record, .. } => Some((record, life.start(), life.end())),
+            ChangeKind::Designate { record, .. } => Some(life.as_created(record)),
             _ => None,
         }
     }
@@ -246,14 +256,14 @@ impl<'a> View<'a> {
             .then(|| designation_in_force(&life, date))?
     }
 
-    /// The licence as issued, with its period in force `[from, until)`.
+    /// The licence as issued, with its period in force.
     ///
     /// O(c) in the changes naming the licence.
     #[must_use]
-    pub fn licence(&self, id: LicenceId) -> Option<(&'a Licence, NaiveDate, Option<NaiveDate>)> {
+    pub fn licence(&self, id: LicenceId) -> Option<AsCreated<'a, Licence>> {
         let life = self.licence_life(id)?;
         match &life.created.kind {
-            ChangeKind::IssueLicence { record, .. } => Some((record, life.start(), life.end())),
+            ChangeKind::IssueLicence { record, .. } => Some(life.as_created(record)),
             _ => None,
         }
     }
@@ -585,15 +595,14 @@ impl<'a> View<'a> {
                         continue;
                     }
                     if let Some(mut period) = open.take() {
-                        period.until = Some(date);
+                        period.dates.until = Some(date);
                         period.closed_by = on(date);
                         periods.push(period);
                     }
                     if status != StatusKind::NotListed {
                         open = Some(Period {
                             status,
-                            from: date,
-                            until: None,
+                            dates: Interval::new(date, None),
                             opened_by: on(date),
                             closed_by: Vec::new(),
                         });
@@ -615,8 +624,8 @@ impl<'a> View<'a> {
     fn changes_moving_status(&self, entity: EntityId, authority: &Authority) -> Vec<&'a Change> {
         let mut changes = Vec::new();
         for id in self.designations_of(entity) {
-            if let Some((record, _, _)) = self.designation(id) {
-                if record.authority == *authority {
+            if let Some(designation) = self.designation(id) {
+                if designation.record.authority == *authority {
                     if let Some(life) = self.designation_life(id) {
                         changes.push(life.created);
                         changes.extend(life.ended);
@@ -625,8 +634,8 @@ impl<'a> View<'a> {
             }
         }
         for id in self.licences_naming(entity) {
-            if let Some((record, _, _)) = self.licence(id) {
-                if record.authority == *authority {
+            if let Some(licence) = self.licence(id) {
+                if licence.record.authority == *authority {
                     if let Some(life) = self.licence_life(id) {
                         changes.push(life.created);
                         changes.extend(life.ended);

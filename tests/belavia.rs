@@ -5,7 +5,9 @@
 mod common;
 
 use common::{day, seed, SEED};
-use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, Status, StatusKind, View};
+use sanctions_ledger::{
+    Authority, EntityId, Identifier, Interval, Ledger, Status, StatusKind, View,
+};
 
 fn belavia(view: &View<'_>) -> EntityId {
     let found = view.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
@@ -78,10 +80,10 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
         panic!("expected listed-licensed, got {status:?}");
     };
     assert_eq!(designations.len(), 1);
-    let (licence, from, until) = now.licence(licences[0]).expect("the licence is visible");
-    assert_eq!(licence.terms.name, "Belarus General License 11");
-    assert!(licence.terms.covers_owned_entities);
-    assert_eq!((from, until), (day("2025-09-11"), None));
+    let licence = now.licence(licences[0]).expect("the licence is visible");
+    assert_eq!(licence.record.terms.name, "Belarus General License 11");
+    assert!(licence.record.terms.covers_owned_entities);
+    assert_eq!(licence.in_force, Interval::new(day("2025-09-11"), None));
 
     // GL 11 does not unblock blocked property: the aircraft stays listed, not licensed.
     let aircraft = now.find_by_identifier(&Identifier::AircraftRegistration("ew 301pj".into()));
@@ -143,12 +145,15 @@ fn timeline_has_the_periods_of_the_public_record() {
     let eu = &timeline.authorities[0].periods;
     assert_eq!(eu.len(), 1, "the 2023 renewal keeps one EU period: {eu:?}");
     assert_eq!(
-        (eu[0].status, eu[0].from, eu[0].until),
+        (eu[0].status, eu[0].dates.from, eu[0].dates.until),
         (StatusKind::Listed, day("2021-12-02"), None)
     );
 
     let us = &timeline.authorities[1].periods;
-    let shape: Vec<_> = us.iter().map(|p| (p.status, p.from, p.until)).collect();
+    let shape: Vec<_> = us
+        .iter()
+        .map(|p| (p.status, p.dates.from, p.dates.until))
+        .collect();
     assert_eq!(
         shape,
         [

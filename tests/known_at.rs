@@ -296,7 +296,7 @@ fn a_designation_re_created_under_its_id_after_a_retraction_moves_its_start() {
     assert_eq!(now.designations_in_force(day("2024-01-15")), vec![]);
     assert_eq!(before.designations_in_force(day("2024-01-15")).len(), 1);
     assert_eq!(
-        now.timeline(acme).authorities[0].periods[0].from,
+        now.timeline(acme).authorities[0].periods[0].dates.from,
         day("2024-01-20")
     );
 

@@ -97,7 +97,7 @@ fn an_amendment_that_drops_an_entity_ends_its_relief_on_that_date() {
     let periods: Vec<_> = timeline.authorities[0]
         .periods
         .iter()
-        .map(|p| (p.status, p.from, p.until))
+        .map(|p| (p.status, p.dates.from, p.dates.until))
         .collect();
     assert_eq!(
         periods,
@@ -173,7 +173,7 @@ fn relisting_after_a_delisting_is_a_new_period() {
     let periods = &ledger.current().timeline(entity("acme")).authorities[0].periods;
     assert_eq!(periods.len(), 2);
     assert_eq!(
-        (periods[0].until, periods[1].from),
+        (periods[0].dates.until, periods[1].dates.from),
         (Some(day("2024-03-01")), day("2024-06-01"))
     );
     // Entity facts do not move statuses.

@@ -212,8 +212,8 @@ fn t_of(t: &Timeline) -> T {
                 .map(|p| {
                     (
                         p.status,
-                        p.from,
-                        p.until,
+                        p.dates.from,
+                        p.dates.until,
                         sorted(&p.opened_by),
                         sorted(&p.closed_by),
                     )
@@ -773,7 +773,7 @@ fn check_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
         });
         let actual = view
             .designation(id)
-            .map(|(record, from, until)| (record.clone(), from, until));
+            .map(|d| (d.record.clone(), d.in_force.from, d.in_force.until));
         prop_assert_eq!(actual, expected);
     }
     for &id in h.licences.iter().chain([&unknown_licence]) {
@@ -790,7 +790,7 @@ fn check_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
         });
         let actual = view
             .licence(id)
-            .map(|(record, from, until)| (record.clone(), from, until));
+            .map(|l| (l.record.clone(), l.in_force.from, l.in_force.until));
         prop_assert_eq!(actual, expected);
     }
     Ok(())
@@ -1435,13 +1435,14 @@ fn timeline_periods_are_sorted_disjoint_and_agree_with_status() {
                     prop_assert!(!t.periods.is_empty());
                     for (i, p) in t.periods.iter().enumerate() {
                         prop_assert!(p.status != StatusKind::NotListed);
-                        prop_assert!(p.until.is_none_or(|u| p.from < u), "{:?}", p);
+                        let (from, until) = (p.dates.from, p.dates.until);
+                        prop_assert!(until.is_none_or(|u| from < u), "{:?}", p);
                         prop_assert!(!p.opened_by.is_empty());
-                        prop_assert_eq!(p.until.is_some(), !p.closed_by.is_empty());
+                        prop_assert_eq!(until.is_some(), !p.closed_by.is_empty());
                         if let Some(next) = t.periods.get(i + 1) {
-                            let until = p.until.unwrap();
-                            prop_assert!(until <= next.from, "disjoint and sorted");
-                            if until == next.from {
+                            let until = until.unwrap();
+                            prop_assert!(until <= next.dates.from, "disjoint and sorted");
+                            if until == next.dates.from {
                                 prop_assert!(p.status != next.status, "adjacent periods differ");
                             }
                         }

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, DesignationId, DesignationTerms, Entity, EntityKind,
-    Error, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Rule, Target,
+    Error, Interval, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Rule,
+    Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -449,9 +450,14 @@ fn an_amendment_must_fall_while_the_designation_is_in_force() {
             change: ChangeId::derive("early"),
             target: d("d1"),
             effective: day("2024-01-09"),
-            from: day("2024-01-10"),
-            until: None,
+            in_force: Interval::new(day("2024-01-10"), None),
         }
+    );
+    assert!(
+        error
+            .to_string()
+            .ends_with("in force only over [2024-01-10, …)"),
+        "{error}"
     );
     ledger
         .apply(change("delist", "2024-03-01", delist("d1")))
@@ -464,9 +470,14 @@ fn an_amendment_must_fall_while_the_designation_is_in_force() {
             amend("d1", Measure::TravelBan),
         )],
     );
-    assert!(
-        matches!(error, Error::NotInForce { until: Some(_), .. }),
-        "{error}"
+    assert_eq!(
+        error,
+        Error::NotInForce {
+            change: ChangeId::derive("late"),
+            target: d("d1"),
+            effective: day("2024-03-01"),
+            in_force: Interval::new(day("2024-01-10"), Some(day("2024-03-01"))),
+        }
     );
     // The day before the delisting is still in force; the designation day itself too.
     ledger
