@@ -70,7 +70,8 @@ fn run() -> Result<(), String> {
     if dates.is_empty() {
         let name = now.entity(belavia).map_or("?", |e| e.name.as_str());
         println!("{name}");
-        for line in now.timeline(belavia).authorities {
+        let timeline = now.timeline(belavia).map_err(|e| e.to_string())?;
+        for line in timeline.authorities {
             for period in line.periods {
                 let sources: Vec<String> = period
                     .opened_by
@@ -100,7 +101,10 @@ fn run() -> Result<(), String> {
     };
     for date in dates {
         for authority in &authorities {
-            let status: StatusKind = now.status(belavia, authority, date).kind();
+            let status: StatusKind = now
+                .status(belavia, authority, date)
+                .map_err(|e| e.to_string())?
+                .kind();
             println!("{date} {authority} {status}");
         }
     }

@@ -271,6 +271,17 @@ pub enum Error {
         dependent: ChangeId,
     },
 
+    /// A query about an entity that the view does not know: it sees no registration of that
+    /// id. Unknown is not "not listed": a mistyped id, or a question to a view known at an
+    /// instant before the entity was recorded, has no status.
+    #[error("entity {entity} is not known to {}", view_name(*known_at))]
+    EntityNotKnown {
+        /// The entity asked about.
+        entity: EntityId,
+        /// The instant the view is known at, or `None` for the ledger's current view.
+        known_at: Option<DateTime<Utc>>,
+    },
+
     /// A ledger already holding `u32::MAX - 1` changes, the most its compact indexes address.
     #[error("change {change} does not fit: the ledger holds the most changes it can index")]
     TooManyChanges {
@@ -421,7 +432,8 @@ impl Error {
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
             | Error::BadLine { .. }
-            | Error::BadDocument { .. } => return None,
+            | Error::BadDocument { .. }
+            | Error::EntityNotKnown { .. } => return None,
             Error::ConflictingChangeId { .. } => Rule::ConflictingChangeId,
             Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
@@ -456,7 +468,8 @@ impl Error {
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
             | Error::BadLine { .. }
-            | Error::BadDocument { .. } => None,
+            | Error::BadDocument { .. }
+            | Error::EntityNotKnown { .. } => None,
             Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
                 source.change()
             }
@@ -481,5 +494,13 @@ impl Error {
             | Error::RetractsRetraction { change, .. }
             | Error::RetractionOrphans { change, .. } => Some(*change),
         }
+    }
+}
+
+/// How [`Error::EntityNotKnown`] names the view.
+fn view_name(known_at: Option<DateTime<Utc>>) -> String {
+    match known_at {
+        Some(instant) => format!("the ledger as known at {}", instant.to_rfc3339()),
+        None => "the ledger".to_owned(),
     }
 }

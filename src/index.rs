@@ -290,6 +290,20 @@ impl<'a> EntityEntry<'a> {
         &self.entry.versions
     }
 
+    /// Whether a view of the changes below `cut` knows the entity: sees its registration.
+    ///
+    /// Any version the view sees will do, without reading the change: a view's cut falls
+    /// between two recorded instants, where the rules held (an amendment, a designation or a
+    /// licence naming the entity needs its registration), so a visible version implies a
+    /// visible registration.
+    #[inline]
+    pub(crate) fn known(self, cut: usize) -> bool {
+        self.entry
+            .versions
+            .iter()
+            .any(|&at| self.index.sees(cut, at))
+    }
+
     /// Licences naming it, each with the position of the issue or amendment that names it.
     #[inline]
     pub(crate) fn licences(self) -> &'a [(LicenceId, usize)] {

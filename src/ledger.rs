@@ -56,8 +56,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// ])?;
 ///
 /// let now = ledger.current();
-/// assert!(!now.is_listed(belavia, &Authority::EU, day(2021, 12, 1)));
-/// assert!(now.is_listed(belavia, &Authority::EU, day(2021, 12, 2)));
+/// assert!(!now.is_listed(belavia, &Authority::EU, day(2021, 12, 1))?);
+/// assert!(now.is_listed(belavia, &Authority::EU, day(2021, 12, 2))?);
 /// # Ok::<(), sanctions_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]

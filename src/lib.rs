@@ -46,11 +46,19 @@
 //! ])?;
 //!
 //! let now = ledger.current();
-//! let us = |date| now.status(belavia, &Authority::US_OFAC, date).kind();
-//! assert_eq!(us(on(2025, 9, 10)), StatusKind::Listed);
-//! assert_eq!(us(on(2025, 10, 1)), StatusKind::ListedLicensed); // "lifted", but still listed
-//! assert_eq!(us(on(2025, 11, 4)), StatusKind::NotListed);
-//! assert!(now.is_listed(belavia, &Authority::EU, on(2025, 11, 4)));
+//! let us = |date| now.status(belavia, &Authority::US_OFAC, date).map(|s| s.kind());
+//! assert_eq!(us(on(2025, 9, 10))?, StatusKind::Listed);
+//! assert_eq!(us(on(2025, 10, 1))?, StatusKind::ListedLicensed); // "lifted", but still listed
+//! assert_eq!(us(on(2025, 11, 4))?, StatusKind::NotListed);
+//! assert!(now.is_listed(belavia, &Authority::EU, on(2025, 11, 4))?);
+//!
+//! // An id the ledger has never seen has no status: a typo is not a clean screening result.
+//! let typo = EntityId::derive("belavai");
+//! assert!(matches!(us(on(2025, 11, 4)), Ok(StatusKind::NotListed)));
+//! assert!(matches!(
+//!     now.status(typo, &Authority::US_OFAC, on(2025, 11, 4)),
+//!     Err(Error::EntityNotKnown { .. })
+//! ));
 //! # Ok::<(), sanctions_ledger::Error>(())
 //! ```
 //!

@@ -72,6 +72,11 @@ pub struct State {
 impl State {
     /// The status of `entity` with `authority` in this state.
     ///
+    /// A state holds only what is in force on its date, so it cannot tell an id it has never
+    /// heard of from an entity that is not listed: both are [`Status::NotListed`] here. To
+    /// refuse unknown ids, ask [`View::status`](crate::View::status), which answers
+    /// [`Error::EntityNotKnown`](crate::Error::EntityNotKnown) for them.
+    ///
     /// O(d + l) in the designations and licences in force.
     #[must_use]
     pub fn status(&self, entity: EntityId, authority: &Authority) -> Status {

@@ -8,9 +8,9 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::{normalise_name, Entity, Identifier};
-use crate::error::Target;
+use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::Index;
+use crate::index::{EntityEntry, Index};
 use crate::interval::Interval;
 use crate::licence::{Licence, LicenceTerms};
 use crate::log::Log;
@@ -281,26 +281,36 @@ impl<'a> View<'a> {
     /// The status of `entity` with `authority` on `date`: not listed, listed, or listed and
     /// licensed, with the designations and licences behind it.
     ///
+    /// An entity this view knows (it sees its registration) is [`Status::NotListed`] on the
+    /// dates it is not listed, before its first designation included. An id the view does not
+    /// know has no status: a mistyped id, or a question to a view known at an instant before
+    /// the entity was recorded, is an error rather than a clean "not listed".
+    ///
     /// O(k) in the designation starts and ends of the entity (one small contiguous list; no
     /// change is read), plus, when the entity is listed and named by licences, O(c) in those
     /// licences' changes.
     ///
-    /// # Example
+    /// # Errors
     ///
-    /// ```
-    /// # use sanctions_ledger::*;
-    /// # use chrono::NaiveDate;
-    /// # fn check(ledger: &Ledger, belavia: EntityId) {
-    /// let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    /// let status = ledger.current().status(belavia, &Authority::US_OFAC, on(2025, 10, 1));
-    /// assert_eq!(status.kind(), StatusKind::ListedLicensed);
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn status(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> Status {
-        let Some(entry) = self.index.entity(entity) else {
-            return Status::NotListed;
-        };
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`.
+    pub fn status(
+        &self,
+        entity: EntityId,
+        authority: &Authority,
+        date: NaiveDate,
+    ) -> Result<Status> {
+        let entry = self.known_entity(entity)?;
+        Ok(self.status_of(entry, entity, authority, date))
+    }
+
+    /// The status of a known entity.
+    fn status_of(
+        &self,
+        entry: EntityEntry<'a>,
+        entity: EntityId,
+        authority: &Authority,
+        date: NaiveDate,
+    ) -> Status {
         let designations: Vec<DesignationId> = entry.listed(authority, date, self.cut).collect();
         if designations.is_empty() {
             return Status::NotListed;
@@ -314,29 +324,58 @@ impl<'a> View<'a> {
         Status::from_parts(designations, licences)
     }
 
+    /// What the index holds about `entity`, if this view knows it.
+    fn known_entity(&self, entity: EntityId) -> Result<EntityEntry<'a>> {
+        self.index
+            .entity(entity)
+            .filter(|entry| entry.known(self.cut))
+            .ok_or(Error::EntityNotKnown {
+                entity,
+                known_at: self.known_at,
+            })
+    }
+
     /// Whether `entity` is listed by `authority` on `date`, licensed or not.
     ///
     /// O(k) in the designation starts and ends of the entity; reads no change and allocates
     /// nothing.
-    #[must_use]
-    pub fn is_listed(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> bool {
-        self.index
-            .entity(entity)
-            .is_some_and(|entry| entry.listed(authority, date, self.cut).next().is_some())
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    pub fn is_listed(
+        &self,
+        entity: EntityId,
+        authority: &Authority,
+        date: NaiveDate,
+    ) -> Result<bool> {
+        let entry = self.known_entity(entity)?;
+        Ok(entry.listed(authority, date, self.cut).next().is_some())
     }
 
     /// The entity's status with every authority that has ever designated it in this view.
     ///
     /// O(k · log k).
-    #[must_use]
-    pub fn statuses(&self, entity: EntityId, date: NaiveDate) -> BTreeMap<Authority, Status> {
-        self.authorities_of(entity)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    pub fn statuses(
+        &self,
+        entity: EntityId,
+        date: NaiveDate,
+    ) -> Result<BTreeMap<Authority, Status>> {
+        let entry = self.known_entity(entity)?;
+        Ok(self
+            .authorities_of(entity)
             .into_iter()
             .map(|authority| {
-                let status = self.status(entity, &authority, date);
+                let status = self.status_of(entry, entity, &authority, date);
                 (authority, status)
             })
-            .collect()
+            .collect())
     }
 
     /// Authorities that have designated `entity` in this view, sorted.
@@ -529,8 +568,12 @@ impl<'a> View<'a> {
             }
         }
         for (entity, authority) in pairs {
-            let before = self.status(entity, &authority, from).kind();
-            let after = self.status(entity, &authority, to).kind();
+            // Every entity a designation or licence names is registered: the rules see to it.
+            let Ok(entry) = self.known_entity(entity) else {
+                continue;
+            };
+            let before = self.status_of(entry, entity, &authority, from).kind();
+            let after = self.status_of(entry, entity, &authority, to).kind();
             if before != after {
                 diff.status_changes.push(StatusChange {
                     entity,
@@ -570,8 +613,13 @@ impl<'a> View<'a> {
     ///
     /// O(b · k) where b is the number of distinct dates on which the entity's designations and
     /// licences start, end or are amended.
-    #[must_use]
-    pub fn timeline(&self, entity: EntityId) -> Timeline {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    pub fn timeline(&self, entity: EntityId) -> Result<Timeline> {
+        let entry = self.known_entity(entity)?;
         // The status is evaluated on every date where it can change.
         let authorities = self
             .authorities_of(entity)
@@ -589,7 +637,7 @@ impl<'a> View<'a> {
                 let mut periods = Vec::new();
                 let mut open: Option<Period> = None;
                 for date in dates {
-                    let status = self.status(entity, &authority, date).kind();
+                    let status = self.status_of(entry, entity, &authority, date).kind();
                     let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
                     if status == current {
                         continue;
@@ -612,10 +660,10 @@ impl<'a> View<'a> {
                 AuthorityTimeline { authority, periods }
             })
             .collect();
-        Timeline {
+        Ok(Timeline {
             entity,
             authorities,
-        }
+        })
     }
 
     /// The visible changes that can move the entity's status with `authority`: the starts and

@@ -16,7 +16,7 @@ fn belavia(view: &View<'_>) -> EntityId {
 }
 
 fn kind(view: &View<'_>, entity: EntityId, authority: &Authority, date: &str) -> StatusKind {
-    view.status(entity, authority, day(date)).kind()
+    view.status(entity, authority, day(date)).unwrap().kind()
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn us_status_on_both_sides_of_every_date() {
     for (date, status) in expected {
         assert_eq!(kind(&now, b, &us, date), status, "US-OFAC on {date}");
         assert_eq!(
-            now.is_listed(b, &us, day(date)),
+            now.is_listed(b, &us, day(date)).unwrap(),
             status != StatusKind::NotListed,
             "{date}"
         );
@@ -71,7 +71,9 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
     let ledger = seed();
     let now = ledger.current();
     let b = belavia(&now);
-    let status = now.status(b, &Authority::US_OFAC, day("2025-10-01"));
+    let status = now
+        .status(b, &Authority::US_OFAC, day("2025-10-01"))
+        .unwrap();
     let Status::ListedLicensed {
         designations,
         licences,
@@ -134,7 +136,7 @@ fn timeline_has_the_periods_of_the_public_record() {
     let ledger = seed();
     let now = ledger.current();
     let b = belavia(&now);
-    let timeline = now.timeline(b);
+    let timeline = now.timeline(b).unwrap();
     let authorities: Vec<&str> = timeline
         .authorities
         .iter()
@@ -280,6 +282,7 @@ fn state_on_a_date_holds_every_designation_and_licence_in_force() {
     assert_eq!(
         state.status(b, &Authority::US_OFAC),
         now.status(b, &Authority::US_OFAC, day("2025-10-01"))
+            .unwrap()
     );
     let eu = state
         .designations

@@ -17,6 +17,7 @@ fn kind(
     ledger
         .current()
         .status(entity(who), authority, day(date))
+        .unwrap()
         .kind()
 }
 
@@ -93,7 +94,7 @@ fn an_amendment_that_drops_an_entity_ends_its_relief_on_that_date() {
         StatusKind::Listed
     );
 
-    let timeline = ledger.current().timeline(entity("acme"));
+    let timeline = ledger.current().timeline(entity("acme")).unwrap();
     let periods: Vec<_> = timeline.authorities[0]
         .periods
         .iter()
@@ -170,7 +171,12 @@ fn relisting_after_a_delisting_is_a_new_period() {
             ),
         ])
         .unwrap();
-    let periods = &ledger.current().timeline(entity("acme")).authorities[0].periods;
+    let periods = &ledger
+        .current()
+        .timeline(entity("acme"))
+        .unwrap()
+        .authorities[0]
+        .periods;
     assert_eq!(periods.len(), 2);
     assert_eq!(
         (periods[0].dates.until, periods[1].dates.from),
@@ -188,7 +194,11 @@ fn relisting_after_a_delisting_is_a_new_period() {
         ))
         .unwrap();
     assert_eq!(
-        ledger.current().timeline(entity("acme")).authorities[0]
+        ledger
+            .current()
+            .timeline(entity("acme"))
+            .unwrap()
+            .authorities[0]
             .periods
             .len(),
         2

@@ -77,13 +77,16 @@ fn query_results_round_trip() {
     let belavia = now.find_by_name("belavia")[0];
     round_trip(&now.state_on(day("2025-10-01")));
     round_trip(&now.diff(day("2023-01-01"), day("2025-12-01")));
-    let timeline = round_trip(&now.timeline(belavia));
+    let timeline = round_trip(&now.timeline(belavia).unwrap());
     // A period's interval is flattened into it: `from` and `until` are the period's own fields.
     assert!(
         timeline.contains(r#""status":"listed","from":"2021-12-02","until":null"#),
         "{timeline}"
     );
-    round_trip(&now.status(belavia, &Authority::US_OFAC, day("2025-10-01")));
+    round_trip(
+        &now.status(belavia, &Authority::US_OFAC, day("2025-10-01"))
+            .unwrap(),
+    );
     round_trip(&Status::NotListed);
     round_trip(&Applied::default());
     round_trip(&Target::Licence(sanctions_ledger::LicenceId::derive("x")));
