@@ -105,8 +105,9 @@ impl Change {
     ///     None => change.entities().contains(&belavia),
     /// };
     /// let named: Vec<_> = now.changes().filter(|c| about_belavia(c)).collect();
-    /// // Registration, EU listing and its renewal, SDN listing, GL 11, SDN removal.
-    /// assert_eq!(named.len(), 6);
+    /// // Registration and two amendments of its facts, EU listing and renewal, SDN listing,
+    /// // GL 11, SDN removal.
+    /// assert_eq!(named.len(), 8);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]

@@ -117,7 +117,7 @@ impl Ledger {
     /// use sanctions_ledger::{Error, Ledger, Rule};
     ///
     /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
-    /// assert_eq!(seed.len(), 13);
+    /// assert_eq!(seed.len(), 15);
     ///
     /// // The same document with the SDN removal back-dated to before the designation it ends.
     /// let mut document = serde_json::to_value(&seed)?;

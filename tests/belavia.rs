@@ -1,12 +1,14 @@
 //! The seed case, `seeds/belavia.json`, through the public API: statuses on both sides of every
-//! date of the public record, the timeline, changes between dates, the difference of states,
-//! lookups, and the JSON round trip.
+//! date of the public record, what the ledger knew on the way (each fact is recorded when it
+//! became public), the timeline, changes between dates, the difference of states, lookups, and
+//! the JSON round trip.
 
 mod common;
 
-use common::{day, seed, SEED};
+use common::{at, day, seed, SEED};
 use sanctions_ledger::{
-    Authority, EntityId, Identifier, Interval, Ledger, Status, StatusKind, View,
+    Authority, DesignationId, EntityId, Error, Identifier, Interval, Ledger, LicenceId, Status,
+    StatusKind, View,
 };
 
 fn belavia(view: &View<'_>) -> EntityId {
@@ -196,10 +198,10 @@ fn changes_between_is_the_half_open_range_after_from() {
             .map(|c| c.kind.name())
             .collect()
     };
-    // The designations of 2023-08-09, with the registration of the aircraft.
+    // The designations of 2023-08-09, with Belavia's OFAC facts and the aircraft's registration.
     assert_eq!(
         kinds("2023-08-08", "2023-08-09"),
-        ["register_entity", "designate", "designate"]
+        ["amend_entity", "register_entity", "designate", "designate"]
     );
     assert!(
         kinds("2023-08-09", "2023-08-10").is_empty(),
@@ -323,7 +325,7 @@ fn lookup_by_name_and_alias_is_normalised() {
 #[test]
 fn every_change_cites_a_source_and_the_json_round_trips_unchanged() {
     let ledger = seed();
-    assert_eq!(ledger.len(), 13);
+    assert_eq!(ledger.len(), 15);
     assert!(ledger
         .changes()
         .iter()
@@ -388,4 +390,73 @@ fn light_state_queries_agree_with_the_full_state() {
             state.licences.keys().copied().collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn known_at_on_the_seed_tells_what_was_public_then() {
+    let ledger = seed();
+    let belavia = EntityId::derive("belavia");
+    let us_listing = DesignationId::derive("us-ofac:44541");
+    let gl_12 = LicenceId::derive("us-ofac:belarus-gl-12");
+    let us = &Authority::US_OFAC;
+
+    // Before the EU listing was published, the ledger did not know Belavia at all.
+    let before = ledger.known_at(at("2021-12-01T00:00:00Z"));
+    assert!(matches!(
+        before.status(belavia, &Authority::EU, day("2021-12-02")),
+        Err(Error::EntityNotKnown { .. })
+    ));
+
+    // 2023-01-01: the EU listing only. Belavia is known, the US designation is not: asked
+    // about a date after it took effect, that view answers "not listed" by the US.
+    let early = ledger.known_at(at("2023-01-01T00:00:00Z"));
+    assert_eq!(early.designation(us_listing), None);
+    assert_eq!(
+        early.status(belavia, us, day("2023-09-01")),
+        Ok(Status::NotListed)
+    );
+    assert_eq!(
+        early.is_listed(belavia, &Authority::EU, day("2022-06-01")),
+        Ok(true)
+    );
+    assert!(
+        early
+            .find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"))
+            .is_empty(),
+        "SDN entry 44541 was created in 2023"
+    );
+    assert_eq!(
+        early.entity(belavia).map(|e| e.name.as_str()),
+        Some("Belavia – Belarusian Airlines AAT")
+    );
+
+    // 2025-09-12: GL 11 was issued the day before; the removal was still to come, so that view
+    // sees Belavia listed and licensed with no end in sight.
+    let after_gl_11 = ledger.known_at(at("2025-09-12T00:00:00Z"));
+    for date in ["2025-09-12", "2025-10-01", "2025-11-05"] {
+        assert_eq!(
+            kind(&after_gl_11, belavia, us, date),
+            StatusKind::ListedLicensed,
+            "{date}"
+        );
+    }
+    assert_eq!(
+        kind(&ledger.current(), belavia, us, "2025-11-05"),
+        StatusKind::NotListed
+    );
+
+    // GL 12 was issued on 2025-11-04 but became public in the Federal Register on 2026-03-02.
+    assert_eq!(
+        ledger.known_at(at("2026-03-01T00:00:00Z")).licence(gl_12),
+        None
+    );
+    let published = ledger.known_at(at("2026-03-02T14:00:00Z"));
+    let licence = published.licence(gl_12).expect("known once published");
+    assert_eq!(licence.in_force, Interval::new(day("2025-11-04"), None));
+    assert_eq!(
+        published
+            .change(licence.created_by)
+            .and_then(|c| c.published),
+        Some(day("2026-03-02"))
+    );
 }
