@@ -51,8 +51,10 @@ fn run() -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let text = std::fs::read_to_string(SEED).map_err(|e| format!("cannot read {SEED}: {e}"))?;
-    let ledger: Ledger =
-        serde_json::from_str(&text).map_err(|e| format!("{SEED} is not a valid ledger: {e}"))?;
+    let ledger = Ledger::from_json_str(&text).map_err(|e| match std::error::Error::source(&e) {
+        Some(why) => format!("{SEED} is not a valid ledger: {e}: {why}"),
+        None => format!("{SEED} is not a valid ledger: {e}"),
+    })?;
     let now = ledger.current();
 
     let ofac_uid = Identifier::list_entry(Authority::US_OFAC, "44541");

@@ -294,7 +294,34 @@ impl Ledger {
     ///
     /// # Example
     ///
-    /// See `examples/audit.rs` for a retracted delisting seen through views on several days.
+    /// "Was Belavia listed by the US on 2025-10-01?", as the seed ledger would have answered on
+    /// several days: an audit asks the view of the day a decision was made. (See
+    /// `examples/audit.rs` for a delisting believed, then retracted.)
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let question = "2025-10-01".parse()?;
+    /// let said = |instant: &str| -> Result<StatusKind, Box<dyn std::error::Error>> {
+    ///     let view = ledger.known_at(instant.parse()?);
+    ///     Ok(view.status(belavia, &Authority::US_OFAC, question)?.kind())
+    /// };
+    /// assert_eq!(said("2023-01-01T00:00:00Z")?, StatusKind::NotListed); // no US listing yet
+    /// assert_eq!(said("2023-08-10T00:00:00Z")?, StatusKind::Listed);
+    /// assert_eq!(said("2025-09-12T00:00:00Z")?, StatusKind::ListedLicensed); // GL 11
+    /// assert_eq!(ledger.current().status(belavia, &Authority::US_OFAC, question)?.kind(),
+    ///     StatusKind::ListedLicensed);
+    ///
+    /// // Before the EU listing was published, the ledger did not know Belavia at all.
+    /// let before = ledger.known_at("2021-12-01T00:00:00Z".parse()?);
+    /// assert!(matches!(
+    ///     before.status(belavia, &Authority::EU, question),
+    ///     Err(Error::EntityNotKnown { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn known_at(&self, instant: DateTime<Utc>) -> View<'_> {
         let cut = self

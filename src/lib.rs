@@ -88,7 +88,9 @@
 //! On a [`View`] ([`Ledger::current`] or [`Ledger::known_at`]): [`View::status`] and
 //! [`View::is_listed`], [`View::state_on`], [`View::timeline`], [`View::changes_between`],
 //! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
-//! complexity.
+//! complexity and runs an example on the Belavia seed. An entity id the view has never seen has
+//! no status: the queries about an entity's listing refuse it with
+//! [`Error::EntityNotKnown`] rather than answer "not listed".
 //!
 //! # Importing official lists
 //!

@@ -128,11 +128,18 @@ impl State {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # fn check(view: View<'_>, a: chrono::NaiveDate, b: chrono::NaiveDate) {
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let view = ledger.current();
+    /// let (a, b) = ("2025-09-10".parse()?, "2025-11-05".parse()?);
     /// let diff = view.diff(a, b);
-    /// assert_eq!(view.state_on(a).apply(&diff), view.state_on(b));
-    /// # }
+    /// let state = view.state_on(a).apply(&diff);
+    /// assert_eq!(state, view.state_on(b));
+    /// assert_eq!(state.date, b);
+    /// // Back again: a difference may run either way.
+    /// assert_eq!(state.apply(&view.diff(b, a)), view.state_on(a));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn apply(mut self, diff: &StateDiff) -> State {

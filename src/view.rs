@@ -97,6 +97,20 @@ impl<'a> View<'a> {
     }
 
     /// The instant this view is known at, or `None` for [`Ledger::current`](crate::Ledger::current).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let instant = "2025-09-12T00:00:00Z".parse()?;
+    /// assert_eq!(ledger.known_at(instant).known_at(), Some(instant));
+    /// assert_eq!(ledger.current().known_at(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn known_at(&self) -> Option<DateTime<Utc>> {
         self.known_at
@@ -107,6 +121,23 @@ impl<'a> View<'a> {
     /// this is [`Ledger::changes`](crate::Ledger::changes); a view of the past never shows a change recorded later.
     ///
     /// O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// // Known at 2023-01-01: Belavia's registration and the EU listing, nothing later.
+    /// let instant = "2023-01-01T00:00:00Z".parse()?;
+    /// let early = ledger.known_at(instant);
+    /// assert_eq!(early.log().len(), 2);
+    /// assert!(early.log().iter().all(|c| c.recorded <= instant));
+    /// assert_eq!(ledger.current().log(), ledger.changes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn log(&self) -> &'a [Change] {
         &self.log.changes()[..self.cut]
@@ -125,6 +156,22 @@ impl<'a> View<'a> {
     /// The changes this view sees, in the order applied, retractions excluded.
     ///
     /// O(n).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// assert_eq!(now.changes().count(), 15);
+    /// let kinds: Vec<&str> = now.changes().take(3).map(|c| c.kind.name()).collect();
+    /// assert_eq!(kinds, ["register_entity", "designate", "amend_designation"]);
+    /// assert_eq!(ledger.known_at("2023-01-01T00:00:00Z".parse()?).changes().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn changes(&self) -> impl Iterator<Item = &'a Change> + '_ {
         let log = self.log;
         (0..self.cut)
@@ -136,6 +183,24 @@ impl<'a> View<'a> {
     /// The change with this id, if this view sees it.
     ///
     /// O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = LicenceId::derive("us-ofac:belarus-gl-11");
+    /// let now = ledger.current();
+    /// let issued_by = now.licence(gl_11).ok_or("GL 11 is in the seed")?.created_by;
+    /// let issue = now.change(issued_by).ok_or("its change is visible")?;
+    /// assert_eq!(issue.effective, day("2025-09-11")?);
+    /// // Recorded the day it was issued: a view of the day before does not see it.
+    /// assert!(ledger.known_at("2025-09-10T00:00:00Z".parse()?).change(issued_by).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn change(&self, id: ChangeId) -> Option<&'a Change> {
         let at = self.log.position(id)?;
@@ -145,6 +210,27 @@ impl<'a> View<'a> {
     /// The entity's latest facts (the version with the latest effective date).
     ///
     /// O(k).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let name = |view: View<'_>| view.entity(belavia).map(|e| e.name.clone());
+    /// assert_eq!(
+    ///     name(ledger.current()).as_deref(),
+    ///     Some("Open Joint Stock Company Belavia Belarusian Airlines")
+    /// );
+    /// // Before OFAC listed it, the ledger knew the EU's name.
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert_eq!(name(early).as_deref(), Some("Belavia – Belarusian Airlines AAT"));
+    /// assert!(ledger.current().entity(EntityId::derive("belavai")).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entity(&self, entity: EntityId) -> Option<&'a Entity> {
         self.entity_versions(entity).last().map(|(_, e)| *e)
@@ -154,6 +240,26 @@ impl<'a> View<'a> {
     /// before it. `None` when the entity is unknown or its first version is later.
     ///
     /// O(k).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// let name_on = |date| now.entity_on(belavia, date).map(|e| e.name.as_str());
+    /// assert_eq!(name_on(day("2021-12-01")?), None); // before its registration
+    /// assert_eq!(name_on(day("2022-06-01")?), Some("Belavia – Belarusian Airlines AAT"));
+    /// assert_eq!(
+    ///     name_on(day("2024-06-01")?),
+    ///     Some("Open Joint Stock Company Belavia Belarusian Airlines")
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entity_on(&self, entity: EntityId, date: NaiveDate) -> Option<&'a Entity> {
         self.entity_versions(entity)
@@ -185,6 +291,21 @@ impl<'a> View<'a> {
     /// Every entity this view knows (registered and not retracted), sorted.
     ///
     /// O(n).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// // Belavia, the aircraft EW-301PJ, and the three aircraft of Belarus GL 12.
+    /// assert_eq!(ledger.current().entities().len(), 5);
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert_eq!(early.entities(), [EntityId::derive("belavia")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entities(&self) -> Vec<EntityId> {
         let mut ids: Vec<EntityId> = self
@@ -236,6 +357,25 @@ impl<'a> View<'a> {
     /// The designation as created, with its period in force.
     ///
     /// O(c) in the changes naming the designation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let sdn_entry = DesignationId::derive("us-ofac:44541");
+    /// let us = ledger.current().designation(sdn_entry).ok_or("in the seed")?;
+    /// assert_eq!(us.record.authority, Authority::US_OFAC);
+    /// assert_eq!(us.record.entity, EntityId::derive("belavia"));
+    /// assert_eq!(us.in_force, Interval::new(day("2023-08-09")?, Some(day("2025-11-04")?)));
+    /// // Known at 2025-09-12, the designation had no end yet.
+    /// let then = ledger.known_at("2025-09-12T00:00:00Z".parse()?);
+    /// assert!(then.designation(sdn_entry).ok_or("known then")?.in_force.is_open());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn designation(&self, id: DesignationId) -> Option<AsCreated<'a, Designation>> {
         let life = self.designation_life(id)?;
@@ -249,6 +389,24 @@ impl<'a> View<'a> {
     /// force then.
     ///
     /// O(c) in the changes naming the designation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let eu = DesignationId::derive("eu:belavia");
+    /// let now = ledger.current();
+    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis);
+    /// assert!(basis(day("2022-06-01")?).ok_or("listed")?.contains("2021/2124"));
+    /// // The 2023 renewal amended the terms from 2023-02-24 on.
+    /// assert!(basis(day("2023-06-01")?).ok_or("listed")?.contains("2023/419"));
+    /// assert!(now.designation_on(eu, day("2021-12-01")?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn designation_on(&self, id: DesignationId, date: NaiveDate) -> Option<DesignationInForce> {
         let life = self.designation_life(id)?;
@@ -259,6 +417,24 @@ impl<'a> View<'a> {
     /// The licence as issued, with its period in force.
     ///
     /// O(c) in the changes naming the licence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = ledger
+    ///     .current()
+    ///     .licence(LicenceId::derive("us-ofac:belarus-gl-11"))
+    ///     .ok_or("in the seed")?;
+    /// assert_eq!(gl_11.record.terms.name, "Belarus General License 11");
+    /// assert!(gl_11.record.terms.covers_owned_entities);
+    /// assert_eq!(gl_11.in_force, Interval::new(day("2025-09-11")?, None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn licence(&self, id: LicenceId) -> Option<AsCreated<'a, Licence>> {
         let life = self.licence_life(id)?;
@@ -271,6 +447,23 @@ impl<'a> View<'a> {
     /// The licence as in force on `date`, with its amended terms; `None` if it is not in force.
     ///
     /// O(c) in the changes naming the licence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = LicenceId::derive("us-ofac:belarus-gl-11");
+    /// let now = ledger.current();
+    /// assert!(now.licence_on(gl_11, day("2025-09-10")?).is_none());
+    /// let in_force = now.licence_on(gl_11, day("2025-10-01")?).ok_or("in force")?;
+    /// assert_eq!(in_force.authority, Authority::US_OFAC);
+    /// assert_eq!(in_force.terms.covers, [EntityId::derive("belavia")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn licence_on(&self, id: LicenceId, date: NaiveDate) -> Option<LicenceInForce> {
         let life = self.licence_life(id)?;
@@ -293,6 +486,32 @@ impl<'a> View<'a> {
     /// # Errors
     ///
     /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// // "Lifted" on 2025-09-11 by a licence: still listed, and licensed.
+    /// let status = now.status(belavia, &Authority::US_OFAC, day("2025-10-01")?)?;
+    /// assert_eq!(status.kind(), StatusKind::ListedLicensed);
+    /// assert_eq!(status.designations(), [DesignationId::derive("us-ofac:44541")]);
+    /// assert_eq!(status.licences(), [LicenceId::derive("us-ofac:belarus-gl-11")]);
+    /// let removed = now.status(belavia, &Authority::US_OFAC, day("2025-11-04")?)?;
+    /// assert_eq!(removed, Status::NotListed);
+    /// // An id the view does not know has no status.
+    /// let typo = EntityId::derive("belavai");
+    /// assert!(matches!(
+    ///     now.status(typo, &Authority::US_OFAC, day("2025-10-01")?),
+    ///     Err(Error::EntityNotKnown { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn status(
         &self,
         entity: EntityId,
@@ -344,6 +563,22 @@ impl<'a> View<'a> {
     ///
     /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
     /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert!(now.is_listed(belavia, &Authority::US_OFAC, day("2025-10-01")?)?); // licensed, listed
+    /// assert!(!now.is_listed(belavia, &Authority::US_OFAC, day("2025-11-05")?)?);
+    /// assert!(now.is_listed(belavia, &Authority::EU, day("2025-11-05")?)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_listed(
         &self,
         entity: EntityId,
@@ -362,6 +597,21 @@ impl<'a> View<'a> {
     ///
     /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
     /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let on = ledger.current().statuses(belavia, day("2025-10-01")?)?;
+    /// let kinds: Vec<(&str, StatusKind)> = on.iter().map(|(a, s)| (a.as_str(), s.kind())).collect();
+    /// assert_eq!(kinds, [("EU", StatusKind::Listed), ("US-OFAC", StatusKind::ListedLicensed)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn statuses(
         &self,
         entity: EntityId,
@@ -412,6 +662,24 @@ impl<'a> View<'a> {
     /// designation's current period, 8 bytes apiece); O(S + D) for a view of the past (one
     /// pass over the designation starts and ends the view sees, and one over the designations).
     /// Reads no change.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// // The EU listing, and OFAC's of Belavia and of its aircraft EW-301PJ.
+    /// assert_eq!(now.designations_in_force(day("2025-10-01")?).len(), 3);
+    /// assert_eq!(
+    ///     now.designations_in_force(day("2025-11-05")?),
+    ///     [DesignationId::derive("eu:belavia")]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn designations_in_force(&self, date: NaiveDate) -> Vec<DesignationId> {
         if self.sees_all() {
@@ -426,6 +694,25 @@ impl<'a> View<'a> {
     /// The ids as [`View::designations_in_force`] and [`View::licences_in_force`] find them,
     /// plus O(c) per designation and licence in force to read its amended terms (which it
     /// clones into the `State`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let state = ledger.current().state_on(day("2025-10-01")?);
+    /// assert_eq!(state.designations.len(), 3);
+    /// assert_eq!(
+    ///     state.licences.keys().collect::<Vec<_>>(),
+    ///     [&LicenceId::derive("us-ofac:belarus-gl-11")]
+    /// );
+    /// let belavia = EntityId::derive("belavia");
+    /// assert_eq!(state.status(belavia, &Authority::US_OFAC).kind(), StatusKind::ListedLicensed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn state_on(&self, date: NaiveDate) -> State {
         let designations = self
@@ -462,14 +749,20 @@ impl<'a> View<'a> {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # use chrono::NaiveDate;
-    /// # fn check(ledger: &Ledger) {
-    /// let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    /// for change in ledger.current().changes_between(on(2025, 11, 3), on(2025, 11, 4)) {
-    ///     println!("{} {} {}", change.effective, change.kind.name(), change.source.citation);
-    /// }
-    /// # }
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let kinds = |view: View<'_>| -> Result<Vec<&'static str>, chrono::ParseError> {
+    ///     let changes = view.changes_between(day("2025-11-03")?, day("2025-11-04")?);
+    ///     Ok(changes.iter().map(|c| c.kind.name()).collect())
+    /// };
+    /// // Effective 2025-11-04: the two delistings, GL 12 and the registrations of its aircraft.
+    /// assert_eq!(kinds(ledger.current())?.len(), 6);
+    /// // Known at 2025-12-01, before GL 12 was published: the delistings only.
+    /// assert_eq!(kinds(ledger.known_at("2025-12-01T00:00:00Z".parse()?))?, ["delist", "delist"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn changes_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&'a Change> {
@@ -504,6 +797,27 @@ impl<'a> View<'a> {
     /// O(log e + m + c · k): the changes in the range as for [`View::changes_between`], then
     /// for each of the c designations, licences and (entity, authority) pairs they name, a
     /// look at its own changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// let (before, after) = (day("2025-09-10")?, day("2025-11-05")?);
+    /// let diff = now.diff(before, after);
+    /// assert_eq!(diff.delisted.len(), 2); // Belavia and EW-301PJ, by OFAC
+    /// assert_eq!(diff.licences_issued.len(), 2); // Belarus GL 11 and GL 12
+    /// let belavia = EntityId::derive("belavia");
+    /// assert!(diff.status_changes.iter().any(|c| c.entity == belavia
+    ///     && c.before == StatusKind::Listed
+    ///     && c.after == StatusKind::NotListed));
+    /// assert_eq!(now.state_on(before).apply(&diff), now.state_on(after));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> StateDiff {
         let (low, high) = if from <= to { (from, to) } else { (to, from) };
@@ -591,6 +905,23 @@ impl<'a> View<'a> {
     ///
     /// O(L) for a view that sees the whole ledger (one pass over each licence's current
     /// period); O(L · c) over the licences and their changes for a view of the past.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// assert_eq!(
+    ///     now.licences_in_force(day("2025-10-01")?),
+    ///     [LicenceId::derive("us-ofac:belarus-gl-11")]
+    /// );
+    /// assert_eq!(now.licences_in_force(day("2025-11-05")?).len(), 2); // GL 11 and GL 12
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn licences_in_force(&self, date: NaiveDate) -> Vec<LicenceId> {
         if self.sees_all() {
@@ -618,6 +949,31 @@ impl<'a> View<'a> {
     ///
     /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
     /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let timeline = ledger.current().timeline(belavia)?;
+    /// let us = timeline
+    ///     .authorities
+    ///     .iter()
+    ///     .find(|t| t.authority == Authority::US_OFAC)
+    ///     .ok_or("designated by OFAC")?;
+    /// let periods: Vec<String> =
+    ///     us.periods.iter().map(|p| format!("{} {}", p.status, p.dates)).collect();
+    /// assert_eq!(
+    ///     periods,
+    ///     ["listed [2023-08-09, 2025-09-11)", "listed-licensed [2025-09-11, 2025-11-04)"]
+    /// );
+    /// assert_eq!(timeline.status_on(&Authority::EU, day("2025-11-05")?), StatusKind::Listed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn timeline(&self, entity: EntityId) -> Result<Timeline> {
         let entry = self.known_entity(entity)?;
         // The status is evaluated on every date where it can change.
@@ -701,6 +1057,24 @@ impl<'a> View<'a> {
     /// [`Identifier::lookup_key`]), sorted.
     ///
     /// O(m) in the versions carrying it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let sdn_44541 = Identifier::list_entry(Authority::US_OFAC, "44541");
+    /// assert_eq!(ledger.current().find_by_identifier(&sdn_44541), [EntityId::derive("belavia")]);
+    /// // The SDN entry was created on 2023-08-09: a view of 2023-01-01 finds nothing.
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert!(early.find_by_identifier(&sdn_44541).is_empty());
+    /// let tail = Identifier::AircraftRegistration("EW-301PJ".into());
+    /// assert_eq!(ledger.current().find_by_identifier(&tail).len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn find_by_identifier(&self, identifier: &Identifier) -> Vec<EntityId> {
         let key = identifier.lookup_key();
@@ -717,10 +1091,17 @@ impl<'a> View<'a> {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # fn check(ledger: &Ledger, belavia: EntityId) {
-    /// assert_eq!(ledger.current().find_by_name("BELAVIA  belarusian airlines"), vec![belavia]);
-    /// # }
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert_eq!(now.find_by_name("BELAVIA  belarusian airlines"), [belavia]);
+    /// assert_eq!(now.find_by_name("Belavia"), [belavia]);
+    /// assert!(now.find_by_name("Belavi").is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn find_by_name(&self, name: &str) -> Vec<EntityId> {
