@@ -518,8 +518,17 @@ impl<'a> View<'a> {
         authority: &Authority,
         date: NaiveDate,
     ) -> Result<Status> {
-        let entry = self.known_entity(entity)?;
-        Ok(self.status_of(entry, entity, authority, date))
+        let entry = self
+            .index
+            .entity(entity)
+            .ok_or_else(|| self.not_known(entity))?;
+        let status = self.status_of(entry, entity, authority, date);
+        // A designation the view sees implies a registration it sees: only a "not listed"
+        // answer needs the check.
+        if status == Status::NotListed && !entry.known(self.cut) {
+            return Err(self.not_known(entity));
+        }
+        Ok(status)
     }
 
     /// The status of a known entity.
@@ -548,10 +557,15 @@ impl<'a> View<'a> {
         self.index
             .entity(entity)
             .filter(|entry| entry.known(self.cut))
-            .ok_or(Error::EntityNotKnown {
-                entity,
-                known_at: self.known_at,
-            })
+            .ok_or_else(|| self.not_known(entity))
+    }
+
+    /// The error for an entity this view does not know.
+    fn not_known(&self, entity: EntityId) -> Error {
+        Error::EntityNotKnown {
+            entity,
+            known_at: self.known_at,
+        }
     }
 
     /// Whether `entity` is listed by `authority` on `date`, licensed or not.
@@ -585,8 +599,18 @@ impl<'a> View<'a> {
         authority: &Authority,
         date: NaiveDate,
     ) -> Result<bool> {
-        let entry = self.known_entity(entity)?;
-        Ok(entry.listed(authority, date, self.cut).next().is_some())
+        let entry = self
+            .index
+            .entity(entity)
+            .ok_or_else(|| self.not_known(entity))?;
+        if entry.listed(authority, date, self.cut).next().is_some() {
+            // Listed implies known, as in `status`.
+            Ok(true)
+        } else if entry.known(self.cut) {
+            Ok(false)
+        } else {
+            Err(self.not_known(entity))
+        }
     }
 
     /// The entity's status with every authority that has ever designated it in this view.
