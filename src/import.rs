@@ -57,9 +57,11 @@ pub mod ofac;
 mod reconcile;
 mod snapshot;
 pub mod un;
+mod warning;
 
 pub use self::error::ImportError;
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
 pub use self::snapshot::{canonical_entity, collapse_spaces, ListEntry, Snapshot};
+pub use self::warning::{Warning, WarningKind};

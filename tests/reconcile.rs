@@ -259,9 +259,9 @@ fn reimporting_any_snapshot_adds_nothing() {
 #[test]
 fn whitespace_and_alias_order_are_not_changes() {
     let original = std::fs::read(path(FILES[0])).expect("fixture");
-    let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n";
+    let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n\x1a";
     let alt_reordered =
-        b"36,2,\"aka\",\"  CUBA   AIR \",-0- \r\n36,1,\"aka\",\"AEROCARIBE\",-0- \r\n";
+        b"36,2,\"aka\",\"  CUBA   AIR \",-0- \r\n36,1,\"aka\",\"AEROCARIBE\",-0- \r\n\x1a";
     let spaced: Vec<u8> = String::from_utf8(original.clone())
         .expect("ascii")
         .replace(
@@ -290,8 +290,9 @@ fn whitespace_and_alias_order_are_not_changes() {
     assert!(found.is_empty(), "{:?}", found.report);
     // A real alias change is one.
     let first_line_end = alt.iter().position(|&b| b == b'\n').expect("a line");
+    let one_alias = [&alt[..=first_line_end], b"\x1a"].concat();
     let third = SdnFiles::new("c.csv", &spaced)
-        .with_aliases("alt.csv", &alt[..=first_line_end])
+        .with_aliases("alt.csv", &one_alias)
         .parse(later)
         .expect("ok");
     let found = reconcile(
@@ -301,15 +302,25 @@ fn whitespace_and_alias_order_are_not_changes() {
     )
     .expect("ok");
     assert_eq!(found.report.len(), 1);
+    assert!(matches!(
+        &found.changes[0].kind,
+        ChangeKind::AmendEntity { .. }
+    ));
+    let Outcome::Amended {
+        designation,
+        fields,
+        effective,
+        window,
+        ..
+    } = &found.report[0].outcome
+    else {
+        panic!("{:?}", found.report[0])
+    };
+    assert_eq!(*designation, first_designation(&ledger, "36"));
+    assert_eq!(fields, &[Field::Aliases]);
     assert_eq!(
-        found.report[0].outcome,
-        Outcome::Amended {
-            designation: match &found.changes[0].kind {
-                ChangeKind::AmendEntity { .. } => first_designation(&ledger, "36"),
-                other => panic!("{other:?}"),
-            },
-            fields: vec![Field::Aliases]
-        }
+        (*effective, *window),
+        (later, Some(ObservationWindow::new(Some(date), later)))
     );
 }
 
@@ -324,15 +335,17 @@ fn first_designation(ledger: &Ledger, ent: &str) -> sanctions_ledger::Designatio
 fn mass_delistings_are_refused_unless_allowed() {
     let (mut ledger, _) = replay();
     let data = std::fs::read(path(FILES[2])).expect("fixture");
-    // A file cut cleanly at a line boundary parses, but would delist the missing half.
+    // A complete file (with its end byte) that holds only the first half of the entries: it
+    // parses, but would delist the other half.
     let cut = data.len() / 2;
     let cut = data[..cut]
         .iter()
         .rposition(|&b| b == b'\n')
         .expect("a line")
         + 1;
+    let half = [&data[..cut], b"\x1a"].concat();
     let later = day(2023, 10, 1);
-    let half = SdnFiles::new("sdn_2023-10-01.csv", &data[..cut])
+    let half = SdnFiles::new("sdn_2023-10-01.csv", &half)
         .parse(later)
         .expect("parses");
     let options = ReconcileOptions::new(noon(later, 0));
@@ -399,7 +412,7 @@ fn a_relisting_is_a_new_designation() {
     let text = String::from_utf8(std::fs::read(path(FILES[1])).expect("fixture")).expect("ascii");
     let without: String = text
         .lines()
-        .filter(|l| !l.starts_with("44541,") && *l != "\u{1a}")
+        .filter(|l| !l.starts_with("44541,"))
         .flat_map(|l| [l, "\n"])
         .collect();
     let mut ledger = Ledger::new();
@@ -423,13 +436,30 @@ fn a_relisting_is_a_new_designation() {
                 .map(|r| r.outcome.clone()),
         );
     }
-    let [Outcome::Designated { designation: a, .. }, Outcome::Delisted { designation: b }, Outcome::Designated {
+    let [Outcome::Designated { designation: a, .. }, Outcome::Delisted {
+        designation: b,
+        effective: delisted,
+        window,
+        ..
+    }, Outcome::Designated {
         designation: c,
         effective,
+        ..
     }] = designations.as_slice()
     else {
         panic!("{designations:?}")
     };
+    // The delisting says when it was observed, like the designation.
+    assert_eq!(
+        (*delisted, *window),
+        (
+            day(2023, 10, 2),
+            Some(ObservationWindow::new(
+                Some(day(2023, 10, 1)),
+                day(2023, 10, 2)
+            ))
+        )
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
     assert_eq!(*effective, day(2023, 10, 3));

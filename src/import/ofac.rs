@@ -27,8 +27,18 @@
 //! - Programs → [`Program`]s of US OFAC; the measure is always [`Measure::AssetFreeze`]
 //!   (blocking of property, which is what the SDN list imposes).
 //!
-//! Companion rows whose `ent_num` is not in `sdn.csv` are ignored: OFAC publishes the files
-//! together, and rows for entries not on the list carry no listing.
+//! # Trusting the files
+//!
+//! A broken download must never read as a shorter list (and so as delistings). Every file OFAC
+//! publishes in this format ends with a line break and a 0x1A byte; a file without it was cut
+//! short and is refused ([`ImportError::Unterminated`]), as is one that ends inside a record
+//! ([`ImportError::Truncated`]), an empty one ([`ImportError::Empty`], companions included) and
+//! one that is not this format at all ([`ImportError::WrongFormat`]: XML, binary data, a ZIP
+//! archive, a header row). The files of one publication are joined on `ent_num`, so a companion
+//! row naming an entry that `sdn.csv` lacks is evidence that `sdn.csv` lost rows
+//! ([`ImportError::MissingEntries`]). Hand-made files and subsets, which have neither the end
+//! byte nor matching companions, are read when the caller says so with [`ParseOptions`]; what
+//! was let through is then reported as [`Warning`]s on the snapshot.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -38,12 +48,78 @@ use chrono::NaiveDate;
 use super::country;
 use super::error::ImportError;
 use super::snapshot::{ListEntry, Snapshot};
+use super::warning::{Warning, WarningKind};
 use crate::authority::{Authority, Program};
 use crate::designation::Measure;
 use crate::entity::{Entity, EntityKind, Identifier, ImoNumber};
 
 /// The short name of the SDN list in snapshots and derived ids.
 pub const SDN_LIST: &str = "SDN";
+
+/// What the parser expects, in [`ImportError::WrongFormat`].
+const EXPECTED: &str = "an OFAC legacy CSV file";
+
+/// The number of fields of a record of each file.
+const SDN_WIDTH: usize = 12;
+const ADD_WIDTH: usize = 6;
+const ALT_WIDTH: usize = 5;
+const COMMENTS_WIDTH: usize = 2;
+
+/// How strictly to read OFAC's CSV files. The default is as strict as OFAC's publications
+/// allow; each leave suits hand-made files and subsets, never downloads.
+///
+/// # Example
+///
+/// A hand-made file without OFAC's final 0x1A byte is refused unless allowed, and then read
+/// with a warning:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sanctions_ledger::import::ofac::{ParseOptions, SdnFiles};
+/// use sanctions_ledger::import::{ImportError, WarningKind};
+///
+/// let date = NaiveDate::from_ymd_opt(2023, 8, 9).unwrap_or_default();
+/// let hand_made = b"44541,\"BELAVIA\",-0- ,\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+/// let err = SdnFiles::new("mine.csv", hand_made).parse(date).map(|_| ()).expect_err("no 0x1A");
+/// assert!(matches!(err, ImportError::Unterminated { line: 2, .. }));
+///
+/// let options = ParseOptions::new().allow_unterminated();
+/// let snapshot = SdnFiles::new("mine.csv", hand_made).with_options(options).parse(date)?;
+/// assert_eq!(snapshot.len(), 1);
+/// assert_eq!(snapshot.warnings()[0].kind, WarningKind::Unterminated);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    allow_unterminated: bool,
+    allow_unmatched_companion_rows: bool,
+}
+
+impl ParseOptions {
+    /// Strict reading: every file must end with OFAC's 0x1A byte, and every companion row must
+    /// name an entry of the main file.
+    #[must_use]
+    pub fn new() -> Self {
+        ParseOptions::default()
+    }
+
+    /// Reads files that lack the final 0x1A byte (hand-made files), with a
+    /// [`WarningKind::Unterminated`] for each. A file cut inside a record is still refused.
+    #[must_use]
+    pub fn allow_unterminated(mut self) -> Self {
+        self.allow_unterminated = true;
+        self
+    }
+
+    /// Leaves out companion rows that name entries the main file does not hold (hand-made
+    /// subsets, companions of another date), with a [`WarningKind::UnmatchedCompanionRow`] for
+    /// each, instead of refusing the main file as cut short.
+    #[must_use]
+    pub fn allow_unmatched_companion_rows(mut self) -> Self {
+        self.allow_unmatched_companion_rows = true;
+        self
+    }
+}
 
 /// The four files of one SDN publication, as bytes; only `sdn.csv` is required.
 ///
@@ -55,7 +131,7 @@ pub const SDN_LIST: &str = "SDN";
 /// use sanctions_ledger::Identifier;
 ///
 /// let sdn = b"44580,\"EW-301PJ\",\"aircraft\",\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Aircraft Model CRJ-200ER; Aircraft Manufacturer's Serial Number (MSN) 8057; Aircraft Tail Number EW-301PJ.\"\r\n\x1a";
-/// let alt = b"44580,1,\"aka\",\"BELAVIA CRJ\",-0- \r\n";
+/// let alt = b"44580,1,\"aka\",\"BELAVIA CRJ\",-0- \r\n\x1a";
 /// let date = NaiveDate::from_ymd_opt(2023, 8, 9).unwrap_or_default();
 /// let snapshot = SdnFiles::new("sdn.csv", sdn).with_aliases("alt.csv", alt).parse(date)?;
 /// let aircraft = &snapshot.get("44580").ok_or("missing")?.entity;
@@ -70,6 +146,7 @@ pub struct SdnFiles<'a> {
     add: Option<(&'a str, &'a [u8])>,
     alt: Option<(&'a str, &'a [u8])>,
     comments: Option<(&'a str, &'a [u8])>,
+    options: ParseOptions,
 }
 
 impl<'a> SdnFiles<'a> {
@@ -81,7 +158,15 @@ impl<'a> SdnFiles<'a> {
             add: None,
             alt: None,
             comments: None,
+            options: ParseOptions::new(),
         }
+    }
+
+    /// Reads the files with `options` instead of strictly.
+    #[must_use]
+    pub fn with_options(mut self, options: ParseOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Adds `add.csv` (addresses).
@@ -109,16 +194,20 @@ impl<'a> SdnFiles<'a> {
     ///
     /// # Errors
     ///
-    /// [`ImportError::Empty`] when `sdn.csv` has no record, [`ImportError::Truncated`] when a
-    /// file ends inside a record, [`ImportError::Malformed`] for a record with the wrong number
-    /// of fields, a bad `ent_num`, an unknown type, an empty name or program, or an `ent_num`
-    /// seen twice.
+    /// [`ImportError::WrongFormat`] when a file is not an OFAC CSV file;
+    /// [`ImportError::Empty`] when a file (companions included) has no record;
+    /// [`ImportError::Truncated`] when a file ends inside a record;
+    /// [`ImportError::Unterminated`] when a file lacks OFAC's final 0x1A byte (unless allowed);
+    /// [`ImportError::MissingEntries`] when a companion row names an entry that `sdn.csv` lacks
+    /// (unless allowed); [`ImportError::Malformed`] for a record with the wrong number of
+    /// fields, a bad `ent_num`, an unknown type, an empty name or program, or an `ent_num` seen
+    /// twice.
     pub fn parse(&self, date: NaiveDate) -> Result<Snapshot, ImportError> {
         let (file, bytes) = self.sdn;
         let mut snapshot = Snapshot::new(Authority::US_OFAC, SDN_LIST, date, file, false);
-        let records = Records::parse(file, bytes)?;
-        if records.rows.is_empty() {
-            return Err(ImportError::Empty { file: file.into() });
+        let records = Records::parse(file, bytes, SDN_WIDTH, self.options)?;
+        for warning in records.warnings {
+            snapshot.add_warning(warning);
         }
         for row in records.rows {
             let entry = sdn_entry(file, row)?;
@@ -127,53 +216,95 @@ impl<'a> SdnFiles<'a> {
                 return Err(malformed(file, line, "this ent_num appears twice"));
             }
         }
-        if let Some((file, bytes)) = self.comments {
-            for row in &Records::parse(file, bytes)?.rows {
-                let [ent, text, ..] = row.fields.as_slice() else {
-                    return Err(width(file, row, 2));
-                };
-                let ent = ent_num(file, row.line, ent.as_deref())?;
-                if let (Some(entry), Some(text)) = (snapshot.get_mut(ent), text) {
+        if let Some(comments) = self.comments {
+            self.companion(&mut snapshot, comments, COMMENTS_WIDTH, |entry, row| {
+                if let Some(text) = row.fields.get(1).cloned().flatten() {
                     let remarks = entry.entity.details.entry("remarks".into()).or_default();
-                    remarks.push_str(text);
+                    remarks.push_str(&text);
                 }
-            }
+            })?;
         }
-        if let Some((file, bytes)) = self.add {
-            for row in &Records::parse(file, bytes)?.rows {
-                let [ent, _, address, city, country, _] = row.fields.as_slice() else {
-                    return Err(width(file, row, 6));
+        if let Some(add) = self.add {
+            self.companion(&mut snapshot, add, ADD_WIDTH, |entry, row| {
+                let [_, _, address, city, country, _] = row.fields.as_slice() else {
+                    return;
                 };
-                let ent = ent_num(file, row.line, ent.as_deref())?;
                 let parts: Vec<&str> = [address, city, country]
                     .into_iter()
                     .filter_map(|part| part.as_deref())
                     .collect();
-                if let Some(entry) = snapshot.get_mut(ent) {
-                    if !parts.is_empty() {
-                        entry.entity.addresses.push(parts.join(", "));
-                    }
-                    let country = country.as_deref().and_then(country::by_ofac_name);
-                    entry.entity.countries.extend(country);
+                if !parts.is_empty() {
+                    entry.entity.addresses.push(parts.join(", "));
                 }
-            }
+                let country = country.as_deref().and_then(country::by_ofac_name);
+                entry.entity.countries.extend(country);
+            })?;
         }
-        if let Some((file, bytes)) = self.alt {
-            for row in &Records::parse(file, bytes)?.rows {
-                let [ent, _, _, name, _] = row.fields.as_slice() else {
-                    return Err(width(file, row, 5));
-                };
-                let ent = ent_num(file, row.line, ent.as_deref())?;
-                if let (Some(entry), Some(name)) = (snapshot.get_mut(ent), name) {
-                    entry.entity.aliases.push(name.to_string());
+        if let Some(alt) = self.alt {
+            self.companion(&mut snapshot, alt, ALT_WIDTH, |entry, row| {
+                if let Some(name) = row.fields.get(3).cloned().flatten() {
+                    entry.entity.aliases.push(name.into_owned());
                 }
-            }
+            })?;
         }
         for entry in snapshot.entries_mut() {
             read_remarks(entry);
             entry.canonicalise();
         }
         Ok(snapshot)
+    }
+
+    /// Reads a companion file into the snapshot's entries with `apply`, after checking each
+    /// row's width and `ent_num`. Rows naming entries the main file lacks refuse the main file
+    /// as cut short, or are left out with a warning when the options allow it.
+    fn companion(
+        &self,
+        snapshot: &mut Snapshot,
+        (file, bytes): (&str, &[u8]),
+        width: usize,
+        mut apply: impl FnMut(&mut ListEntry, &Row<'_>),
+    ) -> Result<(), ImportError> {
+        let records = Records::parse(file, bytes, width, self.options)?;
+        for warning in records.warnings {
+            snapshot.add_warning(warning);
+        }
+        let mut unmatched: Vec<(usize, String)> = Vec::new();
+        for row in &records.rows {
+            // The remark overflow has no fixed width beyond its two first fields.
+            let fits = if width == COMMENTS_WIDTH {
+                row.fields.len() >= width
+            } else {
+                row.fields.len() == width
+            };
+            if !fits {
+                return Err(width_error(file, row, width));
+            }
+            let ent = ent_num(file, row.line, row.fields[0].as_deref())?;
+            match snapshot.get_mut(ent) {
+                Some(entry) => apply(entry, row),
+                None => unmatched.push((row.line, ent.to_owned())),
+            }
+        }
+        let Some((line, entry)) = unmatched.first() else {
+            return Ok(());
+        };
+        if !self.options.allow_unmatched_companion_rows {
+            return Err(ImportError::MissingEntries {
+                file: self.sdn.0.to_owned(),
+                companion: file.to_owned(),
+                companion_line: *line,
+                entry: entry.clone(),
+                rows: unmatched.len(),
+            });
+        }
+        for (line, entry) in unmatched {
+            snapshot.add_warning(Warning::new(
+                file,
+                line,
+                WarningKind::UnmatchedCompanionRow { entry },
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -218,7 +349,7 @@ fn malformed(file: &str, line: usize, what: impl Into<String>) -> ImportError {
     }
 }
 
-fn width(file: &str, row: &Row<'_>, expected: usize) -> ImportError {
+fn width_error(file: &str, row: &Row<'_>, expected: usize) -> ImportError {
     malformed(
         file,
         row.line,
@@ -239,8 +370,8 @@ fn ent_num<'s>(file: &str, line: usize, field: Option<&'s str>) -> Result<&'s st
 
 /// One `sdn.csv` record as an entry, before its remarks are read.
 fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
-    if row.fields.len() != 12 {
-        return Err(width(file, &row, 12));
+    if row.fields.len() != SDN_WIDTH {
+        return Err(width_error(file, &row, SDN_WIDTH));
     }
     let line = row.line;
     let mut fields = row.fields.into_iter();
@@ -346,110 +477,217 @@ struct Row<'a> {
     fields: Vec<Option<Cow<'a, str>>>,
 }
 
-/// The records of one legacy OFAC CSV file.
+/// The records of one legacy OFAC CSV file, and what was read past.
 struct Records<'a> {
     rows: Vec<Row<'a>>,
+    warnings: Vec<Warning>,
 }
 
 impl<'a> Records<'a> {
-    /// Splits the file into records. Quoted fields may hold commas, doubled quotes and line
-    /// breaks; a final 0x1A byte is the DOS end-of-file marker.
-    fn parse(file: &str, bytes: &'a [u8]) -> Result<Records<'a>, ImportError> {
-        let body = bytes.strip_suffix(&[0x1a]).unwrap_or(bytes);
-        let mut rows = Vec::with_capacity(body.len() / 200);
-        let mut line = 1;
-        let mut at = 0;
-        while at < body.len() {
-            // Skip blank lines.
-            if body[at] == b'\n' {
-                line += 1;
-                at += 1;
-                continue;
+    /// Checks that the file is an OFAC CSV file, complete and not empty, and splits it into
+    /// records of (nominally) `width` fields. Quoted fields may hold commas, doubled quotes and
+    /// line breaks; the final 0x1A byte is the DOS end-of-file marker.
+    fn parse(
+        file: &str,
+        bytes: &'a [u8],
+        width: usize,
+        options: ParseOptions,
+    ) -> Result<Records<'a>, ImportError> {
+        sniff(file, bytes)?;
+        let (body, terminated) = match bytes.iter().rposition(|&b| b != b'\r' && b != b'\n') {
+            Some(last) if bytes[last] == 0x1a => (&bytes[..last], true),
+            _ => (bytes, false),
+        };
+        let (rows, line) = tokenize(file, body, width)?;
+        if rows.is_empty() {
+            return Err(ImportError::Empty { file: file.into() });
+        }
+        let mut warnings = Vec::new();
+        if !terminated {
+            if !options.allow_unterminated {
+                return Err(ImportError::Unterminated {
+                    file: file.into(),
+                    line,
+                });
             }
-            if body[at] == b'\r' && body.get(at + 1) == Some(&b'\n') {
-                line += 1;
-                at += 2;
-                continue;
+            warnings.push(Warning::new(file, line, WarningKind::Unterminated));
+        }
+        Ok(Records { rows, warnings })
+    }
+}
+
+/// Refuses input that is plainly not an OFAC CSV file, saying what it looks like instead.
+///
+/// An OFAC CSV file is text whose first record starts with an `ent_num` and a comma.
+fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
+    let wrong = |found: String| ImportError::WrongFormat {
+        file: file.into(),
+        expected: EXPECTED,
+        found,
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(wrong(
+            "it is a ZIP archive (OFAC serves some files zipped: unzip it first)".into(),
+        ));
+    }
+    if let Some(at) = memchr::memchr(0, bytes) {
+        return Err(wrong(format!(
+            "it holds binary data (a NUL byte at offset {at})"
+        )));
+    }
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head = &bytes[start..];
+    let first_line = &head[..memchr::memchr2(b'\r', b'\n', head).unwrap_or(head.len())];
+    let shown = || {
+        let end = first_line.len().min(40);
+        latin1(&first_line[..end]).into_owned()
+    };
+    match head.first() {
+        // Empty, or only the end-of-file byte: the caller reports it as empty.
+        None | Some(0x1a) => Ok(()),
+        Some(b'<') => {
+            let window = &head[..head.len().min(4096)];
+            let what = if memchr::memmem::find(window, b"CONSOLIDATED_LIST").is_some() {
+                "the UN Security Council consolidated list (XML; read it with import::un)"
+            } else if memchr::memmem::find(window, b"sdnList").is_some() {
+                "OFAC's SDN.XML, the XML form of the list"
+            } else if memchr::memmem::find(window, b"sanctionsData").is_some() {
+                "OFAC's ENHANCED XML"
+            } else {
+                "XML or HTML (an error page instead of the file?)"
+            };
+            Err(wrong(format!("it is {what}; it starts {:?}", shown())))
+        }
+        Some(b'{' | b'[') => Err(wrong(format!("it is JSON; it starts {:?}", shown()))),
+        Some(_) => {
+            let digits = first_line.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 && first_line.get(digits) == Some(&b',') {
+                return Ok(());
             }
-            let start_line = line;
-            let mut fields = Vec::with_capacity(12);
-            loop {
-                let (field, next) = if body[at] == b'"' {
-                    // The field borrows from the file unless it holds a doubled quote (`""`),
-                    // which is a literal quote.
-                    let mut unquoted: Option<Vec<u8>> = None;
-                    let mut i = at + 1;
-                    loop {
-                        let Some(n) = memchr::memchr(b'"', &body[i..]) else {
-                            return Err(ImportError::Truncated {
-                                file: file.into(),
-                                line: start_line,
-                                what: "a quoted field".into(),
-                            });
-                        };
-                        line += memchr::memchr_iter(b'\n', &body[i..i + n]).count();
-                        if body.get(i + n + 1) == Some(&b'"') {
-                            let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
-                            value.extend_from_slice(&body[i..=i + n]);
-                            i += n + 2;
-                        } else {
-                            if let Some(value) = unquoted.as_mut() {
-                                value.extend_from_slice(&body[i..i + n]);
-                            }
-                            i += n;
-                            break;
-                        }
-                    }
-                    let value = match unquoted {
-                        None => latin1(body[at + 1..i].trim_ascii()),
-                        Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+            let control = first_line
+                .iter()
+                .any(|&b| b < b' ' && b != b'\t' && b != 0x1a);
+            if control || std::str::from_utf8(first_line).is_err() && !looks_latin1(first_line) {
+                return Err(wrong(
+                    "it holds binary data (control bytes in its first line)".into(),
+                ));
+            }
+            Err(wrong(format!(
+                "its first line does not start with an ent_num and a comma (a header row?): {:?}",
+                shown()
+            )))
+        }
+    }
+}
+
+/// Whether text that is not UTF-8 reads as Latin-1 prose: mostly printable ASCII.
+fn looks_latin1(line: &[u8]) -> bool {
+    let high = line.iter().filter(|&&b| b >= 0x80).count();
+    high * 4 <= line.len()
+}
+
+/// Splits the body of a file (without its end byte) into records; returns them and the line
+/// after the last one.
+fn tokenize<'a>(
+    file: &str,
+    body: &'a [u8],
+    width: usize,
+) -> Result<(Vec<Row<'a>>, usize), ImportError> {
+    let _ = width;
+    let mut rows = Vec::with_capacity(body.len() / 200);
+    let mut line = 1;
+    let mut at = 0;
+    while at < body.len() {
+        // Skip blank lines.
+        if body[at] == b'\n' {
+            line += 1;
+            at += 1;
+            continue;
+        }
+        if body[at] == b'\r' && body.get(at + 1) == Some(&b'\n') {
+            line += 1;
+            at += 2;
+            continue;
+        }
+        let start_line = line;
+        let mut fields = Vec::with_capacity(12);
+        loop {
+            let (field, next) = if body[at] == b'"' {
+                // The field borrows from the file unless it holds a doubled quote (`""`),
+                // which is a literal quote.
+                let mut unquoted: Option<Vec<u8>> = None;
+                let mut i = at + 1;
+                loop {
+                    let Some(n) = memchr::memchr(b'"', &body[i..]) else {
+                        return Err(ImportError::Truncated {
+                            file: file.into(),
+                            line: start_line,
+                            what: "a quoted field".into(),
+                        });
                     };
-                    (Some(value), i + 1)
-                } else {
-                    let end = memchr::memchr3(b',', b'\r', b'\n', &body[at..])
-                        .map_or(body.len(), |n| at + n);
-                    let raw = body[at..end].trim_ascii();
-                    let value = (raw != b"-0-").then(|| latin1(raw));
-                    (value, end)
-                };
-                fields.push(field);
-                at = next;
-                match (body.get(at), body.get(at + 1)) {
-                    (Some(b','), _) => {
-                        at += 1;
-                        if at == body.len() {
-                            return Err(truncated_record(file, start_line));
+                    line += memchr::memchr_iter(b'\n', &body[i..i + n]).count();
+                    if body.get(i + n + 1) == Some(&b'"') {
+                        let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
+                        value.extend_from_slice(&body[i..=i + n]);
+                        i += n + 2;
+                    } else {
+                        if let Some(value) = unquoted.as_mut() {
+                            value.extend_from_slice(&body[i..i + n]);
                         }
-                    }
-                    (Some(b'\r'), Some(b'\n')) => {
-                        at += 2;
-                        line += 1;
+                        i += n;
                         break;
-                    }
-                    (Some(b'\n'), _) => {
-                        at += 1;
-                        line += 1;
-                        break;
-                    }
-                    (None, _) | (Some(b'\r'), None) => {
-                        return Err(truncated_record(file, start_line))
-                    }
-                    (Some(&b), _) => {
-                        return Err(malformed(
-                            file,
-                            line,
-                            format!("unexpected byte {:?} after a field", char::from(b)),
-                        ))
                     }
                 }
+                let value = match unquoted {
+                    None => latin1(body[at + 1..i].trim_ascii()),
+                    Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+                };
+                (Some(value), i + 1)
+            } else {
+                let end =
+                    memchr::memchr3(b',', b'\r', b'\n', &body[at..]).map_or(body.len(), |n| at + n);
+                let raw = body[at..end].trim_ascii();
+                let value = (raw != b"-0-").then(|| latin1(raw));
+                (value, end)
+            };
+            fields.push(field);
+            at = next;
+            match (body.get(at), body.get(at + 1)) {
+                (Some(b','), _) => {
+                    at += 1;
+                    if at == body.len() {
+                        return Err(truncated_record(file, start_line));
+                    }
+                }
+                (Some(b'\r'), Some(b'\n')) => {
+                    at += 2;
+                    line += 1;
+                    break;
+                }
+                (Some(b'\n'), _) => {
+                    at += 1;
+                    line += 1;
+                    break;
+                }
+                (None, _) | (Some(b'\r'), None) => return Err(truncated_record(file, start_line)),
+                (Some(&b), _) => {
+                    return Err(malformed(
+                        file,
+                        line,
+                        format!("unexpected byte {:?} after a field", char::from(b)),
+                    ))
+                }
             }
-            rows.push(Row {
-                line: start_line,
-                fields,
-            });
         }
-        Ok(Records { rows })
+        rows.push(Row {
+            line: start_line,
+            fields,
+        });
     }
+    Ok((rows, line))
 }
 
 fn truncated_record(file: &str, line: usize) -> ImportError {
@@ -473,7 +711,8 @@ mod tests {
     use super::*;
 
     fn rows(text: &[u8]) -> Result<Vec<Vec<Option<String>>>, ImportError> {
-        Ok(Records::parse("t.csv", text)?
+        let options = ParseOptions::new().allow_unterminated();
+        Ok(Records::parse("t.csv", text, 3, options)?
             .rows
             .into_iter()
             .map(|r| {

@@ -142,28 +142,77 @@ impl fmt::Display for Field {
 }
 
 /// What reconciliation found for one entry.
+///
+/// Every outcome carries the effective date of its changes and, when that date is only the
+/// date the change was observed (OFAC's undated lists, a re-listing), the observation window
+/// in which the real date lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {
     /// A new entry: designated (after registering its entity, or amending it on a re-listing).
+    #[non_exhaustive]
     Designated {
         /// The new designation.
         designation: DesignationId,
         /// Its effective date.
         effective: NaiveDate,
+        /// The window the real date lies in, when `effective` is an observation date.
+        window: Option<ObservationWindow>,
     },
     /// A vanished entry: delisted.
+    #[non_exhaustive]
     Delisted {
         /// The designation ended.
         designation: DesignationId,
+        /// The delisting's effective date (the snapshot's date: lists do not date removals).
+        effective: NaiveDate,
+        /// The window the real date lies in, `(previous snapshot, this snapshot]`.
+        window: Option<ObservationWindow>,
     },
     /// A changed entry: the fields that changed, sorted.
+    #[non_exhaustive]
     Amended {
         /// The designation of the entry.
         designation: DesignationId,
         /// The fields that changed.
         fields: Vec<Field>,
+        /// The amendment's effective date.
+        effective: NaiveDate,
+        /// The window the real date lies in, when `effective` is an observation date.
+        window: Option<ObservationWindow>,
     },
+}
+
+impl Outcome {
+    /// The designation the outcome is about.
+    #[must_use]
+    pub fn designation(&self) -> DesignationId {
+        match self {
+            Outcome::Designated { designation, .. }
+            | Outcome::Delisted { designation, .. }
+            | Outcome::Amended { designation, .. } => *designation,
+        }
+    }
+
+    /// The effective date of the outcome's changes.
+    #[must_use]
+    pub fn effective(&self) -> NaiveDate {
+        match self {
+            Outcome::Designated { effective, .. }
+            | Outcome::Delisted { effective, .. }
+            | Outcome::Amended { effective, .. } => *effective,
+        }
+    }
+
+    /// The observation window of the outcome's changes, if their date is an observation date.
+    #[must_use]
+    pub fn window(&self) -> Option<ObservationWindow> {
+        match self {
+            Outcome::Designated { window, .. }
+            | Outcome::Delisted { window, .. }
+            | Outcome::Amended { window, .. } => *window,
+        }
+    }
 }
 
 /// What reconciliation found for one entry, with its list id and name.
@@ -281,8 +330,8 @@ impl Reconciliation {
 /// let day = |d| NaiveDate::from_ymd_opt(2023, 8, d).ok_or("bad date");
 /// let at = |d| Utc.with_ymd_and_hms(2023, 8, d, 0, 0, 0).single().ok_or("bad instant");
 /// let row = "44541,\"BELAVIA\",-0- ,\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
-/// let before = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
-/// let after = format!("{before}{row}");
+/// let cuba = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+/// let (before, after) = (format!("{cuba}\x1a"), format!("{cuba}{row}\x1a"));
 ///
 /// let mut ledger = Ledger::new();
 /// let first = SdnFiles::new("sdn_2023-08-03.csv", before.as_bytes()).parse(day(3)?)?;
@@ -404,7 +453,7 @@ pub fn reconcile(
 ///
 /// let date = NaiveDate::from_ymd_opt(2023, 8, 9).ok_or("bad date")?;
 /// let recorded = Utc.with_ymd_and_hms(2023, 8, 10, 0, 0, 0).single().ok_or("bad instant")?;
-/// let sdn = b"44541,\"BELAVIA\",-0- ,\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+/// let sdn = b"44541,\"BELAVIA\",-0- ,\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
 /// let snapshot = SdnFiles::new("sdn.csv", sdn).parse(date)?;
 ///
 /// let mut ledger = Ledger::new();
@@ -423,7 +472,7 @@ pub fn apply_snapshot(
     let applied = ledger
         .apply_batch(found.changes.iter().cloned())
         .map_err(|source| ImportError::Ledger {
-            file: snapshot.file().to_owned(),
+            file: Some(snapshot.file().to_owned()),
             source,
         })?;
     Ok((found, applied))
@@ -559,11 +608,18 @@ impl Plan<'_, '_> {
             self.snapshot.key()
         ));
         let mut change = Change::new(id, effective, self.recorded, self.source.clone(), kind);
-        if observed {
-            let after = self.previous.filter(|&p| p < effective);
-            change = change.with_window(ObservationWindow::new(after, effective));
+        if let Some(window) = self.window(effective, observed) {
+            change = change.with_window(window);
         }
         self.changes.push(change);
+    }
+
+    /// The window `(previous, effective]` of a change observed on `effective`, if `observed`.
+    fn window(&self, effective: NaiveDate, observed: bool) -> Option<ObservationWindow> {
+        observed.then(|| {
+            let after = self.previous.filter(|&p| p < effective);
+            ObservationWindow::new(after, effective)
+        })
     }
 
     fn delist(&mut self, id: &str, known: &InForce) {
@@ -582,7 +638,11 @@ impl Plan<'_, '_> {
         self.report.push(EntryReport {
             id: id.to_owned(),
             name,
-            outcome: Outcome::Delisted { designation },
+            outcome: Outcome::Delisted {
+                designation,
+                effective: date,
+                window: self.window(date, true),
+            },
         });
     }
 
@@ -655,6 +715,7 @@ impl Plan<'_, '_> {
             outcome: Outcome::Designated {
                 designation,
                 effective,
+                window: self.window(effective, observed),
             },
         });
     }
@@ -732,6 +793,8 @@ impl Plan<'_, '_> {
             outcome: Outcome::Amended {
                 designation,
                 fields,
+                effective,
+                window: self.window(effective, observed),
             },
         });
     }

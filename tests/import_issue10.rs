@@ -1,0 +1,216 @@
+//! Regression tests of issue 10, "a broken or odd official file never becomes false
+//! delistings": one test (or a few) per kind of input, each on its small fixture.
+
+use std::path::PathBuf;
+
+use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};
+use sanctions_ledger::import::ofac::{self, ParseOptions, SdnFiles};
+use sanctions_ledger::import::{
+    apply_snapshot, ImportError, ReconcileOptions, Reconciliation, Snapshot, WarningKind,
+};
+use sanctions_ledger::{Authority, Identifier, Ledger};
+
+fn fixture(path: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// The ledger learns of a snapshot at noon on its date.
+fn noon(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(12, 0, 0).expect("valid time").and_utc()
+}
+
+fn import(ledger: &mut Ledger, snapshot: &Snapshot) -> Result<Reconciliation, ImportError> {
+    apply_snapshot(
+        ledger,
+        snapshot,
+        &ReconcileOptions::new(noon(snapshot.date())),
+    )
+    .map(|(found, _)| found)
+}
+
+fn ofac_listed(ledger: &Ledger, ent: &str, date: NaiveDate) -> bool {
+    let now = ledger.current();
+    let found = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, ent));
+    assert_eq!(found.len(), 1, "ent_num {ent}");
+    now.is_listed(found[0], &Authority::US_OFAC, date)
+}
+
+// Kind 1: a file cut at a record boundary.
+
+const CUBA13: &str = "ofac/sdn_cuba13_2023-08-03.csv";
+const CUBA12_CUT: &str = "ofac/sdn_cuba12_cut_2023-08-09.csv";
+
+#[test]
+fn kind1_a_file_cut_at_a_record_boundary_is_refused_not_delisted() {
+    let mut ledger = Ledger::new();
+    let full = fixture(CUBA13);
+    let first = SdnFiles::new("sdn_2023-08-03.csv", &full)
+        .parse(day(2023, 8, 3))
+        .expect("a complete file");
+    assert_eq!(first.len(), 13);
+    assert!(first.warnings().is_empty());
+    import(&mut ledger, &first).expect("applies");
+    let len = ledger.len();
+
+    // The same file's first 12 rows, without the 0x1A byte: every row is complete.
+    let cut = fixture(CUBA12_CUT);
+    assert!(cut.ends_with(b"\r\n"));
+    let err = SdnFiles::new("sdn_2023-08-09.csv", &cut)
+        .parse(day(2023, 8, 9))
+        .expect_err("a cut file");
+    assert!(
+        matches!(&err, ImportError::Unterminated { file, line: 13 } if file == "sdn_2023-08-09.csv"),
+        "{err}"
+    );
+    assert!(err.is_cut_short());
+    assert_eq!(
+        err.to_string(),
+        "sdn_2023-08-09.csv line 13: the file ends after a complete record but without the 0x1A \
+         byte that ends every OFAC CSV file; it looks cut short (allow unterminated files only \
+         for hand-made ones)"
+    );
+    // Nothing was delisted: the 13th entry is still listed on the cut file's date.
+    assert_eq!(ledger.len(), len);
+    assert!(ofac_listed(&ledger, "555", day(2023, 8, 9)));
+
+    // A caller who knows the file is hand-made can read it, with a warning.
+    let hand_made = SdnFiles::new("mine.csv", &cut)
+        .with_options(ParseOptions::new().allow_unterminated())
+        .parse(day(2023, 8, 9))
+        .expect("allowed");
+    assert_eq!(hand_made.len(), 12);
+    let [warning] = hand_made.warnings() else {
+        panic!("{:?}", hand_made.warnings())
+    };
+    assert_eq!(
+        (warning.file.as_str(), warning.line, &warning.kind),
+        ("mine.csv", 13, &WarningKind::Unterminated)
+    );
+}
+
+#[test]
+fn kind1_companion_rows_of_entries_the_main_file_lacks_are_evidence_of_a_cut() {
+    // A main file that lost its last row but ends with the end byte (a tool appended it, or it
+    // is of an older publication than its companions): the companions still name entry 555.
+    let mut short = fixture(CUBA12_CUT);
+    short.push(0x1a);
+    let (add, alt) = (
+        fixture("ofac/add_cuba13_2025-01-03.csv"),
+        fixture("ofac/alt_cuba13_2025-01-03.csv"),
+    );
+    let files = SdnFiles::new("sdn.csv", &short)
+        .with_addresses("add.csv", &add)
+        .with_aliases("alt.csv", &alt);
+    let err = files.parse(day(2025, 1, 3)).expect_err("evidence of a cut");
+    let ImportError::MissingEntries {
+        file,
+        companion,
+        companion_line,
+        entry,
+        rows,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (file.as_str(), companion.as_str(), entry.as_str(), *rows),
+        ("sdn.csv", "add.csv", "555", 1)
+    );
+    let add_line = add
+        .split(|&b| b == b'\n')
+        .position(|l| l.starts_with(b"555,"))
+        .expect("a row of 555")
+        + 1;
+    assert_eq!(*companion_line, add_line);
+    assert!(err.is_cut_short());
+    assert!(err.to_string().starts_with(&format!(
+        "add.csv line {add_line} names ent_num 555, which sdn.csv does not hold"
+    )));
+
+    // With the full main file the same companions match every row.
+    let full = fixture(CUBA13);
+    let snapshot = SdnFiles::new("sdn.csv", &full)
+        .with_addresses("add.csv", &add)
+        .with_aliases("alt.csv", &alt)
+        .parse(day(2025, 1, 3))
+        .expect("matching files");
+    let coprova = &snapshot.get("555").expect("555").entity;
+    assert_eq!(coprova.aliases, ["COPROVA", "COPROVA SARL"]);
+
+    // A hand-made subset may leave the rows out, each with a warning.
+    let subset = files
+        .with_options(ParseOptions::new().allow_unmatched_companion_rows())
+        .parse(day(2025, 1, 3))
+        .expect("allowed");
+    let unmatched: Vec<(&str, usize)> = subset
+        .warnings()
+        .iter()
+        .filter(
+            |w| matches!(&w.kind, WarningKind::UnmatchedCompanionRow { entry } if entry == "555"),
+        )
+        .map(|w| (w.file.as_str(), w.line))
+        .collect();
+    assert_eq!(unmatched.len(), 3, "{unmatched:?}"); // one address, two aliases
+    assert_eq!(unmatched[0], ("add.csv", add_line));
+}
+
+// Kind 10: a file of another type given to the OFAC parser.
+
+#[test]
+fn kind10_other_file_types_are_named_not_called_truncated() {
+    let un = fixture("un/un_consolidated_2018-10-29.xml");
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00 a zip archive's first bytes";
+    let garbage: Vec<u8> = (0u8..=255).cycle().skip(7).take(3000).collect();
+    let header = b"ent_num,SDN_Name,SDN_Type,Program\r\n36,\"A\",-0- ,\"CUBA\"\r\n\x1a";
+    let html = b"<!DOCTYPE html><html><body>Access denied</body></html>";
+    for (input, says) in [
+        (&un[..], "it is the UN Security Council consolidated list"),
+        (zip, "it is a ZIP archive"),
+        (&garbage, "it holds binary data"),
+        (
+            header,
+            "does not start with an ent_num and a comma (a header row?)",
+        ),
+        (html, "XML or HTML"),
+    ] {
+        let err = SdnFiles::new("sdn.csv", input)
+            .parse(day(2025, 1, 1))
+            .expect_err(says);
+        assert!(
+            matches!(err, ImportError::WrongFormat { .. }),
+            "{says}: {err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.starts_with("sdn.csv is not an OFAC legacy CSV file: ") && text.contains(says),
+            "{text}"
+        );
+        assert!(!err.is_cut_short());
+    }
+    // The same checks hold for companion files.
+    let full = fixture(CUBA13);
+    let err = SdnFiles::new("sdn.csv", &full)
+        .with_aliases("alt.csv", &un)
+        .parse(day(2025, 1, 1))
+        .expect_err("XML as alt.csv");
+    assert!(
+        matches!(&err, ImportError::WrongFormat { file, .. } if file == "alt.csv"),
+        "{err}"
+    );
+}
+
+#[test]
+fn kind10_read_sdn_names_the_path() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/un/un_consolidated_2018-08-24.xml");
+    let err = ofac::read_sdn(&path, day(2018, 8, 24)).expect_err("XML");
+    assert_eq!(err.file(), Some(path.display().to_string().as_str()));
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+}
