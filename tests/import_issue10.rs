@@ -214,3 +214,75 @@ fn kind10_read_sdn_names_the_path() {
     assert_eq!(err.file(), Some(path.display().to_string().as_str()));
     assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
 }
+
+// Kind 2: an empty or cut companion file, and the guard on mass amendments.
+
+#[test]
+fn kind2_empty_or_cut_companions_are_refused_like_an_empty_sdn_csv() {
+    let sdn = fixture(CUBA13);
+    let alt = fixture("ofac/alt_cuba13_2025-01-03.csv");
+    let parse = |alt: &[u8]| {
+        SdnFiles::new("sdn.csv", &sdn)
+            .with_aliases("alt.csv", alt)
+            .parse(day(2025, 1, 3))
+    };
+    assert!(parse(&alt).is_ok());
+    for (companion, expected) in [
+        (&b""[..], "empty"),
+        (b"\x1a", "empty"),
+        (b"\r\n\x1a", "empty"),
+        (&alt[..alt.len() - 1], "unterminated"),
+        (&alt[..alt.len() / 2], "truncated"),
+    ] {
+        let err = parse(companion).expect_err(expected);
+        let kind = match err {
+            ImportError::Empty { .. } => "empty",
+            ImportError::Unterminated { .. } => "unterminated",
+            ImportError::Truncated { .. } => "truncated",
+            _ => "other",
+        };
+        assert_eq!((kind, err.file()), (expected, Some("alt.csv")), "{err}");
+    }
+}
+
+#[test]
+fn kind2_a_snapshot_that_amends_a_large_share_is_refused_unless_allowed() {
+    let sdn = fixture(CUBA13);
+    let alt = fixture("ofac/alt_cuba13_2025-01-03.csv");
+    let mut ledger = Ledger::new();
+    let with_aliases = SdnFiles::new("sdn_2025-01-03.csv", &sdn)
+        .with_aliases("alt_2025-01-03.csv", &alt)
+        .parse(day(2025, 1, 3))
+        .expect("parses");
+    import(&mut ledger, &with_aliases).expect("applies");
+    let len = ledger.len();
+
+    // The next day the caller forgets alt.csv: 6 of the 13 entries would lose their aliases.
+    let date = day(2025, 1, 4);
+    let without = SdnFiles::new("sdn_2025-01-04.csv", &sdn)
+        .parse(date)
+        .expect("parses");
+    let err = import(&mut ledger, &without).expect_err("mass amendment");
+    let ImportError::TooManyAmendments {
+        amended, in_force, ..
+    } = err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!((amended, in_force), (6, 13));
+    assert!(
+        err.to_string()
+            .starts_with("sdn_2025-01-04.csv would amend 6 of the 13 entries in force on 2025-01-04 (46.2%), more than the 10.0% allowed"),
+        "{err}"
+    );
+    assert_eq!(ledger.len(), len);
+
+    // The share is the caller's to set, and a real mass amendment the caller's to allow.
+    let options = ReconcileOptions::new(noon(date));
+    assert!(apply_snapshot(&mut ledger, &without, &options.max_amend_share(0.5)).is_ok());
+    let mut other = Ledger::new();
+    import(&mut other, &with_aliases).expect("applies");
+    let (found, _) =
+        apply_snapshot(&mut other, &without, &options.allow_mass_amendment()).expect("allowed");
+    assert_eq!(found.amendments(), 6);
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::error::ImportError;
 use super::snapshot::{canonical_entity, canonical_terms, ListEntry, Snapshot};
+use super::warning::Warning;
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Entity, Identifier};
@@ -15,7 +16,12 @@ use crate::ledger::{Applied, Ledger};
 use crate::view::View;
 
 /// How to reconcile a snapshot: when the changes are recorded, the date of the previous
-/// snapshot of the list, and the guard against mass delistings.
+/// snapshot of the list, and the guards against mass delistings and mass amendments.
+///
+/// The guards refuse a snapshot that would delist, or amend, more than a share of the entries
+/// in force (10% each by default): a cut or mangled main file looks like the first, a missing
+/// or empty companion file (every alias gone) like the second. When the changes are real, the
+/// caller allows them explicitly.
 ///
 /// # Example
 ///
@@ -26,7 +32,8 @@ use crate::view::View;
 /// let recorded = Utc.with_ymd_and_hms(2023, 8, 10, 0, 0, 0).single().ok_or("bad instant")?;
 /// let options = ReconcileOptions::new(recorded)
 ///     .previous(NaiveDate::from_ymd_opt(2023, 8, 3).ok_or("bad date")?)
-///     .max_delist_share(0.05);
+///     .max_delist_share(0.05)
+///     .max_amend_share(0.20);
 /// assert_eq!(options.recorded(), recorded);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -36,14 +43,21 @@ pub struct ReconcileOptions {
     previous: Option<NaiveDate>,
     max_delist_share: f64,
     allow_mass_delisting: bool,
+    max_amend_share: f64,
+    allow_mass_amendment: bool,
 }
 
 impl ReconcileOptions {
     /// The share of the entries in force that one snapshot may delist unless allowed: 10%.
     pub const DEFAULT_MAX_DELIST_SHARE: f64 = 0.10;
 
+    /// The share of the entries in force that one snapshot may amend unless allowed: 10%. The
+    /// real SDN snapshots of 2023-09-06 and 2024-05-03 amend 0.05% and 0.6%; a missing alias
+    /// file amends about half of the list.
+    pub const DEFAULT_MAX_AMEND_SHARE: f64 = 0.10;
+
     /// Options recording the changes at `recorded` (library code never reads the clock), with
-    /// the previous snapshot date taken from the ledger and the default delisting guard.
+    /// the previous snapshot date taken from the ledger and the default guards.
     #[must_use]
     pub fn new(recorded: DateTime<Utc>) -> Self {
         ReconcileOptions {
@@ -51,6 +65,8 @@ impl ReconcileOptions {
             previous: None,
             max_delist_share: Self::DEFAULT_MAX_DELIST_SHARE,
             allow_mass_delisting: false,
+            max_amend_share: Self::DEFAULT_MAX_AMEND_SHARE,
+            allow_mass_amendment: false,
         }
     }
 
@@ -76,6 +92,20 @@ impl ReconcileOptions {
     #[must_use]
     pub fn allow_mass_delisting(mut self) -> Self {
         self.allow_mass_delisting = true;
+        self
+    }
+
+    /// The largest share (0 to 1) of the entries in force that one snapshot may amend.
+    #[must_use]
+    pub fn max_amend_share(mut self, share: f64) -> Self {
+        self.max_amend_share = share;
+        self
+    }
+
+    /// Allows a snapshot to amend any share of the entries in force.
+    #[must_use]
+    pub fn allow_mass_amendment(mut self) -> Self {
+        self.allow_mass_amendment = true;
         self
     }
 
@@ -255,6 +285,8 @@ pub struct Reconciliation {
     pub changes: Vec<Change>,
     /// One report per entry designated, delisted or amended, sorted by outcome then list id.
     pub report: Vec<EntryReport>,
+    /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
+    pub warnings: Vec<Warning>,
 }
 
 impl Reconciliation {
@@ -317,8 +349,8 @@ impl Reconciliation {
 /// the snapshot differs from the ledger on its date but the ledger holds changes of this list
 /// effective after that date (snapshots of a list are reconciled in date order; re-importing
 /// an older snapshot the ledger already agrees with gives no changes);
-/// [`ImportError::TooManyDelistings`] when the changes would delist more than the allowed share
-/// of the entries in force.
+/// [`ImportError::TooManyDelistings`] / [`ImportError::TooManyAmendments`] when the changes
+/// would delist / amend more than the allowed share of the entries in force.
 ///
 /// # Example
 ///
@@ -384,22 +416,6 @@ pub fn reconcile(
             plan.delist(id, known);
         }
     }
-    let delisted = plan.report.len();
-    let share = if in_force.is_empty() {
-        0.0
-    } else {
-        ratio(delisted, in_force.len())
-    };
-    if !options.allow_mass_delisting && share > options.max_delist_share {
-        return Err(ImportError::TooManyDelistings {
-            file,
-            date,
-            delisted,
-            in_force: in_force.len(),
-            percent: share * 100.0,
-            max_percent: options.max_delist_share * 100.0,
-        });
-    }
     for entry in snapshot.entries() {
         match in_force.get(&entry.id) {
             Some(known) => plan.amend(entry, known),
@@ -421,6 +437,31 @@ pub fn reconcile(
             latest,
         });
     }
+    let count = |pick: fn(&Outcome) -> bool| report.iter().filter(|r| pick(&r.outcome)).count();
+    let delisted = count(|o| matches!(o, Outcome::Delisted { .. }));
+    let share = ratio(delisted, in_force.len());
+    if !options.allow_mass_delisting && share > options.max_delist_share {
+        return Err(ImportError::TooManyDelistings {
+            file,
+            date,
+            delisted,
+            in_force: in_force.len(),
+            percent: share * 100.0,
+            max_percent: options.max_delist_share * 100.0,
+        });
+    }
+    let amended = count(|o| matches!(o, Outcome::Amended { .. }));
+    let share = ratio(amended, in_force.len());
+    if !options.allow_mass_amendment && share > options.max_amend_share {
+        return Err(ImportError::TooManyAmendments {
+            file,
+            date,
+            amended,
+            in_force: in_force.len(),
+            percent: share * 100.0,
+            max_percent: options.max_amend_share * 100.0,
+        });
+    }
     report.sort_by(|a, b| {
         outcome_rank(&a.outcome)
             .cmp(&outcome_rank(&b.outcome))
@@ -434,6 +475,7 @@ pub fn reconcile(
         entries: snapshot.len(),
         changes,
         report,
+        warnings: snapshot.warnings().to_vec(),
     })
 }
 
@@ -478,9 +520,14 @@ pub fn apply_snapshot(
     Ok((found, applied))
 }
 
+/// `part / whole`, 0 when `whole` is 0 (a list's first snapshot changes nothing in force).
 #[allow(clippy::cast_precision_loss)] // counts of list entries are far below 2^52
 fn ratio(part: usize, whole: usize) -> f64 {
-    part as f64 / whole as f64
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 fn outcome_rank(outcome: &Outcome) -> u8 {
