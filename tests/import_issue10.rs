@@ -286,3 +286,42 @@ fn kind2_a_snapshot_that_amends_a_large_share_is_refused_unless_allowed() {
         apply_snapshot(&mut other, &without, &options.allow_mass_amendment()).expect("allowed");
     assert_eq!(found.amendments(), 6);
 }
+
+// Kind 6: bare quotes inside quoted fields.
+
+#[test]
+fn kind6_bare_quotes_are_read_with_a_warning_naming_file_and_line() {
+    let sdn = fixture("ofac/sdn_bare_quote_2025-05-16.csv");
+    let comments = fixture("ofac/sdn_comments_bare_quote_2025-05-16.csv");
+    let snapshot = SdnFiles::new("sdn.csv", &sdn)
+        .with_comments("sdn_comments.csv", &comments)
+        .parse(day(2025, 5, 16))
+        .expect("read tolerantly");
+    // Every record is read, none skipped.
+    assert_eq!(snapshot.len(), 3);
+    let warnings: Vec<(&str, usize, &WarningKind)> = snapshot
+        .warnings()
+        .iter()
+        .map(|w| (w.file.as_str(), w.line, &w.kind))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            ("sdn.csv", 2, &WarningKind::BareQuote),
+            ("sdn_comments.csv", 1, &WarningKind::BareQuote)
+        ]
+    );
+    let invento = &snapshot.get("99101").expect("99101").entity;
+    assert!(invento.details["remarks"].contains("a.k.a. \"EL INVENTADO\"; nationality Mexico"));
+    assert_eq!(invento.aliases, ["EL INVENTADO"]);
+    let muestra = &snapshot.get("99102").expect("99102").entity;
+    assert!(muestra.details["remarks"].ends_with(
+        "Linked To: EXAMPLE GROUP.; a.k.a. \"nickname1\"; a.k.a. \"nickname2\"; Passport X0000001 (Mexico)."
+    ));
+    assert_eq!(muestra.aliases, ["nickname1", "nickname2"]);
+
+    // The warnings reach the reconciliation, for the caller to log.
+    let mut ledger = Ledger::new();
+    let found = import(&mut ledger, &snapshot).expect("applies");
+    assert_eq!(found.warnings, snapshot.warnings());
+}

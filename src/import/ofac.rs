@@ -447,10 +447,13 @@ fn read_remarks(entry: &mut ListEntry) {
     for item in remarks.split(';') {
         let item = item.trim();
         let item = item.strip_suffix('.').unwrap_or(item);
-        for prefix in ["a.k.a. '", "f.k.a. '", "n.k.a. '"] {
-            if let Some(alias) = item.strip_prefix(prefix).and_then(|s| s.strip_suffix('\'')) {
-                aliases.push(alias.to_owned());
-            }
+        // OFAC quotes aliases with single quotes, and now and then with double ones.
+        for prefix in ["a.k.a. ", "f.k.a. ", "n.k.a. "] {
+            let quoted = item.strip_prefix(prefix).and_then(|s| {
+                let quote = s.chars().next().filter(|&c| c == '\'' || c == '"')?;
+                s[1..].strip_suffix(quote)
+            });
+            aliases.extend(quoted.map(str::to_owned));
         }
         if let Some(tail) = item.strip_prefix("Aircraft Tail Number ") {
             identifiers.push(Identifier::AircraftRegistration(tail.trim().to_owned()));
@@ -498,11 +501,11 @@ impl<'a> Records<'a> {
             Some(last) if bytes[last] == 0x1a => (&bytes[..last], true),
             _ => (bytes, false),
         };
-        let (rows, line) = tokenize(file, body, width)?;
+        let mut warnings = Vec::new();
+        let (rows, line) = tokenize(file, body, width, &mut warnings)?;
         if rows.is_empty() {
             return Err(ImportError::Empty { file: file.into() });
         }
-        let mut warnings = Vec::new();
         if !terminated {
             if !options.allow_unterminated {
                 return Err(ImportError::Unterminated {
@@ -589,14 +592,15 @@ fn looks_latin1(line: &[u8]) -> bool {
     high * 4 <= line.len()
 }
 
-/// Splits the body of a file (without its end byte) into records; returns them and the line
-/// after the last one.
+/// Splits the body of a file (without its end byte) into records of nominally `width` fields;
+/// returns them and the line after the last one. Bare quotes inside quoted fields are read as
+/// literal quotes, with a warning in `warnings`.
 fn tokenize<'a>(
     file: &str,
     body: &'a [u8],
     width: usize,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<Row<'a>>, usize), ImportError> {
-    let _ = width;
     let mut rows = Vec::with_capacity(body.len() / 200);
     let mut line = 1;
     let mut at = 0;
@@ -616,36 +620,9 @@ fn tokenize<'a>(
         let mut fields = Vec::with_capacity(12);
         loop {
             let (field, next) = if body[at] == b'"' {
-                // The field borrows from the file unless it holds a doubled quote (`""`),
-                // which is a literal quote.
-                let mut unquoted: Option<Vec<u8>> = None;
-                let mut i = at + 1;
-                loop {
-                    let Some(n) = memchr::memchr(b'"', &body[i..]) else {
-                        return Err(ImportError::Truncated {
-                            file: file.into(),
-                            line: start_line,
-                            what: "a quoted field".into(),
-                        });
-                    };
-                    line += memchr::memchr_iter(b'\n', &body[i..i + n]).count();
-                    if body.get(i + n + 1) == Some(&b'"') {
-                        let value = unquoted.get_or_insert_with(|| body[at + 1..i].to_vec());
-                        value.extend_from_slice(&body[i..=i + n]);
-                        i += n + 2;
-                    } else {
-                        if let Some(value) = unquoted.as_mut() {
-                            value.extend_from_slice(&body[i..i + n]);
-                        }
-                        i += n;
-                        break;
-                    }
-                }
-                let value = match unquoted {
-                    None => latin1(body[at + 1..i].trim_ascii()),
-                    Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
-                };
-                (Some(value), i + 1)
+                let last = fields.len() + 1 >= width;
+                let (value, end) = quoted(file, body, at, &mut line, start_line, last, warnings)?;
+                (Some(value), end + 1)
             } else {
                 let end =
                     memchr::memchr3(b',', b'\r', b'\n', &body[at..]).map_or(body.len(), |n| at + n);
@@ -688,6 +665,66 @@ fn tokenize<'a>(
         });
     }
     Ok((rows, line))
+}
+
+/// The quoted field that opens at `body[at]`, and the position of its closing quote; counts
+/// the line breaks it holds into `line`.
+///
+/// The field borrows from the file unless it holds a doubled quote (`""`, a literal quote) or
+/// a bare one: a quote that neither closes the field nor is doubled (OFAC writes
+/// `a.k.a. "nickname"` unescaped inside quoted remarks). A bare quote is read as a literal
+/// quote and reported once per field. A quote before a comma closes the field, unless the
+/// field is the record's `last`, after which no field can follow.
+fn quoted<'a>(
+    file: &str,
+    body: &'a [u8],
+    at: usize,
+    line: &mut usize,
+    start_line: usize,
+    last: bool,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Cow<'a, str>, usize), ImportError> {
+    let mut owned: Option<Vec<u8>> = None;
+    let mut bare = false;
+    let mut i = at + 1;
+    let end = loop {
+        let Some(n) = memchr::memchr(b'"', &body[i..]) else {
+            return Err(ImportError::Truncated {
+                file: file.into(),
+                line: start_line,
+                what: "a quoted field".into(),
+            });
+        };
+        let quote = i + n;
+        *line += memchr::memchr_iter(b'\n', &body[i..quote]).count();
+        let (closes, skip) = match body.get(quote + 1) {
+            Some(b'"') => (false, 2),
+            None | Some(b'\r' | b'\n') => (true, 0),
+            Some(b',') if !last => (true, 0),
+            Some(_) => {
+                if !bare {
+                    bare = true;
+                    warnings.push(Warning::new(file, *line, WarningKind::BareQuote));
+                }
+                (false, 1)
+            }
+        };
+        if closes {
+            if let Some(value) = owned.as_mut() {
+                value.extend_from_slice(&body[i..quote]);
+            }
+            break quote;
+        }
+        owned
+            .get_or_insert_with(|| body[at + 1..i].to_vec())
+            .extend_from_slice(&body[i..=quote]);
+        i = quote + skip;
+    };
+    let value = match owned {
+        None => latin1(body[at + 1..end].trim_ascii()),
+        Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+    };
+    Ok((value, end))
 }
 
 fn truncated_record(file: &str, line: usize) -> ImportError {
@@ -735,6 +772,39 @@ mod tests {
             ]
         );
         assert_eq!(latin1(&[0x4d, 0xfc]), "Mü");
+    }
+
+    #[test]
+    fn bare_quotes_are_literal_and_reported_once_per_field() {
+        // In the last field a quote before a comma is bare too: no field can follow it.
+        let text = b"1,\"a \"b\" c\",\"x \"y\", z\"\r\n2,\"p\",\"q\"\r\n\x1a";
+        let mut warnings = Vec::new();
+        let body = &text[..text.len() - 1];
+        let (rows, line) = tokenize("t.csv", body, 3, &mut warnings).unwrap();
+        let values: Vec<Vec<Option<String>>> = rows
+            .into_iter()
+            .map(|r| {
+                r.fields
+                    .into_iter()
+                    .map(|f| f.map(Cow::into_owned))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [
+                vec![
+                    Some("1".into()),
+                    Some("a \"b\" c".into()),
+                    Some("x \"y\", z".into())
+                ],
+                vec![Some("2".into()), Some("p".into()), Some("q".into())],
+            ]
+        );
+        assert_eq!(line, 3);
+        let lines: Vec<usize> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [1, 1]);
+        assert!(warnings.iter().all(|w| w.kind == WarningKind::BareQuote));
     }
 
     #[test]

@@ -13,20 +13,20 @@ use chrono::NaiveDate;
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use sanctions_ledger::import::ofac::{ParseOptions, SdnFiles};
-/// use sanctions_ledger::import::WarningKind;
+/// use sanctions_ledger::import::{ofac::SdnFiles, WarningKind};
 ///
-/// // A hand-made file, read with leave: it lacks OFAC's final 0x1A byte.
-/// let sdn = b"7,\"CORTES, Ana\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+/// // OFAC sometimes writes a bare quote inside a quoted remark.
+/// let sdn = b"7,\"CORTES, Ana\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. \"LA JEFA\"; DOB 1970.\"\r\n\x1a";
 /// let date = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default();
-/// let options = ParseOptions::new().allow_unterminated();
-/// let snapshot = SdnFiles::new("mine.csv", sdn).with_options(options).parse(date)?;
+/// let snapshot = SdnFiles::new("sdn.csv", sdn).parse(date)?;
+/// let entity = &snapshot.get("7").ok_or("missing")?.entity;
+/// assert_eq!(entity.details["remarks"], "a.k.a. \"LA JEFA\"; DOB 1970.");
 /// let warning = &snapshot.warnings()[0];
-/// assert_eq!((warning.file.as_str(), warning.line), ("mine.csv", 2));
-/// assert_eq!(warning.kind, WarningKind::Unterminated);
+/// assert_eq!((warning.file.as_str(), warning.line), ("sdn.csv", 1));
+/// assert_eq!(warning.kind, WarningKind::BareQuote);
 /// assert_eq!(
 ///     warning.to_string(),
-///     "mine.csv line 2: the file lacks the final 0x1A byte; read because unterminated files are allowed"
+///     "sdn.csv line 1: a bare quote inside a quoted field, read as a literal quote"
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
