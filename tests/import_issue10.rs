@@ -325,3 +325,41 @@ fn kind6_bare_quotes_are_read_with_a_warning_naming_file_and_line() {
     let found = import(&mut ledger, &snapshot).expect("applies");
     assert_eq!(found.warnings, snapshot.warnings());
 }
+
+// Kind 5: remarks split into sdn_comments.csv.
+
+#[test]
+fn kind5_remarks_split_at_a_space_join_into_the_words_they_were() {
+    let sdn = fixture("ofac/sdn_split_remarks_2025-05-16.csv");
+    let comments = fixture("ofac/sdn_comments_split_remarks_2025-05-16.csv");
+    let snapshot = SdnFiles::new("sdn.csv", &sdn)
+        .with_comments("sdn_comments.csv", &comments)
+        .parse(day(2025, 5, 16))
+        .expect("parses");
+
+    // 99201: the first 1,000 characters end with "; a.k.a.", the rest starts with a space.
+    let carlos = &snapshot.get("99201").expect("99201").entity;
+    let remarks = &carlos.details["remarks"];
+    assert!(
+        remarks.contains("; a.k.a. 'EXAMPLE ALIAS'; Linked To: EXAMPLE GROUP."),
+        "{remarks}"
+    );
+    assert_eq!(carlos.aliases, ["EXAMPLE ALIAS"]);
+
+    // 99202: "alt. Digital" + " Currency Address - XBT ..." reads "Digital Currency".
+    let trading = &snapshot.get("99202").expect("99202").entity;
+    let remarks = &trading.details["remarks"];
+    assert!(
+        remarks.contains("; alt. Digital Currency Address - XBT 1ExampLeAddressNotReaL0000000002;"),
+        "{remarks}"
+    );
+    assert!(!remarks.contains("DigitalCurrency"));
+
+    // Without the overflow file the remark is its first 1,000 characters, and no alias.
+    let alone = SdnFiles::new("sdn.csv", &sdn)
+        .parse(day(2025, 5, 16))
+        .expect("parses");
+    let carlos = &alone.get("99201").expect("99201").entity;
+    assert_eq!(carlos.details["remarks"].chars().count(), 1000);
+    assert!(carlos.aliases.is_empty());
+}

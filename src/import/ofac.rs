@@ -217,6 +217,8 @@ impl<'a> SdnFiles<'a> {
             }
         }
         if let Some(comments) = self.comments {
+            // OFAC cuts a remark longer than 1,000 characters anywhere, at a space too, and
+            // writes the rest here verbatim: the untrimmed parts join into the remark.
             self.companion(&mut snapshot, comments, COMMENTS_WIDTH, |entry, row| {
                 if let Some(text) = row.fields.get(1).cloned().flatten() {
                     let remarks = entry.entity.details.entry("remarks".into()).or_default();
@@ -231,19 +233,22 @@ impl<'a> SdnFiles<'a> {
                 };
                 let parts: Vec<&str> = [address, city, country]
                     .into_iter()
-                    .filter_map(|part| part.as_deref())
+                    .filter_map(|part| part.as_deref().map(str::trim_ascii))
                     .collect();
                 if !parts.is_empty() {
                     entry.entity.addresses.push(parts.join(", "));
                 }
-                let country = country.as_deref().and_then(country::by_ofac_name);
-                entry.entity.countries.extend(country);
+                let country = country.as_deref().map(str::trim_ascii);
+                entry
+                    .entity
+                    .countries
+                    .extend(country.and_then(country::by_ofac_name));
             })?;
         }
         if let Some(alt) = self.alt {
             self.companion(&mut snapshot, alt, ALT_WIDTH, |entry, row| {
                 if let Some(name) = row.fields.get(3).cloned().flatten() {
-                    entry.entity.aliases.push(name.into_owned());
+                    entry.entity.aliases.push(trimmed(name).into_owned());
                 }
             })?;
         }
@@ -358,7 +363,7 @@ fn width_error(file: &str, row: &Row<'_>, expected: usize) -> ImportError {
 }
 
 fn ent_num<'s>(file: &str, line: usize, field: Option<&'s str>) -> Result<&'s str, ImportError> {
-    match field {
+    match field.map(str::trim_ascii) {
         Some(ent) if !ent.is_empty() && ent.bytes().all(|b| b.is_ascii_digit()) => Ok(ent),
         other => Err(malformed(
             file,
@@ -375,10 +380,12 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     }
     let line = row.line;
     let mut fields = row.fields.into_iter();
-    let mut next = || fields.next().flatten();
+    let mut next = || fields.next().flatten().map(trimmed);
     let (ent, name, kind, programs) = (next(), next(), next(), next());
     let (title, call_sign, vessel_type, tonnage) = (next(), next(), next(), next());
-    let (grt, flag, owner, remarks) = (next(), next(), next(), next());
+    let (grt, flag, owner) = (next(), next(), next());
+    // The remarks stay untrimmed, to be joined with their overflow in sdn_comments.csv.
+    let remarks = fields.next().flatten();
     let ent = ent_num(file, line, ent.as_deref())?;
     let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
         return Err(malformed(file, line, "the SDN_Name is empty"));
@@ -472,8 +479,10 @@ fn read_remarks(entry: &mut ListEntry) {
     }
 }
 
-/// One CSV record: the line it starts on and its fields (`None` for `-0-`), trimmed; ASCII
-/// fields without doubled quotes borrow from the file.
+/// One CSV record: the line it starts on and its fields (`None` for `-0-`); ASCII fields without
+/// doubled or bare quotes borrow from the file. Unquoted fields are trimmed, quoted ones are
+/// not: OFAC cuts a long remark anywhere, spaces included, and its two parts must be joined as
+/// they are ([`trimmed`] gives the usual form).
 #[derive(Debug)]
 struct Row<'a> {
     line: usize,
@@ -667,8 +676,8 @@ fn tokenize<'a>(
     Ok((rows, line))
 }
 
-/// The quoted field that opens at `body[at]`, and the position of its closing quote; counts
-/// the line breaks it holds into `line`.
+/// The quoted field that opens at `body[at]`, untrimmed, and the position of its closing
+/// quote; counts the line breaks it holds into `line`.
 ///
 /// The field borrows from the file unless it holds a doubled quote (`""`, a literal quote) or
 /// a bare one: a quote that neither closes the field nor is doubled (OFAC writes
@@ -721,8 +730,8 @@ fn quoted<'a>(
         i = quote + skip;
     };
     let value = match owned {
-        None => latin1(body[at + 1..end].trim_ascii()),
-        Some(value) => Cow::Owned(latin1(value.trim_ascii()).into_owned()),
+        None => latin1(&body[at + 1..end]),
+        Some(value) => Cow::Owned(latin1(&value).into_owned()),
     };
     Ok((value, end))
 }
@@ -732,6 +741,16 @@ fn truncated_record(file: &str, line: usize) -> ImportError {
         file: file.into(),
         line,
         what: "a record (no line break ends it)".into(),
+    }
+}
+
+/// A field without the ASCII whitespace around it, borrowing when it can.
+fn trimmed(value: Cow<'_, str>) -> Cow<'_, str> {
+    let is_space = |c: char| c.is_ascii_whitespace();
+    match value {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim_matches(is_space)),
+        Cow::Owned(text) if text.trim_matches(is_space).len() == text.len() => Cow::Owned(text),
+        Cow::Owned(text) => Cow::Owned(text.trim_matches(is_space).to_owned()),
     }
 }
 
