@@ -363,3 +363,75 @@ fn kind5_remarks_split_at_a_space_join_into_the_words_they_were() {
     assert_eq!(carlos.details["remarks"].chars().count(), 1000);
     assert!(carlos.aliases.is_empty());
 }
+
+// Kind 7: IMO company numbers are not ship numbers; other identifiers in the remarks.
+
+#[test]
+fn kind7_imo_company_numbers_and_documents_in_remarks_are_typed_and_found() {
+    use sanctions_ledger::{Country, Document, DocumentKind, ImoCompanyNumber, ImoNumber};
+
+    let data = fixture("ofac/sdn_identifiers_2024-05-03.csv");
+    let snapshot = SdnFiles::new("sdn_2024-05-03.csv", &data)
+        .parse(day(2024, 5, 3))
+        .expect("parses");
+    let mut ledger = Ledger::new();
+    import(&mut ledger, &snapshot).expect("applies");
+    let now = ledger.current();
+    let find = |identifier: Identifier| -> Vec<String> {
+        now.find_by_identifier(&identifier)
+            .into_iter()
+            .map(|e| now.entity(e).expect("known").name.clone())
+            .collect()
+    };
+    let country = |code: &str| Country::new(code).expect("code");
+
+    // "IMO 5305560" on the shipping company is its company number, never a ship's, although
+    // 5305560 happens to pass the ship check digit; "IMO 9339301" on its tanker is the ship's.
+    let company = ImoCompanyNumber::new("5305560").expect("seven digits");
+    assert_eq!(
+        find(Identifier::ImoCompany(company)),
+        ["NS LEADER SHIPPING INCORPORATED"]
+    );
+    let as_ship = ImoNumber::new("5305560").expect("a valid ship number too");
+    assert!(find(Identifier::Imo(as_ship)).is_empty());
+    let ship = ImoNumber::new("9339301").expect("valid");
+    assert_eq!(find(Identifier::Imo(ship)), ["NS LEADER"]);
+
+    let document = |kind, number: &str| Identifier::Document(Document::new(kind, number));
+    for (identifier, holder) in [
+        (
+            document(DocumentKind::Registration, "C-109156"),
+            "NS LEADER SHIPPING INCORPORATED",
+        ),
+        (
+            document(DocumentKind::Passport, "003308607"),
+            "JABER, Ayman",
+        ),
+        (document(DocumentKind::NationalId, "J006985970"), "MINERVEN"),
+        (
+            document(DocumentKind::TaxId, "25735349"),
+            "MEHRAN PAPER MILL",
+        ),
+        (
+            document(DocumentKind::NationalId, "1625525"),
+            "ECHEVERRY HERRERA, Hernando",
+        ),
+        (
+            Identifier::DigitalCurrencyAddress {
+                currency: "XBT".into(),
+                address: "17a5bpKvEp1j1Trs4qTbcNZrby53JbaS9C".into(),
+            },
+            "FAYZIMATOV, Farrukh Furkatovitch",
+        ),
+        (Identifier::AircraftSerial("UE-236".into()), "YV2763"),
+    ] {
+        assert_eq!(find(identifier.clone()), [holder], "{identifier:?}");
+    }
+    // The document keeps the label and country as written.
+    let mill = &snapshot.get("17355").expect("17355").entity;
+    assert!(mill.identifiers.contains(&Identifier::Document(
+        Document::new(DocumentKind::TaxId, "25735349")
+            .with_scheme("Tax ID No.")
+            .with_country(country("PK"))
+    )));
+}

@@ -9,7 +9,9 @@ use sanctions_ledger::import::{
     apply_snapshot, reconcile, Field, ImportError, Outcome, ReconcileOptions, Reconciliation,
     Snapshot,
 };
-use sanctions_ledger::{Authority, ChangeKind, Identifier, Ledger, ObservationWindow};
+use sanctions_ledger::{
+    Authority, ChangeKind, Country, Document, DocumentKind, Identifier, Ledger, ObservationWindow,
+};
 
 const FILES: [&str; 3] = [
     "sdn_2023-08-03.csv",
@@ -184,10 +186,24 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
             })
             .unwrap_or_else(|| panic!("{id} is not amended"))
     };
-    // 30610 AKHMAT KADYROV FOUNDATION: RUSSIA-EO14024 added, a tax id added to the remarks.
-    assert_eq!(fields("30610"), [Field::Details, Field::Programs]);
-    // 12793 SHAHRIYARI: more dates of birth in the remarks only.
-    assert_eq!(fields("12793"), [Field::Details]);
+    // 30610 AKHMAT KADYROV FOUNDATION: RUSSIA-EO14024 added, a tax id added to the remarks
+    // (and so to the typed identifiers).
+    assert_eq!(
+        fields("30610"),
+        [Field::Identifiers, Field::Details, Field::Programs]
+    );
+    let now = ledger.current();
+    let tax_id = Identifier::Document(
+        Document::new(DocumentKind::TaxId, "2005504830")
+            .with_country(Country::new("RU").expect("code")),
+    );
+    let holders = now.find_by_identifier(&tax_id);
+    assert_eq!(
+        holders,
+        now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "30610"))
+    );
+    // 12793 SHAHRIYARI: more dates of birth and two passports in the remarks.
+    assert_eq!(fields("12793"), [Field::Identifiers, Field::Details]);
     let legal: BTreeSet<&str> = found[2]
         .report
         .iter()
@@ -197,7 +213,6 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
     assert_eq!(legal, ["30610", "32736", "32745", "32814", "32851"].into());
 
     // The legal change is an AmendDesignation in force from 2023-09-06.
-    let now = ledger.current();
     let kadyrov = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "30610"))[0];
     let codes = |date| {
         let status = now.status(kadyrov, &Authority::US_OFAC, date);

@@ -12,10 +12,17 @@
 //! - `SDN_Type` `individual` → [`EntityKind::Person`], empty (`-0- `) → [`EntityKind::Organisation`],
 //!   `vessel` → [`EntityKind::Vessel`], `aircraft` → [`EntityKind::Aircraft`].
 //! - `ent_num` → [`Identifier::ListEntry`] of [`Authority::US_OFAC`]; the name of an aircraft
-//!   entry is its tail number → [`Identifier::AircraftRegistration`], as are
-//!   `Aircraft Tail Number …` remarks; `Aircraft Manufacturer's Serial Number (MSN) …` →
-//!   [`Identifier::AircraftSerial`]; `IMO 1234567` in the remarks → [`Identifier::Imo`] when the
-//!   check digit is valid.
+//!   entry is its tail number → [`Identifier::AircraftRegistration`].
+//! - The remarks' items: `Aircraft Tail Number …` → [`Identifier::AircraftRegistration`];
+//!   `Aircraft Manufacturer's Serial Number (MSN) …` → [`Identifier::AircraftSerial`];
+//!   `IMO 1234567` → on a vessel [`Identifier::Imo`] (check digit verified, a
+//!   [`WarningKind::InvalidIdentifier`] otherwise), on any other entry the owner's or manager's
+//!   company number [`Identifier::ImoCompany`]; `Digital Currency Address - XBT …` →
+//!   [`Identifier::DigitalCurrencyAddress`]; `Passport …`, `National ID No. …`,
+//!   `Tax ID No. …`, `Registration Number …`, `Legal Entity Number …`, `SWIFT/BIC …` and some
+//!   sixty national forms (`Cedula No.`, `R.F.C.`, `NIT #`, …) → [`Identifier::Document`] of
+//!   the matching [`DocumentKind`](crate::DocumentKind), with the label as scheme and the
+//!   country in parentheses, if any.
 //! - `a.k.a. '…'`, `f.k.a. '…'`, `n.k.a. '…'` in the remarks and the names of `alt.csv` →
 //!   aliases; `add.csv` rows → addresses (one line each).
 //! - Title, call sign, vessel type, tonnage, GRT, flag, owner and the full remarks (with the
@@ -51,7 +58,9 @@ use super::snapshot::{ListEntry, Snapshot};
 use super::warning::{Warning, WarningKind};
 use crate::authority::{Authority, Program};
 use crate::designation::Measure;
-use crate::entity::{Entity, EntityKind, Identifier, ImoNumber};
+use crate::entity::{Entity, EntityKind, Identifier};
+
+mod remarks;
 
 /// The short name of the SDN list in snapshots and derived ids.
 pub const SDN_LIST: &str = "SDN";
@@ -252,9 +261,13 @@ impl<'a> SdnFiles<'a> {
                 }
             })?;
         }
+        let mut warnings = Vec::new();
         for entry in snapshot.entries_mut() {
-            read_remarks(entry);
+            read_remarks(file, entry, &mut warnings);
             entry.canonicalise();
+        }
+        for warning in warnings {
+            snapshot.add_warning(warning);
         }
         Ok(snapshot)
     }
@@ -439,43 +452,21 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     Ok(entry)
 }
 
-/// Reads the aliases and identifiers OFAC writes in an entry's remarks.
-fn read_remarks(entry: &mut ListEntry) {
-    let Entity {
-        aliases,
-        identifiers,
-        details,
-        ..
-    } = &mut entry.entity;
-    let Some(remarks) = details.get("remarks") else {
+/// Reads the aliases and identifiers OFAC writes in an entry's remarks (see [`remarks`]);
+/// what fails its check gives a warning about the entry's line of `file`.
+fn read_remarks(file: &str, entry: &mut ListEntry, warnings: &mut Vec<Warning>) {
+    let Some(text) = entry.entity.details.get("remarks") else {
         return;
     };
-    let has_imo = memchr::memmem::find(remarks.as_bytes(), b"IMO ").is_some();
-    for item in remarks.split(';') {
-        let item = item.trim();
-        let item = item.strip_suffix('.').unwrap_or(item);
-        // OFAC quotes aliases with single quotes, and now and then with double ones.
-        for prefix in ["a.k.a. ", "f.k.a. ", "n.k.a. "] {
-            let quoted = item.strip_prefix(prefix).and_then(|s| {
-                let quote = s.chars().next().filter(|&c| c == '\'' || c == '"')?;
-                s[1..].strip_suffix(quote)
-            });
-            aliases.extend(quoted.map(str::to_owned));
-        }
-        if let Some(tail) = item.strip_prefix("Aircraft Tail Number ") {
-            identifiers.push(Identifier::AircraftRegistration(tail.trim().to_owned()));
-        }
-        if let Some(msn) = item.strip_prefix("Aircraft Manufacturer's Serial Number (MSN) ") {
-            identifiers.push(Identifier::AircraftSerial(msn.trim().to_owned()));
-        }
-        let mut rest = if has_imo { item } else { "" };
-        while let Some(at) = rest.find("IMO ") {
-            rest = &rest[at + 4..];
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(imo) = ImoNumber::new(&digits) {
-                identifiers.push(Identifier::Imo(imo));
-            }
-        }
+    let read = remarks::read(text, entry.entity.kind);
+    entry.entity.aliases.extend(read.aliases);
+    entry.entity.identifiers.extend(read.identifiers);
+    for text in read.invalid {
+        let kind = WarningKind::InvalidIdentifier {
+            entry: entry.id.clone(),
+            text,
+        };
+        warnings.push(Warning::new(file, entry.line, kind));
     }
 }
 
