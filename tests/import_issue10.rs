@@ -435,3 +435,105 @@ fn kind7_imo_company_numbers_and_documents_in_remarks_are_typed_and_found() {
             .with_country(country("PK"))
     )));
 }
+
+// Kind 8: OFAC's non-SDN Consolidated list is its own publication, restricted, not blocked.
+
+#[test]
+fn kind8_the_consolidated_list_is_its_own_list_and_delists_nothing_on_the_sdn_list() {
+    use sanctions_ledger::import::ofac::{ConsolidatedFiles, CONSOLIDATED_LIST};
+    use sanctions_ledger::Measure;
+
+    let cons = fixture("ofac/cons_prim_2025-12-19.csv");
+    let date = day(2025, 12, 19);
+    let snapshot = ConsolidatedFiles::new("cons_prim.csv", &cons)
+        .parse(date)
+        .expect("parses");
+    assert_eq!(snapshot.list(), CONSOLIDATED_LIST);
+    assert!(snapshot.warnings().is_empty(), "{:?}", snapshot.warnings());
+    let lists: Vec<(&str, &str, &[Measure])> = snapshot
+        .entries()
+        .map(|e| (e.id.as_str(), e.list.as_str(), e.measures.as_slice()))
+        .collect();
+    let reject = Measure::Other("reject: transactions refused, property not blocked".into());
+    let (sectoral, ban) = (&[Measure::Sectoral][..], &[Measure::InvestmentBan][..]);
+    assert_eq!(
+        lists,
+        [
+            ("15268", "CAPTA", sectoral),
+            ("17145", "SSI", sectoral),
+            ("19993", "SSI", sectoral),
+            ("27016", "NS-MBS", sectoral),
+            ("33091", "NS-CMIC", ban),
+            ("33893", "NS-CMIC", ban),
+            ("34578", "NS-MBS", sectoral),
+            ("9659", "NS-PLC", &[reject.clone()][..]),
+            ("9713", "NS-PLC", &[reject.clone()][..]),
+            ("9714", "NS-PLC", &[reject][..]),
+        ]
+    );
+    assert!(snapshot
+        .entries()
+        .all(|e| !e.measures.contains(&Measure::AssetFreeze)));
+
+    // The same day's SDN list holds 9659 too (SDGT] [NS-PLC): its own entity and designation.
+    let sdn_bytes = fixture("ofac/sdn_plc_2024-05-03.csv");
+    let sdn = SdnFiles::new("sdn.csv", &sdn_bytes)
+        .parse(date)
+        .expect("parses");
+    assert_ne!(sdn.entity_id("9659"), snapshot.entity_id("9659"));
+    assert_ne!(
+        sdn.designation_id("9659", date),
+        snapshot.designation_id("9659", date)
+    );
+    let mut ledger = Ledger::new();
+    import(&mut ledger, &sdn).expect("applies");
+    let found = import(&mut ledger, &snapshot).expect("applies");
+    assert_eq!(
+        (found.designations(), found.delistings(), found.amendments()),
+        (10, 0, 0)
+    );
+    assert_eq!(found.in_force_before, 0);
+    // Importing the SDN list again afterwards finds nothing to do either way.
+    let again = apply_snapshot(
+        &mut ledger,
+        &sdn,
+        &ReconcileOptions::new(noon(date) + sanctions_ledger::chrono::TimeDelta::hours(1)),
+    )
+    .expect("applies")
+    .0;
+    assert!(again.is_empty(), "{:?}", again.report);
+    let now = ledger.current();
+    let holders = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "9659"));
+    assert_eq!(holders.len(), 2, "one entity per list until linked");
+    for entity in holders {
+        assert!(now.is_listed(entity, &Authority::US_OFAC, date));
+    }
+}
+
+#[test]
+fn kind8_each_publication_refuses_the_others_file() {
+    use sanctions_ledger::import::ofac::ConsolidatedFiles;
+
+    let cons = fixture("ofac/cons_prim_2025-12-19.csv");
+    let err = SdnFiles::new("sdn.csv", &cons)
+        .parse(day(2025, 12, 19))
+        .expect_err("not the SDN list");
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "sdn.csv is not OFAC's SDN list: line 2 lists only programs of non-SDN lists (NS-PLC): \
+         it looks like OFAC's non-SDN Consolidated list (cons_prim.csv), which \
+         ofac::ConsolidatedFiles reads"
+    );
+
+    let sdn = fixture("ofac/sdn_2023-08-09.csv");
+    let err = ConsolidatedFiles::new("cons_prim.csv", &sdn)
+        .parse(day(2023, 8, 9))
+        .expect_err("not the Consolidated list");
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cons_prim.csv is not OFAC's non-SDN Consolidated list: "),
+        "{err}"
+    );
+}

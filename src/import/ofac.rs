@@ -1,5 +1,7 @@
-//! OFAC's legacy SDN CSV files: `sdn.csv` and its companions `add.csv`, `alt.csv` and
-//! `sdn_comments.csv`.
+//! OFAC's legacy CSV files: the SDN list's `sdn.csv` and its companions `add.csv`, `alt.csv`
+//! and `sdn_comments.csv` ([`SdnFiles`]), and the non-SDN Consolidated list's `cons_prim.csv`,
+//! `cons_add.csv`, `cons_alt.csv` and `cons_comments.csv`, in the same format
+//! ([`ConsolidatedFiles`]).
 //!
 //! The format has no header row; a null field is the literal `-0- `; lines end in CRLF and the
 //! file ends with a 0x1A (Ctrl-Z) byte; a record under several programs writes them as
@@ -31,8 +33,10 @@
 //!   `remarks`.
 //! - The flag of a vessel and the country of each address → [`Entity::countries`] (ISO codes;
 //!   names that are regions, such as `Region: Crimea`, give none).
-//! - Programs → [`Program`]s of US OFAC; the measure is always [`Measure::AssetFreeze`]
-//!   (blocking of property, which is what the SDN list imposes).
+//! - Programs → [`Program`]s of US OFAC; on the SDN list the measure is always
+//!   [`Measure::AssetFreeze`] (blocking of property, which is what the SDN list imposes). The
+//!   non-SDN Consolidated list ([`ConsolidatedFiles`]) has the same format but restricts rather
+//!   than blocks: its measures follow each entry's list.
 //!
 //! # Trusting the files
 //!
@@ -60,10 +64,25 @@ use crate::authority::{Authority, Program};
 use crate::designation::Measure;
 use crate::entity::{Entity, EntityKind, Identifier};
 
+mod lists;
 mod remarks;
 
 /// The short name of the SDN list in snapshots and derived ids.
 pub const SDN_LIST: &str = "SDN";
+
+/// The short name of OFAC's non-SDN Consolidated list (`cons_prim.csv` and its companions) in
+/// snapshots and derived ids: another publication than the SDN list, with its own ids.
+pub const CONSOLIDATED_LIST: &str = "CONS";
+
+/// Which of OFAC's two publications in this format a file set is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Publication {
+    /// The SDN list (`sdn.csv`, `add.csv`, `alt.csv`, `sdn_comments.csv`).
+    Sdn,
+    /// The non-SDN Consolidated list (`cons_prim.csv`, `cons_add.csv`, `cons_alt.csv`,
+    /// `cons_comments.csv`).
+    Consolidated,
+}
 
 /// What the parser expects, in [`ImportError::WrongFormat`].
 const EXPECTED: &str = "an OFAC legacy CSV file";
@@ -151,6 +170,7 @@ impl ParseOptions {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct SdnFiles<'a> {
+    publication: Publication,
     sdn: (&'a str, &'a [u8]),
     add: Option<(&'a str, &'a [u8])>,
     alt: Option<(&'a str, &'a [u8])>,
@@ -163,6 +183,7 @@ impl<'a> SdnFiles<'a> {
     #[must_use]
     pub fn new(name: &'a str, sdn: &'a [u8]) -> Self {
         SdnFiles {
+            publication: Publication::Sdn,
             sdn: (name, sdn),
             add: None,
             alt: None,
@@ -211,20 +232,22 @@ impl<'a> SdnFiles<'a> {
     /// (unless allowed); [`ImportError::Malformed`] for a record with the wrong number of
     /// fields, a bad `ent_num`, an unknown type, an empty name or program, or an `ent_num` seen
     /// twice.
+    ///
+    /// A row listing only programs of non-SDN lists (`NS-PLC`, `CMIC-EO13959`, ...) is
+    /// [`ImportError::WrongFormat`]: the file is OFAC's non-SDN Consolidated list, which
+    /// [`ConsolidatedFiles`] reads.
     pub fn parse(&self, date: NaiveDate) -> Result<Snapshot, ImportError> {
         let (file, bytes) = self.sdn;
-        let mut snapshot = Snapshot::new(Authority::US_OFAC, SDN_LIST, date, file, false);
+        let list = match self.publication {
+            Publication::Sdn => SDN_LIST,
+            Publication::Consolidated => CONSOLIDATED_LIST,
+        };
+        let mut snapshot = Snapshot::new(Authority::US_OFAC, list, date, file, false);
         let records = Records::parse(file, bytes, SDN_WIDTH, self.options)?;
         for warning in records.warnings {
             snapshot.add_warning(warning);
         }
-        for row in records.rows {
-            let entry = sdn_entry(file, row)?;
-            let line = entry.line;
-            if !snapshot.insert(entry) {
-                return Err(malformed(file, line, "this ent_num appears twice"));
-            }
-        }
+        self.main_rows(&mut snapshot, records.rows)?;
         if let Some(comments) = self.comments {
             // OFAC cuts a remark longer than 1,000 characters anywhere, at a space too, and
             // writes the rest here verbatim: the untrimmed parts join into the remark.
@@ -270,6 +293,63 @@ impl<'a> SdnFiles<'a> {
             snapshot.add_warning(warning);
         }
         Ok(snapshot)
+    }
+
+    /// Reads the rows of the main file into `snapshot`, with the measures of its publication.
+    fn main_rows(&self, snapshot: &mut Snapshot, rows: Vec<Row<'_>>) -> Result<(), ImportError> {
+        let file = self.sdn.0;
+        let count = rows.len();
+        let mut unknown = 0;
+        for row in rows {
+            let mut entry = sdn_entry(file, row)?;
+            let line = entry.line;
+            let codes: Vec<&str> = entry.programs.iter().map(Program::code).collect();
+            match self.publication {
+                Publication::Sdn if lists::only_non_sdn(&codes) => {
+                    return Err(ImportError::WrongFormat {
+                        file: file.into(),
+                        expected: "OFAC's SDN list",
+                        found: format!(
+                            "line {line} lists only programs of non-SDN lists ({}): it looks like \
+                             OFAC's non-SDN Consolidated list (cons_prim.csv), which \
+                             ofac::ConsolidatedFiles reads",
+                            codes.join(", ")
+                        ),
+                    });
+                }
+                Publication::Sdn => entry.measures.push(Measure::AssetFreeze),
+                Publication::Consolidated => {
+                    if let Some((list, measure)) = lists::consolidated_list(&codes) {
+                        list.clone_into(&mut entry.list);
+                        entry.measures.push(measure);
+                    } else {
+                        unknown += 1;
+                        let kind = WarningKind::UnknownList {
+                            entry: entry.id.clone(),
+                            programs: codes.join(", "),
+                        };
+                        snapshot.add_warning(Warning::new(file, line, kind));
+                        entry
+                            .measures
+                            .push(Measure::Other(lists::UNSPECIFIED.into()));
+                    }
+                }
+            }
+            if !snapshot.insert(entry) {
+                return Err(malformed(file, line, "this ent_num appears twice"));
+            }
+        }
+        if unknown * 2 > count {
+            return Err(ImportError::WrongFormat {
+                file: file.into(),
+                expected: "OFAC's non-SDN Consolidated list",
+                found: format!(
+                    "{unknown} of its {count} rows name no program of a non-SDN list: it looks \
+                     like the SDN list (sdn.csv), which ofac::SdnFiles reads"
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Reads a companion file into the snapshot's entries with `apply`, after checking each
@@ -324,6 +404,99 @@ impl<'a> SdnFiles<'a> {
         }
         Ok(())
     }
+}
+
+/// The files of one publication of OFAC's non-SDN Consolidated list (`cons_prim.csv`, with
+/// `cons_add.csv`, `cons_alt.csv` and `cons_comments.csv`), as bytes; only `cons_prim.csv` is
+/// required. The format is the SDN list's, and so are the checks (see [`SdnFiles`]).
+///
+/// It is another publication than the SDN list: its snapshot is of list
+/// [`CONSOLIDATED_LIST`], so its entity, designation and change ids never collide with the SDN
+/// list's (an entity on both lists is two entities until linked), and importing it delists
+/// nothing on the SDN list. Each entry is on one of the lists it gathers, named in
+/// [`ListEntry::list`] (`SSI`, `NS-MBS`, `NS-CMIC`, `NS-PLC`, `CAPTA`, `FSE`), which the
+/// entry's program tags give; its measure follows that list, and none is an asset freeze:
+/// sectoral restrictions for SSI, NS-MBS and CAPTA, an investment ban for CMIC, rejection of
+/// transactions for NS-PLC and FSE. An entry whose programs name no known list keeps an
+/// unspecified restriction, with a [`WarningKind::UnknownList`]; a file where most entries are
+/// so is refused as the SDN list given by mistake.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sanctions_ledger::import::ofac::{ConsolidatedFiles, CONSOLIDATED_LIST};
+/// use sanctions_ledger::Measure;
+///
+/// let cons = b"30923,\"CHINA MOBILE LIMITED\",-0- ,\"CMIC-EO13959\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+/// let date = NaiveDate::from_ymd_opt(2025, 12, 19).unwrap_or_default();
+/// let snapshot = ConsolidatedFiles::new("cons_prim.csv", cons).parse(date)?;
+/// assert_eq!(snapshot.list(), CONSOLIDATED_LIST);
+/// let entry = snapshot.get("30923").ok_or("missing")?;
+/// assert_eq!((entry.list.as_str(), entry.measures.as_slice()), ("NS-CMIC", &[Measure::InvestmentBan][..]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ConsolidatedFiles<'a>(SdnFiles<'a>);
+
+impl<'a> ConsolidatedFiles<'a> {
+    /// The content of `cons_prim.csv`, named `name` in errors and citations.
+    #[must_use]
+    pub fn new(name: &'a str, cons_prim: &'a [u8]) -> Self {
+        let mut files = SdnFiles::new(name, cons_prim);
+        files.publication = Publication::Consolidated;
+        ConsolidatedFiles(files)
+    }
+
+    /// Reads the files with `options` instead of strictly.
+    #[must_use]
+    pub fn with_options(self, options: ParseOptions) -> Self {
+        ConsolidatedFiles(self.0.with_options(options))
+    }
+
+    /// Adds `cons_add.csv` (addresses).
+    #[must_use]
+    pub fn with_addresses(self, name: &'a str, add: &'a [u8]) -> Self {
+        ConsolidatedFiles(self.0.with_addresses(name, add))
+    }
+
+    /// Adds `cons_alt.csv` (aliases).
+    #[must_use]
+    pub fn with_aliases(self, name: &'a str, alt: &'a [u8]) -> Self {
+        ConsolidatedFiles(self.0.with_aliases(name, alt))
+    }
+
+    /// Adds `cons_comments.csv` (the overflow of long remarks).
+    #[must_use]
+    pub fn with_comments(self, name: &'a str, comments: &'a [u8]) -> Self {
+        ConsolidatedFiles(self.0.with_comments(name, comments))
+    }
+
+    /// Parses the files into a snapshot of the Consolidated list on `date`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SdnFiles::parse`], except that [`ImportError::WrongFormat`] is returned for a file
+    /// in which more than half of the entries name no program of a non-SDN list (the SDN list
+    /// given by mistake).
+    pub fn parse(&self, date: NaiveDate) -> Result<Snapshot, ImportError> {
+        self.0.parse(date)
+    }
+}
+
+/// Reads `cons_prim.csv` at `path` (no companions) as a snapshot of the Consolidated list on
+/// `date`.
+///
+/// # Errors
+///
+/// [`ImportError::Io`] when the file cannot be read, then as [`ConsolidatedFiles::parse`].
+pub fn read_consolidated(path: &Path, date: NaiveDate) -> Result<Snapshot, ImportError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    ConsolidatedFiles::new(&name, &bytes).parse(date)
 }
 
 /// Reads `sdn.csv` at `path` (no companions) as a snapshot on `date`.
@@ -386,7 +559,7 @@ fn ent_num<'s>(file: &str, line: usize, field: Option<&'s str>) -> Result<&'s st
     }
 }
 
-/// One `sdn.csv` record as an entry, before its remarks are read.
+/// One `sdn.csv` record as an entry, before its remarks are read and its measures set.
 fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     if row.fields.len() != SDN_WIDTH {
         return Err(width_error(file, &row, SDN_WIDTH));
@@ -448,7 +621,6 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
             .map_err(|e| malformed(file, line, format!("program {code:?}: {e}")))?;
         entry.programs.push(program);
     }
-    entry.measures.push(Measure::AssetFreeze);
     Ok(entry)
 }
 
