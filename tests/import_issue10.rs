@@ -537,3 +537,166 @@ fn kind8_each_publication_refuses_the_others_file() {
         "{err}"
     );
 }
+
+// Kind 3: a re-listed entry is not back-dated to before a snapshot that did not contain it.
+
+#[test]
+fn kind3_a_relisting_with_its_old_listed_on_is_not_backdated_before_an_earlier_snapshot() {
+    use sanctions_ledger::import::{un, Outcome};
+    use sanctions_ledger::{ChangeKind, ObservationWindow};
+
+    let (a, b) = (
+        fixture("un/un_relisting_2018-10-29.xml"),
+        fixture("un/un_relisting_2026-02-27.xml"),
+    );
+    let first = un::parse("un_2018-10-29.xml", &a).expect("parses");
+    let second = un::parse("un_2026-02-27.xml", &b).expect("parses");
+    let iri002 = second.get("IRi.002").expect("IRi.002");
+    assert_eq!(iri002.listed_on, Some(day(2006, 12, 23)));
+
+    let mut ledger = Ledger::new();
+    import(&mut ledger, &first).expect("applies");
+    let found = import(&mut ledger, &second).expect("applies");
+    let report = found
+        .report
+        .iter()
+        .find(|r| r.id == "IRi.002")
+        .expect("IRi.002 is designated");
+    let (a_date, b_date) = (day(2018, 10, 29), day(2026, 2, 27));
+    let window = Some(ObservationWindow::new(Some(a_date), b_date));
+    assert!(
+        matches!(report.outcome, Outcome::Designated { effective, window: w, .. } if effective == b_date && w == window),
+        "{report:?}"
+    );
+    // The file's date stays on the change as the source's claim.
+    let designate = found
+        .changes
+        .iter()
+        .find(|c| matches!(c.kind, ChangeKind::Designate { .. }))
+        .expect("a designation");
+    assert_eq!(
+        (designate.effective, designate.published, designate.window),
+        (b_date, Some(day(2006, 12, 23)), window)
+    );
+    // Not listed on the date of the ledger's own snapshot that did not hold it.
+    let now = ledger.current();
+    let entity = now.find_by_identifier(&Identifier::list_entry(Authority::UN, "IRi.002"));
+    assert!(!now.is_listed(entity[0], &Authority::UN, a_date));
+    assert!(!now.is_listed(entity[0], &Authority::UN, day(2026, 2, 26)));
+    assert!(now.is_listed(entity[0], &Authority::UN, b_date));
+
+    // With no earlier snapshot in the ledger, the list's date is all there is: it is used.
+    let mut fresh = Ledger::new();
+    let found = import(&mut fresh, &second).expect("applies");
+    let report = found
+        .report
+        .iter()
+        .find(|r| r.id == "IRi.002")
+        .expect("designated");
+    assert_eq!(report.outcome.effective(), day(2006, 12, 23));
+    assert_eq!(report.outcome.window(), None);
+}
+
+// Kind 4: two snapshots of one list on one date.
+
+/// Parses `ofac/sameday/<name>` as a snapshot on `date`.
+fn sameday(name: &str, date: NaiveDate) -> Snapshot {
+    let content = fixture(&format!("ofac/sameday/{name}"));
+    SdnFiles::new(name, &content).parse(date).expect("parses")
+}
+
+/// Imports `snapshot` recorded `minute` minutes after noon on its date.
+fn import_at(
+    ledger: &mut Ledger,
+    snapshot: &Snapshot,
+    minute: i64,
+) -> Result<Reconciliation, ImportError> {
+    let recorded = noon(snapshot.date()) + sanctions_ledger::chrono::TimeDelta::minutes(minute);
+    apply_snapshot(ledger, snapshot, &ReconcileOptions::new(recorded)).map(|(found, _)| found)
+}
+
+#[test]
+fn kind4_a_later_capture_that_drops_an_entry_designated_that_day_is_refused_not_in_sync() {
+    let (d1, d2) = (day(2023, 12, 14), day(2023, 12, 20));
+    let mut ledger = Ledger::new();
+    import_at(&mut ledger, &sameday("sdn_2023-12-14.csv", d1), 0).expect("applies");
+    let found =
+        import_at(&mut ledger, &sameday("sdn_2023-12-20_first.csv", d2), 0).expect("applies");
+    assert_eq!(found.designations(), 1);
+    let len = ledger.len();
+
+    // The second capture of 2023-12-20 no longer holds 99001.
+    let second = sameday("sdn_2023-12-20_second.csv", d2);
+    let err = import_at(&mut ledger, &second, 30).expect_err("a same-date conflict");
+    let ImportError::SameDateConflict {
+        file, date, entry, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        (file.as_str(), *date, entry.as_str()),
+        ("sdn_2023-12-20_second.csv", d2, "99001")
+    );
+    assert!(
+        err.to_string()
+            .contains("entry 99001 was designated effective 2023-12-20 and is not in this file"),
+        "{err}"
+    );
+    assert_eq!(ledger.len(), len, "nothing applied");
+    // Re-importing the first capture is still a no-op.
+    let again =
+        import_at(&mut ledger, &sameday("sdn_2023-12-20_first.csv", d2), 40).expect("no-op");
+    assert!(again.is_empty());
+}
+
+#[test]
+fn kind4_a_second_amendment_on_one_date_is_imported_and_the_latest_capture_wins() {
+    let (d1, d2) = (day(2023, 12, 14), day(2023, 12, 20));
+    let mut ledger = Ledger::new();
+    import_at(&mut ledger, &sameday("sdn_2023-12-14.csv", d1), 0).expect("applies");
+    let name_on = |ledger: &Ledger| -> Vec<String> {
+        let now = ledger.current();
+        let found = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "36"));
+        now.entity_on(found[0], d2).expect("known").aliases.clone()
+    };
+    let first = sameday("sdn_2023-12-20_amended_first.csv", d2);
+    let second = sameday("sdn_2023-12-20_amended_second.csv", d2);
+
+    assert_eq!(
+        import_at(&mut ledger, &first, 0)
+            .expect("applies")
+            .amendments(),
+        1
+    );
+    assert_eq!(name_on(&ledger), ["AEROCARIBE"]);
+    // Today this failed with ConflictingChangeId: both amendments had the same id.
+    let found = import_at(&mut ledger, &second, 10).expect("a second amendment that day");
+    assert_eq!(found.amendments(), 1);
+    assert_eq!(name_on(&ledger), ["AERO CARIBBEAN S.A."]);
+    // The first capture's state stays what the ledger said between the two imports.
+    let between = noon(d2) + sanctions_ledger::chrono::TimeDelta::minutes(5);
+    let then = ledger.known_at(between);
+    let found36 = then.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "36"));
+    assert_eq!(
+        then.entity_on(found36[0], d2).expect("known").aliases,
+        ["AEROCARIBE"]
+    );
+    // Each capture re-imported is either a no-op (the latest) or a new fact (a return to the
+    // first state, once); a state recorded and superseded twice is refused.
+    assert!(import_at(&mut ledger, &second, 20)
+        .expect("no-op")
+        .is_empty());
+    assert_eq!(
+        import_at(&mut ledger, &first, 30)
+            .expect("applies")
+            .amendments(),
+        1
+    );
+    assert_eq!(name_on(&ledger), ["AEROCARIBE"]);
+    let err = import_at(&mut ledger, &second, 40).expect_err("ping-pong");
+    assert!(
+        matches!(&err, ImportError::SameDateConflict { entry, .. } if entry == "36"),
+        "{err}"
+    );
+}

@@ -72,9 +72,10 @@ impl ReconcileOptions {
 
     /// The date of the previous snapshot of the list, the lower bound of observation windows.
     ///
-    /// Without it, the latest effective date before the snapshot's of a change already imported
-    /// from the list is used. That is never later than the real previous snapshot (a snapshot
-    /// that changed nothing leaves no trace), so the window it gives is wider but still true.
+    /// Without it, the latest date before the snapshot's of a snapshot of the list that left
+    /// changes in the ledger is used (every change cites the snapshot it came from). That is
+    /// never later than the real previous snapshot (a snapshot that changed nothing leaves no
+    /// trace), so the window it gives is wider but still true.
     #[must_use]
     pub fn previous(mut self, date: NaiveDate) -> Self {
         self.previous = Some(date);
@@ -324,9 +325,13 @@ impl Reconciliation {
 ///
 /// - An entry not in force in the ledger is designated: a `RegisterEntity` (or an `AmendEntity`
 ///   when the entity is known from an earlier listing) and a `Designate`. Its effective date is
-///   the list's designation date when the list gives one (UN `LISTED_ON`); otherwise the
-///   snapshot's date, with the window `(previous, date]` (`after` is `None` for a list's first
-///   snapshot: in force on or before its date).
+///   the list's designation date when the list gives one (UN `LISTED_ON`, kept as the change's
+///   `published` date); otherwise the snapshot's date, with the window `(previous, date]`
+///   (`after` is `None` for a list's first snapshot: in force on or before its date). A listing
+///   is never back-dated to before an earlier snapshot of the list in the ledger that did not
+///   hold it: an entry whose list date is on or before that snapshot (the UN re-lists entries
+///   under their old reference with their original date) is designated on this snapshot's date
+///   with the window.
 /// - An entry in force but absent from the snapshot is delisted on the snapshot's date, with
 ///   the window `(previous, date]`.
 /// - An entry whose identifying facts changed gets an `AmendEntity`; one whose programs or
@@ -336,6 +341,17 @@ impl Reconciliation {
 ///
 /// Ids are derived from the list, the entry and the event, so reconciling a snapshot that is
 /// already in the ledger gives no changes, and applying the same changes twice is a no-op.
+///
+/// A second snapshot of the list on a date the ledger already holds one of (two captures of one
+/// day) is imported when what it changes can be added as new facts of that day: a new entry,
+/// or a further amendment (whose id then also derives from its content, so ids are unique per
+/// capture, not per date; the later capture is in force on that day, and `known_at` still
+/// shows what each capture said). It is refused with [`ImportError::SameDateConflict`] when it
+/// would have to undo what the earlier capture recorded: an entry designated on that day and
+/// gone from the later file (a delisting cannot take effect on the day of the designation), or
+/// a return to a state already recorded and superseded that day. Whether the earlier capture
+/// was an error (a retraction) or the list changed within the day (another date) is a person's
+/// call; the ledger never reports "in sync" while it disagrees with the file.
 /// The list's entries in the ledger are the designations whose changes cite the list (the
 /// citation is `"<authority> <list> list as of <date>"`) of entities the list registered;
 /// designations made by other means are left alone.
@@ -346,9 +362,10 @@ impl Reconciliation {
 /// # Errors
 ///
 /// [`ImportError::Empty`] for a snapshot with no entries; [`ImportError::OutOfOrder`] when
-/// the snapshot differs from the ledger on its date but the ledger holds changes of this list
-/// effective after that date (snapshots of a list are reconciled in date order; re-importing
-/// an older snapshot the ledger already agrees with gives no changes);
+/// the snapshot differs from the ledger on its date but the ledger holds a later snapshot of
+/// this list (snapshots of a list are reconciled in date order; re-importing an older snapshot
+/// the ledger already agrees with gives no changes); [`ImportError::SameDateConflict`] as
+/// above;
 /// [`ImportError::TooManyDelistings`] / [`ImportError::TooManyAmendments`] when the changes
 /// would delist / amend more than the allowed share of the entries in force.
 ///
@@ -406,9 +423,11 @@ pub fn reconcile(
         snapshot,
         recorded: options.recorded,
         previous,
+        holds_earlier: derived_previous.is_some(),
         source: Source::new(format!("{label} as of {date}")),
         changes: Vec::new(),
         report: Vec::new(),
+        conflicts: Vec::new(),
     };
 
     for (id, known) in &in_force {
@@ -425,16 +444,27 @@ pub fn reconcile(
     let Plan {
         changes,
         mut report,
+        conflicts,
         ..
     } = plan;
     // Re-importing an older snapshot that the ledger already agrees with is a no-op; one that
     // would change anything is out of order.
-    if let Some(latest) = latest.filter(|&latest| latest > date && !changes.is_empty()) {
+    let differs = !changes.is_empty() || !conflicts.is_empty();
+    if let Some(latest) = latest.filter(|&latest| latest > date && differs) {
         return Err(ImportError::OutOfOrder {
             file,
             list: label,
             date,
             latest,
+        });
+    }
+    if let Some((entry, what)) = conflicts.into_iter().next() {
+        return Err(ImportError::SameDateConflict {
+            file,
+            list: label,
+            date,
+            entry,
+            what,
         });
     }
     let count = |pick: fn(&Outcome) -> bool| report.iter().filter(|r| pick(&r.outcome)).count();
@@ -548,7 +578,7 @@ struct InForce {
 
 /// What the ledger holds of one list, from one pass over the changes cited to it.
 struct Imported {
-    /// The latest effective date of a change imported from the list.
+    /// The latest date of a snapshot of the list that left changes in the ledger.
     latest: Option<NaiveDate>,
     /// The latest such date strictly before the snapshot's.
     before: Option<NaiveDate>,
@@ -556,8 +586,9 @@ struct Imported {
     in_force: BTreeMap<String, InForce>,
 }
 
-/// Scans the changes imported from the snapshot's list (found by their citation) for the dates
-/// and the entries in force on the snapshot's date.
+/// Scans the changes imported from the snapshot's list (found by their citation,
+/// `"<list label> as of <snapshot date>"`) for the dates of its snapshots and the entries in
+/// force on the snapshot's date.
 ///
 /// One pass over the view's changes, without building the whole state.
 fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
@@ -568,13 +599,25 @@ fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
     let mut entries: HashMap<EntityId, &str> = HashMap::new();
     let mut designated = Vec::new();
     let mut ended = HashSet::new();
+    // The changes of one snapshot share their citation: parse its date once per run.
+    let mut cited: Option<(&str, NaiveDate)> = None;
     for change in view.changes() {
-        if !change.source.citation.starts_with(&prefix) {
+        let citation = change.source.citation.as_str();
+        let Some(tail) = citation.strip_prefix(&prefix) else {
             continue;
-        }
-        latest = latest.max(Some(change.effective));
-        if change.effective < date {
-            before = before.max(Some(change.effective));
+        };
+        // The snapshot's date, from the citation; a change is never effective after it.
+        let snapshot_date = match cited {
+            Some((text, day)) if text == citation => day,
+            _ => {
+                let day = tail.parse().unwrap_or(change.effective);
+                cited = Some((citation, day));
+                day
+            }
+        };
+        latest = latest.max(Some(snapshot_date));
+        if snapshot_date < date {
+            before = before.max(Some(snapshot_date));
         }
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record } => {
@@ -633,15 +676,30 @@ struct Plan<'v, 's> {
     view: View<'v>,
     snapshot: &'s Snapshot,
     recorded: DateTime<Utc>,
+    /// The lower bound of observation windows: the caller's previous snapshot date, or the
+    /// ledger's latest snapshot date of the list before this one.
     previous: Option<NaiveDate>,
+    /// Whether the ledger holds a snapshot of the list dated before this one.
+    holds_earlier: bool,
     source: Source,
     changes: Vec<Change>,
     report: Vec<EntryReport>,
+    /// Entries whose change the ledger cannot take without undoing what it recorded from
+    /// another capture of the same date: list id and why.
+    conflicts: Vec<(String, String)>,
 }
 
 impl Plan<'_, '_> {
     /// A change about entry `entry` of kind `event`, effective `effective`, observed in the
-    /// window `(previous, date]` when `observed`.
+    /// window `(previous, date]` when `observed`; `false` (and a conflict) when the ledger holds
+    /// every id the change could take.
+    ///
+    /// Its id derives from the list, the entry, the event and the date, so that re-applying a
+    /// reconciliation is a no-op. When the ledger already holds that id, another capture of the
+    /// list on the same date made a change of this kind that this file undoes or overrides;
+    /// the change then takes an id that also derives from its content, so that a second
+    /// amendment on one date is a new fact. When that id is taken too, the ledger already
+    /// recorded this very content on this date and superseded it: a conflict.
     fn push(
         &mut self,
         entry: &str,
@@ -649,16 +707,30 @@ impl Plan<'_, '_> {
         effective: NaiveDate,
         observed: bool,
         kind: ChangeKind,
-    ) {
-        let id = ChangeId::derive(&format!(
-            "{}:{entry}:{event}:{effective}",
-            self.snapshot.key()
-        ));
+    ) -> bool {
+        let base = format!("{}:{entry}:{event}:{effective}", self.snapshot.key());
+        let mut id = ChangeId::derive(&base);
+        if self.view.change(id).is_some() {
+            let content = serde_json::to_string(&kind).unwrap_or_default();
+            id = ChangeId::derive(&format!("{base}:{content}"));
+            if self.view.change(id).is_some() {
+                self.conflicts.push((
+                    entry.to_owned(),
+                    format!(
+                        "returns to what the ledger recorded on {effective} and then superseded \
+                         ({})",
+                        kind.name()
+                    ),
+                ));
+                return false;
+            }
+        }
         let mut change = Change::new(id, effective, self.recorded, self.source.clone(), kind);
         if let Some(window) = self.window(effective, observed) {
             change = change.with_window(window);
         }
         self.changes.push(change);
+        true
     }
 
     /// The window `(previous, effective]` of a change observed on `effective`, if `observed`.
@@ -673,7 +745,16 @@ impl Plan<'_, '_> {
         let date = self.snapshot.date();
         let designation = known.designation;
         if known.since >= date {
-            // Designated on the snapshot's own date: a delisting cannot be on the same day.
+            // Designated on the snapshot's own date (by another capture of this date): a
+            // delisting cannot be on the same day, and skipping it would report "in sync".
+            self.conflicts.push((
+                id.to_owned(),
+                format!(
+                    "was designated effective {} and is not in this file; a delisting cannot \
+                     take effect on the day of the designation",
+                    known.since
+                ),
+            ));
             return;
         }
         let name = self
@@ -681,7 +762,9 @@ impl Plan<'_, '_> {
             .entity(known.entity)
             .map(|e| e.name.clone())
             .unwrap_or_default();
-        self.push(id, "delist", date, true, ChangeKind::Delist { designation });
+        if !self.push(id, "delist", date, true, ChangeKind::Delist { designation }) {
+            return;
+        }
         self.report.push(EntryReport {
             id: id.to_owned(),
             name,
@@ -695,8 +778,18 @@ impl Plan<'_, '_> {
 
     fn designate(&mut self, entry: &ListEntry) {
         let date = self.snapshot.date();
-        let (mut effective, mut observed) = match entry.listed_on {
-            Some(listed) if self.snapshot.is_dated() && listed <= date => (listed, false),
+        // The list's own date, unless an earlier snapshot of the list in the ledger, dated on
+        // or after it, did not hold the entry: a listing is never back-dated to before a
+        // snapshot that did not contain it (the UN re-lists entries under their old
+        // reference with their original date).
+        let listed_on = entry
+            .listed_on
+            .filter(|&listed| self.snapshot.is_dated() && listed <= date);
+        let backdates = |listed: NaiveDate| {
+            self.holds_earlier && self.previous.is_some_and(|previous| listed <= previous)
+        };
+        let (mut effective, mut observed) = match listed_on {
+            Some(listed) if !backdates(listed) => (listed, false),
             _ => (date, true),
         };
         let mut designation = self.snapshot.designation_id(&entry.id, effective);
@@ -706,12 +799,18 @@ impl Plan<'_, '_> {
             observed = true;
             designation = self.snapshot.designation_id(&entry.id, effective);
         }
-        if self.view.designation(designation).is_some() {
-            // Created already and not in force on the date: nothing a snapshot can fix.
+        if let Some((_, from, until)) = self.view.designation(designation) {
+            // Created already, yet not in force on the date: skipping it would report "in
+            // sync" while the ledger and the file disagree.
+            let until = until.map_or_else(|| "on".to_owned(), |d| format!("until {d}"));
+            self.conflicts.push((
+                entry.id.clone(),
+                format!("is in this file, but its designation of {from} is in force from {from} {until}, not on {date}"),
+            ));
             return;
         }
         let entity = self.snapshot.entity_id(&entry.id);
-        match self
+        let registered = match self
             .view
             .entity_on(entity, effective)
             .or(self.view.entity(entity))
@@ -738,24 +837,30 @@ impl Plan<'_, '_> {
                         entity,
                         record: entry.entity.clone(),
                     },
-                );
+                )
             }
-            Some(_) => {}
+            Some(_) => true,
+        };
+        if !registered {
+            return;
         }
         let mut terms = DesignationTerms::new(Measure::AssetFreeze);
         terms.measures.clone_from(&entry.measures);
         terms.programs.clone_from(&entry.programs);
         let record = Designation::new(entity, self.snapshot.authority().clone(), terms);
-        self.push(
-            &entry.id,
-            "designate",
-            effective,
-            observed,
-            ChangeKind::Designate {
-                designation,
-                record,
-            },
-        );
+        let kind = ChangeKind::Designate {
+            designation,
+            record,
+        };
+        if !self.push(&entry.id, "designate", effective, observed, kind) {
+            return;
+        }
+        // The list's own date stays on the change as the source's claim (for the UN, the
+        // `LISTED_ON` that FollowTheMoney calls `listingDate`), even when it is not the
+        // effective date.
+        if let (Some(listed), Some(change)) = (listed_on, self.changes.last_mut()) {
+            change.published = Some(listed);
+        }
         self.report.push(EntryReport {
             id: entry.id.clone(),
             name: entry.entity.name.clone(),
