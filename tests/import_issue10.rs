@@ -700,3 +700,114 @@ fn kind4_a_second_amendment_on_one_date_is_imported_and_the_latest_capture_wins(
         "{err}"
     );
 }
+
+// Kind 9: UN details.
+
+#[test]
+fn kind9_un_listing_dates_and_placeholders() {
+    use sanctions_ledger::import::un;
+    use sanctions_ledger::ObservationWindow;
+
+    let xml = fixture("un/un_details_2026-02-27.xml");
+    let snapshot = un::parse("un.xml", &xml).expect("parses, not refused whole");
+    assert_eq!(snapshot.len(), 4);
+    let line_of = |reference: &str| {
+        let needle = format!("<REFERENCE_NUMBER>{reference}<");
+        let text = String::from_utf8_lossy(&xml).into_owned();
+        let at = text.find(&needle).expect("in the file");
+        // The entry's element starts a few lines above its reference number.
+        text[..at]
+            .rfind(if reference.contains('e') {
+                "<ENTITY>"
+            } else {
+                "<INDIVIDUAL>"
+            })
+            .map(|start| text[..start].matches('\n').count() + 1)
+            .expect("an element")
+    };
+
+    // Two LISTED_ON: the earliest, with a warning.
+    let twice = snapshot.get("ZZi.001").expect("ZZi.001");
+    assert_eq!(twice.listed_on, Some(day(2012, 3, 15)));
+    // An empty LISTED_ON: undated, with a warning.
+    let undated = snapshot.get("ZZe.001").expect("ZZe.001");
+    assert_eq!(undated.listed_on, None);
+    let warnings: Vec<(usize, &WarningKind)> = snapshot
+        .warnings()
+        .iter()
+        .map(|w| (w.line, &w.kind))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                line_of("ZZi.001"),
+                &WarningKind::SeveralListingDates {
+                    entry: "ZZi.001".into(),
+                    kept: day(2012, 3, 15),
+                    others: vec![day(2015, 6, 1)],
+                }
+            ),
+            (
+                line_of("ZZe.001"),
+                &WarningKind::NoListingDate {
+                    entry: "ZZe.001".into()
+                }
+            ),
+        ]
+    );
+    // The `na` placeholders are gone from names and nationalities.
+    let faizullah = &snapshot.get("TAi.153").expect("TAi.153").entity;
+    assert_eq!(faizullah.name, "FAIZULLAH KHAN NOORZAI");
+    let gaffar = &snapshot.get("SDi.001").expect("SDi.001").entity;
+    assert_eq!(gaffar.name, "GAFFAR MOHAMMED ELHASSAN");
+    assert!(!gaffar.details.contains_key("nationality"));
+
+    // Reconciled after an earlier snapshot, the undated entry carries the observation window.
+    let earlier = un::parse(
+        "un_2018-10-29.xml",
+        &fixture("un/un_relisting_2018-10-29.xml"),
+    )
+    .expect("parses");
+    let mut ledger = Ledger::new();
+    import(&mut ledger, &earlier).expect("applies");
+    let options = ReconcileOptions::new(noon(snapshot.date())).allow_mass_delisting();
+    let (found, _) = apply_snapshot(&mut ledger, &snapshot, &options).expect("applies");
+    let report = found
+        .report
+        .iter()
+        .find(|r| r.id == "ZZe.001")
+        .expect("designated");
+    assert_eq!(report.outcome.effective(), day(2026, 2, 27));
+    assert_eq!(
+        report.outcome.window(),
+        Some(ObservationWindow::new(
+            Some(day(2018, 10, 29)),
+            day(2026, 2, 27)
+        ))
+    );
+}
+
+#[test]
+fn kind10_the_un_parser_names_other_file_types_too() {
+    use sanctions_ledger::import::un;
+
+    let csv = fixture(CUBA13);
+    let err = un::parse("un.xml", &csv).expect_err("a CSV file");
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("an OFAC CSV file? read it with import::ofac"),
+        "{err}"
+    );
+    let enhanced =
+        b"<?xml version=\"1.0\"?>\r\n<sanctionsData xmlns=\"x\"><entities/></sanctionsData>";
+    let err = un::parse("un.xml", enhanced).expect_err("ENHANCED XML");
+    assert!(
+        err.to_string()
+            .contains("its root element is sanctionsData (OFAC's ENHANCED XML)"),
+        "{err}"
+    );
+    let err = un::parse("un.xml", b"\x00\x01\x02garbage").expect_err("binary");
+    assert!(err.to_string().contains("binary data"), "{err}");
+}
