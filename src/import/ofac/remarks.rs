@@ -126,6 +126,8 @@ pub(super) struct Read {
 /// Reads the aliases and identifiers in the remarks of an entry of `kind`.
 pub(super) fn read(remarks: &str, kind: EntityKind) -> Read {
     let mut read = Read::default();
+    // Most remarks name no IMO number: search each item only when the whole text has one.
+    let has_imo = memchr::memmem::find(remarks.as_bytes(), b"IMO ").is_some();
     for item in remarks.split(';') {
         let item = item.trim();
         let item = item.strip_suffix('.').unwrap_or(item);
@@ -152,7 +154,7 @@ pub(super) fn read(remarks: &str, kind: EntityKind) -> Read {
         {
             read.identifiers
                 .push(Identifier::AircraftSerial(msn.trim().to_owned()));
-        } else if imo_numbers(item, kind, &mut read) {
+        } else if has_imo && imo_numbers(item, kind, &mut read) {
             // An item naming an IMO number is about the ship or company only.
         } else if let Some(rest) = item.strip_prefix("Digital Currency Address - ") {
             let mut words = rest.split_whitespace();
@@ -195,7 +197,12 @@ fn imo_numbers(item: &str, kind: EntityKind, read: &mut Read) -> bool {
 /// A document item: a label of [`DOCUMENTS`], the number (after an optional `#`), then
 /// optionally a country in parentheses and issue or expiry dates.
 fn document(item: &str) -> Option<Document> {
+    let first = *item.as_bytes().first()?;
     let (label, kind, rest) = DOCUMENTS.iter().find_map(|&(label, kind)| {
+        // Comparing the first byte first skips most labels without a call.
+        if label.as_bytes()[0] != first {
+            return None;
+        }
         let rest = item.strip_prefix(label)?;
         // The label must end at a word boundary: `RFC` is not `RFCX 1`.
         rest.starts_with(' ').then_some((label, kind, rest))
