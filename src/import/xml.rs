@@ -223,7 +223,11 @@ pub(super) fn malformed(file: &str, line: usize, what: impl Into<String>) -> Imp
 
 /// [`ImportError::WrongFormat`] for a file that looks like `looks_like` (e.g. `an OFAC legacy
 /// CSV`), said as the other parsers say it: "it looks like ...".
-pub(super) fn wrong(file: &str, expected: &'static str, looks_like: String) -> ImportError {
+pub(super) fn wrong(
+    file: &str,
+    expected: &'static str,
+    looks_like: impl std::fmt::Display,
+) -> ImportError {
     ImportError::WrongFormat {
         file: file.into(),
         expected,
