@@ -21,6 +21,11 @@ pub enum Measure {
     ExportRestriction,
     /// Sectoral restrictions (debt, equity, services) short of a full freeze.
     Sectoral,
+    /// A ban on buying or selling publicly traded securities of the entity (or derivatives of
+    /// them, or securities that give exposure to them), short of a freeze: e.g. OFAC's
+    /// Non-SDN Chinese Military-Industrial Complex (CMIC) list under E.O. 13959 / 14032.
+    /// Dealings other than investment stay permitted.
+    InvestmentBan,
     /// Any other measure, described in words.
     Other(String),
 }
