@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::Entity;
 use crate::error::Target;
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
 use crate::licence::{Licence, LicenceEnd, LicenceTerms};
+use crate::link::Link;
 
 /// One event in the ledger.
 ///
@@ -188,6 +189,21 @@ pub enum ChangeKind {
         /// How it ended.
         end: LicenceEnd,
     },
+    /// States that two entities are one subject (see [`Link`]), from `effective` on: the
+    /// queries of [`View::clusters`](crate::View::clusters) answer for both together.
+    Link {
+        /// The new link's id.
+        link: LinkId,
+        /// The two entities and why they are one subject.
+        record: Link,
+    },
+    /// Ends a link: the two entities are not joined by it from `effective` on, which must be
+    /// strictly after the link's own effective date. (A link recorded in error is retracted
+    /// instead: then it was never in force.)
+    Unlink {
+        /// The link.
+        link: LinkId,
+    },
     /// Withdraws an earlier change on the recorded axis: a correction of the ledger, not a legal
     /// event. Views known at or after this change's `recorded` instant no longer see the
     /// retracted change; earlier views still do. The retraction's own `effective` date does not
@@ -213,12 +229,14 @@ impl ChangeKind {
             ChangeKind::IssueLicence { .. } => "issue_licence",
             ChangeKind::AmendLicence { .. } => "amend_licence",
             ChangeKind::EndLicence { .. } => "end_licence",
+            ChangeKind::Link { .. } => "link",
+            ChangeKind::Unlink { .. } => "unlink",
             ChangeKind::Retract { .. } => "retract",
         }
     }
 
-    /// The designation or licence this change creates, amends or ends; `None` for entity
-    /// changes and retractions.
+    /// The designation, licence or link this change creates, amends or ends; `None` for
+    /// entity changes and retractions.
     ///
     /// # Example
     ///
@@ -240,6 +258,9 @@ impl ChangeKind {
             ChangeKind::IssueLicence { licence, .. }
             | ChangeKind::AmendLicence { licence, .. }
             | ChangeKind::EndLicence { licence, .. } => Some(Target::Licence(*licence)),
+            ChangeKind::Link { link, .. } | ChangeKind::Unlink { link } => {
+                Some(Target::Link(*link))
+            }
             ChangeKind::RegisterEntity { .. }
             | ChangeKind::AmendEntity { .. }
             | ChangeKind::Retract { .. } => None,
@@ -265,11 +286,11 @@ impl ChangeKind {
     }
 
     /// The entities this change names itself: the entity it registers or amends, the entity it
-    /// designates, or the entities a licence covers as issued or amended.
+    /// designates, the entities a licence covers as issued or amended, or the two a link joins.
     ///
-    /// Empty for a designation amendment, a delisting, a licence end and a retraction: they
-    /// name a designation, a licence or a change, whose entities a [`View`](crate::View)
-    /// knows.
+    /// Empty for a designation amendment, a delisting, a licence end, an unlink and a
+    /// retraction: they name a designation, a licence, a link or a change, whose entities a
+    /// [`View`](crate::View) knows.
     ///
     /// # Example
     ///
@@ -293,15 +314,17 @@ impl ChangeKind {
             ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
             ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
             ChangeKind::AmendLicence { terms, .. } => &terms.covers,
+            ChangeKind::Link { record, .. } => &record.entities,
             ChangeKind::AmendDesignation { .. }
             | ChangeKind::Delist { .. }
             | ChangeKind::EndLicence { .. }
+            | ChangeKind::Unlink { .. }
             | ChangeKind::Retract { .. } => &[],
         }
     }
 
-    /// Whether this change creates what it acts on: registers an entity, designates, or issues
-    /// a licence.
+    /// Whether this change creates what it acts on: registers an entity, designates, issues
+    /// a licence, or links two entities.
     #[must_use]
     pub fn creates(&self) -> bool {
         matches!(
@@ -309,6 +332,7 @@ impl ChangeKind {
             ChangeKind::RegisterEntity { .. }
                 | ChangeKind::Designate { .. }
                 | ChangeKind::IssueLicence { .. }
+                | ChangeKind::Link { .. }
         )
     }
 
@@ -324,13 +348,35 @@ impl ChangeKind {
         )
     }
 
-    /// Whether this change ends what it acts on: delists a designation or ends a licence.
+    /// Whether this change ends what it acts on: delists a designation, ends a licence or
+    /// unlinks two entities.
     #[must_use]
     pub fn ends(&self) -> bool {
         matches!(
             self,
-            ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. }
+            ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } | ChangeKind::Unlink { .. }
         )
+    }
+
+    /// The link this change creates or ends, if it acts on one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{ChangeKind, LinkId};
+    ///
+    /// let link = LinkId::derive("us-ofac:44541 = eu:belavia");
+    /// let unlink = ChangeKind::Unlink { link };
+    /// assert_eq!(unlink.link(), Some(link));
+    /// assert!(unlink.ends());
+    /// assert_eq!(unlink.designation(), None);
+    /// ```
+    #[must_use]
+    pub fn link(&self) -> Option<LinkId> {
+        match self.target() {
+            Some(Target::Link(id)) => Some(id),
+            _ => None,
+        }
     }
 
     /// The change this one withdraws, if it is a retraction.

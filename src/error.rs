@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
 use crate::interval::Interval;
 use crate::list::List;
 use crate::rules::Rule;
@@ -13,9 +13,9 @@ use crate::rules::Rule;
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What a change acts on: a designation or a licence.
+/// What a change acts on: a designation, a licence or a link.
 ///
-/// Used by errors that apply to both alike.
+/// Used by errors that apply to all of them alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -24,6 +24,8 @@ pub enum Target {
     Designation(DesignationId),
     /// A licence.
     Licence(LicenceId),
+    /// A link of two entities (one subject).
+    Link(LinkId),
 }
 
 impl std::fmt::Display for Target {
@@ -31,6 +33,7 @@ impl std::fmt::Display for Target {
         match self {
             Target::Designation(id) => write!(f, "designation {id}"),
             Target::Licence(id) => write!(f, "licence {id}"),
+            Target::Link(id) => write!(f, "link {id}"),
         }
     }
 }
@@ -283,6 +286,33 @@ pub enum Error {
         dependent: ChangeId,
     },
 
+    /// A link of an entity with itself.
+    #[error("change {change} links entity {entity} with itself in link {link}")]
+    SelfLink {
+        /// The change refused.
+        change: ChangeId,
+        /// The link.
+        link: LinkId,
+        /// The entity named at both ends.
+        entity: EntityId,
+    },
+
+    /// Two links of the same two entities in force on the same date.
+    #[error("change {change} puts link {link} in force on {on} while link {existing} of the same entities {} and {} is", entities[0], entities[1])]
+    LinkAlreadyInForce {
+        /// The change refused: the newer link's creation, or a retraction that makes an
+        /// ended link open again.
+        change: ChangeId,
+        /// The newer link.
+        link: LinkId,
+        /// The link already in force on that date.
+        existing: LinkId,
+        /// The two entities, smaller id first.
+        entities: [EntityId; 2],
+        /// The first date on which both are in force.
+        on: NaiveDate,
+    },
+
     /// A query about an entity that the view does not know: it sees no registration of that
     /// id. Unknown is not "not listed": a mistyped id, or a question to a view known at an
     /// instant before the entity was recorded, has no status.
@@ -466,6 +496,8 @@ impl Error {
             Error::AlreadyRetracted { .. } => Rule::AlreadyRetracted,
             Error::RetractsRetraction { .. } => Rule::RetractsRetraction,
             Error::RetractionOrphans { .. } => Rule::RetractionOrphans,
+            Error::SelfLink { .. } => Rule::SelfLink,
+            Error::LinkAlreadyInForce { .. } => Rule::LinkAlreadyInForce,
         })
     }
 
@@ -506,7 +538,9 @@ impl Error {
             | Error::InvalidatesLaterChange { change, .. }
             | Error::AlreadyRetracted { change, .. }
             | Error::RetractsRetraction { change, .. }
-            | Error::RetractionOrphans { change, .. } => Some(*change),
+            | Error::RetractionOrphans { change, .. }
+            | Error::SelfLink { change, .. }
+            | Error::LinkAlreadyInForce { change, .. } => Some(*change),
         }
     }
 }

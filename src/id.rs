@@ -115,6 +115,12 @@ uuid_id!(
     "licence"
 );
 uuid_id!(
+    /// Identifies a [`Link`](crate::Link): one dated statement that two entities are one
+    /// subject. Ending it (an unlink) names this id.
+    LinkId,
+    "link"
+);
+uuid_id!(
     /// Identifies a [`Change`](crate::Change). Unique within a ledger: applying a change whose id
     /// is already present is a no-op when the content is identical and an error otherwise.
     ChangeId,

@@ -26,6 +26,8 @@
 //! structures, `at < cut && retracted_at >= cut`, where a change never retracted has
 //! `retracted_at == NOT_RETRACTED`.
 
+mod links;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -34,7 +36,7 @@ use crate::authority::Authority;
 use crate::change::ChangeKind;
 use crate::designation::Designation;
 use crate::entity::{normalise_name, Entity};
-use crate::id::{DesignationId, EntityId, LicenceId};
+use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
 use crate::list::{List, Scope};
 use crate::log::Log;
 
@@ -93,6 +95,18 @@ struct EntityIndex {
     licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of its designations, rebuilt whenever one of them changes.
     listings: Vec<Listing>,
+    /// The starts and ends of the links that join it to other entities.
+    links: Vec<links::LinkEvent>,
+}
+
+impl EntityIndex {
+    /// Whether nothing names the entity any more.
+    fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+            && self.designations.is_empty()
+            && self.licences.is_empty()
+            && self.links.is_empty()
+    }
 }
 
 /// One designation of an entity starting or ending.
@@ -317,6 +331,8 @@ pub(crate) struct Index {
     identifiers: HashMap<u64, Hits>,
     /// Entity versions by normalised name or alias.
     names: HashMap<u64, Hits>,
+    /// Per link: the positions of the changes that name it (see `links.rs`).
+    links: HashMap<LinkId, Vec<usize>>,
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
@@ -699,10 +715,12 @@ impl Index {
             ChangeKind::EndLicence { licence, .. } => {
                 self.licences.entry(*licence).or_default().push(at);
             }
+            ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.index_link(log, at),
             ChangeKind::Retract { change: target, .. } => {
                 if let Some(target_at) = log.position(*target) {
                     self.retracted_by.set(target_at, at);
                     refresh = self.mark_span(log, target_at, compact(at));
+                    self.refresh_link_of(log, target_at);
                 }
             }
         }
@@ -935,10 +953,12 @@ impl Index {
             ChangeKind::EndLicence { licence, .. } => {
                 drop_from(&mut self.licences, licence, |&i| i != at);
             }
+            ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.remove_link(log, at),
             ChangeKind::Retract { change: target, .. } => {
                 if let Some(target_at) = log.position(*target) {
                     self.retracted_by.clear(target_at);
                     refresh = self.mark_span(log, target_at, NOT_RETRACTED);
+                    self.refresh_link_of(log, target_at);
                 }
             }
         }
@@ -962,10 +982,7 @@ impl Index {
                 index.versions.retain(|&i| i != at);
                 index.designations.retain(|&(_, i)| i != at);
                 index.licences.retain(|&(_, i)| i != at);
-                if index.versions.is_empty()
-                    && index.designations.is_empty()
-                    && index.licences.is_empty()
-                {
+                if index.is_empty() {
                     self.entities.remove(&entity);
                 }
             }
@@ -1164,16 +1181,19 @@ impl Index {
             let mut listings = index.listings.clone();
             listings.sort_by_key(|l| l.at);
             let listings: Vec<String> = listings.iter().map(|l| format!("{l:?}")).collect();
+            let mut links = index.links.clone();
+            links.sort_by_key(|l| (l.at, l.other));
             (
                 id,
                 &index.versions,
                 &index.designations,
                 &index.licences,
                 listings,
+                links,
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1184,6 +1204,7 @@ impl Index {
             self.by_effective,
             sorted(self.identifiers.iter()),
             sorted(self.names.iter()),
+            sorted(self.links.iter()),
         )
     }
 }

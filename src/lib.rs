@@ -122,6 +122,7 @@
 
 mod authority;
 mod change;
+mod cluster;
 #[doc = include_str!("../DESIGN.md")]
 pub mod design {}
 mod designation;
@@ -134,6 +135,7 @@ mod index;
 mod interval;
 mod ledger;
 mod licence;
+mod link;
 mod list;
 mod log;
 mod rules;
@@ -146,6 +148,10 @@ mod view;
 
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+pub use crate::cluster::{
+    Cluster, ClusterDiff, ClusterMatch, ClusterState, ClusterStatus, ClusterStatusChange,
+    ClusterStatuses, ClusterTimeline, LinkPeriod, SubjectInForce,
+};
 pub use crate::designation::{Designation, DesignationTerms, Measure};
 pub use crate::entity::{
     normalise_name, Country, Document, DocumentKind, Entity, EntityKind, Identifier,
@@ -155,10 +161,11 @@ pub use crate::error::{Error, Result, Target};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
-pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::link::{Link, LinkReason};
 pub use crate::list::{List, Scope};
 pub use crate::rules::Rule;
 pub use crate::state::{
@@ -166,7 +173,7 @@ pub use crate::state::{
 };
 pub use crate::status::{Status, StatusKind};
 pub use crate::timeline::{AuthorityTimeline, Period, Timeline};
-pub use crate::view::View;
+pub use crate::view::{Clusters, View};
 
 /// Re-exported so that users name the same date and instant types as the API.
 pub use chrono;

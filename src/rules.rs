@@ -13,7 +13,7 @@
 use crate::change::{Change, ChangeKind};
 use crate::designation::Designation;
 use crate::error::{Error, Result, Target};
-use crate::id::{ChangeId, DesignationId, EntityId};
+use crate::id::{ChangeId, DesignationId, EntityId, LinkId};
 use crate::index::Index;
 use crate::interval::Interval;
 use crate::log::Log;
@@ -37,6 +37,15 @@ use crate::log::Log;
 /// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
 /// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+/// | A link joins two different entities, and two links of the same two entities are never in force on the same date. | [`SelfLink`](Rule::SelfLink), [`LinkAlreadyInForce`](Rule::LinkAlreadyInForce) |
+///
+/// Links live like designations: the rules on creation, end, ids and retraction above hold
+/// for them alike (with [`Target::Link`] in the errors: an unlink of an unknown link is
+/// [`UnknownTarget`](Rule::UnknownTarget), one on or before the link's date
+/// [`EndNotAfterStart`](Rule::EndNotAfterStart), a second one
+/// [`AlreadyEnded`](Rule::AlreadyEnded), a link id created again for other entities
+/// [`DuplicateTarget`](Rule::DuplicateTarget)), and a link names two entities that the ledger
+/// knows ([`UnknownEntity`](Rule::UnknownEntity)).
 ///
 /// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
 /// ledger's `apply_batch` and the file loader see to those.
@@ -103,11 +112,15 @@ pub enum Rule {
     RetractsRetraction,
     /// A retraction that leaves a dependent change orphaned: [`Error::RetractionOrphans`].
     RetractionOrphans,
+    /// A link of an entity with itself: [`Error::SelfLink`].
+    SelfLink,
+    /// Two links of the same entities in force on one date: [`Error::LinkAlreadyInForce`].
+    LinkAlreadyInForce,
 }
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 22] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
@@ -128,6 +141,8 @@ impl Rule {
         Rule::AlreadyRetracted,
         Rule::RetractsRetraction,
         Rule::RetractionOrphans,
+        Rule::SelfLink,
+        Rule::LinkAlreadyInForce,
     ];
 
     /// Whether `error` is the variant this rule calls for (also when a ledger file reports it
@@ -202,9 +217,20 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
                 });
             }
         }
+        ChangeKind::Link { link, record } => {
+            let [a, b] = record.entities;
+            if a == b {
+                return Err(Error::SelfLink {
+                    change: change.id,
+                    link: *link,
+                    entity: a,
+                });
+            }
+        }
         ChangeKind::AmendDesignation { .. }
         | ChangeKind::Delist { .. }
         | ChangeKind::EndLicence { .. }
+        | ChangeKind::Unlink { .. }
         | ChangeKind::Retract { .. } => {}
     }
     Ok(())
@@ -241,6 +267,15 @@ pub(crate) fn check_recorded(log: &Log, change: &Change) -> Result<()> {
 pub(crate) struct Checker<'a> {
     pub(crate) log: &'a Log,
     pub(crate) index: &'a Index,
+}
+
+/// A live link as the rules read it (see [`Checker::link_life`]).
+struct LinkLife {
+    link: LinkId,
+    created: usize,
+    pair: (EntityId, EntityId),
+    start: chrono::NaiveDate,
+    end: Option<(usize, chrono::NaiveDate)>,
 }
 
 /// The changes being validated together: positions from `start` to the end of the log.
@@ -287,6 +322,23 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+        if let ChangeKind::Link { link, record } = &change.kind {
+            // A link id keeps its two entities forever, as a designation id keeps its entity.
+            let positions = self.index.link_positions(*link).unwrap_or_default();
+            let existing = positions.iter().find_map(|&at| match &self.log[at].kind {
+                ChangeKind::Link {
+                    record: earlier, ..
+                } if earlier.pair() != record.pair() => Some(self.log[at].id),
+                _ => None,
+            });
+            if let Some(existing) = existing {
+                return Err(Error::DuplicateTarget {
+                    change: change.id,
+                    target: Target::Link(*link),
+                    existing,
+                });
+            }
+        }
         Ok(())
     }
 
@@ -326,6 +378,7 @@ impl<'a> Checker<'a> {
         let mut entities = Vec::new();
         let mut designations = Vec::new();
         let mut licences = Vec::new();
+        let mut links = Vec::new();
         for at in start..self.log.len() {
             let touched = match self.log[at].kind.retracts() {
                 Some(change) => self.log.position(change).unwrap_or(at),
@@ -339,11 +392,13 @@ impl<'a> Checker<'a> {
                     let (named_designations, named_licences) = self.index.targets_naming(entity);
                     designations.extend(named_designations);
                     licences.extend(named_licences);
+                    links.extend(self.index.links_naming(entity));
                 }
             }
             match kind.target() {
                 Some(Target::Designation(designation)) => designations.push(designation),
                 Some(Target::Licence(licence)) => licences.push(licence),
+                Some(Target::Link(link)) => links.push(link),
                 None => {}
             }
         }
@@ -363,6 +418,86 @@ impl<'a> Checker<'a> {
         }
         for licence in licences {
             self.check_target(Target::Licence(licence), group)?;
+        }
+        links.sort_unstable();
+        links.dedup();
+        for &link in &links {
+            self.check_target(Target::Link(link), group)?;
+        }
+        for link in links {
+            self.check_link_pair(link, group)?;
+        }
+        Ok(())
+    }
+
+    /// The live creation of `link` (one at most, once its life is checked), its two entities
+    /// (smaller id first), and its period in force `[start, end)` with the live end's position.
+    fn link_life(self, link: LinkId) -> Option<LinkLife> {
+        let positions = self.index.link_positions(link)?;
+        let live = || positions.iter().copied().filter(|&at| self.live(at));
+        let (created, pair) = live().find_map(|at| match &self.log[at].kind {
+            ChangeKind::Link { record, .. } => Some((at, record.pair())),
+            _ => None,
+        })?;
+        let end = live().find(|&at| self.log[at].kind.ends());
+        Some(LinkLife {
+            link,
+            created,
+            pair,
+            start: self.log[created].effective,
+            end: end.map(|at| (at, self.log[at].effective)),
+        })
+    }
+
+    /// Checks that no other live link of `link`'s two entities is in force on a date it is.
+    fn check_link_pair(self, link: LinkId, group: Group) -> Result<()> {
+        let Some(this) = self.link_life(link) else {
+            return Ok(());
+        };
+        let (a, b) = this.pair;
+        let mut others: Vec<LinkId> = self
+            .index
+            .entity(a)
+            .into_iter()
+            .flat_map(|entry| entry.links_seen(usize::MAX))
+            .filter(|&(other, end, _, _)| other != link && end == b)
+            .map(|(other, ..)| other)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for other in others {
+            let Some(that) = self.link_life(other) else {
+                continue;
+            };
+            let on = this.start.max(that.start);
+            let before_end = |life: &LinkLife| life.end.is_none_or(|(_, end)| on < end);
+            if !(before_end(&this) && before_end(&that)) {
+                continue;
+            }
+            let (newer, older) = if this.created > that.created {
+                (&this, &that)
+            } else {
+                (&that, &this)
+            };
+            let blamed = if newer.created >= group.start {
+                newer.created
+            } else {
+                // Both links are older than the group: a retraction in it re-opened one.
+                (group.start..self.log.len())
+                    .find(|&at| {
+                        let withdrawn = self.log[at].kind.retracts();
+                        let link = withdrawn.and_then(|c| self.log.get(c)?.kind.link());
+                        link.is_some_and(|l| l == this.link || l == that.link)
+                    })
+                    .unwrap_or(group.start)
+            };
+            return Err(Error::LinkAlreadyInForce {
+                change: self.log[blamed].id,
+                link: newer.link,
+                existing: older.link,
+                entities: [a, b],
+                on,
+            });
         }
         Ok(())
     }
@@ -425,6 +560,7 @@ impl<'a> Checker<'a> {
         let all = match target {
             Target::Designation(id) => self.index.designation_positions(id),
             Target::Licence(id) => self.index.licence_positions(id),
+            Target::Link(id) => self.index.link_positions(id),
         };
         let Some(all) = all else { return Ok(()) };
         // The first two creations and ends are all the rules need; amendments are re-read.

@@ -1,4 +1,7 @@
-//! [`View`]: the ledger as known now or at a past instant, and every query on it.
+//! [`View`]: the ledger as known now or at a past instant, and every query on it; the same
+//! questions about whole subjects (clusters of linked entities) are in `view/cluster.rs`.
+
+mod cluster;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,6 +21,8 @@ use crate::log::Log;
 use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::{Status, StatusKind};
 use crate::timeline::{AuthorityTimeline, Period, Timeline};
+
+pub use self::cluster::Clusters;
 
 /// The ledger as known at one instant: the changes recorded at or before it, minus those
 /// retracted at or before it. [`Ledger::current`](crate::Ledger::current) is the view that sees everything.
@@ -910,7 +915,9 @@ impl<'a> View<'a> {
                 Some(Target::Licence(id)) => {
                     licences.insert(id);
                 }
-                None => {}
+                // Links join entities into clusters; the per-entity difference leaves them to
+                // `Clusters::diff`.
+                Some(Target::Link(_)) | None => {}
             }
         }
         let mut diff = StateDiff {
