@@ -12,10 +12,12 @@ use super::facts::{creates, is_version, names, subject, Facts, TargetFacts};
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
+use crate::entity::Identifier;
 use crate::error::{Result, Target};
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
 use crate::ledger::Ledger;
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+use crate::link::{Link, LinkReason};
 use crate::list::List;
 
 /// Sizes, date window and authorities of the histories [`history`] generates.
@@ -53,6 +55,11 @@ pub struct HistoryConfig {
     pub lists: Vec<List>,
     /// The recorded instant of the first change; later ones are the same or later.
     pub recorded_from: DateTime<Utc>,
+    /// Whether histories also link entities (and unlink them, and retract links), so that
+    /// entities form clusters of several members on some days. Off by default, so that
+    /// histories without links are generated exactly as before (the saved cases in
+    /// `proptest-regressions/` replay unchanged).
+    pub links: bool,
 }
 
 impl HistoryConfig {
@@ -80,7 +87,23 @@ impl HistoryConfig {
                 .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
                 .single()
                 .unwrap_or_default(),
+            links: false,
         }
+    }
+
+    /// Makes histories link entities too (see [`HistoryConfig::links`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::strategy::HistoryConfig;
+    ///
+    /// assert!(HistoryConfig::default().with_links().links);
+    /// ```
+    #[must_use]
+    pub fn with_links(mut self) -> Self {
+        self.links = true;
+        self
     }
 
     /// Sets the most entities a history registers.
@@ -147,6 +170,8 @@ pub struct History {
     pub designations: Vec<DesignationId>,
     /// Every licence it issues (some may be retracted), in order.
     pub licences: Vec<LicenceId>,
+    /// Every link it makes (some may be retracted), in order.
+    pub links: Vec<LinkId>,
     /// The authorities it draws from.
     pub authorities: Vec<Authority>,
     /// The lists it draws from.
@@ -206,6 +231,34 @@ impl History {
             }
         }
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); changes.len()];
+        // Two links of the same two entities must not overlap in any prefix of the order: a
+        // link or unlink keeps its place after every earlier change (and retraction of one)
+        // about a link of the same two entities.
+        let pairs: HashMap<LinkId, (EntityId, EntityId)> = changes
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ChangeKind::Link { link, record } => Some((*link, record.pair())),
+                _ => None,
+            })
+            .collect();
+        let pair_of = |c: &Change| -> Option<(EntityId, EntityId)> {
+            let kind = match c.kind.retracts() {
+                Some(withdrawn) => &changes[*position.get(&withdrawn)?].kind,
+                None => &c.kind,
+            };
+            pairs.get(&kind.link()?).copied()
+        };
+        for (i, c) in changes.iter().enumerate() {
+            if c.kind.retracts().is_some() {
+                continue;
+            }
+            let Some(pair) = pair_of(c) else { continue };
+            for (j, other) in changes.iter().enumerate().take(i) {
+                if pair_of(other) == Some(pair) {
+                    deps[i].insert(j);
+                }
+            }
+        }
         for (i, c) in changes.iter().enumerate() {
             if let ChangeKind::Retract { change, .. } = &c.kind {
                 let Some(&target) = position.get(change) else {
@@ -250,7 +303,8 @@ impl History {
 
 /// Generates valid change histories (see [`History`]).
 pub fn history(config: HistoryConfig) -> impl Strategy<Value = History> {
-    let steps = vec(step(), 0..=config.changes);
+    let table: &'static [Op] = if config.links { &OPS_WITH_LINKS } else { &OPS };
+    let steps = vec(step(table), 0..=config.changes);
     steps.prop_map(move |steps| into_history(build(&config, &steps), &config))
 }
 
@@ -279,6 +333,10 @@ enum Op {
     EndLicence,
     /// Retract a live change on which no live change depends.
     Retract,
+    /// Link two live entities, when no link of theirs is open, from the end of their last.
+    Link,
+    /// Unlink an open link, after its start.
+    Unlink,
 }
 
 /// The operations a step draws from, each as often as its weight: a step picks one entry
@@ -299,6 +357,25 @@ const OPS: [Op; 10] = [
     Op::Retract,
 ];
 
+/// The operations of [`HistoryConfig::with_links`] histories: those of [`OPS`], and links
+/// drawn about as often as designations (so that clusters of three or four form among a few
+/// entities) and unlinks.
+const OPS_WITH_LINKS: [Op; 13] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+    Op::Link,
+    Op::Link,
+    Op::Unlink,
+];
+
 /// One step of a generated history: an operation and the random numbers that [`build`] turns
 /// into a change that the history so far makes valid (or into nothing).
 #[derive(Debug, Clone, Copy)]
@@ -311,10 +388,12 @@ struct Step {
     bits: u64,
 }
 
-fn step() -> impl Strategy<Value = Step> {
+fn step(table: &'static [Op]) -> impl Strategy<Value = Step> {
+    let len = u8::try_from(table.len()).unwrap_or(u8::MAX);
     (
-        // An index into OPS. The saved cases replay only while this draw stays `0u8..10`.
-        (0u8..10).prop_map(|i| OPS[usize::from(i)]),
+        // An index into the table. The saved cases replay only while this draw stays
+        // `0u8..10` for OPS.
+        (0u8..len).prop_map(move |i| table[usize::from(i)]),
         any::<u32>(),
         any::<u32>(),
         any::<u32>(),
@@ -486,6 +565,63 @@ fn plan(
             let record = Licence::new(authority(), licence_terms(&entities, bits));
             Some((any_day, ChangeKind::IssueLicence { licence, record }))
         }
+        Op::Link => {
+            if entities.len() < 2 {
+                return None;
+            }
+            let first = pick_index(step.a, entities.len());
+            let mut second = pick_index(step.b, entities.len());
+            if second == first {
+                second = (first + 1) % entities.len();
+            }
+            let (a, b) = (entities[first], entities[second]);
+            let pair = (a.min(b), a.max(b));
+            let same: Vec<_> = facts
+                .live_links()
+                .into_iter()
+                .filter(|l| l.pair == pair)
+                .collect();
+            // Never beside another link of the same two entities: from the last one's end.
+            if same.iter().any(|l| l.end.is_none()) {
+                return None;
+            }
+            let from = same.iter().filter_map(|l| l.end.map(|(_, d)| d)).max();
+            let start = match from {
+                Some(from) => facts.date(from.min(last), last, step.c),
+                None => any_day,
+            };
+            let reason = if take(&mut bits, 2) == 0 {
+                LinkReason::analyst(["same IMO number", "same registry entry"][take(&mut bits, 2)])
+            } else {
+                LinkReason::SharedIdentifier(Identifier::list_entry(
+                    Authority::UN,
+                    format!("QDi.{}", take(&mut bits, 10)),
+                ))
+            };
+            Some((
+                start,
+                ChangeKind::Link {
+                    link: LinkId::derive(&format!("gen:{n}")),
+                    record: Link::new(a, b, reason),
+                },
+            ))
+        }
+        Op::Unlink => {
+            let open: Vec<_> = facts
+                .live_links()
+                .into_iter()
+                .filter(|l| l.end.is_none())
+                .collect();
+            let l = *open.get(pick_index(step.a, open.len()))?;
+            let lo = l.start.succ_opt()?;
+            if lo > last {
+                return None;
+            }
+            Some((
+                facts.date(lo, last, step.c),
+                ChangeKind::Unlink { link: l.link },
+            ))
+        }
         Op::Retract => {
             let candidates = facts.retractable();
             let at = *candidates.get(pick_index(step.a, candidates.len()))?;
@@ -508,6 +644,7 @@ fn into_history(facts: Facts, config: &HistoryConfig) -> History {
         entities: facts.registered,
         designations: facts.created_designations,
         licences: facts.created_licences,
+        links: facts.created_links,
         authorities: config.authorities.clone(),
         lists: config.lists.clone(),
         window_start: config.window_start,
@@ -584,6 +721,9 @@ pub(super) fn amendment(
             licence,
             terms: licence_terms(live_entities, bits),
         },
+        // Links have no terms to amend, and `Facts` keeps them apart from the designations
+        // and licences this is asked about: ending is all a change can do to one.
+        Target::Link(link) => ChangeKind::Unlink { link },
     };
     Change::new(id, t.start, recorded, Source::new("amendment"), kind)
 }
@@ -596,6 +736,7 @@ pub(super) fn end(t: &TargetFacts, id: ChangeId, on: NaiveDate, recorded: DateTi
             licence,
             end: LicenceEnd::Revoked,
         },
+        Target::Link(link) => ChangeKind::Unlink { link },
     };
     Change::new(id, on, recorded, Source::new("end"), kind)
 }
