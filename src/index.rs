@@ -39,6 +39,7 @@ use crate::entity::{normalise_name, Entity};
 use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
 use crate::list::{List, Scope};
 use crate::log::Log;
+use crate::names::name_tokens;
 
 /// Which changes are retracted, and by which retraction.
 ///
@@ -282,6 +283,18 @@ fn name_keys(record: &Entity) -> Vec<u64> {
     keys
 }
 
+/// The keys of the tokens of a record's names and aliases, without repeats.
+fn token_keys(record: &Entity) -> Vec<u64> {
+    let mut keys: Vec<u64> = record
+        .names()
+        .flat_map(name_tokens)
+        .map(|t| text_key(&t))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// The keys of a record's identifiers, without repeats.
 fn identifier_keys(record: &Entity) -> Vec<u64> {
     let mut keys: Vec<u64> = record
@@ -331,6 +344,8 @@ pub(crate) struct Index {
     identifiers: HashMap<u64, Hits>,
     /// Entity versions by normalised name or alias.
     names: HashMap<u64, Hits>,
+    /// Entity versions by every token of their names and aliases (see `names.rs`).
+    tokens: HashMap<u64, Hits>,
     /// Per link: the positions of the changes that name it (see `links.rs`).
     links: HashMap<LinkId, Vec<usize>>,
 }
@@ -614,6 +629,14 @@ impl Index {
         hit_positions(&self.names, text_key(normalised))
     }
 
+    /// Positions of the entity versions whose names or aliases may hold `token` (a token of
+    /// `name_tokens`; the caller checks each record: the key is a hash), in log order.
+    pub(crate) fn token_candidates(&self, token: &str) -> &[u32] {
+        self.tokens
+            .get(&text_key(token))
+            .map_or(&[][..], Hits::positions)
+    }
+
     /// Positions of the entity versions that may carry an identifier with this lookup key
     /// (the caller checks each record: the key is a hash).
     pub(crate) fn identifier_candidates(
@@ -684,6 +707,9 @@ impl Index {
                 }
                 for key in identifier_keys(record) {
                     self.identifiers.entry(key).or_default().push(compact(at));
+                }
+                for key in token_keys(record) {
+                    self.tokens.entry(key).or_default().push(compact(at));
                 }
             }
             ChangeKind::Designate {
@@ -920,12 +946,7 @@ impl Index {
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
             | ChangeKind::AmendEntity { entity, record } => {
-                for key in name_keys(record) {
-                    forget_hit(&mut self.names, key, compact(at));
-                }
-                for key in identifier_keys(record) {
-                    forget_hit(&mut self.identifiers, key, compact(at));
-                }
+                self.forget_lookup_keys(record, at);
                 touched_entities.push(*entity);
             }
             ChangeKind::Designate {
@@ -997,6 +1018,19 @@ impl Index {
         }
         if let Some(entity) = refresh {
             self.refresh_listings_excluding(log, entity, at);
+        }
+    }
+
+    /// Undoes the lookup keys (names, identifiers, name tokens) of the entity version at `at`.
+    fn forget_lookup_keys(&mut self, record: &Entity, at: usize) {
+        for key in name_keys(record) {
+            forget_hit(&mut self.names, key, compact(at));
+        }
+        for key in identifier_keys(record) {
+            forget_hit(&mut self.identifiers, key, compact(at));
+        }
+        for key in token_keys(record) {
+            forget_hit(&mut self.tokens, key, compact(at));
         }
     }
 
@@ -1193,7 +1227,7 @@ impl Index {
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1204,6 +1238,7 @@ impl Index {
             self.by_effective,
             sorted(self.identifiers.iter()),
             sorted(self.names.iter()),
+            sorted(self.tokens.iter()),
             sorted(self.links.iter()),
         )
     }

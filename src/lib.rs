@@ -138,6 +138,7 @@ mod licence;
 mod link;
 mod list;
 mod log;
+mod names;
 mod rules;
 mod state;
 mod status;
@@ -167,6 +168,7 @@ pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
 pub use crate::link::{Link, LinkReason};
 pub use crate::list::{List, Scope};
+pub use crate::names::name_tokens;
 pub use crate::rules::Rule;
 pub use crate::state::{
     AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange,

@@ -1203,6 +1203,48 @@ impl<'a> View<'a> {
         })
     }
 
+    /// Entities any version of which has a name or alias that holds every token of `query`
+    /// (see [`name_tokens`](crate::name_tokens): transliterated to Latin letters, lower-cased,
+    /// split at anything but letters and digits), sorted: the lookup a screener types, where
+    /// [`View::find_by_name`] wants a whole name. Tokens are whole words (`belavi` does not
+    /// find `Belavia`) in any order; a query without tokens finds nothing.
+    ///
+    /// O(t · log t + h · n) where t is the number of query tokens, h the number of versions
+    /// holding the rarest of them (one hash lookup per token picks it), and n the length of
+    /// the names of one version, which are tokenised again to confirm each hit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert_eq!(now.find_by_tokens("belavia"), [belavia]);
+    /// assert_eq!(now.find_by_tokens("AIRLINES belarusian"), [belavia]);
+    /// assert_eq!(now.find_by_tokens("Белавиа"), [belavia]); // Cyrillic, transliterated
+    /// assert!(now.find_by_tokens("belavia minsk").is_empty()); // no name holds both
+    /// assert!(now.find_by_name("belarusian airlines").is_empty()); // not a whole name
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn find_by_tokens(&self, query: &str) -> Vec<EntityId> {
+        let mut tokens = crate::names::name_tokens(query);
+        tokens.sort_unstable();
+        tokens.dedup();
+        let Some(rarest) = tokens
+            .iter()
+            .map(|t| self.index.token_candidates(t))
+            .min_by_key(|hits| hits.len())
+        else {
+            return Vec::new();
+        };
+        self.lookup(rarest.iter().map(|&at| at as usize), |record| {
+            crate::names::any_name_holds(record.names(), &tokens)
+        })
+    }
+
     /// The entities of the visible versions among `candidates` whose record `matches` (which
     /// rules out hash collisions), sorted and without repeats.
     fn lookup(

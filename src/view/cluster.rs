@@ -627,6 +627,30 @@ impl<'a> Clusters<'a> {
         self.group(self.view.find_by_name(name), date)
     }
 
+    /// The subjects (clusters on `date`) with a member whose name or an alias holds every
+    /// token of `query`, as [`View::find_by_tokens`] finds members: each subject once, with
+    /// the members that matched.
+    ///
+    /// [`View::find_by_tokens`], then O(r · m · l) for the clusters found.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia_linked.json")?)?;
+    /// let now = ledger.current();
+    /// // The EU's name and OFAC's both hold "belavia": one subject, both entries matched.
+    /// let found = now.clusters().find_by_tokens("Belavia", "2025-10-01".parse()?);
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(found[0].matched.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn find_by_tokens(&self, query: &str, date: NaiveDate) -> Vec<ClusterMatch> {
+        self.group(self.view.find_by_tokens(query), date)
+    }
+
     /// The subjects of the listings in `state` (the view's state on its date), each once.
     fn subjects_in(&self, state: &State) -> BTreeMap<EntityId, SubjectInForce> {
         let date = state.date;
