@@ -1354,12 +1354,13 @@ fn an_invalid_change_is_refused_with_the_rule_it_breaks() {
 }
 
 /// The invalid-change strategy reaches every rule: a rule it never draws would go untested by
-/// the two properties above.
+/// the two properties above (and, for the link rules, `tests/model_links.rs`, whose histories
+/// link entities as these do).
 #[test]
 fn the_invalid_change_strategy_draws_every_rule() {
     use proptest::strategy::ValueTree;
     use sanctions_ledger::strategy::Rule;
-    let strategy = invalid_change(history_config());
+    let strategy = invalid_change(history_config().with_links());
     let mut runner = TestRunner::deterministic();
     let mut drawn = BTreeSet::new();
     for _ in 0..2_000 {
