@@ -1137,7 +1137,9 @@ impl<'a> View<'a> {
                 }
             }
         }
-        changes.sort_by_key(|c| c.effective);
+        // By date, then log order: the order of the index's listings is not canonical (a
+        // refused batch rebuilds them in another), and `opened_by` must not depend on it.
+        changes.sort_by_key(|c| (c.effective, self.log.position(c.id)));
         changes.dedup_by_key(|c| c.id);
         changes
     }

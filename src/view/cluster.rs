@@ -474,7 +474,7 @@ impl<'a> Clusters<'a> {
             for &(member, _) in &members {
                 relevant.extend(self.view.changes_moving_status(member, &authority));
             }
-            relevant.sort_by_key(|c| c.effective);
+            relevant.sort_by_key(|c| (c.effective, self.view.log.position(c.id)));
             let mut seen = BTreeSet::new();
             relevant.retain(|c| seen.insert(c.id));
             let on = |date: NaiveDate| -> Vec<ChangeId> {
