@@ -11,6 +11,9 @@
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
 //!   and whether the change is legal (programs, measures) or identifying.
+//! - [`propose_links`]: a separate step after importing several lists: entries of different
+//!   lists that carry the same strong identifier become proposed [`Link`](crate::Link)s, and
+//!   identifiers that other evidence contradicts become [`Conflict`]s for a person.
 //!
 //! # Dates
 //!
@@ -66,6 +69,7 @@ mod error;
 pub mod eu;
 pub mod ofac;
 pub mod ofac_enhanced;
+mod propose;
 mod reconcile;
 mod snapshot;
 pub mod uk;
@@ -74,6 +78,7 @@ mod warning;
 mod xml;
 
 pub use self::error::ImportError;
+pub use self::propose::{is_strong_identifier, propose_links, Conflict, Proposals, Separation};
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
