@@ -10,7 +10,9 @@
 //! - [`un`]: the UN Security Council consolidated list (XML).
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
-//!   and whether the change is legal (programs, measures) or identifying.
+//!   and whether the change is legal (programs, measures) or identifying; a removal whose
+//!   strong identifiers match an entry still on the list is noted as a probable merge
+//!   ([`Note::ProbableMerge`]).
 //! - [`propose_links`]: a separate step after importing several lists: entries of different
 //!   lists that carry the same strong identifier become proposed [`Link`](crate::Link)s, and
 //!   identifiers that other evidence contradicts become [`Conflict`]s for a person.
@@ -67,6 +69,7 @@
 mod country;
 mod error;
 pub mod eu;
+mod merge;
 pub mod ofac;
 pub mod ofac_enhanced;
 mod propose;
@@ -78,6 +81,7 @@ mod warning;
 mod xml;
 
 pub use self::error::ImportError;
+pub use self::merge::{Note, ProbableMerge};
 pub use self::propose::{is_strong_identifier, propose_links, Conflict, Proposals, Separation};
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,

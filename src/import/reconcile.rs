@@ -288,6 +288,9 @@ pub struct Reconciliation {
     pub report: Vec<EntryReport>,
     /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
     pub warnings: Vec<Warning>,
+    /// Context for the report: removals that look like merges into another entry of the
+    /// list ([`Note::ProbableMerge`](super::Note::ProbableMerge)), in report order.
+    pub notes: Vec<super::Note>,
 }
 
 impl Reconciliation {
@@ -504,6 +507,7 @@ pub fn reconcile(
         in_force_before: in_force.len(),
         entries: snapshot.len(),
         changes,
+        notes: super::merge::probable_merges(view, snapshot, &report),
         report,
         warnings: snapshot.warnings().to_vec(),
     })
