@@ -11,7 +11,7 @@ use common::{at, day};
 use sanctions_ledger::import::{
     apply_snapshot, eu,
     ofac::{ConsolidatedFiles, SdnFiles},
-    propose_links, un, Conflict, ReconcileOptions, Separation,
+    propose_links, suggest_links, un, Conflict, ReconcileOptions, Separation,
 };
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Entity, EntityId, EntityKind, Identifier,
@@ -342,5 +342,12 @@ fn what_other_evidence_separates_is_a_conflict_and_names_never_link() -> TestRes
         s,
         Separation::DifferentEntries { authority, .. } if *authority == Authority::US_OFAC
     )));
+    // The same name on the UN and EU lists is only a suggestion for a person; the two SDN
+    // entries with one name each are kept apart by OFAC's own ids, and not suggested.
+    let suggested = suggest_links(ledger.current());
+    let pairs: Vec<[EntityId; 2]> = suggested.iter().map(|s| s.entities).collect();
+    let (c, e) = (EntityId::derive("c"), EntityId::derive("e"));
+    assert_eq!(pairs, [[c.min(e), c.max(e)]]);
+    assert_eq!(suggested[0].name, "Invented Trading");
     Ok(())
 }

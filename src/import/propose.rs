@@ -99,6 +99,48 @@ pub struct Proposals {
     pub conflicts: Vec<Conflict>,
 }
 
+/// What the ledger already holds about links: registrations' dates, the links in force with
+/// no end, and the pairs a person unlinked (with the change that did).
+struct Decided {
+    registered: HashMap<EntityId, NaiveDate>,
+    open: Vec<(EntityId, EntityId)>,
+    unlinked: HashMap<(EntityId, EntityId), ChangeId>,
+}
+
+impl Decided {
+    fn of(view: View<'_>) -> Decided {
+        let mut decided = Decided {
+            registered: HashMap::new(),
+            open: Vec::new(),
+            unlinked: HashMap::new(),
+        };
+        for change in view.log() {
+            match &change.kind {
+                ChangeKind::RegisterEntity { entity, .. } if view.change(change.id).is_some() => {
+                    decided
+                        .registered
+                        .entry(*entity)
+                        .or_insert(change.effective);
+                }
+                ChangeKind::Link { link, record } => {
+                    let pair = record.pair();
+                    let by = match (view.change(change.id), view.link(*link)) {
+                        (Some(_), Some(seen)) if seen.in_force.is_open() => {
+                            decided.open.push(pair);
+                            continue;
+                        }
+                        (Some(_), Some(_)) => unlink_of(view, *link).unwrap_or(change.id),
+                        _ => retraction_of(view, change.id).unwrap_or(change.id),
+                    };
+                    decided.unlinked.entry(pair).or_insert(by);
+                }
+                _ => {}
+            }
+        }
+        decided
+    }
+}
+
 /// What one entity brings to the comparison.
 struct Facts<'a> {
     kind: EntityKind,
@@ -160,32 +202,11 @@ struct Facts<'a> {
 /// ```
 #[must_use]
 pub fn propose_links(view: View<'_>, recorded: DateTime<Utc>) -> Proposals {
-    // Registrations, and the links a person (or an earlier run) already decided on.
-    let mut registered: HashMap<EntityId, NaiveDate> = HashMap::new();
-    let mut open: Vec<(EntityId, EntityId)> = Vec::new();
-    let mut unlinked: HashMap<(EntityId, EntityId), ChangeId> = HashMap::new();
-    for change in view.log() {
-        match &change.kind {
-            ChangeKind::RegisterEntity { entity, .. } if view.change(change.id).is_some() => {
-                registered.entry(*entity).or_insert(change.effective);
-            }
-            ChangeKind::Link { link, record } => {
-                let pair = record.pair();
-                match (view.change(change.id), view.link(*link)) {
-                    (Some(_), Some(seen)) if seen.in_force.is_open() => open.push(pair),
-                    (Some(_), Some(_)) => {
-                        let by = unlink_of(view, *link).unwrap_or(change.id);
-                        unlinked.entry(pair).or_insert(by);
-                    }
-                    _ => {
-                        let by = retraction_of(view, change.id).unwrap_or(change.id);
-                        unlinked.entry(pair).or_insert(by);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    let Decided {
+        registered,
+        open,
+        unlinked,
+    } = Decided::of(view);
     let entities = view.entities();
     let mut facts: HashMap<EntityId, Facts<'_>> = HashMap::with_capacity(entities.len());
     let mut groups: BTreeMap<String, (Identifier, Vec<EntityId>)> = BTreeMap::new();
@@ -262,6 +283,113 @@ pub fn propose_links(view: View<'_>, recorded: DateTime<Utc>) -> Proposals {
         }
     }
     proposals
+}
+
+/// Two entities whose names suggest they may be one subject, for a person to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Suggestion {
+    /// The two entities, smaller id first.
+    pub entities: [EntityId; 2],
+    /// The name or alias of the first whose every token the second's name holds.
+    pub name: String,
+    /// The second's name or alias that holds them.
+    pub matched: String,
+}
+
+/// Candidate links by name, for a person to confirm: never changes, never a proof.
+///
+/// Two entities the view knows are suggested when one's name or alias of at least two tokens
+/// (see [`name_tokens`](crate::name_tokens): transliterated, lower-cased) has all its tokens in
+/// a name or alias of the other (`BELAVIA BELARUSIAN AIRLINES` and `Open Joint Stock Company
+/// Belavia Belarusian Airlines`), or their names are the same one-token name; unless they are
+/// already joined by a link in force with no end, or evidence keeps them apart (as for
+/// [`propose_links`]: entries of one authority with different ids, different kinds, a
+/// person's unlink). Sorted by the pair.
+///
+/// O(e · a · q) in the entities, their names and aliases, and the cost of one
+/// [`View::find_by_tokens`].
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use sanctions_ledger::import::{propose_links, suggest_links};
+/// use sanctions_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// let recorded = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("instant")?;
+/// let register = |name: &str, record: Entity| {
+///     Change::new(ChangeId::derive(name), "2025-01-01".parse().unwrap_or_default(), recorded,
+///         Source::new("example"), ChangeKind::RegisterEntity { entity: EntityId::derive(name), record })
+/// };
+/// ledger.apply_batch([
+///     register("sdn", Entity::new(EntityKind::Organisation, "OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES")
+///         .with_identifier(Identifier::list_entry(Authority::US_OFAC, "44541"))),
+///     register("eu", Entity::new(EntityKind::Organisation, "Belavia – Belarusian Airlines AAT")
+///         .with_alias("Белавиа Belarusian Airlines")),
+/// ])?;
+/// // No shared identifier: nothing to link, but a name to check.
+/// assert!(propose_links(ledger.current(), recorded).changes.is_empty());
+/// let suggested = suggest_links(ledger.current());
+/// assert_eq!(suggested.len(), 1);
+/// assert_eq!(suggested[0].name, "Белавиа Belarusian Airlines");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn suggest_links(view: View<'_>) -> Vec<Suggestion> {
+    let decided = Decided::of(view);
+    let entities = view.entities();
+    let mut facts: HashMap<EntityId, Facts<'_>> = HashMap::with_capacity(entities.len());
+    for &entity in &entities {
+        if let Some(record) = view.entity(entity) {
+            facts.insert(entity, facts_of(record, None));
+        }
+    }
+    let mut joined = Components::default();
+    for &(a, b) in &decided.open {
+        joined.union(a, b);
+    }
+    let mut found: BTreeMap<(EntityId, EntityId), Suggestion> = BTreeMap::new();
+    for &entity in &entities {
+        let Some(record) = view.entity(entity) else {
+            continue;
+        };
+        for name in record.names() {
+            let tokens = crate::names::name_tokens(name);
+            for other in view.find_by_tokens(name) {
+                let pair = (entity.min(other), entity.max(other));
+                if other == entity
+                    || found.contains_key(&pair)
+                    || joined.find(entity) == joined.find(other)
+                {
+                    continue;
+                }
+                let Some(theirs) = view.entity(other) else {
+                    continue;
+                };
+                let matched = theirs.names().find(|n| {
+                    let own = crate::names::name_tokens(n);
+                    tokens.iter().all(|t| own.contains(t)) && (tokens.len() >= 2 || own == tokens)
+                });
+                let Some(matched) = matched else {
+                    continue;
+                };
+                if separation(entity, other, &facts, &decided.unlinked).is_some() {
+                    continue;
+                }
+                found.insert(
+                    pair,
+                    Suggestion {
+                        entities: [pair.0, pair.1],
+                        name: name.to_owned(),
+                        matched: matched.to_owned(),
+                    },
+                );
+            }
+        }
+    }
+    found.into_values().collect()
 }
 
 fn facts_of(record: &Entity, registered: Option<NaiveDate>) -> Facts<'_> {
