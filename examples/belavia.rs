@@ -1,4 +1,6 @@
-//! Belavia's sanctions history, loaded from the seed ledger `seeds/belavia.json`.
+//! Belavia's sanctions history, loaded from the seed ledger `seeds/belavia_linked.json`: the
+//! EU's entry and OFAC's SDN entry 44541 are two entities, joined by an analyst's link, and
+//! every answer is the subject's (the cluster of the two entries).
 //!
 //! ```text
 //! cargo run --example belavia                          # timeline, then statuses on key dates
@@ -11,9 +13,11 @@
 use std::process::ExitCode;
 
 use sanctions_ledger::chrono::NaiveDate;
-use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, StatusKind};
+use sanctions_ledger::{
+    Authority, ClusterTimeline, EntityId, Identifier, Ledger, LinkReason, StatusKind,
+};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia.json");
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia_linked.json");
 
 /// The dates of the public record, each with the day before it.
 const KEY_DATES: [&str; 11] = [
@@ -68,11 +72,27 @@ fn run() -> Result<(), String> {
         }
     };
     let authorities = [Authority::US_OFAC, Authority::EU];
+    let subject = now.clusters();
 
     if dates.is_empty() {
-        let name = now.entity(belavia).map_or("?", |e| e.name.as_str());
-        println!("{name}");
-        let timeline = now.timeline(belavia).map_err(|e| e.to_string())?;
+        let timeline = subject.timeline(belavia).map_err(|e| e.to_string())?;
+        // One line per list entry of the subject, then its periods per authority.
+        for member in &timeline.members {
+            let name = now.entity(*member).map_or("?", |e| e.name.as_str());
+            let lists: Vec<String> = member_lists(&timeline, *member);
+            println!("{name} ({})", lists.join(", "));
+        }
+        for link in &timeline.links {
+            let why = now
+                .link(link.link)
+                .map_or(String::new(), |l| match &l.record.reason {
+                    LinkReason::Analyst(note) => format!("analyst: {note}"),
+                    LinkReason::SharedIdentifier(i) => format!("shared {}", i.lookup_key()),
+                    _ => String::new(),
+                });
+            let why: String = why.chars().take(60).collect();
+            println!("  linked {} ({why}…)", link.dates);
+        }
         for line in timeline.authorities {
             for period in line.periods {
                 let sources: Vec<String> = period
@@ -103,7 +123,7 @@ fn run() -> Result<(), String> {
     };
     for date in dates {
         for authority in &authorities {
-            let status: StatusKind = now
+            let status: StatusKind = subject
                 .status(belavia, authority, date)
                 .map_err(|e| e.to_string())?
                 .kind();
@@ -111,4 +131,14 @@ fn run() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The authorities that have listed `member`, from its own timeline in the subject's.
+fn member_lists(timeline: &ClusterTimeline, member: EntityId) -> Vec<String> {
+    timeline
+        .by_member
+        .iter()
+        .filter(|t| t.entity == member)
+        .flat_map(|t| t.authorities.iter().map(|a| a.authority.to_string()))
+        .collect()
 }

@@ -150,7 +150,7 @@ fn real_entries_sharing_a_strong_identifier_are_proposed_as_links() -> TestResul
     ];
     expected.sort_by_key(|(p, i)| (*p, i.lookup_key()));
     assert_eq!(found, expected);
-    // Each link takes effect when both entries exist in the ledger, and is recorded when asked.
+    // Each link takes effect from the earlier entry's registration, and is recorded when asked.
     for change in &proposals.changes {
         assert_eq!(change.recorded, recorded);
     }
@@ -168,7 +168,7 @@ fn real_entries_sharing_a_strong_identifier_are_proposed_as_links() -> TestResul
     };
     assert_eq!(
         Some(omm.effective),
-        registered(e.omm_sdn).max(registered(e.omm_un))
+        registered(e.omm_sdn).min(registered(e.omm_un))
     );
 
     // Applied, the subjects answer across lists: OMM is listed by the US and by the UN.

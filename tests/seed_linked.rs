@@ -95,10 +95,12 @@ fn build() -> TestResult<Ledger> {
     let airline = snapshot.entity_id("44541");
     let aircraft = snapshot.entity_id("44580");
 
-    // The analyst's link, the day after OFAC's action.
+    // The analyst's link, the day after OFAC's action. It is effective from the EU entry's
+    // registration: the two entries are one airline, and the subject's history (its EU
+    // listing of 2021) answers through either entry.
     let link = Change::new(
         ChangeId::derive("seed:linked:link:eu=sdn-44541"),
-        day("2023-08-09")?,
+        day("2021-12-02")?,
         instant(2023, 8, 10, 9)?,
         Source::new(
             "analyst review of the EU entry (Council Implementing Regulation (EU) 2021/2124) and \
@@ -233,6 +235,12 @@ fn the_subject_answers_the_seed_case_from_its_list_entries() -> TestResult {
     assert_eq!(
         clusters.cluster(sdn, day("2024-06-01")?)?.representative,
         eu_entry()
+    );
+    // Through the SDN entry, the subject's EU listing of 2021 (before OFAC's entry existed).
+    assert_eq!(kind(sdn, &Authority::EU, "2021-12-02")?, StatusKind::Listed);
+    assert_eq!(
+        kind(sdn, &Authority::EU, "2021-12-01")?,
+        StatusKind::NotListed
     );
     // Known at 2023-08-09 evening, before the analyst linked them, the two were apart.
     let before_link = ledger.known_at(instant(2023, 8, 9, 18)?);

@@ -162,7 +162,9 @@ struct Facts<'a> {
 /// - A link's id derives from its two entities (`link-proposal:<a>:<b>`, smaller id first),
 ///   as does its change's, so running the proposals again after applying them proposes
 ///   nothing, and running them again before proposes the same changes. Its effective date is
-///   the later of the two entities' registrations: from when both exist in the ledger.
+///   the earlier of the two entities' registrations: being one subject is not an event, and
+///   from that date on the subject's history answers through either entry (an SDN entry
+///   first seen in 2024 answers for the UN listing of 2010 of the same ship owner).
 /// - Shared identifiers never join entities that other evidence separates
 ///   ([`Separation`]): entries of one authority with different ids, different kinds of
 ///   subject, or two entities a person unlinked (ended or retracted a link of theirs). Such a
@@ -266,7 +268,7 @@ pub fn propose_links(view: View<'_>, recorded: DateTime<Utc>) -> Proposals {
             joined.union(hub, other);
             let (a, b) = (hub.min(other), hub.max(other));
             let effective = match (facts.get(&a), facts.get(&b)) {
-                (Some(fa), Some(fb)) => fa.registered.max(fb.registered),
+                (Some(fa), Some(fb)) => fa.registered.min(fb.registered),
                 _ => continue,
             };
             let name = format!("link-proposal:{a}:{b}");

@@ -215,8 +215,9 @@ impl<'a> Clusters<'a> {
     /// assert_eq!(cluster.members.len(), 2);
     /// // The EU entry was recorded first (2021): it names the subject.
     /// assert_ne!(cluster.representative, sdn_entry);
-    /// // Before the analyst's link was in force, the SDN entry was a cluster of its own.
-    /// let alone = now.clusters().cluster(sdn_entry, "2023-08-08".parse()?)?;
+    /// // Known before the analyst recorded the link, the SDN entry was a cluster of its own.
+    /// let then = ledger.known_at("2023-08-09T18:00:00Z".parse()?);
+    /// let alone = then.clusters().cluster(sdn_entry, "2025-10-01".parse()?)?;
     /// assert_eq!((alone.members, alone.representative), (vec![sdn_entry], sdn_entry));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -445,9 +446,9 @@ impl<'a> Clusters<'a> {
     ///     line.map(|t| t.periods.iter().map(|p| format!("{} {}", p.status, p.dates)).collect())
     ///         .unwrap_or_default()
     /// };
-    /// // The EU period starts on the day of the analyst's link: the SDN entry is one subject with
-    /// // the EU entry from then on.
-    /// assert_eq!(periods(&Authority::EU), ["listed [2023-08-09, …)"]);
+    /// // Asked through the SDN entry, the subject's EU listing since 2021 (the analyst's link
+    /// // is effective from the EU entry's registration).
+    /// assert_eq!(periods(&Authority::EU), ["listed [2021-12-02, …)"]);
     /// assert_eq!(
     ///     periods(&Authority::US_OFAC),
     ///     ["listed [2023-08-09, 2025-09-11)", "listed-licensed [2025-09-11, 2025-11-04)"]
