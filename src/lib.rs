@@ -73,7 +73,11 @@
 //!   [`DesignationTerms`] (programs, [`Measure`]s, legal basis, reason) that may be amended.
 //! - [`Licence`]: an authorisation that relieves listed entities without delisting them.
 //! - [`Change`]: one dated event, of a [`ChangeKind`]: register or amend an entity, designate,
-//!   amend, delist, issue / amend / end a licence, or retract an earlier change.
+//!   amend, delist, issue / amend / end a licence, link / unlink two entities, or retract an
+//!   earlier change.
+//! - [`Link`]: two entities that are one subject (the same airline on the EU's and OFAC's
+//!   lists), dated and retractable; the links in force on a date join entities into a
+//!   [`Cluster`].
 //!
 //! # Time: three dates, two axes
 //!
@@ -88,8 +92,10 @@
 //!
 //! On a [`View`] ([`Ledger::current`] or [`Ledger::known_at`]): [`View::status`] and
 //! [`View::is_listed`] (per authority or per list: a [`Scope`]), [`View::state_on`], [`View::timeline`], [`View::changes_between`],
-//! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
-//! complexity and runs an example on the Belavia seed. An entity id the view has never seen has
+//! [`View::diff`], [`View::find_by_identifier`], [`View::find_by_name`] and
+//! [`View::find_by_tokens`]. Each documents its complexity and runs an example on the Belavia
+//! seed. [`View::clusters`] asks the same questions of a whole subject, the cluster of linked
+//! entities, and says which member (list entry) each listing belongs to. An entity id the view has never seen has
 //! no status: the queries about an entity's listing refuse it with
 //! [`Error::EntityNotKnown`] rather than answer "not listed".
 //!
@@ -97,7 +103,8 @@
 //!
 //! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
 //! snapshots and reconciles them with a ledger into dated designations, amendments and
-//! delistings.
+//! delistings; [`import::propose_links`] proposes links between entries of different lists
+//! that share a strong identifier.
 //!
 //! # Serialisation
 //!
