@@ -82,7 +82,9 @@ mod xml;
 
 pub use self::error::ImportError;
 pub use self::merge::{Note, ProbableMerge};
-pub use self::propose::{is_strong_identifier, propose_links, Conflict, Proposals, Separation};
+pub use self::propose::{
+    is_strong_identifier, propose_links, suggest_links, Conflict, Proposals, Separation, Suggestion,
+};
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
