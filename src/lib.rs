@@ -127,6 +127,7 @@ mod designation;
 mod entity;
 mod error;
 mod file;
+pub mod ftm;
 mod id;
 pub mod import;
 mod index;
