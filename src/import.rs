@@ -7,6 +7,8 @@
 //! - [`ofac`]: OFAC's legacy SDN CSV files (`sdn.csv` with `add.csv`, `alt.csv`,
 //!   `sdn_comments.csv`).
 //! - [`un`]: the UN Security Council consolidated list (XML).
+//! - [`ftm`]: Follow the Money entities, as opensanctions.org exports them or as
+//!   [`ftm::Export`](crate::ftm::Export) writes them.
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
 //!   and whether the change is legal (programs, measures) or identifying.
@@ -54,6 +56,7 @@
 mod country;
 mod error;
 pub mod eu;
+pub mod ftm;
 pub mod ofac;
 pub mod ofac_enhanced;
 mod reconcile;
