@@ -96,8 +96,13 @@ def main():
 
     passed = failed = 0
     for path in sys.argv[1:]:
-        with open(path, encoding="utf-8") as handle:
-            lines = [(n, line) for n, line in enumerate(handle, 1) if line.strip()]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                lines = [(n, line) for n, line in enumerate(handle, 1) if line.strip()]
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"{path}: cannot read: {error}")
+            failed += 1
+            break
         entities = []
         for number, line in lines:
             try:
