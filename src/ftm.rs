@@ -56,7 +56,7 @@
 //! | [`Identifier::ListEntry`] | `authorityId` of the entity's `Sanction`s by that authority; a UN reference also as `unscId` on all of them; an entry of an authority with no exported `Sanction`: a note `listEntry: <authority> <id>` | no |
 //! | [`Identifier::Imo`], [`Identifier::ImoCompany`] | `imoNumber` (`IMO` and seven digits) on `Vessel` and `Organization` | which of the two: read back from the schema |
 //! | aircraft registration, serial number | `registrationNumber`, `serialNumber` on `Airplane` | no |
-//! | [`Document`] passport / national id / tax id / registration / LEI / SWIFT BIC / other | `passportNumber` (people; others `idNumber`) / `idNumber` / `taxNumber` / `registrationNumber` / `leiCode` / `swiftBic` / `idNumber` | the document's scheme and issuing country, and the kind of an `other` document (read back as a national id); an LEI or BIC that fails its check goes to `idNumber` |
+//! | [`Document`] passport / national id / tax id / registration / LEI / SWIFT BIC / other | `passportNumber` (people; others `idNumber`) / `idNumber` / `taxNumber` / `registrationNumber` / `leiCode` / `swiftBic` (8 characters for a head office's `XXX`) / `idNumber`; on a `Vessel` or `Airplane`, which have none of these, a note `idNumber: …` | the document's scheme and issuing country; the kind of an `other` document, of an LEI that fails its check (both `idNumber`), and of any document on a vessel or aircraft: read back as a national id |
 //! | [`Identifier::Other`] | `idNumber` | the scheme |
 //! | [`Identifier::DigitalCurrencyAddress`] | a `CryptoWallet` (`publicKey`, `currency`, `holder`) | no |
 //! | details (remarks, call sign, vessel type, …) | `notes`, one `key: value` each; a vessel's call sign also `callSign` | no |
