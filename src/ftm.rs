@@ -63,7 +63,7 @@
 //! | an entity's earlier facts ([`ChangeKind::AmendEntity`]) | only the facts on the export's date (a state) or the latest (history) | yes: FtM has no dated properties |
 //! | a designation | `Sanction`: `entity`, `authority` (the code, e.g. `US-OFAC`), `country` (of a well-known authority), `recordId` (the designation's id) | no |
 //! | programs | `program` (the code, e.g. `BELARUS-EO14038`) and `programId` (`US-OFAC/BELARUS-EO14038`, this crate's key, not OpenSanctions' program registry) | no |
-//! | measures | `provisions`: `Asset freeze`, `Travel ban`, `Flight ban`, `Export restriction`, `Sectoral restrictions`, or the words of an other measure | no |
+//! | measures | `provisions`: `Asset freeze`, `Travel ban`, `Flight ban`, `Export restriction`, `Sectoral restrictions`, `Investment ban`, or the words of an other measure | no |
 //! | legal basis, reason | `summary`, `reason` | no |
 //! | effective date of the designation, of its delisting | `startDate`, `endDate` (history only: the first day not listed; a state omits it, as the list did that day) | no |
 //! | `published` of the designation | `listingDate` | no |
@@ -72,7 +72,7 @@
 //! | status | `status`: `Active`, `Licensed` (a state: listed and licensed by the same authority that day), `Delisted` (history) | derived |
 //! | a licence | an `Event` (FtM has no licence schema; a `Sanction` would mark the covered entities as sanctioned): `name`, `publisher` (the authority's code), `involved` (the covered entities), `startDate`, `endDate` (history only), `date` (published), `summary` (what it authorises), `description` (each exclusion), `keywords` (`general licence` or `specific licence`, `covers owned entities`, `revoked` or `expired`), `notes` (the citation), `recordId` | amendments: the latest terms only |
 //! | the recorded axis, retractions | none: an export is of one [`View`] (`Ledger::current` or `Ledger::known_at`) | yes: FtM has no transaction time |
-//! | list of a designation (when lists exist) | `publisher` of the `Sanction` | not yet built |
+//! | the list of a designation ([`List`]) | `publisher` of the `Sanction`: the list's text form, e.g. `US-OFAC/SDN` | no |
 //! | links between entities (when links exist) | one FtM entity per cluster whose `referents` are its members' ids | not yet built |
 //! | ownership and control (when relations exist) | `Ownership` with `owner`, `asset`, `percentage`, `startDate`, `endDate` | not yet built |
 //!
@@ -98,6 +98,7 @@ use crate::designation::{DesignationTerms, Measure};
 use crate::entity::{DocumentKind, Entity, EntityKind, Identifier};
 use crate::id::{DesignationId, EntityId, LicenceId};
 use crate::licence::{Authorisation, LicenceEnd, LicenceKind, LicenceTerms};
+use crate::list::List;
 use crate::view::View;
 
 /// One FtM entity: an id, a schema, and properties whose values are lists of strings.
@@ -447,15 +448,30 @@ pub fn licence_id(id: LicenceId) -> String {
     format!("sl-licence-{id}")
 }
 
-/// The `provisions` text of a measure, and back (case-insensitively; other text is
-/// [`Measure::Other`]).
-pub(crate) const MEASURES: [(Measure, &str); 5] = [
+/// The `provisions` text of each measure but [`Measure::Other`], whose text is its words; read
+/// back case-insensitively by [`import::ftm`](crate::import::ftm).
+pub(crate) const MEASURES: [(Measure, &str); 6] = [
     (Measure::AssetFreeze, "Asset freeze"),
     (Measure::TravelBan, "Travel ban"),
     (Measure::FlightBan, "Flight ban"),
     (Measure::ExportRestriction, "Export restriction"),
     (Measure::Sectoral, "Sectoral restrictions"),
+    (Measure::InvestmentBan, "Investment ban"),
 ];
+
+/// The `provisions` text of a measure. A match with no catch-all, so that a new measure
+/// cannot be left out of the export unnoticed.
+fn measure_text(measure: &Measure) -> Cow<'_, str> {
+    Cow::Borrowed(match measure {
+        Measure::AssetFreeze => "Asset freeze",
+        Measure::TravelBan => "Travel ban",
+        Measure::FlightBan => "Flight ban",
+        Measure::ExportRestriction => "Export restriction",
+        Measure::Sectoral => "Sectoral restrictions",
+        Measure::InvestmentBan => "Investment ban",
+        Measure::Other(words) => return clean_text(words),
+    })
+}
 
 /// The country FtM gives each well-known authority's `Sanction`s, as OpenSanctions does.
 pub(crate) fn authority_country(authority: &Authority) -> Option<&'static str> {
@@ -863,6 +879,7 @@ struct DesignationLife<'a> {
     id: DesignationId,
     entity: EntityId,
     authority: &'a Authority,
+    list: Option<&'a List>,
     created: &'a Change,
     terms: &'a DesignationTerms,
     /// Amendments in effective order (log order among equal dates).
@@ -900,6 +917,7 @@ impl<'a> History<'a> {
                             id: *designation,
                             entity: record.entity,
                             authority: &record.authority,
+                            list: record.list.as_ref(),
                             created: change,
                             terms: &record.terms,
                             amendments: Vec::new(),
@@ -961,6 +979,7 @@ impl<'a> History<'a> {
 struct Sanction<'a> {
     id: DesignationId,
     authority: &'a Authority,
+    list: Option<&'a List>,
     created: &'a Change,
     terms: &'a DesignationTerms,
     modified: Option<NaiveDate>,
@@ -986,6 +1005,7 @@ impl<'a> DesignationLife<'a> {
         Some(Sanction {
             id: self.id,
             authority: self.authority,
+            list: self.list,
             created: self.created,
             terms: latest.map_or(self.terms, |(_, t)| *t),
             modified: latest.map(|(c, _)| c.effective),
@@ -1002,6 +1022,9 @@ impl<'a> Sanction<'a> {
             s.add("entity", entity_id(entity));
         }
         s.add("authority", self.authority.as_str());
+        if let Some(list) = self.list {
+            s.add("publisher", list.to_string());
+        }
         if let Some(country) = authority_country(self.authority) {
             s.add("country", country);
         }
@@ -1027,13 +1050,7 @@ impl<'a> Sanction<'a> {
             }
         }
         for measure in &self.terms.measures {
-            let text = match MEASURES.iter().find(|(m, _)| m == measure) {
-                Some((_, text)) => Cow::Borrowed(*text),
-                None => match measure {
-                    Measure::Other(words) => clean_text(words),
-                    _ => continue,
-                },
-            };
+            let text = measure_text(measure);
             if fits(&text, limit::STRING) {
                 s.add("provisions", text);
             }
@@ -1216,6 +1233,17 @@ fn window_words(window: ObservationWindow) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_measure_has_its_provisions_text() {
+        for (measure, text) in &MEASURES {
+            assert_eq!(measure_text(measure), *text);
+        }
+        assert_eq!(
+            measure_text(&Measure::Other(" arms embargo ".into())),
+            "arms embargo"
+        );
+    }
 
     #[test]
     fn lei_check_digits_and_bic_shapes() {
