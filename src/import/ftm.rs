@@ -22,6 +22,10 @@
 //!   mapped by [`FtmOptions::authority`], or any other valid authority code. A `Sanction`
 //!   whose authority is none of these, or whose entity is not in the file, is reported in
 //!   [`FtmImport::skipped`] and imported nowhere.
+//! - A `Sanction` whose `publisher` is one of its authority's lists in their text form
+//!   (`US-OFAC/SDN`, as the export writes it) is a designation on that [`List`]; the
+//!   `Sanction`s of each list go to snapshots of their own (named `<list name>-<code>`, e.g.
+//!   `FTM-SDN`), those on no list to the snapshots named by [`FtmOptions::list`].
 //! - A snapshot holds one entry per target entity and authority; several `Sanction`s of one
 //!   target by one authority in force on the date make one entry (their programs and measures
 //!   together). The entry's id is its `authorityId` (the lowest, in
@@ -33,8 +37,9 @@
 //!   are the list's amendment dates. A `Sanction` without `startDate` is effective on the
 //!   snapshot's date, with the observation window reconciliation gives it.
 //! - `program` values (or, when there are none, `programId` values) are the programs;
-//!   `provisions` the measures (`Asset freeze` and the other texts the export writes, any other
-//!   text as [`Measure::Other`]); `reason` the reason and `summary` the legal basis.
+//!   `provisions` the measures (`Asset freeze` and the other texts the export writes, and
+//!   `Block`, case-insensitively; a program code repeated there is skipped; any other text as
+//!   [`Measure::Other`]); `reason` the reason and `summary` the legal basis.
 //! - The target's schema gives its kind (`Person`; `Organization`, `Company` and `PublicBody`
 //!   an organisation; `Vessel`; `Airplane`; anything else other); its first `name` is the
 //!   name, the other names with `alias`, `weakAlias` and `previousName` the aliases;
@@ -109,6 +114,7 @@ use crate::ftm::{
 use crate::id::{ChangeId, EntityId, LicenceId};
 use crate::ledger::{Applied, Ledger};
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+use crate::list::List;
 use crate::view::View;
 
 /// The list name of FtM snapshots unless [`FtmOptions::list`] sets another.
@@ -498,10 +504,10 @@ pub fn apply_state(
     reconcile_options: &ReconcileOptions,
 ) -> Result<FtmImport, ImportError> {
     let mut read = Reader::new(file, options);
-    let by_authority = read.sanctions();
+    let by_list = read.sanctions();
     let mut steps = Vec::new();
-    for (authority, sanctions) in by_authority {
-        let snapshot = read.snapshot(&authority, date, &sanctions);
+    for ((authority, list), sanctions) in by_list {
+        let snapshot = read.snapshot(&authority, list.as_ref(), date, &sanctions);
         if !snapshot.snapshot.is_empty() {
             steps.push((snapshot, *reconcile_options, false));
         }
@@ -535,9 +541,9 @@ pub fn apply_history(
     recorded: DateTime<Utc>,
 ) -> Result<FtmImport, ImportError> {
     let mut read = Reader::new(file, options);
-    let by_authority = read.sanctions();
+    let by_list = read.sanctions();
     let mut steps = Vec::new();
-    for (authority, sanctions) in by_authority {
+    for ((authority, list), sanctions) in by_list {
         let mut dates: Vec<NaiveDate> = sanctions
             .iter()
             .flat_map(|s| s.start.into_iter().chain(s.end))
@@ -546,7 +552,7 @@ pub fn apply_history(
         dates.dedup();
         let mut previous = None;
         for date in dates {
-            let snapshot = read.snapshot(&authority, date, &sanctions);
+            let snapshot = read.snapshot(&authority, list.as_ref(), date, &sanctions);
             let mut reconcile_options = ReconcileOptions::new(recorded);
             if let Some(previous) = previous {
                 reconcile_options = reconcile_options.previous(previous).allow_mass_delisting();
@@ -574,21 +580,21 @@ fn run(
     let mut all = Vec::new();
     let mut reconciliations = Vec::new();
     let refused = |source| ImportError::Ledger {
-        file: file.file().to_owned(),
+        file: Some(file.file().to_owned()),
         source,
     };
     for (built, options, exact) in steps {
-        let mut changes = if built.snapshot.is_empty() {
+        let changes = if built.snapshot.is_empty() {
             delist_all(scratch.current(), &built, &options)
         } else {
             let mut found = reconcile(scratch.current(), &built.snapshot, &options)?;
-            let changes = std::mem::take(&mut found.changes);
+            for change in &mut found.changes {
+                finish(change, &built, exact);
+            }
+            let changes = found.changes.clone();
             reconciliations.push(found);
             changes
         };
-        for change in &mut changes {
-            finish(change, &built, exact);
-        }
         scratch
             .apply_batch(changes.iter().cloned())
             .map_err(refused)?;
@@ -641,6 +647,7 @@ fn delist_all(view: View<'_>, built: &Built, options: &ReconcileOptions) -> Vec<
 /// whose date the file gives.
 fn finish(change: &mut Change, built: &Built, exact: bool) {
     if let ChangeKind::Designate { record, .. } = &mut change.kind {
+        record.list.clone_from(&built.list);
         if let Some(extra) = built.extra.get(&record.entity) {
             change.published = extra.published;
             record.terms.reason.clone_from(&extra.reason);
@@ -666,6 +673,8 @@ struct Read<'f> {
 /// A snapshot with what reconciliation does not carry.
 struct Built {
     snapshot: Snapshot,
+    /// The list of the `Sanction`s (their `publisher`), if they name one.
+    list: Option<List>,
     /// Per entity: published date, reason, legal basis, whether the file dates it.
     extra: HashMap<EntityId, Extra>,
     /// Entry ids of the list's previous snapshot (for an empty one).
@@ -700,9 +709,9 @@ struct Reader<'f> {
     /// Converted targets.
     converted: HashMap<&'f str, Option<Entity>>,
     /// Entry id of each (authority, target) in the snapshots built.
-    entries: HashMap<(Authority, String), String>,
+    entries: HashMap<(Authority, String), EntityId>,
     /// Entry ids of the previous snapshot, per authority.
-    previous: HashMap<Authority, Vec<String>>,
+    previous: HashMap<(Authority, Option<List>), Vec<String>>,
 }
 
 impl<'f> Reader<'f> {
@@ -734,9 +743,10 @@ impl<'f> Reader<'f> {
         });
     }
 
-    /// The `Sanction`s to import, by authority, in file order.
-    fn sanctions(&mut self) -> BTreeMap<Authority, Vec<Read<'f>>> {
-        let mut out: BTreeMap<Authority, Vec<Read<'f>>> = BTreeMap::new();
+    /// The `Sanction`s to import, by authority and list, in file order.
+    #[allow(clippy::type_complexity)] // a map of lists to their Sanctions reads plainly
+    fn sanctions(&mut self) -> BTreeMap<(Authority, Option<List>), Vec<Read<'f>>> {
+        let mut out: BTreeMap<(Authority, Option<List>), Vec<Read<'f>>> = BTreeMap::new();
         let file = self.file;
         for (line, sanction) in &file.entities {
             if sanction.schema != "Sanction" {
@@ -761,7 +771,13 @@ impl<'f> Reader<'f> {
                 self.skip(&sanction.id, *line, reason);
                 continue;
             }
-            out.entry(authority).or_default().push(Read {
+            // The list, when `publisher` names one of the authority's (as the export writes).
+            let list = sanction
+                .get("publisher")
+                .iter()
+                .filter_map(|p| p.parse::<List>().ok())
+                .find(|l| *l.authority() == authority);
+            out.entry((authority, list)).or_default().push(Read {
                 id: &sanction.id,
                 target,
                 sanction,
@@ -785,20 +801,21 @@ impl<'f> Reader<'f> {
         self.converted.get(target.id.as_str())?.as_ref()
     }
 
-    /// The snapshot of `authority`'s `Sanction`s in force on `date`.
+    /// The snapshot of `authority`'s `Sanction`s (on `list`) in force on `date`. The snapshot
+    /// of the `Sanction`s on no list is named by the options' list name, that of a list
+    /// `<name>-<list code>`.
     fn snapshot(
         &mut self,
         authority: &Authority,
+        list: Option<&List>,
         date: NaiveDate,
         sanctions: &[Read<'f>],
     ) -> Built {
-        let mut snapshot = Snapshot::new(
-            authority.clone(),
-            self.options.list.clone(),
-            date,
-            self.file.file(),
-            true,
-        );
+        let name = match list {
+            Some(list) => format!("{}-{}", self.options.list, list.code()),
+            None => self.options.list.clone(),
+        };
+        let mut snapshot = Snapshot::new(authority.clone(), name, date, self.file.file(), true);
         let mut groups: BTreeMap<&str, Vec<&Read<'f>>> = BTreeMap::new();
         for read in sanctions {
             let started = read.start.is_none_or(|start| start <= date);
@@ -849,9 +866,10 @@ impl<'f> Reader<'f> {
             for read in &group {
                 let s = read.sanction;
                 entry.programs.extend(programs(authority, s));
-                entry
-                    .measures
-                    .extend(s.get("provisions").iter().map(|p| measure(p)));
+                // OpenSanctions also lists OFAC's program codes under provisions.
+                let programs = s.get("program");
+                let provisions = s.get("provisions").iter().filter(|p| !programs.contains(p));
+                entry.measures.extend(provisions.map(|p| measure(p)));
                 entry.amended_on.extend(dates(s.get("modifiedAt")));
                 entry.listed_on = match (entry.listed_on, read.start) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -864,17 +882,18 @@ impl<'f> Reader<'f> {
             }
             entry.canonicalise();
             extra.insert(snapshot.entity_id(&entry_id), more);
-            self.entries
-                .insert((authority.clone(), target.to_owned()), entry_id.clone());
+            self.entries.insert(
+                (authority.clone(), target.to_owned()),
+                snapshot.entity_id(&entry_id),
+            );
             ids.push(entry_id);
             snapshot.insert(entry);
         }
-        let before = self
-            .previous
-            .insert(authority.clone(), ids)
-            .unwrap_or_default();
+        let key = (authority.clone(), list.cloned());
+        let before = self.previous.insert(key, ids).unwrap_or_default();
         Built {
             snapshot,
+            list: list.cloned(),
             extra,
             before,
         }
@@ -993,18 +1012,11 @@ fn licence_changes(
             read.file.file(),
             licence.id
         ));
-        let list = Snapshot::new(
-            licence.authority.clone(),
-            read.options.list.clone(),
-            licence.start,
-            read.file.file(),
-            true,
-        );
         let mut terms = licence.terms.clone();
         for target in &licence.covers {
             let key = (licence.authority.clone(), target.clone());
-            let entity = if let Some(entry) = read.entries.get(&key) {
-                list.entity_id(entry)
+            let entity = if let Some(entity) = read.entries.get(&key) {
+                *entity
             } else {
                 let id = EntityId::derive(&format!("ftm:{target}"));
                 let facts = read.converted.get(target.as_str()).cloned().flatten();
@@ -1095,7 +1107,15 @@ fn programs<'a>(
     from_program.into_iter().chain(from_id)
 }
 
+/// A measure from the words of `provisions`: the export's own texts, and OFAC's `Block`
+/// (OpenSanctions' word for blocking), case-insensitively; any other text as it is.
 fn measure(text: &str) -> Measure {
+    if ["block", "blocking", "blocked"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(text))
+    {
+        return Measure::AssetFreeze;
+    }
     MEASURES
         .iter()
         .find(|(_, words)| words.eq_ignore_ascii_case(text))
