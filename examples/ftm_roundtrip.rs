@@ -9,15 +9,16 @@
 //! Prints the figures of each step and `N answers compared, N differ`; exits with an error if
 //! any answer differs.
 
+use std::collections::HashMap;
 use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use sanctions_ledger::chrono::{NaiveTime, TimeDelta};
+use sanctions_ledger::chrono::{NaiveDate, NaiveTime, TimeDelta};
 use sanctions_ledger::ftm::{self, Export};
 use sanctions_ledger::import::ftm::{apply_history, FtmFile, FtmOptions, DEFAULT_LIST};
 use sanctions_ledger::import::{apply_snapshot, ofac, ReconcileOptions, Snapshot};
-use sanctions_ledger::{Authority, ChangeKind, Identifier, Ledger};
+use sanctions_ledger::{Authority, ChangeKind, Identifier, Ledger, View};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut files = Vec::new();
@@ -75,8 +76,37 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let started = Instant::now();
     let (from, to) = (first - TimeDelta::days(7), last + TimeDelta::days(7));
-    let (before, after) = (original.current(), read_back.current());
+    let (entries, compared, differ) = compare(original.current(), read_back.current(), from, to)?;
+    let days = (to - from).num_days() + 1;
+    println!(
+        "compared {entries} entries on {days} days ({from} to {to}) in {:.0} ms",
+        ms(started)
+    );
+    println!("{compared} answers compared, {differ} differ");
+    if differ > 0 {
+        return Err(format!("{differ} answers differ").into());
+    }
+    Ok(())
+}
+
+/// Compares the US status of every entity of `before` with its counterpart in `after` on
+/// every day of `[from, to]`: the entity of the snapshot of its list whose entry id is its
+/// OFAC id. Returns the entries, the answers compared, and those that differ.
+fn compare(
+    before: View<'_>,
+    after: View<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(usize, usize, usize), Box<dyn Error>> {
     let (mut compared, mut differ, mut entries) = (0_usize, 0_usize, 0_usize);
+    let mut lists = HashMap::new();
+    for change in before.changes() {
+        if let ChangeKind::Designate { record, .. } = &change.kind {
+            lists
+                .entry(record.entity)
+                .or_insert_with(|| record.list.clone());
+        }
+    }
     for change in before.changes() {
         let ChangeKind::RegisterEntity { entity, record } = &change.kind else {
             continue;
@@ -91,7 +121,12 @@ fn main() -> Result<(), Box<dyn Error>> {
                 _ => None,
             })
             .unwrap_or_else(|| ftm::entity_id(*entity));
-        let ftm_list = Snapshot::new(Authority::US_OFAC, DEFAULT_LIST, first, "", true);
+        // The FtM import keeps each list's designations in a snapshot of its own.
+        let snapshot_name = match lists.get(entity).cloned().flatten() {
+            Some(on) => format!("{DEFAULT_LIST}-{}", on.code()),
+            None => DEFAULT_LIST.to_owned(),
+        };
+        let ftm_list = Snapshot::new(Authority::US_OFAC, snapshot_name, from, "", true);
         let counterpart = ftm_list.entity_id(&entry);
         entries += 1;
         let mut date = from;
@@ -108,16 +143,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             date += TimeDelta::days(1);
         }
     }
-    let days = (to - from).num_days() + 1;
-    println!(
-        "compared {entries} entries on {days} days ({from} to {to}) in {:.0} ms",
-        ms(started)
-    );
-    println!("{compared} answers compared, {differ} differ");
-    if differ > 0 {
-        return Err(format!("{differ} answers differ").into());
-    }
-    Ok(())
+    Ok((entries, compared, differ))
 }
 
 fn ms(started: Instant) -> f64 {

@@ -137,6 +137,7 @@ fn a_designation_is_a_sanction_with_its_dates_terms_and_source() {
     assert_eq!(us.schema, "Sanction");
     assert_eq!(get("entity"), [ftm::entity_id(EntityId::derive("belavia"))]);
     assert_eq!(get("authority"), ["US-OFAC"]);
+    assert_eq!(get("publisher"), ["US-OFAC/SDN"]); // the designation's list
     assert_eq!(get("country"), ["us"]);
     assert_eq!(get("authorityId"), ["44541"]);
     assert_eq!(get("program"), ["BELARUS-EO14038"]);

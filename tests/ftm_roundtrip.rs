@@ -18,7 +18,7 @@ use sanctions_ledger::import::ftm::{
     apply_history, apply_state, FtmFile, FtmOptions, DEFAULT_LIST,
 };
 use sanctions_ledger::import::{apply_snapshot, ofac, ImportError, ReconcileOptions, Snapshot};
-use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, StatusKind, View};
+use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, List, StatusKind, View};
 
 fn day(text: &str) -> NaiveDate {
     text.parse().expect("test dates are valid")
@@ -62,18 +62,22 @@ fn export(view: View<'_>, export: &Export) -> FtmFile {
     FtmFile::parse("export.ftm.json", &lines).expect("an export parses")
 }
 
-/// The entity that stands for `entity` of `original` with `authority` in an FtM import.
+/// The entity that stands for `entity` of `original` with `authority` in an FtM import: the
+/// entity of the snapshot of the authority's designations (on their list, if they name one)
+/// whose entry id is the entity's list id, or its FtM id.
 fn counterpart(original: View<'_>, entity: EntityId, authority: &Authority) -> EntityId {
     let facts = original.entity(entity).expect("known");
-    let designated = original
-        .timeline(entity)
-        .expect("known")
-        .authorities
-        .iter()
-        .any(|a| a.authority == *authority && !a.periods.is_empty());
-    if !designated {
+    let designation = original.log().iter().find_map(|c| match &c.kind {
+        sanctions_ledger::ChangeKind::Designate { record, .. }
+            if record.entity == entity && record.authority == *authority =>
+        {
+            Some(record)
+        }
+        _ => None,
+    });
+    let Some(designation) = designation else {
         return EntityId::derive(&format!("ftm:{}", ftm::entity_id(entity)));
-    }
+    };
     let entry = facts
         .identifiers
         .iter()
@@ -86,7 +90,11 @@ fn counterpart(original: View<'_>, entity: EntityId, authority: &Authority) -> E
                 _ => unreachable!(),
             },
         );
-    Snapshot::new(authority.clone(), DEFAULT_LIST, day("2000-01-01"), "", true).entity_id(&entry)
+    let list = match &designation.list {
+        Some(list) => format!("{DEFAULT_LIST}-{}", list.code()),
+        None => DEFAULT_LIST.to_owned(),
+    };
+    Snapshot::new(authority.clone(), list, day("2000-01-01"), "", true).entity_id(&entry)
 }
 
 /// Every (entity, authority) pair the original answers for: designated by, or licensed by.
@@ -173,6 +181,8 @@ fn belavia_history_reads_back_with_the_same_answers_every_day() {
         (change.window, change.published),
         (None, Some(day("2023-08-09")))
     );
+    // The designation's list comes back from the Sanction's `publisher`.
+    assert_eq!(created.record.list, Some(List::US_OFAC_SDN));
 }
 
 #[test]
