@@ -56,7 +56,7 @@
 //! | [`Identifier::ListEntry`] | `authorityId` of the entity's `Sanction`s by that authority; a UN reference also as `unscId` on all of them; an entry of an authority with no exported `Sanction`: a note `listEntry: <authority> <id>` | no |
 //! | [`Identifier::Imo`], [`Identifier::ImoCompany`] | `imoNumber` (`IMO` and seven digits) on `Vessel` and `Organization` | which of the two: read back from the schema |
 //! | aircraft registration, serial number | `registrationNumber`, `serialNumber` on `Airplane` | no |
-//! | [`Document`] passport / national id / tax id / registration / LEI / SWIFT BIC / other | `passportNumber` (people; others `idNumber`) / `idNumber` / `taxNumber` / `registrationNumber` / `leiCode` / `swiftBic` (8 characters for a head office's `XXX`) / `idNumber`; on a `Vessel` or `Airplane`, which have none of these, a note `idNumber: …` | the document's scheme and issuing country; the kind of an `other` document, of an LEI that fails its check (both `idNumber`), and of any document on a vessel or aircraft: read back as a national id |
+//! | [`Document`] passport / national id / tax id / registration / LEI / SWIFT BIC / other | `passportNumber` (people; others `idNumber`) / `idNumber` / `taxNumber` / `registrationNumber` / `leiCode` / `swiftBic` (the 8 characters FtM keeps; a branch's whole 11-character code also as a note) / `idNumber`; on a `Vessel` or `Airplane`, which have none of these, a note `idNumber: …` | the document's scheme and issuing country; the kind of an `other` document, of an LEI that fails its check (both `idNumber`), and of any document on a vessel or aircraft: read back as a national id |
 //! | [`Identifier::Other`] | `idNumber` | the scheme |
 //! | [`Identifier::DigitalCurrencyAddress`] | a `CryptoWallet` (`publicKey`, `currency`, `holder`) | no |
 //! | details (remarks, call sign, vessel type, …) | `notes`, one `key: value` each; a vessel's call sign also `callSign` | no |
@@ -183,11 +183,13 @@ impl FtmEntity {
 }
 
 /// An entity being exported. It borrows every value that is already clean from the ledger,
-/// so that writing a large export allocates little besides ids and dates.
+/// and keeps all its values in one vector (property, value), so that writing a large export
+/// allocates little besides ids and dates.
 struct Draft<'a> {
     id: String,
     schema: &'static str,
-    properties: Vec<(&'static str, Vec<Cow<'a, str>>)>,
+    /// Values in the order added; [`Draft::finish`] sorts them by property, stably.
+    values: Vec<(&'static str, Cow<'a, str>)>,
 }
 
 impl<'a> Draft<'a> {
@@ -195,38 +197,51 @@ impl<'a> Draft<'a> {
         Draft {
             id,
             schema,
-            properties: Vec::with_capacity(16),
+            values: Vec::with_capacity(24),
         }
     }
 
     /// As [`FtmEntity::add`].
     fn add(&mut self, property: &'static str, value: impl Into<Cow<'a, str>>) {
         let value = value.into();
-        if value.is_empty() {
+        if value.is_empty()
+            || self
+                .values
+                .iter()
+                .any(|(p, v)| *p == property && *v == value)
+        {
             return;
         }
-        match self.properties.iter_mut().find(|(p, _)| *p == property) {
-            Some((_, values)) => {
-                if !values.contains(&value) {
-                    values.push(value);
-                }
-            }
-            None => self.properties.push((property, vec![value])),
-        }
+        self.values.push((property, value));
     }
 
-    fn into_entity(mut self, dataset: Option<&str>) -> FtmEntity {
-        let mut entity = FtmEntity::new(std::mem::take(&mut self.id), self.schema);
-        for (property, values) in self.properties {
-            let values = values.into_iter().map(Cow::into_owned).collect();
-            entity.properties.insert(property.to_owned(), values);
+    /// Sorts the values by property, keeping the order of each property's values.
+    fn finish(&mut self) {
+        self.values.sort_by_key(|(property, _)| *property);
+    }
+
+    /// The finished draft's properties, each with its values.
+    fn properties(&self) -> impl Iterator<Item = (&'static str, &[(&'static str, Cow<'a, str>)])> {
+        self.values
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| (run[0].0, run))
+    }
+
+    fn into_entity(self, dataset: Option<&str>) -> FtmEntity {
+        let mut entity = FtmEntity::new(self.id, self.schema);
+        for (property, value) in self.values {
+            entity
+                .properties
+                .entry(property.to_owned())
+                .or_default()
+                .push(value.into_owned());
         }
         entity.datasets.extend(dataset.map(str::to_owned));
         entity
     }
 }
 
-/// A draft serialised exactly as the [`FtmEntity`] it stands for.
+/// A finished draft serialised exactly as the [`FtmEntity`] it stands for.
 struct Line<'d, 'a> {
     draft: &'d Draft<'a>,
     dataset: Option<&'d str>,
@@ -234,14 +249,24 @@ struct Line<'d, 'a> {
 
 impl Serialize for Line<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+        use serde::ser::{SerializeMap, SerializeSeq};
 
-        struct Properties<'d, 'a>(&'d [(&'static str, Vec<Cow<'a, str>>)]);
+        struct Values<'d, 'a>(&'d [(&'static str, Cow<'a, str>)]);
+        impl Serialize for Values<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                for (_, value) in self.0 {
+                    seq.serialize_element(value)?;
+                }
+                seq.end()
+            }
+        }
+        struct Properties<'d, 'a>(&'d Draft<'a>);
         impl Serialize for Properties<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(self.0.len()))?;
-                for (property, values) in self.0 {
-                    map.serialize_entry(property, values)?;
+                let mut map = serializer.serialize_map(None)?;
+                for (property, run) in self.0.properties() {
+                    map.serialize_entry(property, &Values(run))?;
                 }
                 map.end()
             }
@@ -250,7 +275,7 @@ impl Serialize for Line<'_, '_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("id", &self.draft.id)?;
         map.serialize_entry("schema", self.draft.schema)?;
-        map.serialize_entry("properties", &Properties(&self.draft.properties))?;
+        map.serialize_entry("properties", &Properties(self.draft))?;
         if let Some(dataset) = self.dataset {
             map.serialize_entry("datasets", &[dataset])?;
         }
@@ -366,9 +391,7 @@ impl Export {
     fn for_each<'a>(&self, view: View<'a>, mut emit: impl FnMut(Draft<'a>)) {
         let history = History::read(view);
         let mut emit = |mut draft: Draft<'a>| {
-            draft
-                .properties
-                .sort_unstable_by_key(|(property, _)| *property);
+            draft.finish();
             emit(draft);
         };
         // What is in the export: designations and licences (in force on the date, or all).
@@ -769,15 +792,18 @@ fn put_identifier<'a>(
                 DocumentKind::Registration => "registrationNumber",
                 DocumentKind::Lei if is_lei(&number) => "leiCode",
                 DocumentKind::SwiftBic => {
-                    if let Some(bic) = bic(&number) {
+                    if let Some((primary, branch)) = bic(&number) {
                         let property = legal.then_some("swiftBic");
                         put(
                             thing,
                             property,
                             "swiftBic",
-                            Cow::Owned(bic),
+                            Cow::Owned(primary),
                             limit::IDENTIFIER,
                         );
+                        if let Some(branch) = branch {
+                            note(thing, "swiftBic", &branch);
+                        }
                         return;
                     }
                     "idNumber"
@@ -823,9 +849,11 @@ fn is_lei(text: &str) -> bool {
     rest == 1
 }
 
-/// A SWIFT / BIC code as FtM keeps it: 8 or 11 letters and digits (bank and country letters),
-/// the branch `XXX` of the primary office dropped.
-fn bic(text: &str) -> Option<String> {
+/// A SWIFT / BIC code as FtM keeps it: the eight characters of the institution, country and
+/// location (FtM drops the branch code), upper case; and the whole code when it names a branch
+/// (not the head office's `XXX`), which the export keeps in a note. `None` unless the text is
+/// 8 or 11 letters and digits, the first six letters.
+fn bic(text: &str) -> Option<(String, Option<String>)> {
     let upper = text.to_ascii_uppercase();
     let b = upper.as_bytes();
     let shape = (b.len() == 8 || b.len() == 11)
@@ -834,13 +862,8 @@ fn bic(text: &str) -> Option<String> {
     if !shape {
         return None;
     }
-    Some(
-        upper
-            .strip_suffix("XXX")
-            .filter(|s| s.len() == 8)
-            .unwrap_or(&upper)
-            .to_owned(),
-    )
+    let branch = (b.len() == 11 && &upper[8..] != "XXX").then(|| upper.clone());
+    Some((upper[..8].to_owned(), branch))
 }
 
 fn wallet<'a>(
@@ -1250,9 +1273,17 @@ mod tests {
         assert!(is_lei("5493001KJTIIGC8Y1R12"));
         assert!(!is_lei("5493001KJTIIGC8Y1R13"));
         assert!(!is_lei("5493001KJTIIGC8Y1R1"));
-        assert_eq!(bic("BPSBBY2XXXX").as_deref(), Some("BPSBBY2X"));
-        assert_eq!(bic("bpsbby2x").as_deref(), Some("BPSBBY2X"));
-        assert_eq!(bic("BPSBBY2X123").as_deref(), Some("BPSBBY2X123"));
+        let primary = |text| bic(text).map(|(p, b)| (p, b.unwrap_or_default()));
+        assert_eq!(
+            primary("BPSBBY2XXXX"),
+            Some(("BPSBBY2X".into(), String::new()))
+        );
+        assert_eq!(
+            primary("bpsbby2x"),
+            Some(("BPSBBY2X".into(), String::new()))
+        );
+        let branch = ("SOMRRUM1".into(), "SOMRRUM1KST".into());
+        assert_eq!(primary("SOMRRUM1KST"), Some(branch));
         assert_eq!(bic("BPS1BY2X"), None);
         assert_eq!(bic("BPSBBY2"), None);
     }

@@ -247,6 +247,10 @@ fn every_identifier() -> (Ledger, [EntityId; 4]) {
             DocumentKind::SwiftBic,
             "ACMEAEADXXX",
         )))
+        .with_identifier(Identifier::Document(Document::new(
+            DocumentKind::SwiftBic,
+            "SOMRRUM1KST",
+        )))
         .with_identifier(Identifier::DigitalCurrencyAddress {
             currency: "ETH".into(),
             address: "0x7F367cC41522cE07553e823bf3be79A889DEbe1B".into(),
@@ -322,11 +326,16 @@ fn identifiers_go_to_their_ftm_properties_and_misfits_to_notes() {
     assert_eq!(get(org, "registrationNumber"), ["R-1"]);
     assert_eq!(get(org, "leiCode"), ["5493001KJTIIGC8Y1R12"]);
     assert_eq!(get(org, "idNumber"), ["NOT-A-LEI"]);
-    assert_eq!(get(org, "swiftBic"), ["ACMEAEAD"]);
+    // FtM keeps 8 characters of a BIC: a branch's whole code also goes to a note.
+    assert_eq!(get(org, "swiftBic"), ["ACMEAEAD", "SOMRRUM1"]);
     // An EU list entry with no EU Sanction in the export is kept as a note.
     assert_eq!(
         get(org, "notes"),
-        ["listEntry: EU EU.1.2", "remarks: Website acme.example."]
+        [
+            "listEntry: EU EU.1.2",
+            "swiftBic: SOMRRUM1KST",
+            "remarks: Website acme.example."
+        ]
     );
     let sanction = by_id(&entities, &ftm::designation_id(DesignationId::derive("e0")));
     assert_eq!(

@@ -1180,6 +1180,19 @@ fn entity_from_ftm(file: &FtmFile, thing: &FtmEntity, wallets: &[&FtmEntity]) ->
                 .extend(identifier(schema, property, value));
         }
     }
+    // FtM keeps 8 characters of a BIC; the export notes a branch's whole code: keep that one.
+    let swift = |i: &Identifier| match i {
+        Identifier::Document(d) if d.kind == DocumentKind::SwiftBic => Some(d.number.clone()),
+        _ => None,
+    };
+    let branches: Vec<String> = entity.identifiers.iter().filter_map(swift).collect();
+    entity.identifiers.retain(|i| {
+        swift(i).is_none_or(|n| {
+            !branches
+                .iter()
+                .any(|b| b.len() > n.len() && b.starts_with(&n))
+        })
+    });
     for wallet in wallets {
         for address in wallet.get("publicKey") {
             entity.identifiers.push(Identifier::DigitalCurrencyAddress {
