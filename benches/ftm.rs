@@ -67,6 +67,21 @@ fn benches(c: &mut Criterion) {
         "state of {date}: {written} FtM entities, {} bytes",
         lines.len()
     );
+    // Wall-clock medians move with whatever else the machine runs; the process's CPU time per
+    // export (Linux only) does much less.
+    if let Some(before) = cpu_ms() {
+        let runs = 20;
+        let started = std::time::Instant::now();
+        for _ in 0..runs {
+            lines.clear();
+            let _ = export.write(state.current(), &mut lines);
+        }
+        let wall = started.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
+        if let Some(after) = cpu_ms() {
+            let cpu = (after - before) / f64::from(runs);
+            println!("state export of {date}: {cpu:.0} ms CPU, {wall:.0} ms wall per export ({runs} runs)");
+        }
+    }
     c.bench_function(
         "ftm export state of sdn_2024-05-03 (entities.ftm.json lines)",
         |b| {
@@ -96,6 +111,15 @@ fn benches(c: &mut Criterion) {
             });
         },
     );
+}
+
+/// This process's user and system CPU time so far, in milliseconds, from `/proc/self/stat`
+/// (fields 14 and 15, in clock ticks of 10 ms); `None` where there is no such file.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    Some((ticks(11)? + ticks(12)?) * 10.0)
 }
 
 criterion_group! {
