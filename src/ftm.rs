@@ -76,6 +76,12 @@
 //! | links between entities (when links exist) | one FtM entity per cluster whose `referents` are its members' ids | not yet built |
 //! | ownership and control (when relations exist) | `Ownership` with `owner`, `asset`, `percentage`, `startDate`, `endDate` | not yet built |
 //!
+//! Links and relations are not in the ledger yet. When they are, each is one function here
+//! beside the one that writes a `Sanction`: a linked cluster becomes one thing whose draft
+//! lists its members' ids in `referents` (the [`FtmEntity::referents`] that the line format
+//! carries), and a relation an `Ownership` draft with `owner`, `asset`, `percentage`,
+//! `startDate` and `endDate`, emitted after the things it joins.
+//!
 //! No feature flag: the export needs only `serde_json`, which the crate already depends on.
 //!
 //! [`EntityKind`]: crate::EntityKind
@@ -188,6 +194,8 @@ impl FtmEntity {
 struct Draft<'a> {
     id: String,
     schema: &'static str,
+    /// The ids merged into this entity: a linked cluster's members, once links exist.
+    referents: Vec<String>,
     /// Values in the order added; [`Draft::finish`] sorts them by property, stably.
     values: Vec<(&'static str, Cow<'a, str>)>,
 }
@@ -197,6 +205,7 @@ impl<'a> Draft<'a> {
         Draft {
             id,
             schema,
+            referents: Vec::new(),
             values: Vec::with_capacity(24),
         }
     }
@@ -236,6 +245,7 @@ impl<'a> Draft<'a> {
                 .or_default()
                 .push(value.into_owned());
         }
+        entity.referents = self.referents;
         entity.datasets.extend(dataset.map(str::to_owned));
         entity
     }
@@ -276,6 +286,9 @@ impl Serialize for Line<'_, '_> {
         map.serialize_entry("id", &self.draft.id)?;
         map.serialize_entry("schema", self.draft.schema)?;
         map.serialize_entry("properties", &Properties(self.draft))?;
+        if !self.draft.referents.is_empty() {
+            map.serialize_entry("referents", &self.draft.referents)?;
+        }
         if let Some(dataset) = self.dataset {
             map.serialize_entry("datasets", &[dataset])?;
         }

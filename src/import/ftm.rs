@@ -528,8 +528,9 @@ pub fn apply_state(
 /// start and end. All changes are applied in one batch: on error the ledger is unchanged.
 ///
 /// The dates are the file's own, so changes carry no observation window. The first snapshot
-/// of each authority keeps the delisting guard against what the ledger held before; the
-/// delistings of later ones follow from `endDate`s, so the guard does not apply to them.
+/// of each authority keeps the guards against mass delistings and amendments, against what
+/// the ledger held before; what later ones change follows from the file's own dates, so the
+/// guards do not apply to them.
 ///
 /// # Errors
 ///
@@ -555,7 +556,10 @@ pub fn apply_history(
             let snapshot = read.snapshot(&authority, list.as_ref(), date, &sanctions);
             let mut reconcile_options = ReconcileOptions::new(recorded);
             if let Some(previous) = previous {
-                reconcile_options = reconcile_options.previous(previous).allow_mass_delisting();
+                reconcile_options = reconcile_options
+                    .previous(previous)
+                    .allow_mass_delisting()
+                    .allow_mass_amendment();
             }
             steps.push((snapshot, reconcile_options, true));
             previous = Some(date);
