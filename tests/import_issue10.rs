@@ -327,6 +327,131 @@ fn kind6_bare_quotes_are_read_with_a_warning_naming_file_and_line() {
     assert_eq!(found.warnings, snapshot.warnings());
 }
 
+/// Made-up SDN rows (every name, date and remark invented) in OFAC's layout.
+fn made_up_sdn(rows: &[&str]) -> Vec<u8> {
+    let mut file = Vec::new();
+    for row in rows {
+        file.extend_from_slice(row.as_bytes());
+        file.extend_from_slice(b"\r\n");
+    }
+    file.push(0x1a);
+    file
+}
+
+const PERSON_ENDING_IN_A_NICKNAME: &str = "99301,\"EXAMPLO, Maria\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 01 Jan 1970; a.k.a. \"LA INVENTADA\"\"";
+const NEXT_ORGANISATION: &str = "99302,\"EXAMPLE FRONT COMPANY S.A.\",-0- ,\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Linked To: EXAMPLO, Maria.\"";
+const LAST_ORGANISATION: &str =
+    "99303,\"EXAMPLE HOLDINGS LTD.\",-0- ,\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ";
+
+#[test]
+fn kind6_a_bare_quote_ending_a_remark_does_not_swallow_the_next_records() {
+    // `""` before the line break is a bare quote and the closing one: read as an escaped quote
+    // it carried the remark on into the next records, which vanished (two false delistings,
+    // under the 10% guard, with only a bare-quote warning).
+    let clean = made_up_sdn(&[
+        &PERSON_ENDING_IN_A_NICKNAME.replace(" a.k.a. \"LA INVENTADA\"\"", "\""),
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let mut ledger = Ledger::new();
+    let first = SdnFiles::new("sdn_2025-05-15.csv", &clean)
+        .parse(day(2025, 5, 15))
+        .expect("a clean file");
+    import(&mut ledger, &first).expect("applies");
+
+    let defective = made_up_sdn(&[
+        PERSON_ENDING_IN_A_NICKNAME,
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let second = SdnFiles::new("sdn_2025-05-16.csv", &defective)
+        .parse(day(2025, 5, 16))
+        .expect("read tolerantly");
+    assert_eq!(second.len(), 3, "no record swallowed");
+    let person = &second.get("99301").expect("99301").entity;
+    assert_eq!(
+        person.details["remarks"],
+        "DOB 01 Jan 1970; a.k.a. \"LA INVENTADA\""
+    );
+    assert_eq!(person.aliases, ["LA INVENTADA"]);
+    assert_eq!(
+        second
+            .get("99302")
+            .map(|e| e.entity.details["remarks"].as_str()),
+        Some("Linked To: EXAMPLO, Maria.")
+    );
+    let warnings: Vec<(usize, &WarningKind)> = second
+        .warnings()
+        .iter()
+        .map(|w| (w.line, &w.kind))
+        .collect();
+    assert_eq!(warnings, [(1, &WarningKind::BareQuote)]);
+    let found = apply_snapshot(
+        &mut ledger,
+        &second,
+        &ReconcileOptions::new(noon(second.date())).allow_mass_amendment(),
+    )
+    .expect("applies")
+    .0;
+    assert_eq!(
+        (found.designations(), found.delistings(), found.amendments()),
+        (0, 0, 1)
+    );
+    assert!(ofac_listed(&ledger, "99302", day(2025, 5, 16)));
+    assert!(ofac_listed(&ledger, "99303", day(2025, 5, 16)));
+
+    // The same in the remark overflow file: the next row's overflow stays its own.
+    let sdn = made_up_sdn(&[
+        "99304,\"EXAMPLO, Juan\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1971; \"",
+        "99305,\"EXAMPLO, Pedro\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1972; \"",
+    ]);
+    let comments = made_up_sdn(&[
+        "99304,\"a.k.a. \"EL EJEMPLO\"\"",
+        "99305,\"a.k.a. 'PEDRITO'.\"",
+    ]);
+    let snapshot = SdnFiles::new("sdn.csv", &sdn)
+        .with_comments("sdn_comments.csv", &comments)
+        .parse(day(2025, 5, 16))
+        .expect("read tolerantly");
+    let alias = |ent| snapshot.get(ent).map(|e| e.entity.aliases.clone());
+    assert_eq!(alias("99304"), Some(vec!["EL EJEMPLO".to_owned()]));
+    assert_eq!(alias("99305"), Some(vec!["PEDRITO".to_owned()]));
+}
+
+#[test]
+fn kind6_an_unbalanced_quote_that_runs_into_the_next_record_is_refused() {
+    // A remark whose closing quote is missing after a bare one would merge the records after
+    // it into the remark: refused with the line, never read as a shorter list.
+    let sdn = made_up_sdn(&[
+        "99306,\"EXAMPLO, Ana\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. \"LA OTRA\" ",
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let err = SdnFiles::new("sdn.csv", &sdn)
+        .parse(day(2025, 5, 16))
+        .map(|_| ())
+        .expect_err("an unbalanced quote");
+    assert!(
+        matches!(&err, ImportError::Malformed { file, line: 1, what }
+            if file == "sdn.csv" && what.contains("runs on into line 2")),
+        "{err}"
+    );
+
+    // A companion of another layout (add.csv given as alt.csv) is no longer called truncated.
+    let add = made_up_sdn(&[
+        "99302,1,\"1 Calle Inventada\",\"Ciudad Ejemplo\",\"Mexico\",-0- ",
+        "99303,2,\"2 Calle Inventada\",\"Ciudad Ejemplo\",\"Mexico\",-0- ",
+    ]);
+    let both = made_up_sdn(&[NEXT_ORGANISATION, LAST_ORGANISATION]);
+    let err = SdnFiles::new("sdn.csv", &both)
+        .with_aliases("alt.csv", &add)
+        .parse(day(2025, 5, 16))
+        .map(|_| ())
+        .expect_err("not an alias file");
+    assert!(!err.is_cut_short(), "{err}");
+    assert_eq!((err.file(), err.line()), (Some("alt.csv"), Some(1)));
+}
+
 // Kind 5: remarks split into sdn_comments.csv.
 
 #[test]
