@@ -551,17 +551,37 @@ fn load(path: &Path, file: &File) -> (Result<Log>, Result<Ledger>) {
     })
 }
 
-/// Finds the line of a change refused on load: the second line with its id if there are two
-/// (a conflicting duplicate), else the first. Only called on the error path.
-fn line_of(file: &File, id: ChangeId) -> io::Result<Option<u64>> {
-    let mut found = Vec::new();
+/// Finds the line of the change `error` refuses on load: for a conflicting id, the first line
+/// with that id whose content differs from the first such line (identical copies before it are
+/// no-ops); for any other refusal, the first line with the id. Only called on the error path.
+fn line_of(file: &File, error: &Error) -> io::Result<Option<u64>> {
+    let Some(id) = error.change() else {
+        return Ok(None);
+    };
+    let conflicting = matches!(error, Error::ConflictingChangeId { .. });
+    let mut first: Option<(u64, Change)> = None;
+    let mut found = None;
     for_each_change(file, |line, change| {
-        if change.id == id {
-            found.push(line);
+        if change.id != id {
+            return true;
         }
-        found.len() < 2
+        match &first {
+            None if !conflicting => {
+                found = Some(line);
+                false
+            }
+            None => {
+                first = Some((line, change.clone()));
+                true
+            }
+            Some((_, earlier)) if earlier != change => {
+                found = Some(line);
+                false
+            }
+            Some(_) => true,
+        }
     })?;
-    Ok(found.get(1).or(found.first()).copied())
+    Ok(found.or(first.map(|(line, _)| line)))
 }
 
 /// Finds the first change whose id is on an earlier line too: `(line, earlier line)`. Only
@@ -735,9 +755,7 @@ impl LedgerFile {
 
     /// The error for a change refused on load, with its line.
     fn refused(&self, error: Error) -> Error {
-        let line = error
-            .change()
-            .and_then(|id| line_of(&self.file, id).ok().flatten());
+        let line = line_of(&self.file, &error).ok().flatten();
         Error::Refused {
             path: self.path.clone(),
             line: line.unwrap_or(0),

@@ -92,6 +92,58 @@ fn a_duplicate_id_in_a_json_document_is_placed_at_its_second_occurrence() -> Tes
 }
 
 #[test]
+fn a_conflicting_id_after_identical_copies_is_placed_at_the_conflicting_one() -> TestResult {
+    // changes[0] twice (the copy is a no-op), then a third with other content: the refusal is
+    // about changes[3], not the identical copy at changes[2].
+    let mut document = serde_json::to_value(acme())?;
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let copy = changes[0].clone();
+    let mut conflicting = copy.clone();
+    conflicting["effective"] = "2024-01-02".into();
+    changes.push(copy);
+    changes.push(conflicting);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+
+    // Another rule broken by a change that has an identical copy later: the first is refused.
+    let mut document = with_second_delisting();
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let again = changes[3].clone();
+    changes.push(again);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+
+    // The same in a ledger log: the line of the conflicting change, not of the copy.
+    let path = temp_path("conflict-after-copy.jsonl");
+    drop(LedgerFile::create_with(&path, &acme())?);
+    let mut text = std::fs::read_to_string(&path)?;
+    let first = text.lines().nth(2).ok_or("a change line")?.to_owned();
+    let mut conflicting: serde_json::Value = serde_json::from_str(&first)?;
+    conflicting["effective"] = "2024-01-02".into();
+    for line in [first, conflicting.to_string()] {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let lines = text.lines().count();
+    std::fs::write(&path, text)?;
+    let error = LedgerFile::open(&path).unwrap_err();
+    assert!(
+        matches!(&error, Error::Refused { line, .. } if *line == u64::try_from(lines)?),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+    std::fs::remove_file(&path)?;
+    Ok(())
+}
+
+#[test]
 fn a_json_document_that_is_not_one_names_the_line_and_column() {
     let unknown_kind = json(&acme()).replace("\"designate\"", "\"designat\"");
     let error = Ledger::from_json_str(&unknown_kind).unwrap_err();
