@@ -195,8 +195,42 @@ fn kind10_other_file_types_are_named_not_called_truncated() {
         );
         assert!(!err.is_cut_short());
     }
-    // The same checks hold for companion files.
+    // Re-saved by another program: a byte-order mark, or UTF-16 text, is named as such (it was
+    // "a header row?" and "binary data"); blank lines only are an empty file, not a cut one.
     let full = fixture(CUBA13);
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &full].concat();
+    let utf16 = |bom: &[u8]| -> Vec<u8> {
+        let text: String = full.iter().map(|&b| char::from(b)).collect();
+        let units = text.encode_utf16().flat_map(u16::to_le_bytes);
+        bom.iter().copied().chain(units).collect()
+    };
+    for (input, says) in [
+        (
+            with_bom,
+            "it is UTF-8 (it starts with a byte-order mark) text",
+        ),
+        (
+            utf16(b"\xFF\xFE"),
+            "it is UTF-16 little-endian (it starts with a byte-order mark) text",
+        ),
+        (utf16(b""), "it is UTF-16 little-endian text"),
+    ] {
+        let err = SdnFiles::new("sdn.csv", &input)
+            .parse(day(2025, 1, 1))
+            .expect_err(says);
+        assert!(
+            matches!(&err, ImportError::WrongFormat { found, .. } if found.starts_with(says)),
+            "{says}: {err}"
+        );
+    }
+    for blank in [&b"   \r\n  "[..], b" \r\n \x1a", b"\r\n\r\n\x1a"] {
+        let err = SdnFiles::new("sdn.csv", blank)
+            .parse(day(2025, 1, 1))
+            .expect_err("blank");
+        assert!(matches!(err, ImportError::Empty { .. }), "{blank:?}: {err}");
+    }
+
+    // The same checks hold for companion files.
     let err = SdnFiles::new("sdn.csv", &full)
         .with_aliases("alt.csv", &un)
         .parse(day(2025, 1, 1))
@@ -944,4 +978,22 @@ fn kind10_the_un_parser_names_other_file_types_too() {
     );
     let err = un::parse("un.xml", b"\x00\x01\x02garbage").expect_err("binary");
     assert!(err.to_string().contains("binary data"), "{err}");
+    // UTF-16 is named (it was "binary data"); a UTF-8 byte-order mark is read past.
+    let xml = fixture("un/un_consolidated_2018-10-29.xml");
+    let text = String::from_utf8(xml.clone()).expect("UTF-8");
+    let utf16: Vec<u8> = b"\xFF\xFE"
+        .iter()
+        .copied()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let err = un::parse("un.xml", &utf16).expect_err("UTF-16");
+    assert!(
+        matches!(&err, ImportError::WrongFormat { found, .. } if found.contains("UTF-16 little-endian")),
+        "{err}"
+    );
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &xml].concat();
+    assert_eq!(
+        un::parse("un.xml", &with_bom).map(|s| s.len()).ok(),
+        un::parse("un.xml", &xml).map(|s| s.len()).ok()
+    );
 }

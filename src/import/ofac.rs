@@ -673,6 +673,10 @@ impl<'a> Records<'a> {
             Some(last) if bytes[last] == 0x1a => (&bytes[..last], true),
             _ => (bytes, false),
         };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            // Blank lines (and the end byte) only: no records, not a record cut short.
+            return Err(ImportError::Empty { file: file.into() });
+        }
         let mut warnings = Vec::new();
         let (rows, line) = tokenize(file, body, width, &mut warnings)?;
         if rows.is_empty() {
@@ -704,6 +708,12 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         return Err(wrong(
             "it is a ZIP archive (OFAC serves some files zipped: unzip it first)".into(),
         ));
+    }
+    if let Some(encoding) = unicode_encoding(bytes) {
+        return Err(wrong(format!(
+            "it is {encoding} text, while OFAC writes these files in Latin-1 without a \
+             byte-order mark: another program re-saved it, and may have changed its text"
+        )));
     }
     if let Some(at) = memchr::memchr(0, bytes) {
         return Err(wrong(format!(
@@ -755,6 +765,20 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
                 shown()
             )))
         }
+    }
+}
+
+/// The Unicode encoding a file announces with a byte-order mark, or shows by the NUL bytes of
+/// UTF-16 text in its first characters; `None` for text without either.
+pub(super) fn unicode_encoding(bytes: &[u8]) -> Option<&'static str> {
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => Some("UTF-8 (it starts with a byte-order mark)"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 little-endian (it starts with a byte-order mark)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 big-endian (it starts with a byte-order mark)"),
+        [a, 0, b, 0, ..] if ascii(*a) && ascii(*b) => Some("UTF-16 little-endian"),
+        [0, a, 0, b, ..] if ascii(*a) && ascii(*b) => Some("UTF-16 big-endian"),
+        _ => None,
     }
 }
 

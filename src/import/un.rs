@@ -262,6 +262,14 @@ impl<'a> Parser<'a> {
         if text.starts_with(b"PK\x03\x04") {
             return Err(wrong("it is a ZIP archive: unzip it first".into()));
         }
+        if let Some(encoding) = super::ofac::unicode_encoding(self.bytes)
+            .filter(|_| !self.bytes.starts_with(b"\xEF\xBB\xBF"))
+        {
+            return Err(wrong(format!(
+                "it is {encoding} text; the UN publishes the list in UTF-8, which this parser \
+                 reads: another program re-saved it"
+            )));
+        }
         if let Some(at) = memchr::memchr(0, self.bytes) {
             return Err(wrong(format!(
                 "it holds binary data (a NUL byte at offset {at})"
