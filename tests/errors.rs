@@ -205,23 +205,34 @@ fn a_refusal_in_a_log_file_is_said_once() -> TestResult {
 #[test]
 fn a_json_document_opened_as_a_log_says_what_it_is() -> TestResult {
     let ledger = seed();
+    let long = {
+        let mut long = ledger.clone();
+        for i in 0..6_000 {
+            let name = format!("filler {i}");
+            long.apply(change_at(
+                &name,
+                "2024-01-01",
+                at("2027-01-01T00:00:00Z"),
+                register(&name),
+            ))?;
+        }
+        serde_json::to_string(&long)?
+    };
+    // The long document as other tools write JSON on one line: with a space after each colon
+    // and comma (Python's json.dump), or with its keys sorted, `changes` first.
+    let spaced = long.replace("\":", "\": ").replace(",\"", ", \"");
+    let value: serde_json::Value = serde_json::from_str(&long)?;
+    let sorted = format!(
+        "{{\"changes\": {}, \"format\": \"sanctions-ledger\", \"version\": 1}}",
+        value["changes"]
+    );
     let forms = [
         ("pretty.json", serde_json::to_string_pretty(&ledger)?),
         ("compact.json", serde_json::to_string(&ledger)?),
         // A document too long for a log line (1 MiB) is still recognised.
-        ("long.json", {
-            let mut long = ledger.clone();
-            for i in 0..6_000 {
-                let name = format!("filler {i}");
-                long.apply(change_at(
-                    &name,
-                    "2024-01-01",
-                    at("2027-01-01T00:00:00Z"),
-                    register(&name),
-                ))?;
-            }
-            serde_json::to_string(&long)?
-        }),
+        ("long.json", long),
+        ("long-spaced.json", spaced),
+        ("long-sorted.json", sorted),
     ];
     for (name, text) in forms {
         let path = temp_path(name);
