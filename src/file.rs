@@ -361,10 +361,9 @@ fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Res
             path: path.to_path_buf(),
             reason: "the file is a single line without a newline, not a header".to_owned(),
         }),
-        // A large JSON ledger document written compactly is one long line.
-        Line::TooLong if buf.starts_with(b"{\"format\":\"sanctions-ledger\",") => {
-            Err(json_document(path))
-        }
+        // A large JSON ledger document written on one line (compactly, or with spaces, or with
+        // its keys in another order, as other tools write JSON) is one long line.
+        Line::TooLong if starts_like_json_document(buf) => Err(json_document(path)),
         Line::TooLong => Err(Error::BadHeader {
             path: path.to_path_buf(),
             reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
@@ -385,6 +384,44 @@ fn json_document(path: &Path) -> Error {
             "this is a JSON ledger document (format {FORMAT_NAME:?}), not a ledger log; read it with Ledger::from_json_reader, and save it as a log with LedgerFile::create_with"
         ),
     }
+}
+
+/// Whether `prefix`, the first bytes of a line too long to read whole, opens a JSON ledger
+/// document: an object that gives `"format": "sanctions-ledger"` within its first few KiB, or
+/// whose first member is `"changes": [` (keys sorted by name, the format at the far end).
+/// Whitespace between the tokens is allowed.
+fn starts_like_json_document(prefix: &[u8]) -> bool {
+    let window = &prefix[..prefix.len().min(4096)];
+    let skip_space = |text: &[u8]| -> usize {
+        text.iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len())
+    };
+    // `"key" : <value...>`: the text after the colon, if `text` starts with the key.
+    let member = |text: &[u8], key: &[u8]| -> Option<usize> {
+        let rest = text.strip_prefix(key)?;
+        let colon = skip_space(rest);
+        (rest.get(colon) == Some(&b':')).then(|| {
+            let after = key.len() + colon + 1;
+            after + skip_space(&text[after..])
+        })
+    };
+    let start = skip_space(window);
+    if window.get(start) != Some(&b'{') {
+        return false;
+    }
+    let first = start + 1 + skip_space(&window[start + 1..]);
+    if member(&window[first..], b"\"changes\"")
+        .is_some_and(|value| window.get(first + value) == Some(&b'['))
+    {
+        return true;
+    }
+    memchr::memmem::find_iter(window, b"\"format\"").any(|at| {
+        member(&window[at..], b"\"format\"").is_some_and(|value| {
+            let value = &window[at + value..];
+            value.starts_with(format!("\"{FORMAT_NAME}\"").as_bytes())
+        })
+    })
 }
 
 /// Whether a file whose first line is `first` (and whose next lines `reader` reads) is a JSON
@@ -551,17 +588,37 @@ fn load(path: &Path, file: &File) -> (Result<Log>, Result<Ledger>) {
     })
 }
 
-/// Finds the line of a change refused on load: the second line with its id if there are two
-/// (a conflicting duplicate), else the first. Only called on the error path.
-fn line_of(file: &File, id: ChangeId) -> io::Result<Option<u64>> {
-    let mut found = Vec::new();
+/// Finds the line of the change `error` refuses on load: for a conflicting id, the first line
+/// with that id whose content differs from the first such line (identical copies before it are
+/// no-ops); for any other refusal, the first line with the id. Only called on the error path.
+fn line_of(file: &File, error: &Error) -> io::Result<Option<u64>> {
+    let Some(id) = error.change() else {
+        return Ok(None);
+    };
+    let conflicting = matches!(error, Error::ConflictingChangeId { .. });
+    let mut first: Option<(u64, Change)> = None;
+    let mut found = None;
     for_each_change(file, |line, change| {
-        if change.id == id {
-            found.push(line);
+        if change.id != id {
+            return true;
         }
-        found.len() < 2
+        match &first {
+            None if !conflicting => {
+                found = Some(line);
+                false
+            }
+            None => {
+                first = Some((line, change.clone()));
+                true
+            }
+            Some((_, earlier)) if earlier != change => {
+                found = Some(line);
+                false
+            }
+            Some(_) => true,
+        }
     })?;
-    Ok(found.get(1).or(found.first()).copied())
+    Ok(found.or(first.map(|(line, _)| line)))
 }
 
 /// Finds the first change whose id is on an earlier line too: `(line, earlier line)`. Only
@@ -735,9 +792,7 @@ impl LedgerFile {
 
     /// The error for a change refused on load, with its line.
     fn refused(&self, error: Error) -> Error {
-        let line = error
-            .change()
-            .and_then(|id| line_of(&self.file, id).ok().flatten());
+        let line = line_of(&self.file, &error).ok().flatten();
         Error::Refused {
             path: self.path.clone(),
             line: line.unwrap_or(0),

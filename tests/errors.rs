@@ -92,6 +92,58 @@ fn a_duplicate_id_in_a_json_document_is_placed_at_its_second_occurrence() -> Tes
 }
 
 #[test]
+fn a_conflicting_id_after_identical_copies_is_placed_at_the_conflicting_one() -> TestResult {
+    // changes[0] twice (the copy is a no-op), then a third with other content: the refusal is
+    // about changes[3], not the identical copy at changes[2].
+    let mut document = serde_json::to_value(acme())?;
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let copy = changes[0].clone();
+    let mut conflicting = copy.clone();
+    conflicting["effective"] = "2024-01-02".into();
+    changes.push(copy);
+    changes.push(conflicting);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+
+    // Another rule broken by a change that has an identical copy later: the first is refused.
+    let mut document = with_second_delisting();
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let again = changes[3].clone();
+    changes.push(again);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+
+    // The same in a ledger log: the line of the conflicting change, not of the copy.
+    let path = temp_path("conflict-after-copy.jsonl");
+    drop(LedgerFile::create_with(&path, &acme())?);
+    let mut text = std::fs::read_to_string(&path)?;
+    let first = text.lines().nth(2).ok_or("a change line")?.to_owned();
+    let mut conflicting: serde_json::Value = serde_json::from_str(&first)?;
+    conflicting["effective"] = "2024-01-02".into();
+    for line in [first, conflicting.to_string()] {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let lines = text.lines().count();
+    std::fs::write(&path, text)?;
+    let error = LedgerFile::open(&path).unwrap_err();
+    assert!(
+        matches!(&error, Error::Refused { line, .. } if *line == u64::try_from(lines)?),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+    std::fs::remove_file(&path)?;
+    Ok(())
+}
+
+#[test]
 fn a_json_document_that_is_not_one_names_the_line_and_column() {
     let unknown_kind = json(&acme()).replace("\"designate\"", "\"designat\"");
     let error = Ledger::from_json_str(&unknown_kind).unwrap_err();
@@ -153,23 +205,34 @@ fn a_refusal_in_a_log_file_is_said_once() -> TestResult {
 #[test]
 fn a_json_document_opened_as_a_log_says_what_it_is() -> TestResult {
     let ledger = seed();
+    let long = {
+        let mut long = ledger.clone();
+        for i in 0..6_000 {
+            let name = format!("filler {i}");
+            long.apply(change_at(
+                &name,
+                "2024-01-01",
+                at("2027-01-01T00:00:00Z"),
+                register(&name),
+            ))?;
+        }
+        serde_json::to_string(&long)?
+    };
+    // The long document as other tools write JSON on one line: with a space after each colon
+    // and comma (Python's json.dump), or with its keys sorted, `changes` first.
+    let spaced = long.replace("\":", "\": ").replace(",\"", ", \"");
+    let value: serde_json::Value = serde_json::from_str(&long)?;
+    let sorted = format!(
+        "{{\"changes\": {}, \"format\": \"sanctions-ledger\", \"version\": 1}}",
+        value["changes"]
+    );
     let forms = [
         ("pretty.json", serde_json::to_string_pretty(&ledger)?),
         ("compact.json", serde_json::to_string(&ledger)?),
         // A document too long for a log line (1 MiB) is still recognised.
-        ("long.json", {
-            let mut long = ledger.clone();
-            for i in 0..6_000 {
-                let name = format!("filler {i}");
-                long.apply(change_at(
-                    &name,
-                    "2024-01-01",
-                    at("2027-01-01T00:00:00Z"),
-                    register(&name),
-                ))?;
-            }
-            serde_json::to_string(&long)?
-        }),
+        ("long.json", long),
+        ("long-spaced.json", spaced),
+        ("long-sorted.json", sorted),
     ];
     for (name, text) in forms {
         let path = temp_path(name);
