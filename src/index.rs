@@ -461,6 +461,7 @@ impl Ledger {
 
     /// Removes every change at position `start` or later, undoing its indexing.
     pub(crate) fn roll_back_to(&mut self, start: usize) {
+        self.chain.truncate(start);
         while self.changes.len() > start {
             let at = self.changes.len() - 1;
             self.unindex(at);

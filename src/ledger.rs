@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
+use crate::digest::Chain;
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::index::{CurrentPeriod, DesignationIndex, EntityIndex, Hits, Retractions, Span};
@@ -90,6 +91,8 @@ pub struct Ledger {
     pub(crate) identifiers: HashMap<u64, Hits>,
     /// Entity versions by normalised name or alias.
     pub(crate) names: HashMap<u64, Hits>,
+    /// The digest after each change (see `digest.rs`), computed when first asked for.
+    pub(crate) chain: Chain,
 }
 
 /// How many changes an `apply` appended and how many it found already present.

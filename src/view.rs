@@ -87,6 +87,11 @@ impl<'a> View<'a> {
         self.ledger
     }
 
+    /// How many changes of the log are recorded at or before the view's instant.
+    pub(crate) fn cut(&self) -> usize {
+        self.cut
+    }
+
     /// Whether the change at position `at` is seen by this view.
     pub(crate) fn sees(&self, at: usize) -> bool {
         at < self.cut
