@@ -1,0 +1,105 @@
+//! `changes [--since CURSOR] [--limit N]`: the change feed, ending with the cursor to resume
+//! from.
+
+use std::io::Write;
+
+use sanctions_ledger::{Change, ChangeKind, Cursor, View};
+
+use crate::failure::{Failure, Outcome};
+use crate::output::{self, name};
+use crate::reference::instant;
+use crate::{ledger, Globals};
+
+/// `changes [--since CURSOR] [--limit N]`
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Only the changes recorded after this cursor (printed by an earlier `changes`); default:
+    /// from the start.
+    #[arg(long, value_name = "CURSOR", value_parser = cursor)]
+    since: Option<Cursor>,
+    /// At most this many changes; the cursor printed then resumes after the last one.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+}
+
+fn cursor(text: &str) -> Result<Cursor, String> {
+    text.parse()
+        .map_err(|e: sanctions_ledger::Error| e.to_string())
+}
+
+pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
+    let file = ledger::open(&globals.ledger)?;
+    let ledger = file.ledger();
+    let since = args.since.unwrap_or(Cursor::START);
+    let mut feed = ledger.changes_since(&since).map_err(Failure::from)?;
+    if let Some(limit) = args.limit {
+        feed = feed.limit(limit);
+    }
+    let view = ledger.current();
+    let next = feed.cursor();
+
+    let mut out = output::stdout();
+    if globals.json {
+        let value = serde_json::json!({
+            "since": since.to_string(),
+            "count": feed.changes().len(),
+            "changes": feed.changes(),
+            "cursor": next.to_string(),
+        });
+        return output::print_json(&mut out, view, value);
+    }
+    let mut table = output::table(&["recorded", "effective", "kind", "subject", "change"]);
+    for change in feed.changes() {
+        table.add_row(vec![
+            instant(change.recorded),
+            change.effective.to_string(),
+            change.kind.name().to_owned(),
+            subject(view, change),
+            change.id.to_string(),
+        ]);
+    }
+    output::print_table(&mut out, &table)?;
+    writeln!(out, "{} changes", feed.changes().len())?;
+    if globals.digest {
+        output::print_digest(&mut out, view)?;
+    }
+    writeln!(out, "cursor: {next}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// What a change is about, in words: the entity's name, the licence's name, or the change a
+/// retraction withdraws.
+fn subject(view: View<'_>, change: &Change) -> String {
+    let designation = |id| {
+        view.designation(id).map_or_else(
+            || id.to_string(),
+            |(d, _, _)| format!("{} {}", d.authority, name(view, d.entity)),
+        )
+    };
+    let licence = |id| {
+        view.licence(id).map_or_else(
+            || id.to_string(),
+            |(l, _, _)| format!("{} {}", l.authority, l.terms.name),
+        )
+    };
+    match &change.kind {
+        ChangeKind::RegisterEntity { record, .. } | ChangeKind::AmendEntity { record, .. } => {
+            record.name.clone()
+        }
+        ChangeKind::Designate { record, .. } => {
+            format!("{} {}", record.authority, name(view, record.entity))
+        }
+        ChangeKind::AmendDesignation {
+            designation: id, ..
+        }
+        | ChangeKind::Delist { designation: id } => designation(*id),
+        ChangeKind::IssueLicence { record, .. } => {
+            format!("{} {}", record.authority, record.terms.name)
+        }
+        ChangeKind::AmendLicence { licence: id, .. }
+        | ChangeKind::EndLicence { licence: id, .. } => licence(*id),
+        ChangeKind::Retract { change, reason } => format!("{change}: {reason}"),
+        _ => String::new(),
+    }
+}
