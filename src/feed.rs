@@ -206,9 +206,10 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn known_on(&self, date: NaiveDate) -> View<'_> {
-        // The last instant chrono can name on a day, a leap second included.
+        // The day's last nanosecond. (chrono can also hold a leap second, 23:59:60, which
+        // would come after it; no ledger this crate writes records one.)
         let end = date
-            .and_hms_nano_opt(23, 59, 59, 1_999_999_999)
+            .and_hms_nano_opt(23, 59, 59, 999_999_999)
             .unwrap_or_else(|| date.and_time(chrono::NaiveTime::MIN))
             .and_utc();
         self.known_at(end)
