@@ -66,12 +66,25 @@ impl Digest {
     }
 }
 
+impl Digest {
+    /// The 64 lowercase hexadecimal digits, without formatting machinery: a file write needs
+    /// one per change line.
+    fn hex(&self) -> [u8; 64] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        out
+    }
+}
+
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for byte in self.0 {
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
+        let hex = self.hex();
+        // The digits are ASCII, so this never fails.
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -94,14 +107,20 @@ impl FromStr for Digest {
         if text.len() != 64 {
             return Err(bad("a digest is 64 hexadecimal digits"));
         }
-        let mut bytes = [0; 32];
-        for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
-            let high = hex_value(pair[0]).ok_or_else(|| bad("not a hexadecimal digit"))?;
-            let low = hex_value(pair[1]).ok_or_else(|| bad("not a hexadecimal digit"))?;
-            *byte = high << 4 | low;
-        }
-        Ok(Digest(bytes))
+        from_hex(text.as_bytes()).ok_or_else(|| bad("not a hexadecimal digit"))
     }
+}
+
+/// Reads 64 hexadecimal digits (either case); `None` for anything else.
+fn from_hex(digits: &[u8]) -> Option<Digest> {
+    if digits.len() != 64 {
+        return None;
+    }
+    let mut bytes = [0; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = hex_value(pair[0])? << 4 | hex_value(pair[1])?;
+    }
+    Some(Digest(bytes))
 }
 
 fn hex_value(digit: u8) -> Option<u8> {
@@ -220,7 +239,7 @@ pub(crate) fn append_digest(line: &mut Vec<u8>, digest: &Digest) {
     let close = line.pop();
     debug_assert_eq!(close, Some(b'}'));
     line.extend_from_slice(DIGEST_MEMBER);
-    line.extend_from_slice(digest.to_string().as_bytes());
+    line.extend_from_slice(&digest.hex());
     line.extend_from_slice(b"\"}");
 }
 
@@ -234,8 +253,7 @@ pub(crate) fn split_digest(line: &mut [u8]) -> Option<(usize, Digest)> {
     if !member.starts_with(DIGEST_MEMBER) || !member.ends_with(b"\"}") {
         return None;
     }
-    let digits = std::str::from_utf8(&member[DIGEST_MEMBER.len()..member.len() - 2]).ok()?;
-    let digest = digits.parse().ok()?;
+    let digest = from_hex(&member[DIGEST_MEMBER.len()..member.len() - 2])?;
     line[at] = b'}';
     Some((at + 1, digest))
 }
