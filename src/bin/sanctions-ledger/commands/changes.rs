@@ -48,14 +48,14 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
-    let mut table = output::table(&["recorded", "effective", "kind", "subject", "change"]);
+    let mut table = output::table(&["recorded", "effective", "kind", "change", "subject"]);
     for change in feed.changes() {
         table.add_row(vec![
             instant(change.recorded),
             change.effective.to_string(),
             change.kind.name().to_owned(),
-            subject(view, change),
             change.id.to_string(),
+            subject(view, change),
         ]);
     }
     output::print_table(&mut out, &table)?;

@@ -84,14 +84,14 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
-    let mut table = output::table(&["change", "authority", "list id", "name", "programs"]);
+    let mut table = output::table(&["change", "authority", "list id", "programs", "name"]);
     for row in &rows {
         table.add_row(vec![
             row.change.to_owned(),
             row.authority.to_string(),
             row.list_ids.clone(),
-            row.name.clone(),
             row.programs.join(" "),
+            row.name.clone(),
         ]);
     }
     output::print_table(&mut out, &table)?;

@@ -58,14 +58,18 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         let value = serde_json::json!({ "query": query, "found": found });
         return output::print_json(&mut out, view, value);
     }
-    let mut table = output::table(&["name", "kind", "list ids", "entity", "matched"]);
+    let mut table = output::table(&["entity", "kind", "list ids", "name (matched)"]);
     for f in &found {
+        let name = if f.matched == f.name {
+            f.name.clone()
+        } else {
+            format!("{} ({})", f.name, f.matched)
+        };
         table.add_row(vec![
-            f.name.clone(),
+            f.entity.to_string(),
             f.kind.clone(),
             f.list_ids.clone(),
-            f.entity.to_string(),
-            f.matched.clone(),
+            name,
         ]);
     }
     output::print_table(&mut out, &table)?;

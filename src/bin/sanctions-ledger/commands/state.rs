@@ -118,14 +118,14 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         }
         Format::Csv => write_csv(&mut out, &rows)?,
         Format::Table => {
-            let mut table = output::table(&["authority", "list id", "name", "programs", "since"]);
+            let mut table = output::table(&["authority", "list id", "since", "programs", "name"]);
             for row in &rows {
                 table.add_row(vec![
                     row.authority.to_string(),
                     row.list_ids.clone(),
-                    row.name.clone(),
-                    row.programs.join(" "),
                     row.since.to_string(),
+                    row.programs.join(" "),
+                    row.name.clone(),
                 ]);
             }
             output::print_table(&mut out, &table)?;
