@@ -8,17 +8,19 @@
 //!
 //! The changes are generated deterministically: entity `i` is registered, designated by the EU
 //! and delisted 30 days later, the three recorded at the same instant (one batch), one second
-//! after entity `i - 1`. Loading re-validates every change, as `LedgerFile::open` always does.
+//! after entity `i - 1`. Loading re-validates every change, as `LedgerFile::open` always does,
+//! and checks each change's stored digest (format version 2). The same changes are also loaded
+//! from a version 1 file (no stored digests) to show what the check costs, and `verify` (open,
+//! then the digest of the whole ledger and of a past view) is timed.
 
 use std::time::{Duration, Instant};
 
-use sanctions_ledger::chrono::{self, NaiveDate, TimeZone, Utc};
-use sanctions_ledger::{
-    Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
-    EntityId, EntityKind, Ledger, LedgerFile, Measure, Source,
-};
+use sanctions_ledger::{Change, Ledger, LedgerFile};
 
-type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+#[path = "three/mod.rs"]
+mod three;
+
+use three::{build, BenchResult};
 
 fn main() -> BenchResult {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
@@ -55,8 +57,31 @@ fn main() -> BenchResult {
         assert_eq!(file.ledger().len(), ledger.len(), "loaded every change");
     }
 
-    // Where the load time goes: parsing the lines into changes, then validating them.
-    let text = std::fs::read_to_string(&path)?;
+    // The same changes in a version 1 file: the header's version, and no digest member.
+    let v1_path = dir.join("load-v1.jsonl");
+    write_version_1(&path, &v1_path)?;
+    let v1_bytes = std::fs::metadata(&v1_path)?.len();
+    let mut v1_loads = Vec::new();
+    let mut verifies = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let file = LedgerFile::open(&v1_path)?;
+        v1_loads.push(started.elapsed());
+        assert_eq!(file.version(), 1);
+        drop(file);
+        // `sanctions-ledger verify`: open, the whole ledger's digest, and a past view's.
+        let started = Instant::now();
+        let file = LedgerFile::open(&path)?;
+        let digest = file.ledger().digest();
+        let middle = file.ledger().changes()[file.ledger().len() / 2].recorded;
+        let past = file.ledger().known_at(middle).digest();
+        verifies.push(started.elapsed());
+        assert_ne!(digest, past);
+    }
+
+    // Where the load time goes: parsing the lines into changes, then validating them (read from
+    // the version 1 file, whose lines are exactly the changes' JSON).
+    let text = std::fs::read_to_string(&v1_path)?;
     let mut parses = Vec::new();
     let mut validations = Vec::new();
     for _ in 0..runs {
@@ -88,6 +113,16 @@ fn main() -> BenchResult {
         mb / load.as_secs_f64(),
         count(ledger.len()) / load.as_secs_f64()
     );
+    #[allow(clippy::cast_precision_loss)] // a file size in MB, printed
+    let v1_mb = v1_bytes as f64 / 1e6;
+    let v1_load = median(&mut v1_loads);
+    println!(
+        "load of the same changes from a version 1 file ({v1_mb:.1} MB, no stored digests, chain computed): median {v1_load:.2?}, {:.1} MB/s; the version 2 file's digest check costs {:+.1}%",
+        v1_mb / v1_load.as_secs_f64(),
+        (load.as_secs_f64() / v1_load.as_secs_f64() - 1.0) * 100.0
+    );
+    let verify = median(&mut verifies);
+    println!("verify (open, then the digest of the ledger and of a view known at a past instant): median {verify:.2?}");
     let parse = median(&mut parses);
     let validate = median(&mut validations);
     println!(
@@ -99,66 +134,26 @@ fn main() -> BenchResult {
     Ok(())
 }
 
-/// A ledger of exactly `changes` changes: three per entity, plus one or two registrations.
-fn build(changes: usize) -> BenchResult<Ledger> {
-    let recorded0 = Utc
-        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or("instant")?;
-    let day0 = NaiveDate::from_ymd_opt(2000, 1, 1).ok_or("date")?;
-    let mut ledger = Ledger::new();
-    let entities = changes.div_ceil(3);
-    for i in 0..entities {
-        let n = u64::try_from(i)?;
-        let recorded = recorded0 + chrono::Duration::seconds(i64::try_from(i)?);
-        let effective = day0 + chrono::Days::new(n % 9000);
-        let entity = EntityId::derive(&format!("bench entity {i}"));
-        let designation = DesignationId::derive(&format!("bench designation {i}"));
-        let source = Source::new(format!("bench notice {i}"));
-        let change = |what: &str, effective, kind| {
-            Change::new(
-                ChangeId::derive(&format!("bench {what} {i}")),
-                effective,
-                recorded,
-                source.clone(),
-                kind,
-            )
-        };
-        let mut batch = vec![change(
-            "register",
-            effective,
-            ChangeKind::RegisterEntity {
-                entity,
-                record: Entity::new(
-                    EntityKind::Organisation,
-                    format!("Bench Trading Company {i}"),
-                ),
-            },
-        )];
-        if ledger.len() + 1 < changes {
-            batch.push(change(
-                "designate",
-                effective,
-                ChangeKind::Designate {
-                    designation,
-                    record: Designation::new(
-                        entity,
-                        Authority::EU,
-                        DesignationTerms::new(Measure::AssetFreeze),
-                    ),
-                },
-            ));
+/// Writes the changes of the version 2 file `from` as a version 1 file `to`: the header's
+/// version, and no digest member on the change lines.
+fn write_version_1(from: &std::path::Path, to: &std::path::Path) -> BenchResult {
+    let v2_text = std::fs::read_to_string(from)?;
+    let mut v1_text = String::with_capacity(v2_text.len());
+    for line in v2_text.lines() {
+        let line = line.replace("\"version\":2}", "\"version\":1}");
+        match line.rfind(",\"digest\":\"") {
+            Some(at) if line.starts_with("{\"id\"") => {
+                v1_text.push_str(&line[..at]);
+                v1_text.push('}');
+            }
+            _ => v1_text.push_str(&line),
         }
-        if ledger.len() + 2 < changes {
-            batch.push(change(
-                "delist",
-                effective + chrono::Days::new(30),
-                ChangeKind::Delist { designation },
-            ));
-        }
-        ledger.apply_batch(batch)?;
+        v1_text.push('\n');
     }
-    Ok(ledger)
+    drop(v2_text);
+    std::fs::write(to, &v1_text)?;
+    drop(v1_text);
+    Ok(())
 }
 
 fn median(times: &mut [Duration]) -> Duration {
