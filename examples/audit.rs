@@ -40,12 +40,12 @@ fn main() -> Result<(), sanctions_ledger::Error> {
     ];
     for instant in audit_days {
         let view = ledger.known_at(instant);
-        let status = view.status(belavia, &Authority::US_OFAC, question);
+        let status = view.status(belavia, &Authority::US_OFAC, question)?;
         println!("  {instant}  {}", status.kind());
     }
     let now = ledger
         .current()
-        .status(belavia, &Authority::US_OFAC, question);
+        .status(belavia, &Authority::US_OFAC, question)?;
     println!("  current knowledge        {}", now.kind());
     Ok(())
 }

@@ -51,8 +51,10 @@ fn run() -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let text = std::fs::read_to_string(SEED).map_err(|e| format!("cannot read {SEED}: {e}"))?;
-    let ledger: Ledger =
-        serde_json::from_str(&text).map_err(|e| format!("{SEED} is not a valid ledger: {e}"))?;
+    let ledger = Ledger::from_json_str(&text).map_err(|e| match std::error::Error::source(&e) {
+        Some(why) => format!("{SEED} is not a valid ledger: {e}: {why}"),
+        None => format!("{SEED} is not a valid ledger: {e}"),
+    })?;
     let now = ledger.current();
 
     let ofac_uid = Identifier::list_entry(Authority::US_OFAC, "44541");
@@ -70,9 +72,9 @@ fn run() -> Result<(), String> {
     if dates.is_empty() {
         let name = now.entity(belavia).map_or("?", |e| e.name.as_str());
         println!("{name}");
-        for line in now.timeline(belavia).authorities {
+        let timeline = now.timeline(belavia).map_err(|e| e.to_string())?;
+        for line in timeline.authorities {
             for period in line.periods {
-                let until = period.until.map_or("…".to_owned(), |d| d.to_string());
                 let sources: Vec<String> = period
                     .opened_by
                     .iter()
@@ -80,11 +82,10 @@ fn run() -> Result<(), String> {
                     .map(|c| c.source.citation.chars().take(60).collect())
                     .collect();
                 println!(
-                    "  {:<8} {:<16} [{}, {}) opened by: {}",
+                    "  {:<8} {:<16} {} opened by: {}",
                     line.authority.as_str(),
                     period.status.as_str(),
-                    period.from,
-                    until,
+                    period.dates,
                     sources.join(" | ")
                 );
             }
@@ -102,7 +103,10 @@ fn run() -> Result<(), String> {
     };
     for date in dates {
         for authority in &authorities {
-            let status: StatusKind = now.status(belavia, authority, date).kind();
+            let status: StatusKind = now
+                .status(belavia, authority, date)
+                .map_err(|e| e.to_string())?
+                .kind();
             println!("{date} {authority} {status}");
         }
     }

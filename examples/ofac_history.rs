@@ -83,7 +83,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let [id] = found[..] else {
             return Err(format!("ent_num {ent}: {} entities found", found.len()).into());
         };
-        print_timeline(now, id, &ent);
+        print_timeline(now, id, &ent)?;
     }
     Ok(())
 }
@@ -93,15 +93,18 @@ fn chrono_hours(hours: i64) -> sanctions_ledger::chrono::TimeDelta {
 }
 
 /// Prints the entity's name, its periods per authority, and every change that names it.
-fn print_timeline(view: View<'_>, id: EntityId, ent: &str) {
+fn print_timeline(view: View<'_>, id: EntityId, ent: &str) -> Result<(), Box<dyn Error>> {
     let name = view.entity(id).map_or("?", |e| e.name.as_str());
     println!("timeline of ent_num {ent}: {name}");
-    for authority in view.timeline(id).authorities {
+    for authority in view.timeline(id)?.authorities {
         for period in authority.periods {
-            let until = period.until.map_or("now".to_owned(), |d| d.to_string());
+            let until = period
+                .dates
+                .until
+                .map_or("now".to_owned(), |d| d.to_string());
             println!(
                 "  {} {:?} [{}, {until})",
-                authority.authority, period.status, period.from
+                authority.authority, period.status, period.dates.from
             );
         }
     }
@@ -116,14 +119,9 @@ fn print_timeline(view: View<'_>, id: EntityId, ent: &str) {
         })
         .collect();
     for change in view.changes() {
-        let about = match &change.kind {
-            ChangeKind::RegisterEntity { entity, .. } | ChangeKind::AmendEntity { entity, .. } => {
-                *entity == id
-            }
-            ChangeKind::Designate { designation, .. }
-            | ChangeKind::AmendDesignation { designation, .. }
-            | ChangeKind::Delist { designation } => designations.contains(designation),
-            _ => false,
+        let about = match change.kind.designation() {
+            Some(designation) => designations.contains(&designation),
+            None => change.entities().contains(&id),
         };
         if !about {
             continue;
@@ -134,4 +132,5 @@ fn print_timeline(view: View<'_>, id: EntityId, ent: &str) {
         });
         println!("  {} {}{window}", change.effective, change.kind.name());
     }
+    Ok(())
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::Entity;
+use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::licence::{Licence, LicenceEnd, LicenceTerms};
 
@@ -83,6 +84,35 @@ impl Change {
     pub fn with_published(mut self, published: NaiveDate) -> Self {
         self.published = Some(published);
         self
+    }
+
+    /// The entities this change names itself, as [`ChangeKind::entities`] tells them: the
+    /// entity registered, amended or designated, or those a licence covers.
+    ///
+    /// A delisting, a designation amendment or a licence end names only its designation or
+    /// licence; a [`View`](crate::View) gives that one's entities.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{EntityId, Ledger};
+    ///
+    /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = seed.current();
+    /// let about_belavia = |change: &sanctions_ledger::Change| match change.kind.designation() {
+    ///     Some(id) => now.designation(id).is_some_and(|d| d.record.entity == belavia),
+    ///     None => change.entities().contains(&belavia),
+    /// };
+    /// let named: Vec<_> = now.changes().filter(|c| about_belavia(c)).collect();
+    /// // Registration and two amendments of its facts, EU listing and renewal, SDN listing,
+    /// // GL 11, SDN removal.
+    /// assert_eq!(named.len(), 8);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn entities(&self) -> &[EntityId] {
+        self.kind.entities()
     }
 
     /// Sets the observation window (see [`ObservationWindow`]).
@@ -184,6 +214,140 @@ impl ChangeKind {
             ChangeKind::AmendLicence { .. } => "amend_licence",
             ChangeKind::EndLicence { .. } => "end_licence",
             ChangeKind::Retract { .. } => "retract",
+        }
+    }
+
+    /// The designation or licence this change creates, amends or ends; `None` for entity
+    /// changes and retractions.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{ChangeKind, DesignationId, Target};
+    ///
+    /// let listing = DesignationId::derive("us-ofac:44541");
+    /// let delisting = ChangeKind::Delist { designation: listing };
+    /// assert_eq!(delisting.target(), Some(Target::Designation(listing)));
+    /// assert_eq!(delisting.designation(), Some(listing));
+    /// assert_eq!(delisting.licence(), None);
+    /// ```
+    #[must_use]
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            ChangeKind::Designate { designation, .. }
+            | ChangeKind::AmendDesignation { designation, .. }
+            | ChangeKind::Delist { designation } => Some(Target::Designation(*designation)),
+            ChangeKind::IssueLicence { licence, .. }
+            | ChangeKind::AmendLicence { licence, .. }
+            | ChangeKind::EndLicence { licence, .. } => Some(Target::Licence(*licence)),
+            ChangeKind::RegisterEntity { .. }
+            | ChangeKind::AmendEntity { .. }
+            | ChangeKind::Retract { .. } => None,
+        }
+    }
+
+    /// The designation this change creates, amends or ends, if it acts on one.
+    #[must_use]
+    pub fn designation(&self) -> Option<DesignationId> {
+        match self.target() {
+            Some(Target::Designation(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The licence this change issues, amends or ends, if it acts on one.
+    #[must_use]
+    pub fn licence(&self) -> Option<LicenceId> {
+        match self.target() {
+            Some(Target::Licence(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The entities this change names itself: the entity it registers or amends, the entity it
+    /// designates, or the entities a licence covers as issued or amended.
+    ///
+    /// Empty for a designation amendment, a delisting, a licence end and a retraction: they
+    /// name a designation, a licence or a change, whose entities a [`View`](crate::View)
+    /// knows.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let listing = ChangeKind::Designate {
+    ///     designation: DesignationId::derive("eu:belavia"),
+    ///     record: Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze)),
+    /// };
+    /// assert_eq!(listing.entities(), [belavia]);
+    /// assert!(listing.creates());
+    /// ```
+    #[must_use]
+    pub fn entities(&self) -> &[EntityId] {
+        match self {
+            ChangeKind::RegisterEntity { entity, .. } | ChangeKind::AmendEntity { entity, .. } => {
+                std::slice::from_ref(entity)
+            }
+            ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
+            ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
+            ChangeKind::AmendLicence { terms, .. } => &terms.covers,
+            ChangeKind::AmendDesignation { .. }
+            | ChangeKind::Delist { .. }
+            | ChangeKind::EndLicence { .. }
+            | ChangeKind::Retract { .. } => &[],
+        }
+    }
+
+    /// Whether this change creates what it acts on: registers an entity, designates, or issues
+    /// a licence.
+    #[must_use]
+    pub fn creates(&self) -> bool {
+        matches!(
+            self,
+            ChangeKind::RegisterEntity { .. }
+                | ChangeKind::Designate { .. }
+                | ChangeKind::IssueLicence { .. }
+        )
+    }
+
+    /// Whether this change amends what it acts on: an entity's facts, a designation's or a
+    /// licence's terms.
+    #[must_use]
+    pub fn amends(&self) -> bool {
+        matches!(
+            self,
+            ChangeKind::AmendEntity { .. }
+                | ChangeKind::AmendDesignation { .. }
+                | ChangeKind::AmendLicence { .. }
+        )
+    }
+
+    /// Whether this change ends what it acts on: delists a designation or ends a licence.
+    #[must_use]
+    pub fn ends(&self) -> bool {
+        matches!(
+            self,
+            ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. }
+        )
+    }
+
+    /// The change this one withdraws, if it is a retraction.
+    #[must_use]
+    pub fn retracts(&self) -> Option<ChangeId> {
+        match self {
+            ChangeKind::Retract { change, .. } => Some(*change),
+            _ => None,
+        }
+    }
+
+    /// The entity and its facts, for a registration or an entity amendment.
+    pub(crate) fn entity_facts(&self) -> Option<(EntityId, &Entity)> {
+        match self {
+            ChangeKind::RegisterEntity { entity, record }
+            | ChangeKind::AmendEntity { entity, record } => Some((*entity, record)),
+            _ => None,
         }
     }
 }

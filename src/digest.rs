@@ -280,7 +280,7 @@ impl Ledger {
     /// first call serialises and hashes each of them once (about a microsecond a change).
     #[must_use]
     pub fn digest(&self) -> Digest {
-        self.chain.at(self.changes(), self.len())
+        self.digest_at(self.len())
     }
 }
 
@@ -305,7 +305,6 @@ impl View<'_> {
     /// ```
     #[must_use]
     pub fn digest(&self) -> Digest {
-        let ledger = self.ledger();
-        ledger.chain.at(ledger.changes(), self.cut())
+        self.digest_of_cut()
     }
 }

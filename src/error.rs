@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::interval::Interval;
+use crate::rules::Rule;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -40,7 +42,10 @@ impl std::fmt::Display for Target {
 /// exactly as it was before the call.
 ///
 /// Ledger files ([`LedgerFile`](crate::LedgerFile)) add variants for I/O, locking, headers, torn
-/// tails and bad lines, each naming the file and, where there is one, the line.
+/// tails and bad lines, each naming the file and, where there is one, the line; JSON ledger
+/// documents ([`Ledger::from_json_str`](crate::Ledger::from_json_str)) add
+/// [`Error::BadDocument`] and [`Error::RefusedInDocument`]. A wrapped refusal says where in its
+/// message and why in its [`source`](std::error::Error::source), never both.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -182,7 +187,7 @@ pub enum Error {
     },
 
     /// An amendment effective on a date when its designation or licence is not in force.
-    #[error("change {change} amends {target} effective {effective}, but it is in force only from {from} until {until:?}")]
+    #[error("change {change} amends {target} effective {effective}, but it is in force only over {in_force}")]
     NotInForce {
         /// The amendment refused.
         change: ChangeId,
@@ -190,10 +195,8 @@ pub enum Error {
         target: Target,
         /// The amendment's effective date.
         effective: NaiveDate,
-        /// When the target came into force.
-        from: NaiveDate,
-        /// When it ended, if it has.
-        until: Option<NaiveDate>,
+        /// When the target is in force: from its creation until its end, if it has one.
+        in_force: Interval,
     },
 
     /// A delisting or licence end not strictly after the designation or licence started.
@@ -266,6 +269,17 @@ pub enum Error {
         retracted: ChangeId,
         /// A visible change that depends on the retracted one.
         dependent: ChangeId,
+    },
+
+    /// A query about an entity that the view does not know: it sees no registration of that
+    /// id. Unknown is not "not listed": a mistyped id, or a question to a view known at an
+    /// instant before the entity was recorded, has no status.
+    #[error("entity {entity} is not known to {}", view_name(*known_at))]
+    EntityNotKnown {
+        /// The entity asked about.
+        entity: EntityId,
+        /// The instant the view is known at, or `None` for the ledger's current view.
+        known_at: Option<DateTime<Utc>>,
     },
 
     /// A ledger already holding `u32::MAX - 1` changes, the most its compact indexes address.
@@ -384,7 +398,11 @@ pub enum Error {
     },
 
     /// A well-formed change in a ledger file that the ledger's rules refuse.
-    #[error("{}:{line}: {source}", path.display())]
+    ///
+    /// The message names the file and the line; the rule's own error, which names the change,
+    /// the ids and the dates, is the [`source`](std::error::Error::source) (and the `source`
+    /// field), so that an error reporter that prints the chain prints it once.
+    #[error("{}:{line}: a change the ledger's rules refuse", path.display())]
     Refused {
         /// The file.
         path: PathBuf,
@@ -393,9 +411,87 @@ pub enum Error {
         /// Why the ledger refused it.
         source: Box<Error>,
     },
+
+    /// A JSON ledger document ([`Ledger::from_json_str`](crate::Ledger::from_json_str)) that is
+    /// not JSON, or not of the document's shape.
+    #[error("not a ledger document: {reason} at line {line} column {column}")]
+    BadDocument {
+        /// The line of the document where reading stopped, from 1.
+        line: usize,
+        /// The column on that line, from 1.
+        column: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+
+    /// A well-formed change in a JSON ledger document that the ledger's rules refuse.
+    ///
+    /// As for [`Error::Refused`], the rule's own error is the
+    /// [`source`](std::error::Error::source).
+    #[error("changes[{position}] of the ledger document is a change the ledger's rules refuse")]
+    RefusedInDocument {
+        /// The refused change's index in the document's `changes` array, from 0.
+        position: usize,
+        /// Why the ledger refused it.
+        source: Box<Error>,
+    },
 }
 
 impl Error {
+    /// The consistency rule this error reports, when it reports one (also through
+    /// [`Error::Refused`], a change a ledger file holds that the rules refuse).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{ChangeId, Error, Rule};
+    ///
+    /// let error = Error::ConflictingChangeId { change: ChangeId::derive("twice") };
+    /// assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+    /// assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
+    /// ```
+    #[must_use]
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
+                return source.rule();
+            }
+            Error::Parse { .. }
+            | Error::TooManyChanges { .. }
+            | Error::UnsupportedFormat { .. }
+            | Error::Io { .. }
+            | Error::Locked { .. }
+            | Error::BadHeader { .. }
+            | Error::UnsupportedFileFormat { .. }
+            | Error::TornTail { .. }
+            | Error::BadLine { .. }
+            | Error::BadDocument { .. }
+            | Error::EntityNotKnown { .. }
+            | Error::DigestMismatch { .. }
+            | Error::CursorAhead { .. }
+            | Error::CursorMismatch { .. } => return None,
+            Error::ConflictingChangeId { .. } => Rule::ConflictingChangeId,
+            Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
+            Error::InvalidWindow { .. } => Rule::InvalidWindow,
+            Error::BlankName { .. } => Rule::BlankName,
+            Error::ProgramOfOtherAuthority { .. } => Rule::ProgramOfOtherAuthority,
+            Error::LicenceCoversNothing { .. } => Rule::LicenceCoversNothing,
+            Error::UnknownEntity { .. } => Rule::UnknownEntity,
+            Error::UnknownTarget { .. } => Rule::UnknownTarget,
+            Error::UnknownChange { .. } => Rule::UnknownChange,
+            Error::AmendedBeforeRegistration { .. } => Rule::AmendedBeforeRegistration,
+            Error::DuplicateEntity { .. } => Rule::DuplicateEntity,
+            Error::DuplicateTarget { .. } => Rule::DuplicateTarget,
+            Error::NotInForce { .. } => Rule::NotInForce,
+            Error::EndNotAfterStart { .. } => Rule::EndNotAfterStart,
+            Error::AlreadyEnded { .. } => Rule::AlreadyEnded,
+            Error::InvalidatesLaterChange { .. } => Rule::InvalidatesLaterChange,
+            Error::AlreadyRetracted { .. } => Rule::AlreadyRetracted,
+            Error::RetractsRetraction { .. } => Rule::RetractsRetraction,
+            Error::RetractionOrphans { .. } => Rule::RetractionOrphans,
+        })
+    }
+
     /// The change this error refuses, when it is about one.
     #[must_use]
     pub fn change(&self) -> Option<ChangeId> {
@@ -408,10 +504,14 @@ impl Error {
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
             | Error::BadLine { .. }
+            | Error::BadDocument { .. }
+            | Error::EntityNotKnown { .. }
             | Error::DigestMismatch { .. }
             | Error::CursorAhead { .. }
             | Error::CursorMismatch { .. } => None,
-            Error::Refused { source, .. } => source.change(),
+            Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
+                source.change()
+            }
             Error::ConflictingChangeId { change }
             | Error::TooManyChanges { change }
             | Error::RecordedOutOfOrder { change, .. }
@@ -433,5 +533,13 @@ impl Error {
             | Error::RetractsRetraction { change, .. }
             | Error::RetractionOrphans { change, .. } => Some(*change),
         }
+    }
+}
+
+/// How [`Error::EntityNotKnown`] names the view.
+fn view_name(known_at: Option<DateTime<Utc>>) -> String {
+    match known_at {
+        Some(instant) => format!("the ledger as known at {}", instant.to_rfc3339()),
+        None => "the ledger".to_owned(),
     }
 }

@@ -135,14 +135,14 @@ impl<'a> Feed<'a> {
     /// O(1) once the ledger's digest chain is computed (see [`Ledger::digest`]).
     #[must_use]
     pub fn cursor(&self) -> Cursor {
-        cursor_at(self.ledger, self.to)
+        cursor_at(self.to, self.ledger.digest_at(self.to))
     }
 }
 
-fn cursor_at(ledger: &Ledger, position: usize) -> Cursor {
+fn cursor_at(position: usize, digest: Digest) -> Cursor {
     Cursor {
         position: u64::try_from(position).unwrap_or(u64::MAX),
-        digest: ledger.chain.at(ledger.changes(), position),
+        digest,
     }
 }
 
@@ -150,7 +150,7 @@ impl Ledger {
     /// The cursor after the last change: a feed from it holds only what is recorded later.
     #[must_use]
     pub fn cursor(&self) -> Cursor {
-        cursor_at(self, self.len())
+        cursor_at(self.len(), self.digest())
     }
 
     /// The changes recorded after `cursor`, in recorded order, retractions included, and the
@@ -173,7 +173,7 @@ impl Ledger {
                 position: cursor.position,
                 len: u64::try_from(len).unwrap_or(u64::MAX),
             })?;
-        if self.chain.at(self.changes(), from) != cursor.digest {
+        if self.digest_at(from) != cursor.digest {
             return Err(Error::CursorMismatch {
                 position: cursor.position,
             });
@@ -221,6 +221,6 @@ impl View<'_> {
     /// after the view's instant.
     #[must_use]
     pub fn cursor(&self) -> Cursor {
-        cursor_at(self.ledger(), self.cut())
+        cursor_at(self.cut(), self.digest())
     }
 }

@@ -16,7 +16,7 @@ use crate::change::Change;
 use crate::digest::{self, Digest};
 use crate::error::{Error, Result};
 use crate::id::ChangeId;
-use crate::ledger::{Applied, Ledger};
+use crate::ledger::{Applied, Ledger, FORMAT_NAME};
 
 /// The name written in the `format` field of a ledger file's header line.
 pub const FILE_FORMAT_NAME: &str = "sanctions-ledger-log";
@@ -166,7 +166,8 @@ impl FileOptions {
     ///
     /// [`Error::Io`] if the file cannot be opened or read; [`Error::Locked`] if another handle
     /// holds it; [`Error::BadHeader`] or [`Error::UnsupportedFileFormat`] for a first line that
-    /// is not a version 1 header; [`Error::BadLine`] for a line that is not a change;
+    /// is not a version 1 header (a JSON ledger document is named as such, with the loader to use,
+    /// [`Ledger::from_json_reader`]); [`Error::BadLine`] for a line that is not a change;
     /// [`Error::Refused`] for a change the ledger's rules refuse; [`Error::TornTail`] for an
     /// interrupted append, unless recovering.
     pub fn open(self, path: impl AsRef<Path>) -> Result<LedgerFile> {
@@ -395,20 +396,75 @@ fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Res
     match header {
         Line::End => Ok(Start::Done(empty(None, 0))),
         Line::Torn if torn_header(buf) => Ok(Start::Done(empty(Some(0), n))),
+        // A JSON ledger document written without a final newline.
+        Line::Torn if is_json_document(buf, reader) => Err(json_document(path)),
         // Not a prefix of the header this crate writes, so not a torn write of ours.
         Line::Torn => Err(Error::BadHeader {
             path: path.to_path_buf(),
             reason: "the file is a single line without a newline, not a header".to_owned(),
         }),
+        // A large JSON ledger document written compactly is one long line.
+        Line::TooLong if buf.starts_with(b"{\"format\":\"sanctions-ledger\",") => {
+            Err(json_document(path))
+        }
         Line::TooLong => Err(Error::BadHeader {
             path: path.to_path_buf(),
             reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
         }),
-        Line::Complete => {
-            let version = check_header(path, buf)?;
-            Ok(Start::Header(n, version))
+        Line::Complete => match check_header(path, buf) {
+            Ok(version) => Ok(Start::Header(n, version)),
+            Err(_) if is_json_document(buf, reader) => Err(json_document(path)),
+            Err(error) => Err(error),
+        },
+    }
+}
+
+/// The error for a JSON ledger document opened as a log.
+fn json_document(path: &Path) -> Error {
+    Error::BadHeader {
+        path: path.to_path_buf(),
+        reason: format!(
+            "this is a JSON ledger document (format {FORMAT_NAME:?}), not a ledger log; read it with Ledger::from_json_reader, and save it as a log with LedgerFile::create_with"
+        ),
+    }
+}
+
+/// Whether a file whose first line is `first` (and whose next lines `reader` reads) is a JSON
+/// ledger document, `{"format": "sanctions-ledger", "version": 1, "changes": [...]}`: on one
+/// line, or pretty-printed (a first line `{`, the format within the next few lines). Only
+/// called when the first line is not a log header.
+fn is_json_document(first: &[u8], reader: &mut impl BufRead) -> bool {
+    let is_document_format = |value: &serde_json::Value| {
+        value.get("format").and_then(serde_json::Value::as_str) == Some(FORMAT_NAME)
+    };
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(first) {
+        return is_document_format(&value) && value.get("changes").is_some();
+    }
+    if first.trim_ascii() != b"{" {
+        return false;
+    }
+    // Pretty-printed: the members follow one per line. Look for `"format": "..."` among the
+    // first few, each read as the body of a one-member object.
+    let mut line = Vec::new();
+    for _ in 0..8 {
+        match next_line(reader, &mut line) {
+            Ok((Line::Complete, _)) => {}
+            _ => return false,
+        }
+        let member = line
+            .trim_ascii()
+            .strip_suffix(b",")
+            .unwrap_or(line.trim_ascii());
+        let mut object = b"{".to_vec();
+        object.extend_from_slice(member);
+        object.push(b'}');
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&object) {
+            if value.get("format").is_some() {
+                return is_document_format(&value);
+            }
         }
     }
+    false
 }
 
 /// Reads and parses a whole file (header, changes, batch lines) from its start, passing each
@@ -678,7 +734,7 @@ impl LedgerFile {
             }
         };
         this.ledger = ledger.clone();
-        this.ledger.chain.extend(0, digests);
+        this.ledger.chain_mut().extend(0, digests);
         Ok(this)
     }
 
@@ -726,7 +782,7 @@ impl LedgerFile {
                 ledger
             }
         };
-        this.ledger.chain.extend(0, digests);
+        this.ledger.chain_mut().extend(0, digests);
         if let Some(offset) = log.torn {
             let bytes = log.total - offset;
             if !options.recover {
@@ -828,29 +884,23 @@ impl LedgerFile {
         }
         let start = self.ledger.len();
         let before = self.ledger.digest();
-        let applied = self.ledger.apply_batch(changes)?;
-        if applied.appended > 0 {
-            let written = {
-                let new = &self.ledger.changes()[start..];
-                // Split borrows: the changes are read from the ledger while the file is written.
-                let mut writer = Writer {
-                    path: &self.path,
-                    file: &mut self.file,
-                    len: &mut self.len,
-                    lines: &mut self.lines,
-                    version: self.version,
-                    broken: &mut self.broken,
-                };
-                writer.write_changes(new, before)
-            };
-            match written {
-                Ok(digests) => self.ledger.chain.extend(start, digests),
-                Err(error) => {
-                    self.ledger.roll_back_to(start);
-                    return Err(error);
-                }
-            }
-        }
+        let mut digests = Vec::new();
+        // Split borrows: the ledger hands the new changes to the writer, and takes them back
+        // if they cannot be written.
+        let mut writer = Writer {
+            path: &self.path,
+            file: &mut self.file,
+            len: &mut self.len,
+            lines: &mut self.lines,
+            version: self.version,
+            broken: &mut self.broken,
+        };
+        let applied = self.ledger.apply_batch_then(changes, |new| {
+            digests = writer.write_changes(new, before)?;
+            Ok(())
+        })?;
+        // The links of the new changes, from the bytes written.
+        self.ledger.chain_mut().extend(start, digests);
         Ok(applied)
     }
 

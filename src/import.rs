@@ -47,7 +47,7 @@
 //! let now = ledger.current();
 //! let found = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
 //! assert_eq!(found.len(), 1);
-//! assert!(now.is_listed(found[0], &Authority::US_OFAC, date));
+//! assert!(now.is_listed(found[0], &Authority::US_OFAC, date)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

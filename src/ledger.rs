@@ -1,16 +1,15 @@
-//! The append-only [`Ledger`]: storage, indexes, and the consistency rules enforced on `apply`.
+//! The append-only [`Ledger`]: its log, its index, and atomic `apply` under the rules of
+//! [`rules`](crate::rules).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::authority::Authority;
-use crate::change::{Change, ChangeKind};
-use crate::digest::Chain;
-use crate::error::{Error, Result, Target};
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{CurrentPeriod, DesignationIndex, EntityIndex, Hits, Retractions, Span};
+use crate::change::Change;
+use crate::error::{Error, Result};
+use crate::id::ChangeId;
+use crate::index::Index;
+use crate::log::Log;
+use crate::rules::{self, Checker};
 use crate::view::View;
 
 /// The name written in the `format` field of a serialised ledger.
@@ -22,9 +21,9 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// Changes are kept in the order they were applied, which is also the order of their `recorded`
 /// instants. Nothing is ever removed or edited: a correction is a new
-/// [`Retract`](ChangeKind::Retract) change. Every `apply` checks the consistency rules of
-/// `DESIGN.md` against the whole history, and refuses an inconsistent change with a typed
-/// [`Error`] while leaving the ledger exactly as it was.
+/// [`Retract`](crate::ChangeKind::Retract) change. Every `apply` checks each consistency
+/// [`Rule`](crate::Rule) against the whole history, and refuses an inconsistent change with a
+/// typed [`Error`] while leaving the ledger exactly as it was.
 ///
 /// Questions are asked through a [`View`]: [`Ledger::current`] for everything the ledger knows
 /// now, [`Ledger::known_at`] for what it knew at a past instant.
@@ -57,42 +56,16 @@ pub const FORMAT_VERSION: u32 = 1;
 /// ])?;
 ///
 /// let now = ledger.current();
-/// assert!(!now.is_listed(belavia, &Authority::EU, day(2021, 12, 1)));
-/// assert!(now.is_listed(belavia, &Authority::EU, day(2021, 12, 2)));
+/// assert!(!now.is_listed(belavia, &Authority::EU, day(2021, 12, 1))?);
+/// assert!(now.is_listed(belavia, &Authority::EU, day(2021, 12, 2))?);
 /// # Ok::<(), sanctions_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
-    /// Every change, in the order applied (non-decreasing `recorded`).
-    pub(crate) changes: Vec<Change>,
-    /// Position of each change id in `changes`.
-    pub(crate) by_id: HashMap<ChangeId, usize>,
-    /// For each position, the position of the retraction that withdrew it, if any.
-    pub(crate) retracted_by: Retractions,
-    /// Per entity: its versions, what names it, and its listing events.
-    pub(crate) entities: HashMap<EntityId, EntityIndex>,
-    /// Per designation: its slot and the positions of the changes that name it.
-    pub(crate) designations: HashMap<DesignationId, DesignationIndex>,
-    /// Designation ids by slot, in order of first mention.
-    pub(crate) designation_ids: Vec<DesignationId>,
-    /// By slot, each designation's period in force as the ledger knows it now.
-    pub(crate) current_periods: Vec<CurrentPeriod>,
-    /// Every `Designate` and `Delist` change, in log order, compactly.
-    pub(crate) spans: Vec<Span>,
-    /// Authorities named by designations, interned; `Listing::authority` indexes this.
-    pub(crate) authorities: Vec<Authority>,
-    /// Per licence: the positions of the changes that name it.
-    pub(crate) licences: HashMap<LicenceId, Vec<usize>>,
-    /// Each licence's period in force as the ledger knows it now, sorted by id.
-    pub(crate) current_licence_periods: BTreeMap<LicenceId, CurrentPeriod>,
-    /// Every change except retractions, bucketed by effective date, each bucket in log order.
-    pub(crate) by_effective: BTreeMap<NaiveDate, Vec<usize>>,
-    /// Entity versions by identifier lookup key.
-    pub(crate) identifiers: HashMap<u64, Hits>,
-    /// Entity versions by normalised name or alias.
-    pub(crate) names: HashMap<u64, Hits>,
-    /// The digest after each change (see `digest.rs`), computed when first asked for.
-    pub(crate) chain: Chain,
+    /// Every change in the order applied (non-decreasing `recorded`), and each id's position.
+    log: Log,
+    /// Everything derived from the log for the queries and the rules.
+    index: Index,
 }
 
 /// How many changes an `apply` appended and how many it found already present.
@@ -123,6 +96,65 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// Reads a ledger from its JSON document form,
+    /// `{"format": "sanctions-ledger", "version": 1, "changes": [...]}` (what serialising a
+    /// `Ledger` with `serde_json` writes), re-applying every change through the rules.
+    ///
+    /// Unlike deserialising through serde, whose errors are text, this keeps a refusal typed:
+    /// [`Error::RefusedInDocument`] names the change's index in `changes` and holds the rule's
+    /// own error. Time and memory are linear in the document.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BadDocument`] if the text is not JSON or not of the document's shape (an
+    /// unknown field, an impossible date, …), with the line and column;
+    /// [`Error::UnsupportedFormat`] for another format name or version;
+    /// [`Error::RefusedInDocument`] for a change the rules refuse.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{Error, Ledger, Rule};
+    ///
+    /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// assert_eq!(seed.len(), 15);
+    ///
+    /// // The same document with the SDN removal back-dated to before the designation it ends.
+    /// let mut document = serde_json::to_value(&seed)?;
+    /// let changes = document["changes"].as_array_mut().ok_or("no changes")?;
+    /// let removal = changes
+    ///     .iter()
+    ///     .position(|change| change["kind"].get("delist").is_some())
+    ///     .ok_or("no delisting")?;
+    /// changes[removal]["effective"] = "2020-01-01".into();
+    /// let Err(Error::RefusedInDocument { position, source }) =
+    ///     Ledger::from_json_str(&document.to_string())
+    /// else {
+    ///     return Err("a delisting before its designation must be refused".into());
+    /// };
+    /// assert_eq!(position, removal);
+    /// assert_eq!(source.rule(), Some(Rule::EndNotAfterStart));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json_str(json: &str) -> Result<Ledger> {
+        serde_json::from_str::<LedgerIn>(json)
+            .map_err(|e| bad_document(&e))?
+            .into_ledger()
+    }
+
+    /// Reads a ledger from its JSON document form, as [`Ledger::from_json_str`] does, from a
+    /// reader (buffer it: `serde_json` reads byte by byte).
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::from_json_str`]; an I/O error while reading is an [`Error::BadDocument`]
+    /// whose reason is the I/O error's message.
+    pub fn from_json_reader(reader: impl std::io::Read) -> Result<Ledger> {
+        serde_json::from_reader::<_, LedgerIn>(reader)
+            .map_err(|e| bad_document(&e))?
+            .into_ledger()
+    }
+
     /// Applies one change.
     ///
     /// Re-applying a change with the same id and content is a no-op
@@ -151,83 +183,109 @@ impl Ledger {
     ///
     /// The first rule broken; the ledger is then exactly as it was before the call.
     pub fn apply_batch(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<Applied> {
-        let start = self.changes.len();
-        match self.stage(changes) {
-            Ok(applied) => Ok(applied),
-            Err(error) => {
-                self.roll_back_to(start);
-                Err(error)
-            }
+        self.apply_batch_then(changes, |_| Ok(()))
+    }
+
+    /// Applies changes atomically as [`Ledger::apply_batch`] does, then calls `commit` with the
+    /// changes appended (possibly none); if `commit` fails, removes them again and returns its
+    /// error, so that the ledger holds the batch only if both succeeded.
+    pub(crate) fn apply_batch_then(
+        &mut self,
+        changes: impl IntoIterator<Item = Change>,
+        commit: impl FnOnce(&[Change]) -> Result<()>,
+    ) -> Result<Applied> {
+        let start = self.log.len();
+        let applied = self
+            .stage(changes)
+            .and_then(|applied| commit(&self.log.changes()[start..]).map(|()| applied));
+        if applied.is_err() {
+            self.truncate(start);
         }
+        applied
+    }
+
+    /// The digest chain of the log, to set links computed from a file's bytes.
+    pub(crate) fn chain_mut(&mut self) -> &mut crate::digest::Chain {
+        self.log.chain_mut()
+    }
+
+    /// The digest of the first `len` changes of the log.
+    pub(crate) fn digest_at(&self, len: usize) -> crate::digest::Digest {
+        self.log.digest_at(len)
+    }
+
+    /// Removes every change at position `len` or later, and its index entries.
+    fn truncate(&mut self, len: usize) {
+        self.index.truncate(&self.log, len);
+        self.log.truncate(len);
     }
 
     /// Appends and indexes the changes, validating each group of equal `recorded` instants.
     fn stage(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<Applied> {
         let changes = changes.into_iter();
         let (expected, _) = changes.size_hint();
-        self.changes.reserve(expected);
-        self.by_id.reserve(expected);
+        self.log.reserve(expected);
         let mut applied = Applied::default();
-        let mut group_start = self.changes.len();
+        let mut group_start = self.log.len();
         for change in changes {
-            if let Some(&at) = self.by_id.get(&change.id) {
-                if self.changes[at] == change {
-                    applied.already_present += 1;
-                    continue;
-                }
-                return Err(Error::ConflictingChangeId { change: change.id });
+            if rules::already_present(&self.log, &change)? {
+                applied.already_present += 1;
+                continue;
             }
-            if let Some(latest) = self.latest_recorded() {
-                if change.recorded < latest {
-                    return Err(Error::RecordedOutOfOrder {
-                        change: change.id,
-                        recorded: change.recorded,
-                        latest,
-                    });
-                }
-                if change.recorded > latest && self.changes.len() > group_start {
-                    self.validate_group(group_start)?;
-                    group_start = self.changes.len();
-                }
+            rules::check_recorded(&self.log, &change)?;
+            let later = self
+                .log
+                .latest_recorded()
+                .is_some_and(|latest| change.recorded > latest);
+            if later && self.log.len() > group_start {
+                self.checker().check_group(group_start)?;
+                group_start = self.log.len();
             }
-            check_alone(&change)?;
+            rules::check_alone(&change)?;
             self.push(change)?;
             applied.appended += 1;
         }
-        if self.changes.len() > group_start {
-            self.validate_group(group_start)?;
+        if self.log.len() > group_start {
+            self.checker().check_group(group_start)?;
         }
         Ok(applied)
+    }
+
+    fn checker(&self) -> Checker<'_> {
+        Checker {
+            log: &self.log,
+            index: &self.index,
+        }
     }
 
     /// The `recorded` instant of the last change, if any.
     #[must_use]
     pub fn latest_recorded(&self) -> Option<DateTime<Utc>> {
-        self.changes.last().map(|c| c.recorded)
+        self.log.latest_recorded()
     }
 
     /// Every change in the order applied, retracted ones and retractions included: the raw log.
     #[must_use]
     pub fn changes(&self) -> &[Change] {
-        &self.changes
+        self.log.changes()
     }
 
     /// The change with this id, retracted or not.
     #[must_use]
     pub fn change(&self, id: ChangeId) -> Option<&Change> {
-        self.by_id.get(&id).map(|&at| &self.changes[at])
+        self.log.get(id)
     }
 
     /// The number of changes in the log.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.changes.len()
+        self.log.len()
     }
 
     /// Whether the log is empty.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.log.len() == 0
     }
 
     /// Everything the ledger knows now: every change except the retracted ones.
@@ -235,7 +293,7 @@ impl Ledger {
     /// O(1); the view borrows the ledger and copies nothing.
     #[must_use]
     pub fn current(&self) -> View<'_> {
-        View::new(self, self.changes.len(), None)
+        View::new(&self.log, &self.index, self.log.len(), None)
     }
 
     /// What the ledger knew at `instant`: the changes recorded at or before it, minus those
@@ -246,434 +304,59 @@ impl Ledger {
     ///
     /// # Example
     ///
-    /// See `examples/audit.rs` for a retracted delisting seen through views on several days.
+    /// "Was Belavia listed by the US on 2025-10-01?", as the seed ledger would have answered on
+    /// several days: an audit asks the view of the day a decision was made. (See
+    /// `examples/audit.rs` for a delisting believed, then retracted.)
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let question = "2025-10-01".parse()?;
+    /// let said = |instant: &str| -> Result<StatusKind, Box<dyn std::error::Error>> {
+    ///     let view = ledger.known_at(instant.parse()?);
+    ///     Ok(view.status(belavia, &Authority::US_OFAC, question)?.kind())
+    /// };
+    /// assert_eq!(said("2023-01-01T00:00:00Z")?, StatusKind::NotListed); // no US listing yet
+    /// assert_eq!(said("2023-08-10T00:00:00Z")?, StatusKind::Listed);
+    /// assert_eq!(said("2025-09-12T00:00:00Z")?, StatusKind::ListedLicensed); // GL 11
+    /// assert_eq!(ledger.current().status(belavia, &Authority::US_OFAC, question)?.kind(),
+    ///     StatusKind::ListedLicensed);
+    ///
+    /// // Before the EU listing was published, the ledger did not know Belavia at all.
+    /// let before = ledger.known_at("2021-12-01T00:00:00Z".parse()?);
+    /// assert!(matches!(
+    ///     before.status(belavia, &Authority::EU, question),
+    ///     Err(Error::EntityNotKnown { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn known_at(&self, instant: DateTime<Utc>) -> View<'_> {
-        let cut = self.changes.partition_point(|c| c.recorded <= instant);
-        View::new(self, cut, Some(instant))
+        let cut = self
+            .log
+            .changes()
+            .partition_point(|c| c.recorded <= instant);
+        View::new(&self.log, &self.index, cut, Some(instant))
     }
 
-    /// Appends one change and indexes it. Checks that need only the log so far (retraction
-    /// targets) are done here.
+    /// Appends one change and indexes it, after the checks that need only the log so far.
     fn push(&mut self, change: Change) -> Result<()> {
-        let at = self.changes.len();
-        if let ChangeKind::Retract { change: target, .. } = &change.kind {
-            let Some(&target_at) = self.by_id.get(target) else {
-                return Err(Error::UnknownChange {
-                    change: change.id,
-                    retracted: *target,
-                });
-            };
-            if matches!(self.changes[target_at].kind, ChangeKind::Retract { .. }) {
-                return Err(Error::RetractsRetraction {
-                    change: change.id,
-                    retracted: *target,
-                });
-            }
-            if let Some(by) = self.retracted_by.get(target_at) {
-                return Err(Error::AlreadyRetracted {
-                    change: change.id,
-                    retracted: *target,
-                    by: self.changes[by].id,
-                });
-            }
-        }
-        if u32::try_from(at).map_or(true, |at| at == u32::MAX) {
+        self.checker().check_append(&change)?;
+        if !Index::can_index(self.log.len()) {
             return Err(Error::TooManyChanges { change: change.id });
         }
-        if let ChangeKind::Designate {
-            designation,
-            record,
-        } = &change.kind
-        {
-            if let Some(existing) = self.conflicting_creation(*designation, record) {
-                return Err(Error::DuplicateTarget {
-                    change: change.id,
-                    target: Target::Designation(*designation),
-                    existing,
-                });
-            }
-        }
-        self.by_id.insert(change.id, at);
-        self.changes.push(change);
-        self.index(at);
+        let at = self.log.push(change);
+        self.index.insert(&self.log, at);
         Ok(())
     }
-
-    /// Whether the change at `at` is visible now (not retracted).
-    fn live(&self, at: usize) -> bool {
-        self.retracted_by.get(at).is_none()
-    }
-
-    /// Checks every entity, designation and licence that the changes from `start` on touch,
-    /// against the whole (current) history.
-    fn validate_group(&self, start: usize) -> Result<()> {
-        let mut entities = Vec::new();
-        let mut designations = Vec::new();
-        let mut licences = Vec::new();
-        for at in start..self.changes.len() {
-            let touched = match &self.changes[at].kind {
-                ChangeKind::Retract { change, .. } => self.by_id[change],
-                _ => at,
-            };
-            match &self.changes[touched].kind {
-                ChangeKind::RegisterEntity { entity, .. }
-                | ChangeKind::AmendEntity { entity, .. } => {
-                    entities.push(*entity);
-                    if touched != at {
-                        // A retracted registration may orphan what names the entity.
-                        if let Some(index) = self.entities.get(entity) {
-                            designations.extend(index.designations.iter().map(|&(d, _)| d));
-                            licences.extend(index.licences.iter().map(|&(l, _)| l));
-                        }
-                    }
-                }
-                ChangeKind::Designate { designation, .. }
-                | ChangeKind::AmendDesignation { designation, .. }
-                | ChangeKind::Delist { designation } => {
-                    designations.push(*designation);
-                }
-                ChangeKind::IssueLicence { licence, .. }
-                | ChangeKind::AmendLicence { licence, .. }
-                | ChangeKind::EndLicence { licence, .. } => {
-                    licences.push(*licence);
-                }
-                ChangeKind::Retract { .. } => {}
-            }
-        }
-        // Sorted so that the first error reported does not depend on hash order.
-        entities.sort_unstable();
-        entities.dedup();
-        designations.sort_unstable();
-        designations.dedup();
-        licences.sort_unstable();
-        licences.dedup();
-        let group = Group { start };
-        for entity in entities {
-            self.validate_entity(entity, group)?;
-        }
-        for designation in designations {
-            self.validate_target(Target::Designation(designation), group)?;
-        }
-        for licence in licences {
-            self.validate_target(Target::Licence(licence), group)?;
-        }
-        Ok(())
-    }
-
-    fn validate_entity(&self, entity: EntityId, group: Group) -> Result<()> {
-        let Some(index) = self.entities.get(&entity) else {
-            return Ok(());
-        };
-        let mut live = index.versions.iter().copied().filter(|&at| self.live(at));
-        let mut registrations = live
-            .clone()
-            .filter(|&at| matches!(self.changes[at].kind, ChangeKind::RegisterEntity { .. }));
-        match (registrations.next(), registrations.next()) {
-            (Some(first), Some(second)) => Err(Error::DuplicateEntity {
-                change: self.changes[second].id,
-                entity,
-                existing: self.changes[first].id,
-            }),
-            (None, _) => match live.next() {
-                Some(dependent) => Err(self.missing_dependency(
-                    entity_registrations(self, index),
-                    dependent,
-                    group,
-                    |change| Error::UnknownEntity { change, entity },
-                )),
-                None => Ok(()),
-            },
-            (Some(registration), None) => {
-                let registered = self.changes[registration].effective;
-                let early = live.find(|&at| self.changes[at].effective < registered);
-                match early {
-                    Some(amendment) => Err(Error::AmendedBeforeRegistration {
-                        change: self.changes[amendment.max(registration)].id,
-                        entity,
-                        amended: self.changes[amendment].effective,
-                        registered,
-                    }),
-                    None => Ok(()),
-                }
-            }
-        }
-    }
-
-    /// Checks the life of one designation or licence: one creation, at most one end strictly
-    /// after it, amendments inside the period in force, and a registered entity for every
-    /// entity it names.
-    fn validate_target(&self, target: Target, group: Group) -> Result<()> {
-        let all = match target {
-            Target::Designation(id) => self.designations.get(&id).map(|d| &d.positions),
-            Target::Licence(id) => self.licences.get(&id),
-        };
-        let Some(all) = all else { return Ok(()) };
-        // The first two creations and ends are all the rules need; amendments are re-read.
-        let mut creations = [None, None];
-        let mut ends = [None, None];
-        let mut first_amendment = None;
-        for &at in all.iter().filter(|&&at| self.live(at)) {
-            let slot = match &self.changes[at].kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => &mut creations,
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => &mut ends,
-                _ => {
-                    first_amendment = first_amendment.or(Some(at));
-                    continue;
-                }
-            };
-            if slot[0].is_none() {
-                slot[0] = Some(at);
-            } else if slot[1].is_none() {
-                slot[1] = Some(at);
-            }
-        }
-        let amendments = all.iter().copied().filter(|&at| {
-            self.live(at)
-                && matches!(
-                    self.changes[at].kind,
-                    ChangeKind::AmendDesignation { .. } | ChangeKind::AmendLicence { .. }
-                )
-        });
-        let id = |at: usize| self.changes[at].id;
-        let effective = |at: usize| self.changes[at].effective;
-
-        let Some(created) = creations[0] else {
-            let Some(dependent) = ends[0].or(first_amendment) else {
-                return Ok(());
-            };
-            let retracted_creations = all.iter().copied().filter(|&at| {
-                matches!(
-                    self.changes[at].kind,
-                    ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. }
-                )
-            });
-            return Err(
-                self.missing_dependency(retracted_creations, dependent, group, |change| {
-                    Error::UnknownTarget { change, target }
-                }),
-            );
-        };
-        if let Some(second) = creations[1] {
-            return Err(Error::DuplicateTarget {
-                change: id(second),
-                target,
-                existing: id(created),
-            });
-        }
-        if let (Some(first), Some(second)) = (ends[0], ends[1]) {
-            return Err(Error::AlreadyEnded {
-                change: id(second),
-                target,
-                existing: id(first),
-            });
-        }
-        let started = effective(created);
-        let end = ends[0];
-        if let Some(end) = end {
-            if effective(end) <= started {
-                return Err(Error::EndNotAfterStart {
-                    change: id(end.max(created)),
-                    target,
-                    started,
-                    ended: effective(end),
-                });
-            }
-        }
-        self.check_amendments(target, created, end, amendments.clone())?;
-        self.validate_named_entities(std::iter::once(created).chain(amendments), group)
-    }
-
-    /// Checks that every amendment falls in `[start, end)` of its designation or licence, and
-    /// says which side is to blame when one does not: the newer of the two changes.
-    fn check_amendments(
-        &self,
-        target: Target,
-        created: usize,
-        end: Option<usize>,
-        amendments: impl Iterator<Item = usize>,
-    ) -> Result<()> {
-        let id = |at: usize| self.changes[at].id;
-        let effective = |at: usize| self.changes[at].effective;
-        let started = effective(created);
-        let until = end.map(effective);
-        for amendment in amendments {
-            let on = effective(amendment);
-            let outside_by = if on < started {
-                Some(created)
-            } else {
-                end.filter(|&end| on >= effective(end))
-            };
-            if let Some(bound) = outside_by {
-                return Err(if amendment > bound {
-                    Error::NotInForce {
-                        change: id(amendment),
-                        target,
-                        effective: on,
-                        from: started,
-                        until,
-                    }
-                } else {
-                    Error::InvalidatesLaterChange {
-                        change: id(bound),
-                        target,
-                        effective: effective(bound),
-                        later: id(amendment),
-                        later_effective: on,
-                    }
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Checks that every entity named by the changes at `positions` is registered.
-    fn validate_named_entities(
-        &self,
-        positions: impl Iterator<Item = usize>,
-        group: Group,
-    ) -> Result<()> {
-        for at in positions {
-            for entity in self.entities_named(at) {
-                let registrations: Vec<usize> = self
-                    .entities
-                    .get(entity)
-                    .map(|index| entity_registrations(self, index).collect())
-                    .unwrap_or_default();
-                if !registrations.iter().any(|&r| self.live(r)) {
-                    return Err(self.missing_dependency(
-                        registrations.into_iter(),
-                        at,
-                        group,
-                        |change| Error::UnknownEntity {
-                            change,
-                            entity: *entity,
-                        },
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The entities a creation or amendment names.
-    fn entities_named(&self, at: usize) -> &[EntityId] {
-        match &self.changes[at].kind {
-            ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
-            ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
-            ChangeKind::AmendLicence { terms, .. } => &terms.covers,
-            _ => &[],
-        }
-    }
-
-    /// The error for a live `dependent` change whose dependency is missing: if one of the
-    /// `candidates` (changes that would have satisfied it) was retracted by this group, blame
-    /// that retraction; otherwise the dependency never existed, and `unknown` names the dependent.
-    fn missing_dependency(
-        &self,
-        candidates: impl Iterator<Item = usize>,
-        dependent: usize,
-        group: Group,
-        unknown: impl FnOnce(ChangeId) -> Error,
-    ) -> Error {
-        for candidate in candidates {
-            if let Some(by) = self.retracted_by.get(candidate) {
-                if by >= group.start {
-                    return Error::RetractionOrphans {
-                        change: self.changes[by].id,
-                        retracted: self.changes[candidate].id,
-                        dependent: self.changes[dependent].id,
-                    };
-                }
-            }
-        }
-        unknown(self.changes[dependent].id)
-    }
-}
-
-/// The changes being validated together: positions from `start` to the end of the log.
-#[derive(Clone, Copy)]
-struct Group {
-    start: usize,
-}
-
-/// Positions of an entity's `RegisterEntity` changes, retracted or not.
-fn entity_registrations<'a>(
-    ledger: &'a Ledger,
-    index: &'a EntityIndex,
-) -> impl Iterator<Item = usize> + 'a {
-    index
-        .versions
-        .iter()
-        .copied()
-        .filter(|&at| matches!(ledger.changes[at].kind, ChangeKind::RegisterEntity { .. }))
-}
-
-/// Rules that a change must meet on its own, whatever the ledger holds.
-fn check_alone(change: &Change) -> Result<()> {
-    if let Some(window) = change.window {
-        let ordered = window.after.is_none_or(|after| after < window.on_or_before);
-        if window.on_or_before != change.effective || !ordered {
-            return Err(Error::InvalidWindow {
-                change: change.id,
-                effective: change.effective,
-                after: window.after,
-                on_or_before: window.on_or_before,
-            });
-        }
-    }
-    match &change.kind {
-        ChangeKind::RegisterEntity { entity, record }
-        | ChangeKind::AmendEntity { entity, record } => {
-            if record.name.trim().is_empty() {
-                return Err(Error::BlankName {
-                    change: change.id,
-                    entity: *entity,
-                });
-            }
-        }
-        ChangeKind::Designate { record, .. } => {
-            if let Some(program) = record
-                .terms
-                .programs
-                .iter()
-                .find(|p| *p.authority() != record.authority)
-            {
-                return Err(Error::ProgramOfOtherAuthority {
-                    change: change.id,
-                    authority: record.authority.clone(),
-                    program: program.clone(),
-                });
-            }
-        }
-        ChangeKind::IssueLicence { licence, record } => {
-            if record.terms.covers.is_empty() {
-                return Err(Error::LicenceCoversNothing {
-                    change: change.id,
-                    licence: *licence,
-                });
-            }
-        }
-        ChangeKind::AmendLicence { licence, terms } => {
-            if terms.covers.is_empty() {
-                return Err(Error::LicenceCoversNothing {
-                    change: change.id,
-                    licence: *licence,
-                });
-            }
-        }
-        ChangeKind::AmendDesignation { .. }
-        | ChangeKind::Delist { .. }
-        | ChangeKind::EndLicence { .. }
-        | ChangeKind::Retract { .. } => {}
-    }
-    Ok(())
 }
 
 impl PartialEq for Ledger {
     /// Two ledgers are equal when their logs are: the same changes in the same order.
     fn eq(&self, other: &Self) -> bool {
-        self.changes == other.changes
+        self.log.changes() == other.log.changes()
     }
 }
 
@@ -700,7 +383,7 @@ impl Serialize for Ledger {
         LedgerOut {
             format: FORMAT_NAME,
             version: FORMAT_VERSION,
-            changes: &self.changes,
+            changes: self.log.changes(),
         }
         .serialize(serializer)
     }
@@ -709,20 +392,163 @@ impl Serialize for Ledger {
 impl<'de> Deserialize<'de> for Ledger {
     /// Reads the serialised form and re-applies every change, so that data edited by hand or
     /// damaged can never produce an inconsistent ledger.
+    ///
+    /// Serde's errors are text: a refused change becomes a message. To keep the typed
+    /// [`Error`] and the change's position, read JSON with [`Ledger::from_json_str`] or
+    /// [`Ledger::from_json_reader`].
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let input = LedgerIn::deserialize(deserializer)?;
-        if input.format != FORMAT_NAME || input.version != FORMAT_VERSION {
-            return Err(serde::de::Error::custom(Error::UnsupportedFormat {
-                format: input.format,
-                version: input.version,
-            }));
-        }
-        Ledger::from_changes(input.changes).map_err(serde::de::Error::custom)
+        input.into_ledger().map_err(|error| match error {
+            Error::RefusedInDocument { position, source } => {
+                serde::de::Error::custom(format_args!("changes[{position}]: {source}"))
+            }
+            other => serde::de::Error::custom(other),
+        })
     }
 }
 
-/// Entity ids in first-seen order without repeats.
-pub(crate) fn unique_entities(pairs: impl Iterator<Item = EntityId>) -> Vec<EntityId> {
-    let mut seen = HashSet::new();
-    pairs.filter(|e| seen.insert(*e)).collect()
+impl LedgerIn {
+    /// Checks the format and re-applies every change; a refused change is
+    /// [`Error::RefusedInDocument`] with its index in `changes`.
+    fn into_ledger(self) -> Result<Ledger> {
+        if self.format != FORMAT_NAME || self.version != FORMAT_VERSION {
+            return Err(Error::UnsupportedFormat {
+                format: self.format,
+                version: self.version,
+            });
+        }
+        let ids: Vec<ChangeId> = self.changes.iter().map(|c| c.id).collect();
+        Ledger::from_changes(self.changes).map_err(|error| {
+            // The refused change: the second with its id if there are two (a conflicting
+            // duplicate), else the only one. Every rule's error names a change of the input.
+            let mut at = ids
+                .iter()
+                .enumerate()
+                .filter(|(_, id)| Some(**id) == error.change())
+                .map(|(at, _)| at);
+            let (first, second) = (at.next(), at.next());
+            match second.or(first) {
+                Some(position) => Error::RefusedInDocument {
+                    position,
+                    source: Box::new(error),
+                },
+                None => error,
+            }
+        })
+    }
+}
+
+/// An [`Error::BadDocument`] from `serde_json`'s error, its position moved to the fields.
+fn bad_document(error: &serde_json::Error) -> Error {
+    let mut reason = error.to_string();
+    if let Some(at) = reason.rfind(" at line ") {
+        reason.truncate(at);
+    }
+    Error::BadDocument {
+        line: error.line(),
+        column: error.column(),
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use crate::{
+        Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms,
+        Entity, EntityId, EntityKind, Identifier, Ledger, Licence, LicenceId, LicenceTerms,
+        Measure, Source,
+    };
+
+    /// The log and every index of `ledger`, in an order that does not depend on hashing.
+    fn indexes(ledger: &Ledger) -> String {
+        format!("{}\n{}", ledger.log.canonical(), ledger.index.canonical())
+    }
+
+    #[test]
+    fn a_refused_batch_leaves_no_index_entry_behind() {
+        let day = |d| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+        let recorded = |h| Utc.with_ymd_and_hms(2026, 1, 1, h, 0, 0).unwrap();
+        let change = |name: &str, d, h, kind| {
+            Change::new(
+                ChangeId::derive(name),
+                day(d),
+                recorded(h),
+                Source::new(name),
+                kind,
+            )
+        };
+        let register = |name: &str, alias: &str, uid: &str| ChangeKind::RegisterEntity {
+            entity: EntityId::derive(name),
+            record: Entity::new(EntityKind::Organisation, name)
+                .with_alias(alias)
+                .with_identifier(Identifier::list_entry(Authority::US_OFAC, uid)),
+        };
+        let designate = |id: &str, who: &str, authority| ChangeKind::Designate {
+            designation: DesignationId::derive(id),
+            record: Designation::new(
+                EntityId::derive(who),
+                authority,
+                DesignationTerms::new(Measure::AssetFreeze),
+            ),
+        };
+        let kept = vec![
+            change("reg a", 1, 0, register("Alpha", "Alef", "1")),
+            change("des a", 2, 0, designate("d-a", "Alpha", Authority::EU)),
+            change(
+                "lic a",
+                3,
+                0,
+                ChangeKind::IssueLicence {
+                    licence: LicenceId::derive("l-a"),
+                    record: Licence::new(
+                        Authority::EU,
+                        LicenceTerms::general("GL 1", EntityId::derive("Alpha")),
+                    ),
+                },
+            ),
+        ];
+        let fresh = Ledger::from_changes(kept.clone()).unwrap();
+        let mut ledger = Ledger::from_changes(kept).unwrap();
+        // Valid groups first (every kind of index entry), then a change that is refused.
+        let refused = ledger.apply_batch([
+            change("reg b", 4, 1, register("Beta", "Alef", "2")),
+            change("des b", 5, 1, designate("d-b", "Beta", Authority::UK)),
+            change(
+                "des a2",
+                5,
+                1,
+                designate("d-a2", "Alpha", Authority::US_OFAC),
+            ),
+            change(
+                "end d-a",
+                6,
+                2,
+                ChangeKind::Delist {
+                    designation: DesignationId::derive("d-a"),
+                },
+            ),
+            change(
+                "end l-a",
+                6,
+                2,
+                ChangeKind::EndLicence {
+                    licence: LicenceId::derive("l-a"),
+                    end: crate::LicenceEnd::Revoked,
+                },
+            ),
+            change(
+                "retract des b",
+                7,
+                3,
+                ChangeKind::Retract {
+                    change: ChangeId::derive("reg b"),
+                    reason: "orphans d-b".into(),
+                },
+            ),
+        ]);
+        assert!(refused.is_err(), "the last group orphans a designation");
+        assert_eq!(indexes(&ledger), indexes(&fresh));
+    }
 }

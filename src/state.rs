@@ -8,8 +8,24 @@ use serde::{Deserialize, Serialize};
 use crate::authority::Authority;
 use crate::designation::DesignationTerms;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::interval::Interval;
 use crate::licence::LicenceTerms;
 use crate::status::{Status, StatusKind};
+
+/// A designation or licence as created (its record before any amendment), with its period in
+/// force as the view knows it: what [`View::designation`](crate::View::designation) and
+/// [`View::licence`](crate::View::licence) return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AsCreated<'a, T> {
+    /// The record of the creating change ([`Designation`](crate::Designation) or
+    /// [`Licence`](crate::Licence)).
+    pub record: &'a T,
+    /// From its effective date until its delisting or end, if any.
+    pub in_force: Interval,
+    /// The change that created it.
+    pub created_by: ChangeId,
+}
 
 /// A designation in force on a date, with its terms as amended up to that date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +71,11 @@ pub struct State {
 
 impl State {
     /// The status of `entity` with `authority` in this state.
+    ///
+    /// A state holds only what is in force on its date, so it cannot tell an id it has never
+    /// heard of from an entity that is not listed: both are [`Status::NotListed`] here. To
+    /// refuse unknown ids, ask [`View::status`](crate::View::status), which answers
+    /// [`Error::EntityNotKnown`](crate::Error::EntityNotKnown) for them.
     ///
     /// O(d + l) in the designations and licences in force.
     #[must_use]
@@ -107,11 +128,18 @@ impl State {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # fn check(view: View<'_>, a: chrono::NaiveDate, b: chrono::NaiveDate) {
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let view = ledger.current();
+    /// let (a, b) = ("2025-09-10".parse()?, "2025-11-05".parse()?);
     /// let diff = view.diff(a, b);
-    /// assert_eq!(view.state_on(a).apply(&diff), view.state_on(b));
-    /// # }
+    /// let state = view.state_on(a).apply(&diff);
+    /// assert_eq!(state, view.state_on(b));
+    /// assert_eq!(state.date, b);
+    /// // Back again: a difference may run either way.
+    /// assert_eq!(state.apply(&view.diff(b, a)), view.state_on(a));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn apply(mut self, diff: &StateDiff) -> State {

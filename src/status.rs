@@ -149,3 +149,34 @@ impl FromStr for StatusKind {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Status, StatusKind};
+    use crate::id::{DesignationId, LicenceId};
+
+    #[test]
+    fn each_status_gives_the_ids_behind_it() {
+        let (d1, d2) = (DesignationId::derive("d1"), DesignationId::derive("d2"));
+        let (l1, l2) = (LicenceId::derive("l1"), LicenceId::derive("l2"));
+        let licensed = Status::from_parts(vec![d2, d1, d2], vec![l2, l1, l1]);
+        let mut designations = [d1, d2];
+        designations.sort_unstable();
+        let mut licences = [l1, l2];
+        licences.sort_unstable();
+        assert_eq!(licensed.kind(), StatusKind::ListedLicensed);
+        assert_eq!(licensed.designations(), &designations[..]);
+        assert_eq!(licensed.licences(), &licences[..]);
+
+        let listed = Status::from_parts(vec![d1], Vec::new());
+        assert_eq!(listed.kind(), StatusKind::Listed);
+        assert_eq!(listed.designations(), [d1]);
+        assert_eq!(listed.licences(), []);
+
+        // A licence without a designation in force relieves nothing.
+        let not_listed = Status::from_parts(Vec::new(), vec![l1]);
+        assert_eq!(not_listed, Status::NotListed);
+        assert_eq!(not_listed.designations(), []);
+        assert_eq!(not_listed.licences(), []);
+    }
+}

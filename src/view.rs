@@ -1,6 +1,6 @@
 //! [`View`]: the ledger as known now or at a past instant, and every query on it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -8,16 +8,18 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::{normalise_name, Entity, Identifier};
+use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
-use crate::index::{text_key, Hits, Listing};
-use crate::ledger::{unique_entities, Ledger};
+use crate::index::{EntityEntry, Index};
+use crate::interval::Interval;
 use crate::licence::{Licence, LicenceTerms};
-use crate::state::{DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
-use crate::status::Status;
-use crate::timeline::Timeline;
+use crate::log::Log;
+use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
+use crate::status::{Status, StatusKind};
+use crate::timeline::{AuthorityTimeline, Period, Timeline};
 
 /// The ledger as known at one instant: the changes recorded at or before it, minus those
-/// retracted at or before it. [`Ledger::current`] is the view that sees everything.
+/// retracted at or before it. [`Ledger::current`](crate::Ledger::current) is the view that sees everything.
 ///
 /// A view borrows the ledger and copies nothing; it is `Copy`. All queries are pure: the same
 /// view and arguments always give the same answer.
@@ -27,7 +29,8 @@ use crate::timeline::Timeline;
 /// *r* the size of the answer.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
-    ledger: &'a Ledger,
+    log: &'a Log,
+    index: &'a Index,
     /// Changes at positions below `cut` are recorded at or before the view's instant.
     cut: usize,
     known_at: Option<DateTime<Utc>>,
@@ -35,24 +38,36 @@ pub struct View<'a> {
 
 /// The life of one designation or licence in a view: the creating change, the ending change,
 /// and the amendments.
-pub(crate) struct Life<'a> {
-    pub(crate) created: &'a Change,
-    pub(crate) ended: Option<&'a Change>,
+struct Life<'a> {
+    created: &'a Change,
+    ended: Option<&'a Change>,
     /// Visible amendments, in log order.
-    pub(crate) amendments: Vec<&'a Change>,
+    amendments: Vec<&'a Change>,
 }
 
 impl<'a> Life<'a> {
-    pub(crate) fn start(&self) -> NaiveDate {
+    fn start(&self) -> NaiveDate {
         self.created.effective
     }
 
-    pub(crate) fn end(&self) -> Option<NaiveDate> {
+    fn end(&self) -> Option<NaiveDate> {
         self.ended.map(|c| c.effective)
     }
 
-    pub(crate) fn in_force_on(&self, date: NaiveDate) -> bool {
-        self.start() <= date && self.end().is_none_or(|end| date < end)
+    fn in_force(&self) -> Interval {
+        Interval::new(self.start(), self.end())
+    }
+
+    fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.in_force().contains(date)
+    }
+
+    fn as_created<T>(&self, record: &'a T) -> AsCreated<'a, T> {
+        AsCreated {
+            record,
+            in_force: self.in_force(),
+            created_by: self.created.id,
+        }
     }
 
     /// The amendment in force on `date`: the latest by effective date, then by log order.
@@ -67,24 +82,65 @@ impl<'a> Life<'a> {
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(ledger: &'a Ledger, cut: usize, known_at: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn new(
+        log: &'a Log,
+        index: &'a Index,
+        cut: usize,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Self {
         View {
-            ledger,
+            log,
+            index,
             cut,
             known_at,
         }
     }
 
-    /// The instant this view is known at, or `None` for [`Ledger::current`].
+    /// The instant this view is known at, or `None` for [`Ledger::current`](crate::Ledger::current).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let instant = "2025-09-12T00:00:00Z".parse()?;
+    /// assert_eq!(ledger.known_at(instant).known_at(), Some(instant));
+    /// assert_eq!(ledger.current().known_at(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn known_at(&self) -> Option<DateTime<Utc>> {
         self.known_at
     }
 
-    /// The ledger this view reads.
+    /// The raw log as this view knows it: every change recorded at or before its instant, in
+    /// the order applied, retracted ones and retractions included. For [`Ledger::current`](crate::Ledger::current)
+    /// this is [`Ledger::changes`](crate::Ledger::changes); a view of the past never shows a change recorded later.
+    ///
+    /// O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// // Known at 2023-01-01: Belavia's registration and the EU listing, nothing later.
+    /// let instant = "2023-01-01T00:00:00Z".parse()?;
+    /// let early = ledger.known_at(instant);
+    /// assert_eq!(early.log().len(), 2);
+    /// assert!(early.log().iter().all(|c| c.recorded <= instant));
+    /// assert_eq!(ledger.current().log(), ledger.changes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub fn ledger(&self) -> &'a Ledger {
-        self.ledger
+    pub fn log(&self) -> &'a [Change] {
+        &self.log.changes()[..self.cut]
     }
 
     /// How many changes of the log are recorded at or before the view's instant.
@@ -92,39 +148,99 @@ impl<'a> View<'a> {
         self.cut
     }
 
+    /// The digest of what this view sees: of the first `cut` changes of the log.
+    pub(crate) fn digest_of_cut(&self) -> crate::digest::Digest {
+        self.log.digest_at(self.cut)
+    }
+
     /// Whether the change at position `at` is seen by this view.
-    pub(crate) fn sees(&self, at: usize) -> bool {
-        at < self.cut
-            && self
-                .ledger
-                .retracted_by
-                .get(at)
-                .is_none_or(|by| by >= self.cut)
+    fn sees(&self, at: usize) -> bool {
+        self.index.sees(self.cut, at)
+    }
+
+    /// Whether this view sees every change of the ledger.
+    fn sees_all(&self) -> bool {
+        self.cut == self.log.len()
     }
 
     /// The changes this view sees, in the order applied, retractions excluded.
     ///
     /// O(n).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// assert_eq!(now.changes().count(), 15);
+    /// let kinds: Vec<&str> = now.changes().take(3).map(|c| c.kind.name()).collect();
+    /// assert_eq!(kinds, ["register_entity", "designate", "amend_designation"]);
+    /// assert_eq!(ledger.known_at("2023-01-01T00:00:00Z".parse()?).changes().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn changes(&self) -> impl Iterator<Item = &'a Change> + '_ {
-        let ledger = self.ledger;
+        let log = self.log;
         (0..self.cut)
             .filter(|&at| self.sees(at))
-            .map(move |at| &ledger.changes[at])
-            .filter(|c| !matches!(c.kind, ChangeKind::Retract { .. }))
+            .map(move |at| &log[at])
+            .filter(|c| c.kind.retracts().is_none())
     }
 
     /// The change with this id, if this view sees it.
     ///
     /// O(1).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = LicenceId::derive("us-ofac:belarus-gl-11");
+    /// let now = ledger.current();
+    /// let issued_by = now.licence(gl_11).ok_or("GL 11 is in the seed")?.created_by;
+    /// let issue = now.change(issued_by).ok_or("its change is visible")?;
+    /// assert_eq!(issue.effective, day("2025-09-11")?);
+    /// // Recorded the day it was issued: a view of the day before does not see it.
+    /// assert!(ledger.known_at("2025-09-10T00:00:00Z".parse()?).change(issued_by).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn change(&self, id: ChangeId) -> Option<&'a Change> {
-        let at = *self.ledger.by_id.get(&id)?;
-        self.sees(at).then(|| &self.ledger.changes[at])
+        let at = self.log.position(id)?;
+        self.sees(at).then(|| &self.log[at])
     }
 
     /// The entity's latest facts (the version with the latest effective date).
     ///
     /// O(k).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let name = |view: View<'_>| view.entity(belavia).map(|e| e.name.clone());
+    /// assert_eq!(
+    ///     name(ledger.current()).as_deref(),
+    ///     Some("Open Joint Stock Company Belavia Belarusian Airlines")
+    /// );
+    /// // Before OFAC listed it, the ledger knew the EU's name.
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert_eq!(name(early).as_deref(), Some("Belavia – Belarusian Airlines AAT"));
+    /// assert!(ledger.current().entity(EntityId::derive("belavai")).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entity(&self, entity: EntityId) -> Option<&'a Entity> {
         self.entity_versions(entity).last().map(|(_, e)| *e)
@@ -134,6 +250,26 @@ impl<'a> View<'a> {
     /// before it. `None` when the entity is unknown or its first version is later.
     ///
     /// O(k).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// let name_on = |date| now.entity_on(belavia, date).map(|e| e.name.as_str());
+    /// assert_eq!(name_on(day("2021-12-01")?), None); // before its registration
+    /// assert_eq!(name_on(day("2022-06-01")?), Some("Belavia – Belarusian Airlines AAT"));
+    /// assert_eq!(
+    ///     name_on(day("2024-06-01")?),
+    ///     Some("Open Joint Stock Company Belavia Belarusian Airlines")
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entity_on(&self, entity: EntityId, date: NaiveDate) -> Option<&'a Entity> {
         self.entity_versions(entity)
@@ -145,20 +281,17 @@ impl<'a> View<'a> {
 
     /// Versions of an entity, sorted by effective date then log order.
     fn entity_versions(&self, entity: EntityId) -> Vec<(NaiveDate, &'a Entity)> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
+        let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
-        let mut versions: Vec<(NaiveDate, &'a Entity)> = index
-            .versions
+        let mut versions: Vec<(NaiveDate, &'a Entity)> = entry
+            .versions()
             .iter()
             .filter(|&&at| self.sees(at))
             .filter_map(|&at| {
-                let change = &self.ledger.changes[at];
-                match &change.kind {
-                    ChangeKind::RegisterEntity { record, .. }
-                    | ChangeKind::AmendEntity { record, .. } => Some((change.effective, record)),
-                    _ => None,
-                }
+                let change = &self.log[at];
+                let (_, record) = change.kind.entity_facts()?;
+                Some((change.effective, record))
             })
             .collect();
         versions.sort_by_key(|(effective, _)| *effective);
@@ -168,35 +301,46 @@ impl<'a> View<'a> {
     /// Every entity this view knows (registered and not retracted), sorted.
     ///
     /// O(n).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// // Belavia, the aircraft EW-301PJ, and the three aircraft of Belarus GL 12.
+    /// assert_eq!(ledger.current().entities().len(), 5);
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert_eq!(early.entities(), [EntityId::derive("belavia")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn entities(&self) -> Vec<EntityId> {
         let mut ids: Vec<EntityId> = self
-            .ledger
-            .entities
-            .iter()
-            .filter(|(_, index)| {
-                index.versions.iter().any(|&at| {
-                    self.sees(at)
-                        && matches!(
-                            self.ledger.changes[at].kind,
-                            ChangeKind::RegisterEntity { .. }
-                        )
-                })
+            .index
+            .entities()
+            .filter(|(_, entry)| {
+                entry
+                    .versions()
+                    .iter()
+                    .any(|&at| self.sees(at) && self.log[at].kind.creates())
             })
-            .map(|(id, _)| *id)
+            .map(|(id, _)| id)
             .collect();
         ids.sort_unstable();
         ids
     }
 
     /// The life of a designation in this view.
-    pub(crate) fn designation_life(&self, id: DesignationId) -> Option<Life<'a>> {
-        self.life(&self.ledger.designations.get(&id)?.positions)
+    fn designation_life(&self, id: DesignationId) -> Option<Life<'a>> {
+        self.life(self.index.designation_positions(id)?)
     }
 
     /// The life of a licence in this view.
-    pub(crate) fn licence_life(&self, id: LicenceId) -> Option<Life<'a>> {
-        self.life(self.ledger.licences.get(&id)?)
+    fn licence_life(&self, id: LicenceId) -> Option<Life<'a>> {
+        self.life(self.index.licence_positions(id)?)
     }
 
     fn life(&self, positions: &[usize]) -> Option<Life<'a>> {
@@ -204,13 +348,13 @@ impl<'a> View<'a> {
         let mut ended = None;
         let mut amendments = Vec::new();
         for &at in positions.iter().filter(|&&at| self.sees(at)) {
-            let change = &self.ledger.changes[at];
-            match change.kind {
-                ChangeKind::Designate { .. } | ChangeKind::IssueLicence { .. } => {
-                    created = Some(change);
-                }
-                ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } => ended = Some(change),
-                _ => amendments.push(change),
+            let change = &self.log[at];
+            if change.kind.creates() {
+                created = Some(change);
+            } else if change.kind.ends() {
+                ended = Some(change);
+            } else {
+                amendments.push(change);
             }
         }
         Some(Life {
@@ -220,17 +364,33 @@ impl<'a> View<'a> {
         })
     }
 
-    /// The designation as created, with its period in force `[from, until)`.
+    /// The designation as created, with its period in force.
     ///
     /// O(c) in the changes naming the designation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let sdn_entry = DesignationId::derive("us-ofac:44541");
+    /// let us = ledger.current().designation(sdn_entry).ok_or("in the seed")?;
+    /// assert_eq!(us.record.authority, Authority::US_OFAC);
+    /// assert_eq!(us.record.entity, EntityId::derive("belavia"));
+    /// assert_eq!(us.in_force, Interval::new(day("2023-08-09")?, Some(day("2025-11-04")?)));
+    /// // Known at 2025-09-12, the designation had no end yet.
+    /// let then = ledger.known_at("2025-09-12T00:00:00Z".parse()?);
+    /// assert!(then.designation(sdn_entry).ok_or("known then")?.in_force.is_open());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub fn designation(
-        &self,
-        id: DesignationId,
-    ) -> Option<(&'a Designation, NaiveDate, Option<NaiveDate>)> {
+    pub fn designation(&self, id: DesignationId) -> Option<AsCreated<'a, Designation>> {
         let life = self.designation_life(id)?;
         match &life.created.kind {
-            ChangeKind::Designate { record, .. } => Some((record, life.start(), life.end())),
+            ChangeKind::Designate { record, .. } => Some(life.as_created(record)),
             _ => None,
         }
     }
@@ -239,6 +399,24 @@ impl<'a> View<'a> {
     /// force then.
     ///
     /// O(c) in the changes naming the designation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let eu = DesignationId::derive("eu:belavia");
+    /// let now = ledger.current();
+    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis);
+    /// assert!(basis(day("2022-06-01")?).ok_or("listed")?.contains("2021/2124"));
+    /// // The 2023 renewal amended the terms from 2023-02-24 on.
+    /// assert!(basis(day("2023-06-01")?).ok_or("listed")?.contains("2023/419"));
+    /// assert!(now.designation_on(eu, day("2021-12-01")?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn designation_on(&self, id: DesignationId, date: NaiveDate) -> Option<DesignationInForce> {
         let life = self.designation_life(id)?;
@@ -246,14 +424,32 @@ impl<'a> View<'a> {
             .then(|| designation_in_force(&life, date))?
     }
 
-    /// The licence as issued, with its period in force `[from, until)`.
+    /// The licence as issued, with its period in force.
     ///
     /// O(c) in the changes naming the licence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = ledger
+    ///     .current()
+    ///     .licence(LicenceId::derive("us-ofac:belarus-gl-11"))
+    ///     .ok_or("in the seed")?;
+    /// assert_eq!(gl_11.record.terms.name, "Belarus General License 11");
+    /// assert!(gl_11.record.terms.covers_owned_entities);
+    /// assert_eq!(gl_11.in_force, Interval::new(day("2025-09-11")?, None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub fn licence(&self, id: LicenceId) -> Option<(&'a Licence, NaiveDate, Option<NaiveDate>)> {
+    pub fn licence(&self, id: LicenceId) -> Option<AsCreated<'a, Licence>> {
         let life = self.licence_life(id)?;
         match &life.created.kind {
-            ChangeKind::IssueLicence { record, .. } => Some((record, life.start(), life.end())),
+            ChangeKind::IssueLicence { record, .. } => Some(life.as_created(record)),
             _ => None,
         }
     }
@@ -261,6 +457,23 @@ impl<'a> View<'a> {
     /// The licence as in force on `date`, with its amended terms; `None` if it is not in force.
     ///
     /// O(c) in the changes naming the licence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let gl_11 = LicenceId::derive("us-ofac:belarus-gl-11");
+    /// let now = ledger.current();
+    /// assert!(now.licence_on(gl_11, day("2025-09-10")?).is_none());
+    /// let in_force = now.licence_on(gl_11, day("2025-10-01")?).ok_or("in force")?;
+    /// assert_eq!(in_force.authority, Authority::US_OFAC);
+    /// assert_eq!(in_force.terms.covers, [EntityId::derive("belavia")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn licence_on(&self, id: LicenceId, date: NaiveDate) -> Option<LicenceInForce> {
         let life = self.licence_life(id)?;
@@ -271,37 +484,77 @@ impl<'a> View<'a> {
     /// The status of `entity` with `authority` on `date`: not listed, listed, or listed and
     /// licensed, with the designations and licences behind it.
     ///
+    /// An entity this view knows (it sees its registration) is [`Status::NotListed`] on the
+    /// dates it is not listed, before its first designation included. An id the view does not
+    /// know has no status: a mistyped id, or a question to a view known at an instant before
+    /// the entity was recorded, is an error rather than a clean "not listed".
+    ///
     /// O(k) in the designation starts and ends of the entity (one small contiguous list; no
     /// change is read), plus, when the entity is listed and named by licences, O(c) in those
     /// licences' changes.
     ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`.
+    ///
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # use chrono::NaiveDate;
-    /// # fn check(ledger: &Ledger, belavia: EntityId) {
-    /// let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    /// let status = ledger.current().status(belavia, &Authority::US_OFAC, on(2025, 10, 1));
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// // "Lifted" on 2025-09-11 by a licence: still listed, and licensed.
+    /// let status = now.status(belavia, &Authority::US_OFAC, day("2025-10-01")?)?;
     /// assert_eq!(status.kind(), StatusKind::ListedLicensed);
-    /// # }
+    /// assert_eq!(status.designations(), [DesignationId::derive("us-ofac:44541")]);
+    /// assert_eq!(status.licences(), [LicenceId::derive("us-ofac:belarus-gl-11")]);
+    /// let removed = now.status(belavia, &Authority::US_OFAC, day("2025-11-04")?)?;
+    /// assert_eq!(removed, Status::NotListed);
+    /// // An id the view does not know has no status.
+    /// let typo = EntityId::derive("belavai");
+    /// assert!(matches!(
+    ///     now.status(typo, &Authority::US_OFAC, day("2025-10-01")?),
+    ///     Err(Error::EntityNotKnown { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn status(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> Status {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return Status::NotListed;
-        };
-        let Some(authority_ix) = self.ledger.authority_index(authority) else {
-            return Status::NotListed;
-        };
-        let designations: Vec<DesignationId> = self
-            .listed_by(&index.listings, authority_ix, date)
-            .collect();
+    pub fn status(
+        &self,
+        entity: EntityId,
+        authority: &Authority,
+        date: NaiveDate,
+    ) -> Result<Status> {
+        let entry = self
+            .index
+            .entity(entity)
+            .ok_or_else(|| self.not_known(entity))?;
+        let status = self.status_of(entry, entity, authority, date);
+        // A designation the view sees implies a registration it sees: only a "not listed"
+        // answer needs the check.
+        if status == Status::NotListed && !entry.known(self.cut) {
+            return Err(self.not_known(entity));
+        }
+        Ok(status)
+    }
+
+    /// The status of a known entity.
+    fn status_of(
+        &self,
+        entry: EntityEntry<'a>,
+        entity: EntityId,
+        authority: &Authority,
+        date: NaiveDate,
+    ) -> Status {
+        let designations: Vec<DesignationId> = entry.listed(authority, date, self.cut).collect();
         if designations.is_empty() {
             return Status::NotListed;
         }
-        let licences = index
-            .licences
+        let licences = entry
+            .licences()
             .iter()
             .filter(|(id, at)| self.sees(*at) && self.licence_covers(*id, entity, authority, date))
             .map(|(id, _)| *id)
@@ -309,83 +562,114 @@ impl<'a> View<'a> {
         Status::from_parts(designations, licences)
     }
 
+    /// What the index holds about `entity`, if this view knows it.
+    fn known_entity(&self, entity: EntityId) -> Result<EntityEntry<'a>> {
+        self.index
+            .entity(entity)
+            .filter(|entry| entry.known(self.cut))
+            .ok_or_else(|| self.not_known(entity))
+    }
+
+    /// The error for an entity this view does not know.
+    fn not_known(&self, entity: EntityId) -> Error {
+        Error::EntityNotKnown {
+            entity,
+            known_at: self.known_at,
+        }
+    }
+
     /// Whether `entity` is listed by `authority` on `date`, licensed or not.
     ///
     /// O(k) in the designation starts and ends of the entity; reads no change and allocates
     /// nothing.
-    #[must_use]
-    pub fn is_listed(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> bool {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return false;
-        };
-        self.ledger
-            .authority_index(authority)
-            .is_some_and(|a| self.listed_by(&index.listings, a, date).next().is_some())
-    }
-
-    /// The designations among `listings` by the authority at `authority_ix` in force on `date`.
-    fn listed_by<'l>(
-        &'l self,
-        listings: &'l [Listing],
-        authority_ix: u32,
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert!(now.is_listed(belavia, &Authority::US_OFAC, day("2025-10-01")?)?); // licensed, listed
+    /// assert!(!now.is_listed(belavia, &Authority::US_OFAC, day("2025-11-05")?)?);
+    /// assert!(now.is_listed(belavia, &Authority::EU, day("2025-11-05")?)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_listed(
+        &self,
+        entity: EntityId,
+        authority: &Authority,
         date: NaiveDate,
-    ) -> impl Iterator<Item = DesignationId> + 'l {
-        listings
-            .iter()
-            .filter(move |l| {
-                !l.ends
-                    && l.authority == authority_ix
-                    && l.date <= date
-                    && self.sees_event(l.at, l.retracted_at)
-            })
-            .filter(move |start| {
-                !listings.iter().any(|end| {
-                    end.ends
-                        && end.designation == start.designation
-                        && end.date <= date
-                        && self.sees_event(end.at, end.retracted_at)
-                })
-            })
-            .map(|l| l.designation)
-    }
-
-    /// Whether an event of a compact index (see `index.rs`) is seen by this view.
-    fn sees_event(&self, at: u32, retracted_at: u32) -> bool {
-        let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
-        at < cut && retracted_at >= cut
+    ) -> Result<bool> {
+        let entry = self
+            .index
+            .entity(entity)
+            .ok_or_else(|| self.not_known(entity))?;
+        if entry.listed(authority, date, self.cut).next().is_some() {
+            // Listed implies known, as in `status`.
+            Ok(true)
+        } else if entry.known(self.cut) {
+            Ok(false)
+        } else {
+            Err(self.not_known(entity))
+        }
     }
 
     /// The entity's status with every authority that has ever designated it in this view.
     ///
     /// O(k · log k).
-    #[must_use]
-    pub fn statuses(&self, entity: EntityId, date: NaiveDate) -> BTreeMap<Authority, Status> {
-        self.authorities_of(entity)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let on = ledger.current().statuses(belavia, day("2025-10-01")?)?;
+    /// let kinds: Vec<(&str, StatusKind)> = on.iter().map(|(a, s)| (a.as_str(), s.kind())).collect();
+    /// assert_eq!(kinds, [("EU", StatusKind::Listed), ("US-OFAC", StatusKind::ListedLicensed)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn statuses(
+        &self,
+        entity: EntityId,
+        date: NaiveDate,
+    ) -> Result<BTreeMap<Authority, Status>> {
+        let entry = self.known_entity(entity)?;
+        Ok(self
+            .authorities_of(entity)
             .into_iter()
             .map(|authority| {
-                let status = self.status(entity, &authority, date);
+                let status = self.status_of(entry, entity, &authority, date);
                 (authority, status)
             })
-            .collect()
+            .collect())
     }
 
     /// Authorities that have designated `entity` in this view, sorted.
-    pub(crate) fn authorities_of(&self, entity: EntityId) -> Vec<Authority> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return Vec::new();
-        };
-        let mut authorities: Vec<Authority> = index
-            .listings
-            .iter()
-            .filter(|l| !l.ends && self.sees_event(l.at, l.retracted_at))
-            .filter_map(|l| self.ledger.authorities.get(l.authority as usize).cloned())
-            .collect();
-        authorities.sort();
-        authorities.dedup();
-        authorities
+    fn authorities_of(&self, entity: EntityId) -> Vec<Authority> {
+        self.index
+            .entity(entity)
+            .map_or_else(Vec::new, |entry| entry.authorities(self.cut))
     }
 
-    pub(crate) fn licence_covers(
+    fn licence_covers(
         &self,
         id: LicenceId,
         entity: EntityId,
@@ -412,35 +696,31 @@ impl<'a> View<'a> {
     /// designation's current period, 8 bytes apiece); O(S + D) for a view of the past (one
     /// pass over the designation starts and ends the view sees, and one over the designations).
     /// Reads no change.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// // The EU listing, and OFAC's of Belavia and of its aircraft EW-301PJ.
+    /// assert_eq!(now.designations_in_force(day("2025-10-01")?).len(), 3);
+    /// assert_eq!(
+    ///     now.designations_in_force(day("2025-11-05")?),
+    ///     [DesignationId::derive("eu:belavia")]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn designations_in_force(&self, date: NaiveDate) -> Vec<DesignationId> {
-        const STARTED: u8 = 1;
-        const ENDED: u8 = 2;
-        let ledger = self.ledger;
-        if self.cut == ledger.changes.len() {
-            return ledger
-                .current_periods
-                .iter()
-                .zip(&ledger.designation_ids)
-                .filter(|(period, _)| period.contains(date))
-                .map(|(_, id)| *id)
-                .collect();
+        if self.sees_all() {
+            self.index.designations_in_force_now(date)
+        } else {
+            self.index.designations_in_force_at(date, self.cut)
         }
-        let mut marks = vec![0_u8; ledger.designation_ids.len()];
-        let cut = u32::try_from(self.cut).unwrap_or(u32::MAX);
-        // Spans are in log order: the view sees a prefix of them.
-        let seen = &ledger.spans[..ledger.spans.partition_point(|s| s.at < cut)];
-        for span in seen {
-            if span.date <= date && span.retracted_at >= cut {
-                marks[span.slot as usize] |= if span.ends { ENDED } else { STARTED };
-            }
-        }
-        marks
-            .iter()
-            .zip(&ledger.designation_ids)
-            .filter(|(mark, _)| **mark == STARTED)
-            .map(|(_, id)| *id)
-            .collect()
     }
 
     /// Every designation and licence in force on `date`, with their terms as amended by then.
@@ -448,6 +728,25 @@ impl<'a> View<'a> {
     /// The ids as [`View::designations_in_force`] and [`View::licences_in_force`] find them,
     /// plus O(c) per designation and licence in force to read its amended terms (which it
     /// clones into the `State`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let state = ledger.current().state_on(day("2025-10-01")?);
+    /// assert_eq!(state.designations.len(), 3);
+    /// assert_eq!(
+    ///     state.licences.keys().collect::<Vec<_>>(),
+    ///     [&LicenceId::derive("us-ofac:belarus-gl-11")]
+    /// );
+    /// let belavia = EntityId::derive("belavia");
+    /// assert_eq!(state.status(belavia, &Authority::US_OFAC).kind(), StatusKind::ListedLicensed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn state_on(&self, date: NaiveDate) -> State {
         let designations = self
@@ -484,14 +783,20 @@ impl<'a> View<'a> {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # use chrono::NaiveDate;
-    /// # fn check(ledger: &Ledger) {
-    /// let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    /// for change in ledger.current().changes_between(on(2025, 11, 3), on(2025, 11, 4)) {
-    ///     println!("{} {} {}", change.effective, change.kind.name(), change.source.citation);
-    /// }
-    /// # }
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let kinds = |view: View<'_>| -> Result<Vec<&'static str>, chrono::ParseError> {
+    ///     let changes = view.changes_between(day("2025-11-03")?, day("2025-11-04")?);
+    ///     Ok(changes.iter().map(|c| c.kind.name()).collect())
+    /// };
+    /// // Effective 2025-11-04: the two delistings, GL 12 and the registrations of its aircraft.
+    /// assert_eq!(kinds(ledger.current())?.len(), 6);
+    /// // Known at 2025-12-01, before GL 12 was published: the delistings only.
+    /// assert_eq!(kinds(ledger.known_at("2025-12-01T00:00:00Z".parse()?))?, ["delist", "delist"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn changes_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&'a Change> {
@@ -501,21 +806,16 @@ impl<'a> View<'a> {
         if first > to {
             return Vec::new();
         }
-        let ledger = self.ledger;
-        let buckets = || {
-            ledger
-                .by_effective
-                .range(first..=to)
-                .map(|(_, bucket)| bucket)
-        };
+        let log = self.log;
+        let buckets = || self.index.effective_between(first, to);
         // Sized once: a month of a large ledger is thousands of changes.
-        let mut changes = Vec::with_capacity(buckets().map(Vec::len).sum());
+        let mut changes = Vec::with_capacity(buckets().map(<[usize]>::len).sum());
         for bucket in buckets() {
             changes.extend(
                 bucket
                     .iter()
                     .filter(|&&at| self.sees(at))
-                    .map(|&at| &ledger.changes[at]),
+                    .map(|&at| &log[at]),
             );
         }
         changes
@@ -531,24 +831,41 @@ impl<'a> View<'a> {
     /// O(log e + m + c · k): the changes in the range as for [`View::changes_between`], then
     /// for each of the c designations, licences and (entity, authority) pairs they name, a
     /// look at its own changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// let (before, after) = (day("2025-09-10")?, day("2025-11-05")?);
+    /// let diff = now.diff(before, after);
+    /// assert_eq!(diff.delisted.len(), 2); // Belavia and EW-301PJ, by OFAC
+    /// assert_eq!(diff.licences_issued.len(), 2); // Belarus GL 11 and GL 12
+    /// let belavia = EntityId::derive("belavia");
+    /// assert!(diff.status_changes.iter().any(|c| c.entity == belavia
+    ///     && c.before == StatusKind::Listed
+    ///     && c.after == StatusKind::NotListed));
+    /// assert_eq!(now.state_on(before).apply(&diff), now.state_on(after));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> StateDiff {
         let (low, high) = if from <= to { (from, to) } else { (to, from) };
         let mut designations = BTreeSet::new();
         let mut licences = BTreeSet::new();
         for change in self.changes_between(low, high) {
-            match &change.kind {
-                ChangeKind::Designate { designation, .. }
-                | ChangeKind::AmendDesignation { designation, .. }
-                | ChangeKind::Delist { designation } => {
-                    designations.insert(*designation);
+            match change.kind.target() {
+                Some(Target::Designation(id)) => {
+                    designations.insert(id);
                 }
-                ChangeKind::IssueLicence { licence, .. }
-                | ChangeKind::AmendLicence { licence, .. }
-                | ChangeKind::EndLicence { licence, .. } => {
-                    licences.insert(*licence);
+                Some(Target::Licence(id)) => {
+                    licences.insert(id);
                 }
-                _ => {}
+                None => {}
             }
         }
         let mut diff = StateDiff {
@@ -599,8 +916,12 @@ impl<'a> View<'a> {
             }
         }
         for (entity, authority) in pairs {
-            let before = self.status(entity, &authority, from).kind();
-            let after = self.status(entity, &authority, to).kind();
+            // Every entity a designation or licence names is registered: the rules see to it.
+            let Ok(entry) = self.known_entity(entity) else {
+                continue;
+            };
+            let before = self.status_of(entry, entity, &authority, from).kind();
+            let after = self.status_of(entry, entity, &authority, to).kind();
             if before != after {
                 diff.status_changes.push(StatusChange {
                     entity,
@@ -618,26 +939,35 @@ impl<'a> View<'a> {
     ///
     /// O(L) for a view that sees the whole ledger (one pass over each licence's current
     /// period); O(L · c) over the licences and their changes for a view of the past.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// assert_eq!(
+    ///     now.licences_in_force(day("2025-10-01")?),
+    ///     [LicenceId::derive("us-ofac:belarus-gl-11")]
+    /// );
+    /// assert_eq!(now.licences_in_force(day("2025-11-05")?).len(), 2); // GL 11 and GL 12
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn licences_in_force(&self, date: NaiveDate) -> Vec<LicenceId> {
-        if self.cut == self.ledger.changes.len() {
-            return self
-                .ledger
-                .current_licence_periods
-                .iter()
-                .filter(|(_, period)| period.contains(date))
-                .map(|(id, _)| *id)
-                .collect();
+        if self.sees_all() {
+            return self.index.licences_in_force_now(date);
         }
         let mut ids: Vec<LicenceId> = self
-            .ledger
-            .licences
-            .keys()
-            .filter(|&&id| {
+            .index
+            .licence_ids()
+            .filter(|&id| {
                 self.licence_life(id)
                     .is_some_and(|life| life.in_force_on(date))
             })
-            .copied()
             .collect();
         ids.sort_unstable();
         ids
@@ -648,19 +978,141 @@ impl<'a> View<'a> {
     ///
     /// O(b · k) where b is the number of distinct dates on which the entity's designations and
     /// licences start, end or are amended.
-    #[must_use]
-    pub fn timeline(&self, entity: EntityId) -> Timeline {
-        crate::timeline::build(self, entity)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EntityNotKnown`] if the view sees no registration of `entity`, as for
+    /// [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let timeline = ledger.current().timeline(belavia)?;
+    /// let us = timeline
+    ///     .authorities
+    ///     .iter()
+    ///     .find(|t| t.authority == Authority::US_OFAC)
+    ///     .ok_or("designated by OFAC")?;
+    /// let periods: Vec<String> =
+    ///     us.periods.iter().map(|p| format!("{} {}", p.status, p.dates)).collect();
+    /// assert_eq!(
+    ///     periods,
+    ///     ["listed [2023-08-09, 2025-09-11)", "listed-licensed [2025-09-11, 2025-11-04)"]
+    /// );
+    /// assert_eq!(timeline.status_on(&Authority::EU, day("2025-11-05")?), StatusKind::Listed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn timeline(&self, entity: EntityId) -> Result<Timeline> {
+        let entry = self.known_entity(entity)?;
+        // The status is evaluated on every date where it can change.
+        let authorities = self
+            .authorities_of(entity)
+            .into_iter()
+            .map(|authority| {
+                let relevant = self.changes_moving_status(entity, &authority);
+                let dates: BTreeSet<NaiveDate> = relevant.iter().map(|c| c.effective).collect();
+                let on = |date: NaiveDate| -> Vec<ChangeId> {
+                    relevant
+                        .iter()
+                        .filter(|c| c.effective == date)
+                        .map(|c| c.id)
+                        .collect()
+                };
+                let mut periods = Vec::new();
+                let mut open: Option<Period> = None;
+                for date in dates {
+                    let status = self.status_of(entry, entity, &authority, date).kind();
+                    let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
+                    if status == current {
+                        continue;
+                    }
+                    if let Some(mut period) = open.take() {
+                        period.dates.until = Some(date);
+                        period.closed_by = on(date);
+                        periods.push(period);
+                    }
+                    if status != StatusKind::NotListed {
+                        open = Some(Period {
+                            status,
+                            dates: Interval::new(date, None),
+                            opened_by: on(date),
+                            closed_by: Vec::new(),
+                        });
+                    }
+                }
+                periods.extend(open);
+                AuthorityTimeline { authority, periods }
+            })
+            .collect();
+        Ok(Timeline {
+            entity,
+            authorities,
+        })
+    }
+
+    /// The visible changes that can move the entity's status with `authority`: the starts and
+    /// ends of its designations by it, and the issues, amendments and ends of that authority's
+    /// licences naming it.
+    fn changes_moving_status(&self, entity: EntityId, authority: &Authority) -> Vec<&'a Change> {
+        let mut changes = Vec::new();
+        for id in self.designations_of(entity) {
+            if let Some(designation) = self.designation(id) {
+                if designation.record.authority == *authority {
+                    if let Some(life) = self.designation_life(id) {
+                        changes.push(life.created);
+                        changes.extend(life.ended);
+                    }
+                }
+            }
+        }
+        for id in self.licences_naming(entity) {
+            if let Some(licence) = self.licence(id) {
+                if licence.record.authority == *authority {
+                    if let Some(life) = self.licence_life(id) {
+                        changes.push(life.created);
+                        changes.extend(life.ended);
+                        changes.extend(life.amendments.iter().copied());
+                    }
+                }
+            }
+        }
+        changes.sort_by_key(|c| c.effective);
+        changes.dedup_by_key(|c| c.id);
+        changes
     }
 
     /// Entities any version of which carries `identifier` (compared by
     /// [`Identifier::lookup_key`]), sorted.
     ///
     /// O(m) in the versions carrying it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let sdn_44541 = Identifier::list_entry(Authority::US_OFAC, "44541");
+    /// assert_eq!(ledger.current().find_by_identifier(&sdn_44541), [EntityId::derive("belavia")]);
+    /// // The SDN entry was created on 2023-08-09: a view of 2023-01-01 finds nothing.
+    /// let early = ledger.known_at("2023-01-01T00:00:00Z".parse()?);
+    /// assert!(early.find_by_identifier(&sdn_44541).is_empty());
+    /// let tail = Identifier::AircraftRegistration("EW-301PJ".into());
+    /// assert_eq!(ledger.current().find_by_identifier(&tail).len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn find_by_identifier(&self, identifier: &Identifier) -> Vec<EntityId> {
         let key = identifier.lookup_key();
-        self.lookup(&self.ledger.identifiers, text_key(&key), |record| {
+        self.lookup(self.index.identifier_candidates(&key), |record| {
             record.identifiers.iter().any(|i| i.lookup_key() == key)
         })
     }
@@ -673,10 +1125,17 @@ impl<'a> View<'a> {
     /// # Example
     ///
     /// ```
-    /// # use sanctions_ledger::*;
-    /// # fn check(ledger: &Ledger, belavia: EntityId) {
-    /// assert_eq!(ledger.current().find_by_name("BELAVIA  belarusian airlines"), vec![belavia]);
-    /// # }
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert_eq!(now.find_by_name("BELAVIA  belarusian airlines"), [belavia]);
+    /// assert_eq!(now.find_by_name("Belavia"), [belavia]);
+    /// assert!(now.find_by_name("Belavi").is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn find_by_name(&self, name: &str) -> Vec<EntityId> {
@@ -684,48 +1143,37 @@ impl<'a> View<'a> {
         if name.is_empty() {
             return Vec::new();
         }
-        self.lookup(&self.ledger.names, text_key(&name), |record| {
+        self.lookup(self.index.name_candidates(&name), |record| {
             record.names().any(|n| normalise_name(n) == name)
         })
     }
 
-    /// The entities of the visible versions under `key` whose record `matches` (which rules
-    /// out hash collisions), sorted and without repeats.
+    /// The entities of the visible versions among `candidates` whose record `matches` (which
+    /// rules out hash collisions), sorted and without repeats.
     fn lookup(
         &self,
-        index: &HashMap<u64, Hits>,
-        key: u64,
+        candidates: impl Iterator<Item = usize>,
         matches: impl Fn(&Entity) -> bool,
     ) -> Vec<EntityId> {
-        let Some(hits) = index.get(&key) else {
-            return Vec::new();
-        };
-        let mut ids = unique_entities(hits.positions().iter().filter_map(|&at| {
-            let at = at as usize;
-            if !self.sees(at) {
-                return None;
-            }
-            match &self.ledger.changes[at].kind {
-                ChangeKind::RegisterEntity { entity, record }
-                | ChangeKind::AmendEntity { entity, record }
-                    if matches(record) =>
-                {
-                    Some(*entity)
-                }
-                _ => None,
-            }
-        }));
+        let mut ids: Vec<EntityId> = candidates
+            .filter(|&at| self.sees(at))
+            .filter_map(|at| {
+                let (entity, record) = self.log[at].kind.entity_facts()?;
+                matches(record).then_some(entity)
+            })
+            .collect();
         ids.sort_unstable();
+        ids.dedup();
         ids
     }
 
     /// Licences that name `entity` in some visible issue or amendment, in first-seen order.
-    pub(crate) fn licences_naming(&self, entity: EntityId) -> Vec<LicenceId> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
+    fn licences_naming(&self, entity: EntityId) -> Vec<LicenceId> {
+        let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
         let mut seen = Vec::new();
-        for (id, at) in &index.licences {
+        for (id, at) in entry.licences() {
             if self.sees(*at) && !seen.contains(id) {
                 seen.push(*id);
             }
@@ -734,17 +1182,10 @@ impl<'a> View<'a> {
     }
 
     /// Designations of `entity` this view sees, in first-seen order.
-    pub(crate) fn designations_of(&self, entity: EntityId) -> Vec<DesignationId> {
-        let Some(index) = self.ledger.entities.get(&entity) else {
-            return Vec::new();
-        };
-        let mut seen = Vec::new();
-        for l in &index.listings {
-            if !l.ends && self.sees_event(l.at, l.retracted_at) && !seen.contains(&l.designation) {
-                seen.push(l.designation);
-            }
-        }
-        seen
+    fn designations_of(&self, entity: EntityId) -> Vec<DesignationId> {
+        self.index
+            .entity(entity)
+            .map_or_else(Vec::new, |entry| entry.designations(self.cut))
     }
 }
 
@@ -774,7 +1215,7 @@ fn designation_in_force(life: &Life<'_>, date: NaiveDate) -> Option<DesignationI
 }
 
 /// The licence's terms on `date` (as issued, or as last amended on or before it).
-pub(crate) fn licence_terms_on<'a>(life: &Life<'a>, date: NaiveDate) -> Option<&'a LicenceTerms> {
+fn licence_terms_on<'a>(life: &Life<'a>, date: NaiveDate) -> Option<&'a LicenceTerms> {
     match (&life.created.kind, life.amendment_on(date).map(|c| &c.kind)) {
         (_, Some(ChangeKind::AmendLicence { terms, .. })) => Some(terms),
         (ChangeKind::IssueLicence { record, .. }, _) => Some(&record.terms),

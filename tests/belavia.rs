@@ -1,11 +1,15 @@
 //! The seed case, `seeds/belavia.json`, through the public API: statuses on both sides of every
-//! date of the public record, the timeline, changes between dates, the difference of states,
-//! lookups, and the JSON round trip.
+//! date of the public record, what the ledger knew on the way (each fact is recorded when it
+//! became public), the timeline, changes between dates, the difference of states, lookups, and
+//! the JSON round trip.
 
 mod common;
 
-use common::{day, seed, SEED};
-use sanctions_ledger::{Authority, EntityId, Identifier, Ledger, Status, StatusKind, View};
+use common::{at, day, seed, SEED};
+use sanctions_ledger::{
+    Authority, DesignationId, EntityId, Error, Identifier, Interval, Ledger, LicenceId, Status,
+    StatusKind, View,
+};
 
 fn belavia(view: &View<'_>) -> EntityId {
     let found = view.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
@@ -14,7 +18,7 @@ fn belavia(view: &View<'_>) -> EntityId {
 }
 
 fn kind(view: &View<'_>, entity: EntityId, authority: &Authority, date: &str) -> StatusKind {
-    view.status(entity, authority, day(date)).kind()
+    view.status(entity, authority, day(date)).unwrap().kind()
 }
 
 #[test]
@@ -39,7 +43,7 @@ fn us_status_on_both_sides_of_every_date() {
     for (date, status) in expected {
         assert_eq!(kind(&now, b, &us, date), status, "US-OFAC on {date}");
         assert_eq!(
-            now.is_listed(b, &us, day(date)),
+            now.is_listed(b, &us, day(date)).unwrap(),
             status != StatusKind::NotListed,
             "{date}"
         );
@@ -69,7 +73,9 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
     let ledger = seed();
     let now = ledger.current();
     let b = belavia(&now);
-    let status = now.status(b, &Authority::US_OFAC, day("2025-10-01"));
+    let status = now
+        .status(b, &Authority::US_OFAC, day("2025-10-01"))
+        .unwrap();
     let Status::ListedLicensed {
         designations,
         licences,
@@ -78,10 +84,10 @@ fn the_licence_is_behind_the_listed_licensed_status_and_does_not_cover_the_aircr
         panic!("expected listed-licensed, got {status:?}");
     };
     assert_eq!(designations.len(), 1);
-    let (licence, from, until) = now.licence(licences[0]).expect("the licence is visible");
-    assert_eq!(licence.terms.name, "Belarus General License 11");
-    assert!(licence.terms.covers_owned_entities);
-    assert_eq!((from, until), (day("2025-09-11"), None));
+    let licence = now.licence(licences[0]).expect("the licence is visible");
+    assert_eq!(licence.record.terms.name, "Belarus General License 11");
+    assert!(licence.record.terms.covers_owned_entities);
+    assert_eq!(licence.in_force, Interval::new(day("2025-09-11"), None));
 
     // GL 11 does not unblock blocked property: the aircraft stays listed, not licensed.
     let aircraft = now.find_by_identifier(&Identifier::AircraftRegistration("ew 301pj".into()));
@@ -132,7 +138,7 @@ fn timeline_has_the_periods_of_the_public_record() {
     let ledger = seed();
     let now = ledger.current();
     let b = belavia(&now);
-    let timeline = now.timeline(b);
+    let timeline = now.timeline(b).unwrap();
     let authorities: Vec<&str> = timeline
         .authorities
         .iter()
@@ -143,12 +149,15 @@ fn timeline_has_the_periods_of_the_public_record() {
     let eu = &timeline.authorities[0].periods;
     assert_eq!(eu.len(), 1, "the 2023 renewal keeps one EU period: {eu:?}");
     assert_eq!(
-        (eu[0].status, eu[0].from, eu[0].until),
+        (eu[0].status, eu[0].dates.from, eu[0].dates.until),
         (StatusKind::Listed, day("2021-12-02"), None)
     );
 
     let us = &timeline.authorities[1].periods;
-    let shape: Vec<_> = us.iter().map(|p| (p.status, p.from, p.until)).collect();
+    let shape: Vec<_> = us
+        .iter()
+        .map(|p| (p.status, p.dates.from, p.dates.until))
+        .collect();
     assert_eq!(
         shape,
         [
@@ -189,10 +198,10 @@ fn changes_between_is_the_half_open_range_after_from() {
             .map(|c| c.kind.name())
             .collect()
     };
-    // The designations of 2023-08-09, with the registration of the aircraft.
+    // The designations of 2023-08-09, with Belavia's OFAC facts and the aircraft's registration.
     assert_eq!(
         kinds("2023-08-08", "2023-08-09"),
-        ["register_entity", "designate", "designate"]
+        ["amend_entity", "register_entity", "designate", "designate"]
     );
     assert!(
         kinds("2023-08-09", "2023-08-10").is_empty(),
@@ -275,6 +284,7 @@ fn state_on_a_date_holds_every_designation_and_licence_in_force() {
     assert_eq!(
         state.status(b, &Authority::US_OFAC),
         now.status(b, &Authority::US_OFAC, day("2025-10-01"))
+            .unwrap()
     );
     let eu = state
         .designations
@@ -315,7 +325,7 @@ fn lookup_by_name_and_alias_is_normalised() {
 #[test]
 fn every_change_cites_a_source_and_the_json_round_trips_unchanged() {
     let ledger = seed();
-    assert_eq!(ledger.len(), 13);
+    assert_eq!(ledger.len(), 15);
     assert!(ledger
         .changes()
         .iter()
@@ -380,4 +390,73 @@ fn light_state_queries_agree_with_the_full_state() {
             state.licences.keys().copied().collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn known_at_on_the_seed_tells_what_was_public_then() {
+    let ledger = seed();
+    let belavia = EntityId::derive("belavia");
+    let us_listing = DesignationId::derive("us-ofac:44541");
+    let gl_12 = LicenceId::derive("us-ofac:belarus-gl-12");
+    let us = &Authority::US_OFAC;
+
+    // Before the EU listing was published, the ledger did not know Belavia at all.
+    let before = ledger.known_at(at("2021-12-01T00:00:00Z"));
+    assert!(matches!(
+        before.status(belavia, &Authority::EU, day("2021-12-02")),
+        Err(Error::EntityNotKnown { .. })
+    ));
+
+    // 2023-01-01: the EU listing only. Belavia is known, the US designation is not: asked
+    // about a date after it took effect, that view answers "not listed" by the US.
+    let early = ledger.known_at(at("2023-01-01T00:00:00Z"));
+    assert_eq!(early.designation(us_listing), None);
+    assert_eq!(
+        early.status(belavia, us, day("2023-09-01")),
+        Ok(Status::NotListed)
+    );
+    assert_eq!(
+        early.is_listed(belavia, &Authority::EU, day("2022-06-01")),
+        Ok(true)
+    );
+    assert!(
+        early
+            .find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"))
+            .is_empty(),
+        "SDN entry 44541 was created in 2023"
+    );
+    assert_eq!(
+        early.entity(belavia).map(|e| e.name.as_str()),
+        Some("Belavia – Belarusian Airlines AAT")
+    );
+
+    // 2025-09-12: GL 11 was issued the day before; the removal was still to come, so that view
+    // sees Belavia listed and licensed with no end in sight.
+    let after_gl_11 = ledger.known_at(at("2025-09-12T00:00:00Z"));
+    for date in ["2025-09-12", "2025-10-01", "2025-11-05"] {
+        assert_eq!(
+            kind(&after_gl_11, belavia, us, date),
+            StatusKind::ListedLicensed,
+            "{date}"
+        );
+    }
+    assert_eq!(
+        kind(&ledger.current(), belavia, us, "2025-11-05"),
+        StatusKind::NotListed
+    );
+
+    // GL 12 was issued on 2025-11-04 but became public in the Federal Register on 2026-03-02.
+    assert_eq!(
+        ledger.known_at(at("2026-03-01T00:00:00Z")).licence(gl_12),
+        None
+    );
+    let published = ledger.known_at(at("2026-03-02T14:00:00Z"));
+    let licence = published.licence(gl_12).expect("known once published");
+    assert_eq!(licence.in_force, Interval::new(day("2025-11-04"), None));
+    assert_eq!(
+        published
+            .change(licence.created_by)
+            .and_then(|c| c.published),
+        Some(day("2026-03-02"))
+    );
 }

@@ -146,8 +146,12 @@ fn the_2018_pair_gives_3_designations_on_their_listed_on_dates_and_8_delistings(
     }
     let now = ledger.current();
     let choudary = now.find_by_identifier(&Identifier::list_entry(Authority::UN, "QDi.419"))[0];
-    assert!(!now.is_listed(choudary, &Authority::UN, day(2018, 10, 14)));
-    assert!(now.is_listed(choudary, &Authority::UN, day(2018, 10, 15)));
+    assert!(!now
+        .is_listed(choudary, &Authority::UN, day(2018, 10, 14))
+        .unwrap());
+    assert!(now
+        .is_listed(choudary, &Authority::UN, day(2018, 10, 15))
+        .unwrap());
 }
 
 #[test]

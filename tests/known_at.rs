@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use sanctions_ledger::{Authority, Ledger, Measure, StatusKind};
+use sanctions_ledger::{Authority, ChangeId, Error, Ledger, Measure, StatusKind};
 
 /// acme designated on 2024-01-10 (recorded 2026-01-01); a delisting believed on 2026-02-01 and
 /// retracted on 2026-03-01, when a licence was recorded instead; a real delisting on 2026-04-01.
@@ -54,12 +54,25 @@ fn each_instant_sees_what_was_known_then() {
         ledger
             .known_at(at(instant))
             .status(acme, &Authority::EU, question)
+            .unwrap()
             .kind()
     };
+    // Nothing recorded yet: the view does not know acme, which is not "not listed".
+    let before = at("2025-12-31T23:59:59Z");
+    let unknown = ledger
+        .known_at(before)
+        .status(acme, &Authority::EU, question)
+        .unwrap_err();
     assert_eq!(
-        said("2025-12-31T23:59:59Z"),
-        StatusKind::NotListed,
-        "nothing recorded yet"
+        unknown,
+        Error::EntityNotKnown {
+            entity: acme,
+            known_at: Some(before),
+        }
+    );
+    assert_eq!(
+        unknown.to_string(),
+        format!("entity {acme} is not known to the ledger as known at 2025-12-31T23:59:59+00:00")
     );
     assert_eq!(
         said("2026-01-01T00:00:00Z"),
@@ -83,8 +96,41 @@ fn each_instant_sees_what_was_known_then() {
         ledger
             .current()
             .status(acme, &Authority::EU, question)
+            .unwrap()
             .kind(),
         StatusKind::ListedLicensed
+    );
+}
+
+/// An audit view must not leak the future: its raw log stops at its instant, retracted
+/// changes and retractions included up to there, and nothing recorded later.
+#[test]
+fn a_view_of_the_past_shows_no_change_recorded_later() {
+    let ledger = audited();
+    for instant in [
+        "2025-12-31T23:59:59Z",
+        "2026-01-01T12:00:00Z",
+        "2026-02-01T12:00:00Z",
+        "2026-03-01T11:59:59Z",
+        "2026-03-01T12:00:00Z",
+        "2026-04-01T12:00:00Z",
+    ] {
+        let t = at(instant);
+        let recorded_by_then: Vec<_> = ledger
+            .changes()
+            .iter()
+            .filter(|c| c.recorded <= t)
+            .cloned()
+            .collect();
+        assert_eq!(ledger.known_at(t).log(), &recorded_by_then[..], "{instant}");
+    }
+    assert_eq!(ledger.current().log(), ledger.changes());
+    // The view known just before the retraction still shows the believed delisting, and
+    // nothing of the correction.
+    let before = ledger.known_at(at("2026-03-01T11:59:59Z"));
+    assert_eq!(
+        before.log().last().map(|c| c.id),
+        Some(ChangeId::derive("believed"))
     );
 }
 
@@ -94,7 +140,7 @@ fn a_view_after_the_last_record_answers_like_the_current_view() {
     let later = ledger.known_at(at("2030-01-01T00:00:00Z"));
     let now = ledger.current();
     let acme = entity("acme");
-    assert_eq!(later.timeline(acme), now.timeline(acme));
+    assert_eq!(later.timeline(acme).unwrap(), now.timeline(acme).unwrap());
     for date in [
         "2024-01-09",
         "2024-01-10",
@@ -104,8 +150,8 @@ fn a_view_after_the_last_record_answers_like_the_current_view() {
     ] {
         assert_eq!(later.state_on(day(date)), now.state_on(day(date)), "{date}");
         assert_eq!(
-            later.status(acme, &Authority::EU, day(date)),
-            now.status(acme, &Authority::EU, day(date))
+            later.status(acme, &Authority::EU, day(date)).unwrap(),
+            now.status(acme, &Authority::EU, day(date)).unwrap()
         );
     }
     assert_eq!(later.changes().count(), now.changes().count());
@@ -124,7 +170,10 @@ fn a_past_view_equals_a_ledger_built_from_what_was_recorded_by_then() {
     let rebuilt = Ledger::from_changes(prefix).unwrap();
     let past = ledger.known_at(cut);
     let acme = entity("acme");
-    assert_eq!(past.timeline(acme), rebuilt.current().timeline(acme));
+    assert_eq!(
+        past.timeline(acme).unwrap(),
+        rebuilt.current().timeline(acme).unwrap()
+    );
     assert_eq!(
         past.diff(day("2024-01-01"), day("2024-12-31")),
         rebuilt.current().diff(day("2024-01-01"), day("2024-12-31"))
@@ -258,13 +307,21 @@ fn a_designation_re_created_under_its_id_after_a_retraction_moves_its_start() {
         ledger.current(),
     );
     let acme = entity("acme");
-    assert!(before.is_listed(acme, &Authority::EU, day("2024-01-15")));
-    assert!(!now.is_listed(acme, &Authority::EU, day("2024-01-15")));
-    assert!(now.is_listed(acme, &Authority::EU, day("2024-01-20")));
+    assert!(before
+        .is_listed(acme, &Authority::EU, day("2024-01-15"))
+        .unwrap());
+    assert!(!now
+        .is_listed(acme, &Authority::EU, day("2024-01-15"))
+        .unwrap());
+    assert!(now
+        .is_listed(acme, &Authority::EU, day("2024-01-20"))
+        .unwrap());
     assert_eq!(now.designations_in_force(day("2024-01-15")), vec![]);
     assert_eq!(before.designations_in_force(day("2024-01-15")).len(), 1);
     assert_eq!(
-        now.timeline(acme).authorities[0].periods[0].from,
+        now.timeline(acme).unwrap().authorities[0].periods[0]
+            .dates
+            .from,
         day("2024-01-20")
     );
 
@@ -300,7 +357,8 @@ fn a_designation_re_created_under_its_id_after_a_retraction_moves_its_start() {
     assert!(
         ledger
             .current()
-            .is_listed(acme, &Authority::EU, day("2024-01-20")),
+            .is_listed(acme, &Authority::EU, day("2024-01-20"))
+            .unwrap(),
         "unchanged after refusal"
     );
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use sanctions_ledger::{
-    Authority, ChangeKind, Entity, EntityKind, LicenceId, LicenceTerms, StatusKind,
+    Authority, ChangeKind, DesignationId, Entity, EntityKind, LicenceId, LicenceTerms, StatusKind,
 };
 
 fn kind(
@@ -17,6 +17,7 @@ fn kind(
     ledger
         .current()
         .status(entity(who), authority, day(date))
+        .unwrap()
         .kind()
 }
 
@@ -93,11 +94,11 @@ fn an_amendment_that_drops_an_entity_ends_its_relief_on_that_date() {
         StatusKind::Listed
     );
 
-    let timeline = ledger.current().timeline(entity("acme"));
+    let timeline = ledger.current().timeline(entity("acme")).unwrap();
     let periods: Vec<_> = timeline.authorities[0]
         .periods
         .iter()
-        .map(|p| (p.status, p.from, p.until))
+        .map(|p| (p.status, p.dates.from, p.dates.until))
         .collect();
     assert_eq!(
         periods,
@@ -170,10 +171,15 @@ fn relisting_after_a_delisting_is_a_new_period() {
             ),
         ])
         .unwrap();
-    let periods = &ledger.current().timeline(entity("acme")).authorities[0].periods;
+    let periods = &ledger
+        .current()
+        .timeline(entity("acme"))
+        .unwrap()
+        .authorities[0]
+        .periods;
     assert_eq!(periods.len(), 2);
     assert_eq!(
-        (periods[0].until, periods[1].from),
+        (periods[0].dates.until, periods[1].dates.from),
         (Some(day("2024-03-01")), day("2024-06-01"))
     );
     // Entity facts do not move statuses.
@@ -188,9 +194,65 @@ fn relisting_after_a_delisting_is_a_new_period() {
         ))
         .unwrap();
     assert_eq!(
-        ledger.current().timeline(entity("acme")).authorities[0]
+        ledger
+            .current()
+            .timeline(entity("acme"))
+            .unwrap()
+            .authorities[0]
             .periods
             .len(),
         2
     );
+}
+
+/// Which licences relieve the entity, not only whether one does: each in force, of the
+/// listing authority, naming the entity on the date; sorted; none while it is not listed.
+#[test]
+fn the_status_names_the_licences_that_relieve_the_entity() {
+    let mut ledger = acme();
+    ledger
+        .apply_batch([
+            change("reg other", "2024-01-01", register("other")),
+            change("gl b", "2024-02-01", licence("gl b", Authority::EU, "acme")),
+            change("gl a", "2024-03-01", licence("gl a", Authority::EU, "acme")),
+            change(
+                "gl other",
+                "2024-02-01",
+                licence("gl other", Authority::EU, "other"),
+            ),
+            change(
+                "gl us",
+                "2024-02-01",
+                licence("gl us", Authority::US_OFAC, "acme"),
+            ),
+            change("end gl b", "2024-04-01", end_licence("gl b")),
+            change("delist d1", "2024-05-01", delist("d1")),
+        ])
+        .unwrap();
+    let licences = |date: &str| -> Vec<LicenceId> {
+        let status = ledger
+            .current()
+            .status(entity("acme"), &Authority::EU, day(date))
+            .unwrap();
+        status.licences().to_vec()
+    };
+    let id = LicenceId::derive;
+    assert_eq!(licences("2024-01-31"), []);
+    assert_eq!(licences("2024-02-01"), [id("gl b")]);
+    let mut both = vec![id("gl a"), id("gl b")];
+    both.sort();
+    assert_eq!(licences("2024-03-01"), both);
+    assert_eq!(licences("2024-04-01"), [id("gl a")]);
+    // Delisted: a licence relieves only a listed entity.
+    assert_eq!(licences("2024-05-01"), []);
+
+    let status = ledger
+        .current()
+        .status(entity("acme"), &Authority::EU, day("2024-03-15"))
+        .unwrap();
+    assert_eq!(status.designations(), [DesignationId::derive("d1")]);
+    assert_eq!(status.licences(), &both[..]);
+    // The whole state agrees.
+    let state = ledger.current().state_on(day("2024-03-15"));
+    assert_eq!(state.status(entity("acme"), &Authority::EU), status);
 }

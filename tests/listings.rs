@@ -43,8 +43,14 @@ fn a_delisting_ends_only_its_own_authoritys_listing() {
             let now = ledger.current();
             let belavia = entity("belavia");
             for authority in &order {
-                let before = now.status(belavia, authority, day("2025-11-03")).kind();
-                let after = now.status(belavia, authority, day("2025-11-04")).kind();
+                let before = now
+                    .status(belavia, authority, day("2025-11-03"))
+                    .unwrap()
+                    .kind();
+                let after = now
+                    .status(belavia, authority, day("2025-11-04"))
+                    .unwrap()
+                    .kind();
                 let expected = if authority == delisted {
                     StatusKind::NotListed
                 } else {
@@ -54,7 +60,8 @@ fn a_delisting_ends_only_its_own_authoritys_listing() {
                 assert_eq!(before, StatusKind::Listed, "{case}, before");
                 assert_eq!(after, expected, "{case}, after");
                 assert_eq!(
-                    now.is_listed(belavia, authority, day("2025-11-04")),
+                    now.is_listed(belavia, authority, day("2025-11-04"))
+                        .unwrap(),
                     expected == StatusKind::Listed,
                     "{case}"
                 );

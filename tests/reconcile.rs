@@ -114,8 +114,12 @@ fn replay_finds_the_additions_removals_and_amendments_between_snapshots() {
     // Belavia: listed from 2023-08-09 under BELARUS-EO14038, not before.
     let belavia = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
     assert_eq!(belavia.len(), 1);
-    assert!(!now.is_listed(belavia[0], &Authority::US_OFAC, day(2023, 8, 8)));
-    let status = now.status(belavia[0], &Authority::US_OFAC, day(2023, 8, 9));
+    assert!(!now
+        .is_listed(belavia[0], &Authority::US_OFAC, day(2023, 8, 8))
+        .unwrap());
+    let status = now
+        .status(belavia[0], &Authority::US_OFAC, day(2023, 8, 9))
+        .unwrap();
     let designation = now
         .designation_on(status.designations()[0], day(2023, 8, 9))
         .expect("in force");
@@ -130,12 +134,18 @@ fn replay_finds_the_additions_removals_and_amendments_between_snapshots() {
     );
     let aircraft = now.find_by_identifier(&Identifier::AircraftRegistration("ew 301pj".into()));
     assert_eq!(aircraft.len(), 1);
-    assert!(now.is_listed(aircraft[0], &Authority::US_OFAC, day(2023, 8, 9)));
+    assert!(now
+        .is_listed(aircraft[0], &Authority::US_OFAC, day(2023, 8, 9))
+        .unwrap());
 
     // 28183 FLYING DRAGON was removed by 2023-09-06.
     let dragon = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "28183"));
-    assert!(now.is_listed(dragon[0], &Authority::US_OFAC, day(2023, 9, 5)));
-    assert!(!now.is_listed(dragon[0], &Authority::US_OFAC, day(2023, 9, 6)));
+    assert!(now
+        .is_listed(dragon[0], &Authority::US_OFAC, day(2023, 9, 5))
+        .unwrap());
+    assert!(!now
+        .is_listed(dragon[0], &Authority::US_OFAC, day(2023, 9, 6))
+        .unwrap());
 }
 
 #[test]
@@ -200,7 +210,7 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
     let now = ledger.current();
     let kadyrov = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "30610"))[0];
     let codes = |date| {
-        let status = now.status(kadyrov, &Authority::US_OFAC, date);
+        let status = now.status(kadyrov, &Authority::US_OFAC, date).unwrap();
         let d = now
             .designation_on(status.designations()[0], date)
             .expect("in force");
@@ -317,6 +327,7 @@ fn first_designation(ledger: &Ledger, ent: &str) -> sanctions_ledger::Designatio
     let now = ledger.current();
     let entity = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, ent))[0];
     now.status(entity, &Authority::US_OFAC, day(2023, 8, 3))
+        .unwrap()
         .designations()[0]
 }
 
@@ -436,7 +447,10 @@ fn a_relisting_is_a_new_designation() {
     let now = ledger.current();
     let belavia = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"))[0];
     let listed: Vec<bool> = (1..=3)
-        .map(|d| now.is_listed(belavia, &Authority::US_OFAC, day(2023, 10, d)))
+        .map(|d| {
+            now.is_listed(belavia, &Authority::US_OFAC, day(2023, 10, d))
+                .unwrap()
+        })
         .collect();
     assert_eq!(listed, [true, false, true]);
 }

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, DesignationId, DesignationTerms, Entity, EntityKind,
-    Error, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Target,
+    Error, Interval, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Rule,
+    Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -22,12 +23,24 @@ fn refuse(ledger: &mut Ledger, changes: Vec<Change>) -> Error {
         before,
         "a refused batch leaves the ledger unchanged"
     );
+    // Every refusal reports its rule, the one named like the error variant.
+    let rule = error
+        .rule()
+        .expect("a refused change reports the rule it breaks");
+    assert!(rule.matches(&error));
+    assert!(
+        format!("{error:?}").starts_with(&format!("{rule:?} {{")),
+        "{error:?} reports {rule:?}"
+    );
     // The indexes were rolled back too: the ledger answers exactly as one built afresh.
     let fresh = Ledger::from_changes(ledger.changes().to_vec()).unwrap();
     let (now, expected) = (ledger.current(), fresh.current());
     assert_eq!(now.entities(), expected.entities());
     for entity in expected.entities() {
-        assert_eq!(now.timeline(entity), expected.timeline(entity));
+        assert_eq!(
+            now.timeline(entity).unwrap(),
+            expected.timeline(entity).unwrap()
+        );
     }
     for date in [
         "2023-12-31",
@@ -288,7 +301,8 @@ fn the_same_batch_may_register_the_entity_in_any_order() {
         .unwrap();
     assert!(ledger
         .current()
-        .is_listed(entity("new"), &Authority::UK, day("2024-01-10")));
+        .is_listed(entity("new"), &Authority::UK, day("2024-01-10"))
+        .unwrap());
 }
 
 #[test]
@@ -306,8 +320,12 @@ fn a_delisting_may_precede_its_designation_within_one_batch() {
         ])
         .unwrap();
     let now = ledger.current();
-    assert!(now.is_listed(entity("new"), &Authority::UK, day("2024-04-30")));
-    assert!(!now.is_listed(entity("new"), &Authority::UK, day("2024-05-01")));
+    assert!(now
+        .is_listed(entity("new"), &Authority::UK, day("2024-04-30"))
+        .unwrap());
+    assert!(!now
+        .is_listed(entity("new"), &Authority::UK, day("2024-05-01"))
+        .unwrap());
     assert_eq!(
         now.designations_in_force(day("2024-04-30")),
         vec![DesignationId::derive("d")]
@@ -440,9 +458,14 @@ fn an_amendment_must_fall_while_the_designation_is_in_force() {
             change: ChangeId::derive("early"),
             target: d("d1"),
             effective: day("2024-01-09"),
-            from: day("2024-01-10"),
-            until: None,
+            in_force: Interval::new(day("2024-01-10"), None),
         }
+    );
+    assert!(
+        error
+            .to_string()
+            .ends_with("in force only over [2024-01-10, …)"),
+        "{error}"
     );
     ledger
         .apply(change("delist", "2024-03-01", delist("d1")))
@@ -455,9 +478,14 @@ fn an_amendment_must_fall_while_the_designation_is_in_force() {
             amend("d1", Measure::TravelBan),
         )],
     );
-    assert!(
-        matches!(error, Error::NotInForce { until: Some(_), .. }),
-        "{error}"
+    assert_eq!(
+        error,
+        Error::NotInForce {
+            change: ChangeId::derive("late"),
+            target: d("d1"),
+            effective: day("2024-03-01"),
+            in_force: Interval::new(day("2024-01-10"), Some(day("2024-03-01"))),
+        }
     );
     // The day before the delisting is still in force; the designation day itself too.
     ledger
@@ -679,8 +707,12 @@ fn a_retraction_with_its_replacement_in_one_batch_is_consistent() {
         ])
         .unwrap();
     let now = ledger.current();
-    assert!(now.is_listed(entity("acme"), &Authority::EU, day("2024-03-31")));
-    assert!(!now.is_listed(entity("acme"), &Authority::EU, day("2024-04-01")));
+    assert!(now
+        .is_listed(entity("acme"), &Authority::EU, day("2024-03-31"))
+        .unwrap());
+    assert!(!now
+        .is_listed(entity("acme"), &Authority::EU, day("2024-04-01"))
+        .unwrap());
 }
 
 #[test]
@@ -751,4 +783,20 @@ fn every_error_names_the_refused_change() {
         "{message}"
     );
     assert_eq!("x".parse::<ChangeId>().unwrap_err().change(), None);
+}
+
+#[test]
+fn a_refusal_read_from_a_file_reports_the_rule_of_its_source() {
+    let mut ledger = acme();
+    let source = refuse(&mut ledger, vec![change("x", "2024-02-01", delist("nope"))]);
+    assert_eq!(source.rule(), Some(Rule::UnknownTarget));
+    let refused = Error::Refused {
+        path: "ledger.jsonl".into(),
+        line: 3,
+        source: Box::new(source),
+    };
+    assert_eq!(refused.rule(), Some(Rule::UnknownTarget));
+    assert!(Rule::UnknownTarget.matches(&refused));
+    assert!(!Rule::UnknownEntity.matches(&refused));
+    assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
 }

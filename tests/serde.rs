@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Applied, Authorisation, Authority, ChangeKind, Confidence, Country, Entity, EntityKind,
-    Identifier, ImoNumber, Ledger, LicenceEnd, Measure, ObservationWindow, Source, Status,
-    StatusKind, Target,
+    Identifier, ImoNumber, Interval, Ledger, LicenceEnd, Measure, ObservationWindow, Source,
+    Status, StatusKind, Target,
 };
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -77,8 +77,16 @@ fn query_results_round_trip() {
     let belavia = now.find_by_name("belavia")[0];
     round_trip(&now.state_on(day("2025-10-01")));
     round_trip(&now.diff(day("2023-01-01"), day("2025-12-01")));
-    round_trip(&now.timeline(belavia));
-    round_trip(&now.status(belavia, &Authority::US_OFAC, day("2025-10-01")));
+    let timeline = round_trip(&now.timeline(belavia).unwrap());
+    // A period's interval is flattened into it: `from` and `until` are the period's own fields.
+    assert!(
+        timeline.contains(r#""status":"listed","from":"2021-12-02","until":null"#),
+        "{timeline}"
+    );
+    round_trip(
+        &now.status(belavia, &Authority::US_OFAC, day("2025-10-01"))
+            .unwrap(),
+    );
     round_trip(&Status::NotListed);
     round_trip(&Applied::default());
     round_trip(&Target::Licence(sanctions_ledger::LicenceId::derive("x")));
@@ -105,6 +113,14 @@ fn small_types_use_their_text_forms() {
             .with_confidence(Confidence::Uncertain),
     );
     round_trip(&ObservationWindow::new(None, day("2024-01-01")));
+    assert_eq!(
+        round_trip(&Interval::new(day("2023-08-09"), Some(day("2025-11-04")))),
+        r#"{"from":"2023-08-09","until":"2025-11-04"}"#
+    );
+    assert_eq!(
+        round_trip(&Interval::new(day("2021-12-02"), None)),
+        r#"{"from":"2021-12-02","until":null}"#
+    );
     let kind = register("acme");
     round_trip(&kind);
     assert!(matches!(kind, ChangeKind::RegisterEntity { .. }));

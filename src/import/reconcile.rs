@@ -296,8 +296,8 @@ impl Reconciliation {
 /// ledger.apply_batch(found.changes).map_err(|e| e.to_string())?;
 ///
 /// let belavia = second.entity_id("44541");
-/// assert!(!ledger.current().is_listed(belavia, &Authority::US_OFAC, day(8)?));
-/// assert!(ledger.current().is_listed(belavia, &Authority::US_OFAC, day(9)?));
+/// assert!(!ledger.current().is_listed(belavia, &Authority::US_OFAC, day(8)?)?);
+/// assert!(ledger.current().is_listed(belavia, &Authority::US_OFAC, day(9)?)?);
 ///
 /// // Nothing new the second time.
 /// assert!(reconcile(ledger.current(), &second, &ReconcileOptions::new(at(11)?))?.is_empty());

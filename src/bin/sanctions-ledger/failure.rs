@@ -39,7 +39,7 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let message = error.to_string();
+        let message = describe(&error);
         match error {
             Error::Locked { .. } => Failure::Ledger(format!(
                 "{message} (another sanctions-ledger is using it; try again when it is done)"
@@ -52,9 +52,10 @@ impl From<Error> for Failure {
             | Error::BadLine { .. }
             | Error::Refused { .. }
             | Error::DigestMismatch { .. } => Failure::Ledger(message),
-            Error::Io { .. } | Error::Parse { .. } | Error::UnsupportedFormat { .. } => {
-                Failure::Other(message)
-            }
+            Error::Io { .. }
+            | Error::Parse { .. }
+            | Error::UnsupportedFormat { .. }
+            | Error::EntityNotKnown { .. } => Failure::Other(message),
             // The ledger's rules, and cursors of another ledger: the input is refused.
             _ => Failure::Refused(message),
         }
@@ -66,7 +67,8 @@ impl From<ImportError> for Failure {
         match error {
             ImportError::Io { .. } => Failure::Other(error.to_string()),
             ImportError::Ledger { source, file } => Failure::Refused(format!(
-                "the ledger refused the changes from {file}: {source}"
+                "the ledger refused the changes from {file}: {}",
+                describe(&source)
             )),
             other => Failure::Refused(other.to_string()),
         }
@@ -88,6 +90,22 @@ impl From<serde_json::Error> for Failure {
             return Failure::Closed;
         }
         Failure::Other(format!("cannot write the JSON output: {error}"))
+    }
+}
+
+/// The error's message, then its sources' (a refused change in a ledger file names the file
+/// and line, its source the rule's own message), then the rule it breaks, if any.
+fn describe(error: &Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    match error.rule() {
+        Some(rule) => format!("{message} (rule {rule:?})"),
+        None => message,
     }
 }
 

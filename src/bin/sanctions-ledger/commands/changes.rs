@@ -74,13 +74,13 @@ fn subject(view: View<'_>, change: &Change) -> String {
     let designation = |id| {
         view.designation(id).map_or_else(
             || id.to_string(),
-            |(d, _, _)| format!("{} {}", d.authority, name(view, d.entity)),
+            |d| format!("{} {}", d.record.authority, name(view, d.record.entity)),
         )
     };
     let licence = |id| {
         view.licence(id).map_or_else(
             || id.to_string(),
-            |(l, _, _)| format!("{} {}", l.authority, l.terms.name),
+            |l| format!("{} {}", l.record.authority, l.record.terms.name),
         )
     };
     match &change.kind {

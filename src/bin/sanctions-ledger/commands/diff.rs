@@ -132,7 +132,8 @@ fn rows(view: View<'_>, diff: &StateDiff, from: NaiveDate) -> Vec<Row> {
         ));
     }
     for &designation in &diff.delisted {
-        if let Some((record, _, _)) = view.designation(designation) {
+        if let Some(created) = view.designation(designation) {
+            let record = created.record;
             let terms = view
                 .designation_on(designation, from)
                 .map_or_else(|| record.terms.clone(), |d| d.terms);

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::{Authority, EntityId, Status, StatusKind, View};
 
-use crate::failure::Outcome;
+use crate::failure::{Failure, Outcome};
 use crate::output::{self, name};
 use crate::reference::{self, date, KnownAt, Reference};
 use crate::{ledger, Globals};
@@ -43,8 +43,8 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .resolve(view, &globals.ledger.display().to_string())?;
     let answers: Vec<(EntityId, Vec<(Authority, Status)>)> = entities
         .iter()
-        .map(|&entity| (entity, statuses(view, entity, args)))
-        .collect();
+        .map(|&entity| Ok((entity, statuses(view, entity, args)?)))
+        .collect::<Result<_, Failure>>()?;
 
     let mut out = output::stdout();
     if globals.json {
@@ -94,11 +94,15 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
 }
 
 /// The entity's status with `--authority`, or with every authority that designated it.
-fn statuses(view: View<'_>, entity: EntityId, args: &Args) -> Vec<(Authority, Status)> {
-    match &args.authority {
-        Some(authority) => vec![(authority.clone(), view.status(entity, authority, args.on))],
-        None => view.statuses(entity, args.on).into_iter().collect(),
-    }
+fn statuses(
+    view: View<'_>,
+    entity: EntityId,
+    args: &Args,
+) -> Result<Vec<(Authority, Status)>, Failure> {
+    Ok(match &args.authority {
+        Some(authority) => vec![(authority.clone(), view.status(entity, authority, args.on)?)],
+        None => view.statuses(entity, args.on)?.into_iter().collect(),
+    })
 }
 
 /// Why the status is what it is: the designations and licences in force, or the nearest
@@ -157,31 +161,31 @@ fn reasons(
         }
     }
     if status.kind() == StatusKind::NotListed {
-        let timeline = view.timeline(entity);
+        let timeline = view.timeline(entity).ok();
         let periods = timeline
-            .authorities
             .iter()
+            .flat_map(|t| &t.authorities)
             .find(|t| t.authority == *authority)
             .map(|t| t.periods.as_slice())
             .unwrap_or_default();
-        let before = periods.iter().rev().find(|p| p.from <= on);
-        let after = periods.iter().find(|p| p.from > on);
+        let before = periods.iter().rev().find(|p| p.dates.from <= on);
+        let after = periods.iter().find(|p| p.dates.from > on);
         match (before, after) {
             (None, None) => reasons.push(format!(
                 "{entry}: never designated by {authority} in this ledger"
             )),
             (before, after) => {
                 if let Some(p) = before {
-                    let until = p.until.map_or("?".to_owned(), |d| d.to_string());
+                    let until = p.dates.until.map_or("?".to_owned(), |d| d.to_string());
                     reasons.push(format!(
                         "{entry}: {} from {} until {until}",
-                        p.status, p.from
+                        p.status, p.dates.from
                     ));
                 }
                 if let Some(p) = after {
                     reasons.push(format!(
                         "{entry}: {} from {} (after this date)",
-                        p.status, p.from
+                        p.status, p.dates.from
                     ));
                 }
             }

@@ -28,7 +28,10 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     let entities = args
         .reference
         .resolve(view, &globals.ledger.display().to_string())?;
-    let timelines: Vec<_> = entities.iter().map(|&e| view.timeline(e)).collect();
+    let timelines = entities
+        .iter()
+        .map(|&e| view.timeline(e))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let mut out = output::stdout();
     if globals.json {
@@ -63,8 +66,9 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                 table.add_row(vec![
                     authority.authority.to_string(),
                     period.status.to_string(),
-                    period.from.to_string(),
+                    period.dates.from.to_string(),
                     period
+                        .dates
                         .until
                         .map_or_else(|| "-".to_owned(), |d| d.to_string()),
                     sources(view, &period.opened_by),

@@ -1,0 +1,562 @@
+//! The ledger's consistency rules, in one place: what `DESIGN.md` calls "Consistency rules",
+//! and the checks that enforce them on every [`Ledger::apply`](crate::Ledger::apply).
+//!
+//! Each rule is a [`Rule`], whose documentation lists them as `DESIGN.md` states them.
+//!
+//! The checks come in four steps, cheapest first: a change on its own ([`check_alone`]), its id
+//! and recorded instant against the log ([`already_present`], [`check_recorded`]), what can be
+//! decided when it is appended ([`Checker::check_append`]), and, once every change recorded at
+//! the same instant is in, the life of every entity, designation and licence the group touches
+//! ([`Checker::check_group`]). Changes recorded together are checked together, so their order
+//! among themselves does not matter.
+
+use crate::change::{Change, ChangeKind};
+use crate::error::{Error, Result, Target};
+use crate::id::{ChangeId, EntityId};
+use crate::index::Index;
+use crate::interval::Interval;
+use crate::log::Log;
+
+/// A consistency rule of the ledger.
+///
+/// Each rule has its own [`Error`] variant, named like the rule, which names the change
+/// refused, the ids and the dates involved; [`Error::rule`] tells which rule an error reports,
+/// and [`Rule::matches`] whether an error is the one a rule calls for. When a rule refuses a
+/// change, the ledger is exactly as it was.
+///
+/// The rules, as `DESIGN.md` states them:
+///
+/// | rule | [`Rule`] |
+/// |---|---|
+/// | A designation, licence or amendment names an entity that the ledger knows (or that the same batch registers). | [`UnknownEntity`](Rule::UnknownEntity), [`AmendedBeforeRegistration`](Rule::AmendedBeforeRegistration) |
+/// | A delisting or amendment names a designation (or licence) that is in force on its effective date. | [`UnknownTarget`](Rule::UnknownTarget), [`NotInForce`](Rule::NotInForce) |
+/// | A delisting is strictly after the designation's effective date; at most one delisting ends a designation (re-listing is a new designation). | [`EndNotAfterStart`](Rule::EndNotAfterStart), [`AlreadyEnded`](Rule::AlreadyEnded) |
+/// | A back-dated change may not invalidate a later one. | [`InvalidatesLaterChange`](Rule::InvalidatesLaterChange) |
+/// | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
+/// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
+/// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
+/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+///
+/// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
+/// ledger's `apply_batch` and the file loader see to those.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use sanctions_ledger::*;
+///
+/// let mut ledger = Ledger::new();
+/// let orphan = Change::new(
+///     ChangeId::derive("delist nothing"),
+///     NaiveDate::from_ymd_opt(2025, 11, 4).unwrap(),
+///     Utc.with_ymd_and_hms(2025, 11, 5, 9, 0, 0).unwrap(),
+///     Source::new("made up"),
+///     ChangeKind::Delist { designation: DesignationId::derive("never designated") },
+/// );
+/// let error = ledger.apply(orphan).unwrap_err();
+/// assert_eq!(error.rule(), Some(Rule::UnknownTarget));
+/// assert!(Rule::UnknownTarget.matches(&error));
+/// assert!(ledger.is_empty());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// An id already in the ledger, with different content: [`Error::ConflictingChangeId`].
+    ConflictingChangeId,
+    /// Recorded before the ledger's latest change: [`Error::RecordedOutOfOrder`].
+    RecordedOutOfOrder,
+    /// An observation window that does not end on the effective date: [`Error::InvalidWindow`].
+    InvalidWindow,
+    /// An entity with a blank name: [`Error::BlankName`].
+    BlankName,
+    /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
+    ProgramOfOtherAuthority,
+    /// A licence that covers nobody: [`Error::LicenceCoversNothing`].
+    LicenceCoversNothing,
+    /// A designation of an unregistered entity: [`Error::UnknownEntity`].
+    UnknownEntity,
+    /// A delisting of a designation that does not exist: [`Error::UnknownTarget`].
+    UnknownTarget,
+    /// A retraction of a change that does not exist: [`Error::UnknownChange`].
+    UnknownChange,
+    /// An entity amendment dated before its registration: [`Error::AmendedBeforeRegistration`].
+    AmendedBeforeRegistration,
+    /// A second registration of an entity: [`Error::DuplicateEntity`].
+    DuplicateEntity,
+    /// A second creation of a designation or licence id: [`Error::DuplicateTarget`].
+    DuplicateTarget,
+    /// An amendment before its designation or licence starts: [`Error::NotInForce`].
+    NotInForce,
+    /// An end on or before the start: [`Error::EndNotAfterStart`].
+    EndNotAfterStart,
+    /// A second end: [`Error::AlreadyEnded`].
+    AlreadyEnded,
+    /// A back-dated end before an existing amendment: [`Error::InvalidatesLaterChange`].
+    InvalidatesLaterChange,
+    /// A second retraction of a change: [`Error::AlreadyRetracted`].
+    AlreadyRetracted,
+    /// A retraction of a retraction: [`Error::RetractsRetraction`].
+    RetractsRetraction,
+    /// A retraction that leaves a dependent change orphaned: [`Error::RetractionOrphans`].
+    RetractionOrphans,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 19] = [
+        Rule::ConflictingChangeId,
+        Rule::RecordedOutOfOrder,
+        Rule::InvalidWindow,
+        Rule::BlankName,
+        Rule::ProgramOfOtherAuthority,
+        Rule::LicenceCoversNothing,
+        Rule::UnknownEntity,
+        Rule::UnknownTarget,
+        Rule::UnknownChange,
+        Rule::AmendedBeforeRegistration,
+        Rule::DuplicateEntity,
+        Rule::DuplicateTarget,
+        Rule::NotInForce,
+        Rule::EndNotAfterStart,
+        Rule::AlreadyEnded,
+        Rule::InvalidatesLaterChange,
+        Rule::AlreadyRetracted,
+        Rule::RetractsRetraction,
+        Rule::RetractionOrphans,
+    ];
+
+    /// Whether `error` is the variant this rule calls for (also when a ledger file reports it
+    /// as [`Error::Refused`]).
+    #[must_use]
+    pub fn matches(self, error: &Error) -> bool {
+        error.rule() == Some(self)
+    }
+}
+
+/// Rules that a change must meet on its own, whatever the ledger holds.
+pub(crate) fn check_alone(change: &Change) -> Result<()> {
+    if let Some(window) = change.window {
+        let ordered = window.after.is_none_or(|after| after < window.on_or_before);
+        if window.on_or_before != change.effective || !ordered {
+            return Err(Error::InvalidWindow {
+                change: change.id,
+                effective: change.effective,
+                after: window.after,
+                on_or_before: window.on_or_before,
+            });
+        }
+    }
+    match &change.kind {
+        ChangeKind::RegisterEntity { entity, record }
+        | ChangeKind::AmendEntity { entity, record } => {
+            if record.name.trim().is_empty() {
+                return Err(Error::BlankName {
+                    change: change.id,
+                    entity: *entity,
+                });
+            }
+        }
+        ChangeKind::Designate { record, .. } => {
+            if let Some(program) = record
+                .terms
+                .programs
+                .iter()
+                .find(|p| *p.authority() != record.authority)
+            {
+                return Err(Error::ProgramOfOtherAuthority {
+                    change: change.id,
+                    authority: record.authority.clone(),
+                    program: program.clone(),
+                });
+            }
+        }
+        ChangeKind::IssueLicence { licence, record } => {
+            if record.terms.covers.is_empty() {
+                return Err(Error::LicenceCoversNothing {
+                    change: change.id,
+                    licence: *licence,
+                });
+            }
+        }
+        ChangeKind::AmendLicence { licence, terms } => {
+            if terms.covers.is_empty() {
+                return Err(Error::LicenceCoversNothing {
+                    change: change.id,
+                    licence: *licence,
+                });
+            }
+        }
+        ChangeKind::AmendDesignation { .. }
+        | ChangeKind::Delist { .. }
+        | ChangeKind::EndLicence { .. }
+        | ChangeKind::Retract { .. } => {}
+    }
+    Ok(())
+}
+
+/// Whether `change` is in the log already: `Ok(true)` with identical content (applying it is a
+/// no-op), `Ok(false)` when its id is new.
+///
+/// # Errors
+///
+/// [`Error::ConflictingChangeId`] when the id is present with different content.
+pub(crate) fn already_present(log: &Log, change: &Change) -> Result<bool> {
+    match log.get(change.id) {
+        Some(existing) if existing == change => Ok(true),
+        Some(_) => Err(Error::ConflictingChangeId { change: change.id }),
+        None => Ok(false),
+    }
+}
+
+/// The recorded axis never goes backwards: `change` may not be recorded before the log's latest.
+pub(crate) fn check_recorded(log: &Log, change: &Change) -> Result<()> {
+    match log.latest_recorded() {
+        Some(latest) if change.recorded < latest => Err(Error::RecordedOutOfOrder {
+            change: change.id,
+            recorded: change.recorded,
+            latest,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The rules that need the history: read from the log and its index.
+#[derive(Clone, Copy)]
+pub(crate) struct Checker<'a> {
+    pub(crate) log: &'a Log,
+    pub(crate) index: &'a Index,
+}
+
+/// The changes being validated together: positions from `start` to the end of the log.
+#[derive(Clone, Copy)]
+struct Group {
+    start: usize,
+}
+
+impl<'a> Checker<'a> {
+    /// The checks that need only the log so far, made before `change` is appended: a
+    /// retraction's target, and a designation id's entity and authority.
+    pub(crate) fn check_append(self, change: &Change) -> Result<()> {
+        if let Some(target) = change.kind.retracts() {
+            let Some(target_at) = self.log.position(target) else {
+                return Err(Error::UnknownChange {
+                    change: change.id,
+                    retracted: target,
+                });
+            };
+            if self.log[target_at].kind.retracts().is_some() {
+                return Err(Error::RetractsRetraction {
+                    change: change.id,
+                    retracted: target,
+                });
+            }
+            if let Some(by) = self.index.retracted_by(target_at) {
+                return Err(Error::AlreadyRetracted {
+                    change: change.id,
+                    retracted: target,
+                    by: self.log[by].id,
+                });
+            }
+        }
+        if let ChangeKind::Designate {
+            designation,
+            record,
+        } = &change.kind
+        {
+            // A designation id keeps its entity and authority forever: an earlier `Designate`
+            // of it, retracted or not, that names another is a conflict.
+            let positions = self.index.designation_positions(*designation);
+            let conflicting =
+                positions
+                    .unwrap_or_default()
+                    .iter()
+                    .find_map(|&at| match &self.log[at].kind {
+                        ChangeKind::Designate {
+                            record: earlier, ..
+                        } if earlier.entity != record.entity
+                            || earlier.authority != record.authority =>
+                        {
+                            Some(self.log[at].id)
+                        }
+                        _ => None,
+                    });
+            if let Some(existing) = conflicting {
+                return Err(Error::DuplicateTarget {
+                    change: change.id,
+                    target: Target::Designation(*designation),
+                    existing,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the change at `at` is visible now (not retracted).
+    fn live(self, at: usize) -> bool {
+        self.index.retracted_by(at).is_none()
+    }
+
+    /// Checks every entity, designation and licence that the changes from `start` on touch,
+    /// against the whole (current) history.
+    pub(crate) fn check_group(self, start: usize) -> Result<()> {
+        let mut entities = Vec::new();
+        let mut designations = Vec::new();
+        let mut licences = Vec::new();
+        for at in start..self.log.len() {
+            let touched = match self.log[at].kind.retracts() {
+                Some(change) => self.log.position(change).unwrap_or(at),
+                None => at,
+            };
+            let kind = &self.log[touched].kind;
+            if let Some((entity, _)) = kind.entity_facts() {
+                entities.push(entity);
+                if touched != at {
+                    // A retracted registration may orphan what names the entity.
+                    let (named_designations, named_licences) = self.index.targets_naming(entity);
+                    designations.extend(named_designations);
+                    licences.extend(named_licences);
+                }
+            }
+            match kind.target() {
+                Some(Target::Designation(designation)) => designations.push(designation),
+                Some(Target::Licence(licence)) => licences.push(licence),
+                None => {}
+            }
+        }
+        // Sorted so that the first error reported does not depend on hash order.
+        entities.sort_unstable();
+        entities.dedup();
+        designations.sort_unstable();
+        designations.dedup();
+        licences.sort_unstable();
+        licences.dedup();
+        let group = Group { start };
+        for entity in entities {
+            self.check_entity(entity, group)?;
+        }
+        for designation in designations {
+            self.check_target(Target::Designation(designation), group)?;
+        }
+        for licence in licences {
+            self.check_target(Target::Licence(licence), group)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the life of one entity: one registration, and no facts dated before it.
+    fn check_entity(self, entity: EntityId, group: Group) -> Result<()> {
+        let versions = self.versions(entity);
+        let mut live = versions.iter().copied().filter(|&at| self.live(at));
+        let mut registrations = live.clone().filter(|&at| self.log[at].kind.creates());
+        match (registrations.next(), registrations.next()) {
+            (Some(first), Some(second)) => Err(Error::DuplicateEntity {
+                change: self.log[second].id,
+                entity,
+                existing: self.log[first].id,
+            }),
+            (None, _) => match live.next() {
+                Some(dependent) => Err(self.missing_dependency(
+                    self.registrations(entity),
+                    dependent,
+                    group,
+                    |change| Error::UnknownEntity { change, entity },
+                )),
+                None => Ok(()),
+            },
+            (Some(registration), None) => {
+                let registered = self.log[registration].effective;
+                let early = live.find(|&at| self.log[at].effective < registered);
+                match early {
+                    Some(amendment) => Err(Error::AmendedBeforeRegistration {
+                        change: self.log[amendment.max(registration)].id,
+                        entity,
+                        amended: self.log[amendment].effective,
+                        registered,
+                    }),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// Positions of the entity's `RegisterEntity` and `AmendEntity` changes, retracted or not.
+    fn versions(self, entity: EntityId) -> &'a [usize] {
+        self.index
+            .entity(entity)
+            .map_or(&[][..], |entry| entry.versions())
+    }
+
+    /// Positions of the entity's `RegisterEntity` changes, retracted or not.
+    fn registrations(self, entity: EntityId) -> impl Iterator<Item = usize> + Clone + 'a {
+        self.versions(entity)
+            .iter()
+            .copied()
+            .filter(move |&at| self.log[at].kind.creates())
+    }
+
+    /// Checks the life of one designation or licence: one creation, at most one end strictly
+    /// after it, amendments inside the period in force, and a registered entity for every
+    /// entity it names.
+    fn check_target(self, target: Target, group: Group) -> Result<()> {
+        let all = match target {
+            Target::Designation(id) => self.index.designation_positions(id),
+            Target::Licence(id) => self.index.licence_positions(id),
+        };
+        let Some(all) = all else { return Ok(()) };
+        // The first two creations and ends are all the rules need; amendments are re-read.
+        let mut creations = [None, None];
+        let mut ends = [None, None];
+        let mut first_amendment = None;
+        for &at in all.iter().filter(|&&at| self.live(at)) {
+            let kind = &self.log[at].kind;
+            let slot = if kind.creates() {
+                &mut creations
+            } else if kind.ends() {
+                &mut ends
+            } else {
+                first_amendment = first_amendment.or(Some(at));
+                continue;
+            };
+            if slot[0].is_none() {
+                slot[0] = Some(at);
+            } else if slot[1].is_none() {
+                slot[1] = Some(at);
+            }
+        }
+        let amendments = all
+            .iter()
+            .copied()
+            .filter(|&at| self.live(at) && self.log[at].kind.amends());
+        let id = |at: usize| self.log[at].id;
+        let effective = |at: usize| self.log[at].effective;
+
+        let Some(created) = creations[0] else {
+            let Some(dependent) = ends[0].or(first_amendment) else {
+                return Ok(());
+            };
+            let retracted_creations = all
+                .iter()
+                .copied()
+                .filter(|&at| self.log[at].kind.creates());
+            return Err(
+                self.missing_dependency(retracted_creations, dependent, group, |change| {
+                    Error::UnknownTarget { change, target }
+                }),
+            );
+        };
+        if let Some(second) = creations[1] {
+            return Err(Error::DuplicateTarget {
+                change: id(second),
+                target,
+                existing: id(created),
+            });
+        }
+        if let (Some(first), Some(second)) = (ends[0], ends[1]) {
+            return Err(Error::AlreadyEnded {
+                change: id(second),
+                target,
+                existing: id(first),
+            });
+        }
+        let started = effective(created);
+        let end = ends[0];
+        if let Some(end) = end {
+            if effective(end) <= started {
+                return Err(Error::EndNotAfterStart {
+                    change: id(end.max(created)),
+                    target,
+                    started,
+                    ended: effective(end),
+                });
+            }
+        }
+        self.check_amendments(target, created, end, amendments.clone())?;
+        self.check_named_entities(std::iter::once(created).chain(amendments), group)
+    }
+
+    /// Checks that every amendment falls in `[start, end)` of its designation or licence, and
+    /// says which side is to blame when one does not: the newer of the two changes.
+    fn check_amendments(
+        self,
+        target: Target,
+        created: usize,
+        end: Option<usize>,
+        amendments: impl Iterator<Item = usize>,
+    ) -> Result<()> {
+        let id = |at: usize| self.log[at].id;
+        let effective = |at: usize| self.log[at].effective;
+        let started = effective(created);
+        let until = end.map(effective);
+        for amendment in amendments {
+            let on = effective(amendment);
+            let outside_by = if on < started {
+                Some(created)
+            } else {
+                end.filter(|&end| on >= effective(end))
+            };
+            if let Some(bound) = outside_by {
+                return Err(if amendment > bound {
+                    Error::NotInForce {
+                        change: id(amendment),
+                        target,
+                        effective: on,
+                        in_force: Interval::new(started, until),
+                    }
+                } else {
+                    Error::InvalidatesLaterChange {
+                        change: id(bound),
+                        target,
+                        effective: effective(bound),
+                        later: id(amendment),
+                        later_effective: on,
+                    }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every entity named by the changes at `positions` is registered.
+    fn check_named_entities(
+        self,
+        positions: impl Iterator<Item = usize>,
+        group: Group,
+    ) -> Result<()> {
+        for at in positions {
+            for &entity in self.log[at].kind.entities() {
+                let registrations = self.registrations(entity);
+                if !registrations.clone().any(|r| self.live(r)) {
+                    return Err(self.missing_dependency(registrations, at, group, |change| {
+                        Error::UnknownEntity { change, entity }
+                    }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The error for a live `dependent` change whose dependency is missing: if one of the
+    /// `candidates` (changes that would have satisfied it) was retracted by this group, blame
+    /// that retraction; otherwise the dependency never existed, and `unknown` names the dependent.
+    fn missing_dependency(
+        self,
+        candidates: impl Iterator<Item = usize>,
+        dependent: usize,
+        group: Group,
+        unknown: impl FnOnce(ChangeId) -> Error,
+    ) -> Error {
+        for candidate in candidates {
+            if let Some(by) = self.index.retracted_by(candidate) {
+                if by >= group.start {
+                    return Error::RetractionOrphans {
+                        change: self.log[by].id,
+                        retracted: self.log[candidate].id,
+                        dependent: self.log[dependent].id,
+                    };
+                }
+            }
+        }
+        unknown(self.log[dependent].id)
+    }
+}
