@@ -10,8 +10,9 @@
 //! and delisted 30 days later, the three recorded at the same instant (one batch), one second
 //! after entity `i - 1`. Loading re-validates every change, as `LedgerFile::open` always does,
 //! and checks each change's stored digest (format version 2). The same changes are also loaded
-//! from a version 1 file (no stored digests) to show what the check costs, and `verify` (open,
-//! then the digest of the whole ledger and of a past view) is timed.
+//! from a version 1 file (no stored digests: what opening cost before them) to show what the
+//! check costs, and `verify` (open, then the digest of the whole ledger and of a past view) is
+//! timed.
 
 use std::time::{Duration, Instant};
 
@@ -117,7 +118,7 @@ fn main() -> BenchResult {
     let v1_mb = v1_bytes as f64 / 1e6;
     let v1_load = median(&mut v1_loads);
     println!(
-        "load of the same changes from a version 1 file ({v1_mb:.1} MB, no stored digests, chain computed): median {v1_load:.2?}, {:.1} MB/s; the version 2 file's digest check costs {:+.1}%",
+        "load of the same changes from a version 1 file ({v1_mb:.1} MB, no stored digests to check, as before them): median {v1_load:.2?}, {:.1} MB/s; the version 2 file's digest check costs {:+.1}%",
         v1_mb / v1_load.as_secs_f64(),
         (load.as_secs_f64() / v1_load.as_secs_f64() - 1.0) * 100.0
     );

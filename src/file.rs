@@ -364,8 +364,10 @@ struct Log {
     total: u64,
     /// The format version in the header (that of this crate for a file without one).
     version: u32,
-    /// The digest chain: the digest after each change passed to the sink, computed from the
-    /// change's bytes in the file (and, in version 2, checked against the digest stored).
+    /// The digest chain (version 2 only): the digest after each change passed to the sink,
+    /// computed from the change's bytes in the file and checked against the digest stored. A
+    /// version 1 file stores none; its chain is computed when first asked for, so that opening
+    /// it costs what it always did.
     digests: Vec<Digest>,
 }
 
@@ -482,19 +484,12 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
         line,
         reason,
     };
-    let mismatch = |line: u64, (stored, computed)| Error::DigestMismatch {
-        path: path.to_path_buf(),
-        line,
-        stored,
-        computed,
-    };
 
     let (n, version) = match read_header(path, &mut reader, &mut buf)? {
         Start::Header(n, version) => (n, version),
         Start::Done(log) => return Ok(log),
     };
-    let mut digests = Vec::new();
-    let mut chain = Digest::EMPTY;
+    let mut chain = digest::ChainReader::new(version);
     let mut count = 0;
     let mut offset = n;
     let mut lines = 1;
@@ -525,9 +520,14 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
                 json,
                 stored,
             } => {
-                chain = digest::follow(chain, &buf[..json], stored)
-                    .map_err(|digests| mismatch(lines, digests))?;
-                digests.push(chain);
+                chain
+                    .follow(&buf[..json], stored)
+                    .map_err(|(stored, computed)| Error::DigestMismatch {
+                        path: path.to_path_buf(),
+                        line: lines,
+                        stored,
+                        computed,
+                    })?;
                 sink(*change);
                 count += 1;
                 if let Some((_, _, _, left)) = &mut batch {
@@ -562,6 +562,7 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
         lines = line - 1;
     }
     let len = torn.unwrap_or(total);
+    let mut digests = chain.into_links();
     digests.truncate(cut.unwrap_or(count));
     Ok(Log {
         count,
@@ -883,7 +884,12 @@ impl LedgerFile {
             return Err(error.clone());
         }
         let start = self.ledger.len();
-        let before = self.ledger.digest();
+        // A version 1 file stores no digests, so its chain need not be known to append.
+        let before = if self.version >= 2 {
+            self.ledger.digest()
+        } else {
+            Digest::EMPTY
+        };
         let mut digests = Vec::new();
         // Split borrows: the ledger hands the new changes to the writer, and takes them back
         // if they cannot be written.
@@ -972,7 +978,7 @@ impl Writer<'_> {
     /// cuts the file back to where it was.
     ///
     /// `before` is the ledger's digest before the first of `changes`; returns the digest after
-    /// each, computed from the bytes written.
+    /// each, computed from the bytes written (none for a version 1 file, which stores none).
     fn write_changes(&mut self, changes: &[Change], before: Digest) -> Result<Vec<Digest>> {
         if changes.is_empty() {
             return Ok(Vec::new());
@@ -1029,9 +1035,9 @@ impl Writer<'_> {
         for (at, change) in changes.iter().enumerate() {
             line.clear();
             serde_json::to_writer(&mut line, change).map_err(io::Error::from)?;
-            chain = chain.then(&line);
-            digests.push(chain);
             if self.version >= 2 {
+                chain = chain.then(&line);
+                digests.push(chain);
                 digest::append_digest(&mut line, &chain);
             }
             if line.len() > MAX_LINE_BYTES {
