@@ -30,7 +30,14 @@ use clap::{Parser, Subcommand};
 /// A typed, append-only, bitemporal ledger of sanctions lists: who is listed by whom, under
 /// which licences, on any date, as known at any moment.
 #[derive(Parser)]
-#[command(name = "sanctions-ledger", version, max_term_width = 100)]
+#[command(
+    name = "sanctions-ledger",
+    version,
+    max_term_width = 100,
+    after_help = "Exit codes: 0 ok, 1 other errors (an entity the ledger has never seen is one), \
+                  2 usage, 3 refused input (standard error starts with `refused:`), \
+                  4 the ledger file is locked or damaged."
+)]
 struct Cli {
     /// The ledger file (JSON Lines, see FORMAT.md).
     #[arg(
