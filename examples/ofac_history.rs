@@ -8,7 +8,8 @@
 //!
 //! One line per snapshot, `<date> +<designations> -<delistings> ~<amendments>` (or
 //! `<date> refused: <why>`, after which the replay goes on), then a summary line; with
-//! `--entity <ent_num>`, that entry's timeline.
+//! `--entity <ent_num>`, that entry's timeline. What the parser read past (bare quotes, ...)
+//! goes to standard error, one `<date> warning: <file> line <n>: <what>` line each.
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -51,6 +52,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             .and_then(|snapshot| apply_snapshot(&mut ledger, &snapshot, &options));
         match result {
             Ok((found, _)) => {
+                for warning in &found.warnings {
+                    eprintln!("{date} warning: {warning}");
+                }
                 println!(
                     "{date} +{} -{} ~{}",
                     found.designations(),
@@ -64,7 +68,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 previous = Some(*date);
             }
             Err(why) => {
-                println!("{date} refused: {why}");
+                println!("{date} refused: {}", chain(&why));
                 refused += 1;
             }
         }
@@ -86,6 +90,18 @@ fn main() -> Result<(), Box<dyn Error>> {
         print_timeline(now, id, &ent)?;
     }
     Ok(())
+}
+
+/// An error and its sources, `: `-separated (errors do not repeat their source's message).
+fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn chrono_hours(hours: i64) -> sanctions_ledger::chrono::TimeDelta {

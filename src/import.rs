@@ -4,8 +4,9 @@
 //! Official lists publish only today's state: a removed entry simply vanishes. This module turns
 //! successive list files into designations, amendments and delistings.
 //!
-//! - [`ofac`]: OFAC's legacy SDN CSV files (`sdn.csv` with `add.csv`, `alt.csv`,
-//!   `sdn_comments.csv`).
+//! - [`ofac`]: OFAC's legacy CSV files: the SDN list (`sdn.csv` with `add.csv`, `alt.csv`,
+//!   `sdn_comments.csv`) and the non-SDN Consolidated list (`cons_prim.csv` and companions), a
+//!   publication of its own whose entries are restricted, not blocked.
 //! - [`un`]: the UN Security Council consolidated list (XML).
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
@@ -25,9 +26,18 @@
 //! entry's list id and the event, so importing the same file twice adds nothing. A re-listing
 //! after a delisting has a later date and so a new designation id.
 //!
-//! An empty, truncated or malformed file is an [`ImportError`] naming the file and line, never a
-//! mass delisting; a snapshot that would delist more than a share of the entries in force
-//! (10% by default, see [`ReconcileOptions`]) is refused unless the caller allows it.
+//! A broken download must never become delistings or amendments. An empty, truncated (even at
+//! a record boundary) or malformed file, a file of another type, or companion files that name
+//! entries the main file lacks, is an [`ImportError`] naming the file and the evidence; a
+//! snapshot that would delist or amend more than a share of the entries in force (10% each by
+//! default, see [`ReconcileOptions`]) is refused unless the caller allows it. A listing is never
+//! back-dated to before an earlier snapshot that did not hold it, and a second snapshot of a
+//! list on one date is imported or refused, never reported "in sync" while it disagrees with
+//! the ledger (see [`reconcile`]).
+//!
+//! What a parser reads past without refusing the file (a bare quote, an entry without a
+//! listing date, rows let through by the caller's [`ofac::ParseOptions`]) is reported as a
+//! [`Warning`] with its file and line, on the [`Snapshot`] and the [`Reconciliation`].
 //!
 //! # Example
 //!
@@ -60,6 +70,7 @@ mod reconcile;
 mod snapshot;
 pub mod uk;
 pub mod un;
+mod warning;
 mod xml;
 
 pub use self::error::ImportError;
@@ -67,3 +78,4 @@ pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
 pub use self::snapshot::{canonical_entity, collapse_spaces, ListEntry, Snapshot};
+pub use self::warning::{Warning, WarningKind};

@@ -9,7 +9,9 @@ use sanctions_ledger::import::{
     apply_snapshot, reconcile, Field, ImportError, Outcome, ReconcileOptions, Reconciliation,
     Snapshot,
 };
-use sanctions_ledger::{Authority, ChangeKind, Identifier, Ledger, ObservationWindow};
+use sanctions_ledger::{
+    Authority, ChangeKind, Country, Document, DocumentKind, Identifier, Ledger, ObservationWindow,
+};
 
 const FILES: [&str; 3] = [
     "sdn_2023-08-03.csv",
@@ -194,10 +196,24 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
             })
             .unwrap_or_else(|| panic!("{id} is not amended"))
     };
-    // 30610 AKHMAT KADYROV FOUNDATION: RUSSIA-EO14024 added, a tax id added to the remarks.
-    assert_eq!(fields("30610"), [Field::Details, Field::Programs]);
-    // 12793 SHAHRIYARI: more dates of birth in the remarks only.
-    assert_eq!(fields("12793"), [Field::Details]);
+    // 30610 AKHMAT KADYROV FOUNDATION: RUSSIA-EO14024 added, a tax id added to the remarks
+    // (and so to the typed identifiers).
+    assert_eq!(
+        fields("30610"),
+        [Field::Identifiers, Field::Details, Field::Programs]
+    );
+    let now = ledger.current();
+    let tax_id = Identifier::Document(
+        Document::new(DocumentKind::TaxId, "2005504830")
+            .with_country(Country::new("RU").expect("code")),
+    );
+    let holders = now.find_by_identifier(&tax_id);
+    assert_eq!(
+        holders,
+        now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "30610"))
+    );
+    // 12793 SHAHRIYARI: more dates of birth and two passports in the remarks.
+    assert_eq!(fields("12793"), [Field::Identifiers, Field::Details]);
     let legal: BTreeSet<&str> = found[2]
         .report
         .iter()
@@ -207,7 +223,6 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
     assert_eq!(legal, ["30610", "32736", "32745", "32814", "32851"].into());
 
     // The legal change is an AmendDesignation in force from 2023-09-06.
-    let now = ledger.current();
     let kadyrov = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "30610"))[0];
     let codes = |date| {
         let status = now.status(kadyrov, &Authority::US_OFAC, date).unwrap();
@@ -269,9 +284,9 @@ fn reimporting_any_snapshot_adds_nothing() {
 #[test]
 fn whitespace_and_alias_order_are_not_changes() {
     let original = std::fs::read(path(FILES[0])).expect("fixture");
-    let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n";
+    let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n\x1a";
     let alt_reordered =
-        b"36,2,\"aka\",\"  CUBA   AIR \",-0- \r\n36,1,\"aka\",\"AEROCARIBE\",-0- \r\n";
+        b"36,2,\"aka\",\"  CUBA   AIR \",-0- \r\n36,1,\"aka\",\"AEROCARIBE\",-0- \r\n\x1a";
     let spaced: Vec<u8> = String::from_utf8(original.clone())
         .expect("ascii")
         .replace(
@@ -300,8 +315,9 @@ fn whitespace_and_alias_order_are_not_changes() {
     assert!(found.is_empty(), "{:?}", found.report);
     // A real alias change is one.
     let first_line_end = alt.iter().position(|&b| b == b'\n').expect("a line");
+    let one_alias = [&alt[..=first_line_end], b"\x1a"].concat();
     let third = SdnFiles::new("c.csv", &spaced)
-        .with_aliases("alt.csv", &alt[..=first_line_end])
+        .with_aliases("alt.csv", &one_alias)
         .parse(later)
         .expect("ok");
     let found = reconcile(
@@ -311,15 +327,25 @@ fn whitespace_and_alias_order_are_not_changes() {
     )
     .expect("ok");
     assert_eq!(found.report.len(), 1);
+    assert!(matches!(
+        &found.changes[0].kind,
+        ChangeKind::AmendEntity { .. }
+    ));
+    let Outcome::Amended {
+        designation,
+        fields,
+        effective,
+        window,
+        ..
+    } = &found.report[0].outcome
+    else {
+        panic!("{:?}", found.report[0])
+    };
+    assert_eq!(*designation, first_designation(&ledger, "36"));
+    assert_eq!(fields, &[Field::Aliases]);
     assert_eq!(
-        found.report[0].outcome,
-        Outcome::Amended {
-            designation: match &found.changes[0].kind {
-                ChangeKind::AmendEntity { .. } => first_designation(&ledger, "36"),
-                other => panic!("{other:?}"),
-            },
-            fields: vec![Field::Aliases]
-        }
+        (*effective, *window),
+        (later, Some(ObservationWindow::new(Some(date), later)))
     );
 }
 
@@ -335,15 +361,17 @@ fn first_designation(ledger: &Ledger, ent: &str) -> sanctions_ledger::Designatio
 fn mass_delistings_are_refused_unless_allowed() {
     let (mut ledger, _) = replay();
     let data = std::fs::read(path(FILES[2])).expect("fixture");
-    // A file cut cleanly at a line boundary parses, but would delist the missing half.
+    // A complete file (with its end byte) that holds only the first half of the entries: it
+    // parses, but would delist the other half.
     let cut = data.len() / 2;
     let cut = data[..cut]
         .iter()
         .rposition(|&b| b == b'\n')
         .expect("a line")
         + 1;
+    let half = [&data[..cut], b"\x1a"].concat();
     let later = day(2023, 10, 1);
-    let half = SdnFiles::new("sdn_2023-10-01.csv", &data[..cut])
+    let half = SdnFiles::new("sdn_2023-10-01.csv", &half)
         .parse(later)
         .expect("parses");
     let options = ReconcileOptions::new(noon(later, 0));
@@ -410,7 +438,7 @@ fn a_relisting_is_a_new_designation() {
     let text = String::from_utf8(std::fs::read(path(FILES[1])).expect("fixture")).expect("ascii");
     let without: String = text
         .lines()
-        .filter(|l| !l.starts_with("44541,") && *l != "\u{1a}")
+        .filter(|l| !l.starts_with("44541,"))
         .flat_map(|l| [l, "\n"])
         .collect();
     let mut ledger = Ledger::new();
@@ -434,13 +462,30 @@ fn a_relisting_is_a_new_designation() {
                 .map(|r| r.outcome.clone()),
         );
     }
-    let [Outcome::Designated { designation: a, .. }, Outcome::Delisted { designation: b }, Outcome::Designated {
+    let [Outcome::Designated { designation: a, .. }, Outcome::Delisted {
+        designation: b,
+        effective: delisted,
+        window,
+        ..
+    }, Outcome::Designated {
         designation: c,
         effective,
+        ..
     }] = designations.as_slice()
     else {
         panic!("{designations:?}")
     };
+    // The delisting says when it was observed, like the designation.
+    assert_eq!(
+        (*delisted, *window),
+        (
+            day(2023, 10, 2),
+            Some(ObservationWindow::new(
+                Some(day(2023, 10, 1)),
+                day(2023, 10, 2)
+            ))
+        )
+    );
     assert_eq!(a, b);
     assert_ne!(a, c);
     assert_eq!(*effective, day(2023, 10, 3));

@@ -9,6 +9,8 @@ use crate::designation::{DesignationTerms, Measure};
 use crate::entity::Entity;
 use crate::id::{DesignationId, EntityId};
 
+use super::warning::Warning;
+
 /// One official list as published (or captured) on one date: the entries it holds, by their
 /// list id.
 ///
@@ -37,6 +39,7 @@ pub struct Snapshot {
     file: String,
     dated: bool,
     entries: BTreeMap<String, ListEntry>,
+    warnings: Vec<Warning>,
 }
 
 impl Snapshot {
@@ -60,11 +63,16 @@ impl Snapshot {
             file: file.into(),
             dated,
             entries: BTreeMap::new(),
+            warnings: Vec::new(),
         }
     }
 
     /// Adds an entry; `false` (and no change) when an entry with the same id is already there.
-    pub fn insert(&mut self, entry: ListEntry) -> bool {
+    /// An entry whose [`list`](ListEntry::list) is empty gets the snapshot's list.
+    pub fn insert(&mut self, mut entry: ListEntry) -> bool {
+        if entry.list.is_empty() {
+            entry.list.clone_from(&self.list);
+        }
         match self.entries.entry(entry.id.clone()) {
             btree_map::Entry::Occupied(_) => false,
             btree_map::Entry::Vacant(slot) => {
@@ -80,7 +88,9 @@ impl Snapshot {
         &self.authority
     }
 
-    /// The list's short name, e.g. `SDN`.
+    /// The list's short name, e.g. `SDN`: the publication the snapshot is of, which scopes its
+    /// ids. A publication can hold entries of several lists (OFAC's non-SDN Consolidated list
+    /// holds SSI, NS-MBS, CMIC, ... entries); each entry names its own in [`ListEntry::list`].
     #[must_use]
     pub fn list(&self) -> &str {
         &self.list
@@ -127,6 +137,18 @@ impl Snapshot {
         self.entries.values()
     }
 
+    /// What the parser read past without refusing the file (bare quotes, entries without a
+    /// listing date, rows left out by the caller's leave, ...), in file order.
+    #[must_use]
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Adds a warning, for parsers outside this crate.
+    pub fn add_warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+
     /// Mutable access to every entry, for the parsers' last pass.
     pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = &mut ListEntry> {
         self.entries.values_mut()
@@ -167,6 +189,10 @@ impl Snapshot {
 pub struct ListEntry {
     /// The entry's id on the list: OFAC `ent_num`, UN `REFERENCE_NUMBER`.
     pub id: String,
+    /// The short name of the list the entry is on, e.g. `SDN`, or `SSI`, `NS-MBS`, `NS-CMIC`
+    /// for entries of OFAC's non-SDN Consolidated list. Empty until the entry is added to a
+    /// snapshot, which then gives it the snapshot's list.
+    pub list: String,
     /// The subject, in canonical form (see [`canonical_entity`]).
     pub entity: Entity,
     /// The programs it is listed under, sorted, without repeats.
@@ -194,6 +220,7 @@ impl ListEntry {
     pub(crate) fn raw(id: String, entity: Entity, line: usize) -> Self {
         ListEntry {
             id,
+            list: String::new(),
             entity,
             programs: Vec::new(),
             measures: Vec::new(),

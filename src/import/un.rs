@@ -7,14 +7,17 @@
 //!
 //! - `REFERENCE_NUMBER` (e.g. `QDi.419`) → [`Identifier::ListEntry`] of [`Authority::UN`], the
 //!   entry's id;
-//! - `FIRST_NAME` … `FOURTH_NAME` → the name (joined by spaces); `*_ALIAS/ALIAS_NAME` and
+//! - `FIRST_NAME` … `FOURTH_NAME` → the name (joined by spaces, without the UN's `na`
+//!   placeholders: `FAIZULLAH KHAN NOORZAI na` is `FAIZULLAH KHAN NOORZAI`); `*_ALIAS/ALIAS_NAME` and
 //!   `NAME_ORIGINAL_SCRIPT` → aliases; `*_ADDRESS` → addresses; `INDIVIDUAL_DOCUMENT` →
 //!   [`Identifier::Other`] with the document type as scheme;
 //! - `UN_LIST_TYPE` (the committee, e.g. `Al-Qaida`, `DPRK`) → the [`Program`];
-//! - `LISTED_ON` → [`ListEntry::listed_on`], the designation's effective date;
+//! - `LISTED_ON` → [`ListEntry::listed_on`], the designation's effective date. An entry with
+//!   several takes the earliest, one without any is undated (in force from the snapshot's date
+//!   with an observation window, like an OFAC entry); each with a [`Warning`] on the snapshot.
 //!   `LAST_DAY_UPDATED/VALUE` → [`ListEntry::amended_on`];
-//! - `COMMENTS1`, `NATIONALITY/VALUE`, dates of birth → [`Entity::details`] under `comments`,
-//!   `nationality`, `date_of_birth`.
+//! - `COMMENTS1`, `NATIONALITY/VALUE` (without `na`), dates of birth → [`Entity::details`]
+//!   under `comments`, `nationality`, `date_of_birth`.
 //!
 //! The list does not say which measures apply to each entry (they depend on the committee's
 //! resolutions); every entry is recorded with [`Measure::AssetFreeze`], the measure the
@@ -29,6 +32,7 @@ use quick_xml::Reader;
 
 use super::error::ImportError;
 use super::snapshot::{ListEntry, Snapshot};
+use super::warning::{Warning, WarningKind};
 use crate::authority::{Authority, Program};
 use crate::designation::Measure;
 use crate::entity::{Entity, EntityKind, Identifier};
@@ -36,14 +40,24 @@ use crate::entity::{Entity, EntityKind, Identifier};
 /// The short name of the UN consolidated list in snapshots and derived ids.
 pub const CONSOLIDATED_LIST: &str = "CONSOLIDATED";
 
+/// What the parser expects, in [`ImportError::WrongFormat`].
+const EXPECTED: &str = "the UN Security Council consolidated list (XML)";
+
+/// Whether a name part or a nationality is the UN's placeholder for "not available".
+fn placeholder(value: &str) -> bool {
+    value.eq_ignore_ascii_case("na") || value.eq_ignore_ascii_case("n/a")
+}
+
 /// Parses a UN consolidated list file (`name` is used in errors and citations).
 ///
 /// # Errors
 ///
-/// [`ImportError::Empty`] when the file holds no entry; [`ImportError::Truncated`] when it ends
-/// inside an element; [`ImportError::Malformed`] for XML errors, a root other than
-/// `CONSOLIDATED_LIST` or without a `dateGenerated` date, an entry without reference number,
-/// name, list type or a valid `LISTED_ON` date, or a reference number seen twice.
+/// [`ImportError::WrongFormat`] when the file is not XML or its root is not
+/// `CONSOLIDATED_LIST`; [`ImportError::Empty`] when the file holds no entry;
+/// [`ImportError::Truncated`] when it ends inside an element; [`ImportError::Malformed`] for XML
+/// errors, a root without a `dateGenerated` date, an entry without reference number, name or
+/// list type, a `LISTED_ON` or `LAST_DAY_UPDATED` that is not a date, or a reference number
+/// seen twice.
 ///
 /// # Example
 ///
@@ -88,7 +102,7 @@ struct Raw {
     reference: Option<String>,
     names: [Option<String>; 4],
     list_type: Option<String>,
-    listed_on: Option<String>,
+    listed_on: Vec<String>,
     updated: Vec<String>,
     aliases: Vec<String>,
     addresses: Vec<String>,
@@ -111,6 +125,7 @@ struct Parser<'a> {
     text: String,
     snapshot: Option<Snapshot>,
     record: Option<Raw>,
+    warnings: Vec<Warning>,
 }
 
 impl<'a> Parser<'a> {
@@ -124,6 +139,7 @@ impl<'a> Parser<'a> {
             text: String::new(),
             snapshot: None,
             record: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -157,6 +173,7 @@ impl<'a> Parser<'a> {
                 file: self.file.into(),
             });
         }
+        self.sniff()?;
         let mut reader = Reader::from_reader(self.bytes);
         loop {
             let before = reader.buffer_position();
@@ -209,12 +226,60 @@ impl<'a> Parser<'a> {
             });
         }
         match self.snapshot {
-            Some(snapshot) if !snapshot.is_empty() => Ok(snapshot),
+            Some(mut snapshot) if !snapshot.is_empty() => {
+                for warning in self.warnings {
+                    snapshot.add_warning(warning);
+                }
+                Ok(snapshot)
+            }
             Some(_) => Err(ImportError::Empty {
                 file: self.file.into(),
             }),
-            None => Err(self.malformed(1, "no CONSOLIDATED_LIST element")),
+            None => Err(ImportError::WrongFormat {
+                file: self.file.into(),
+                expected: EXPECTED,
+                found: "it has no root element".into(),
+            }),
         }
+    }
+
+    /// Refuses input that is plainly not XML, saying what it looks like instead.
+    fn sniff(&self) -> Result<(), ImportError> {
+        let wrong = |found: String| ImportError::WrongFormat {
+            file: self.file.into(),
+            expected: EXPECTED,
+            found,
+        };
+        let text = self
+            .bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(self.bytes);
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        let head = &text[start..text.len().min(start + 40)];
+        if text.starts_with(b"PK\x03\x04") {
+            return Err(wrong("it is a ZIP archive: unzip it first".into()));
+        }
+        if let Some(at) = memchr::memchr(0, self.bytes) {
+            return Err(wrong(format!(
+                "it holds binary data (a NUL byte at offset {at})"
+            )));
+        }
+        if head.first() != Some(&b'<') {
+            let digits = head.iter().take_while(|b| b.is_ascii_digit()).count();
+            let csv = if digits > 0 && head.get(digits) == Some(&b',') {
+                " (an OFAC CSV file? read it with import::ofac)"
+            } else {
+                ""
+            };
+            return Err(wrong(format!(
+                "it does not start with XML markup{csv}: it starts {:?}",
+                String::from_utf8_lossy(head)
+            )));
+        }
+        Ok(())
     }
 
     fn start(&mut self, start: &BytesStart<'_>, line: usize) -> Result<(), ImportError> {
@@ -233,10 +298,20 @@ impl<'a> Parser<'a> {
                 ));
             }
             (None, other) => {
-                return Err(self.malformed(
-                    line,
-                    format!("the root element is {other}, not CONSOLIDATED_LIST"),
-                ))
+                let what = match other {
+                    "sdnList" => " (OFAC's SDN.XML)",
+                    "sanctionsData" => " (OFAC's ENHANCED XML)",
+                    "export" => " (the EU's financial sanctions file?)",
+                    "html" | "HTML" => " (a web page, not the list)",
+                    _ => "",
+                };
+                return Err(ImportError::WrongFormat {
+                    file: self.file.into(),
+                    expected: EXPECTED,
+                    found: format!(
+                        "line {line}: its root element is {other}{what}, not CONSOLIDATED_LIST"
+                    ),
+                });
             }
             (Some("INDIVIDUALS"), "INDIVIDUAL") | (Some("ENTITIES"), "ENTITY") => {
                 self.record = Some(Raw {
@@ -309,7 +384,7 @@ impl<'a> Parser<'a> {
                 "THIRD_NAME" => raw.names[2] = value,
                 "FOURTH_NAME" => raw.names[3] = value,
                 "UN_LIST_TYPE" => raw.list_type = value,
-                "LISTED_ON" => raw.listed_on = value,
+                "LISTED_ON" => raw.listed_on.extend(value),
                 "COMMENTS1" => raw.comments = value,
                 "NAME_ORIGINAL_SCRIPT" => raw.aliases.extend(value),
                 "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS" => {
@@ -327,7 +402,9 @@ impl<'a> Parser<'a> {
                 _ => {}
             },
             ("LAST_DAY_UPDATED", "VALUE") => raw.updated.extend(value),
-            ("NATIONALITY", "VALUE") => raw.nationality.extend(value),
+            ("NATIONALITY", "VALUE") => {
+                raw.nationality.extend(value.filter(|v| !placeholder(v)));
+            }
             ("INDIVIDUAL_ALIAS" | "ENTITY_ALIAS", "ALIAS_NAME") => raw.aliases.extend(value),
             (
                 "INDIVIDUAL_ADDRESS" | "ENTITY_ADDRESS",
@@ -341,12 +418,17 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn entry(&self, raw: Raw) -> Result<ListEntry, ImportError> {
+    fn entry(&mut self, raw: Raw) -> Result<ListEntry, ImportError> {
         let line = raw.line;
         let Some(reference) = raw.reference else {
             return Err(self.malformed(line, "an entry without REFERENCE_NUMBER"));
         };
-        let name: Vec<String> = raw.names.into_iter().flatten().collect();
+        let name: Vec<String> = raw
+            .names
+            .into_iter()
+            .flatten()
+            .filter(|part| !placeholder(part))
+            .collect();
         if name.is_empty() {
             return Err(self.malformed(line, format!("entry {reference} has no name")));
         }
@@ -377,19 +459,34 @@ impl<'a> Parser<'a> {
         };
         let program = Program::new(Authority::UN, &list_type)
             .map_err(|e| self.malformed(line, format!("entry {reference}: {e}")))?;
-        let listed_on = raw.listed_on.as_deref().and_then(date).ok_or_else(|| {
-            self.malformed(
-                line,
-                format!(
-                    "entry {reference} has LISTED_ON {:?}, not a date",
-                    raw.listed_on.as_deref().unwrap_or("")
-                ),
-            )
-        })?;
+        let mut listed = Vec::with_capacity(raw.listed_on.len());
+        for text in &raw.listed_on {
+            listed.push(date(text).ok_or_else(|| {
+                self.malformed(
+                    line,
+                    format!("entry {reference} has LISTED_ON {text:?}, not a date"),
+                )
+            })?);
+        }
+        listed.sort_unstable();
+        let kind = match listed.as_slice() {
+            [] => Some(WarningKind::NoListingDate {
+                entry: reference.clone(),
+            }),
+            [_] => None,
+            [kept, others @ ..] => Some(WarningKind::SeveralListingDates {
+                entry: reference.clone(),
+                kept: *kept,
+                others: others.to_vec(),
+            }),
+        };
+        if let Some(kind) = kind {
+            self.warnings.push(Warning::new(self.file, line, kind));
+        }
         let mut entry = ListEntry::raw(reference.clone(), entity, line);
         entry.programs.push(program);
         entry.measures.push(Measure::AssetFreeze);
-        entry.listed_on = Some(listed_on);
+        entry.listed_on = listed.first().copied();
         for text in &raw.updated {
             let updated = date(text).ok_or_else(|| {
                 self.malformed(

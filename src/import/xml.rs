@@ -48,7 +48,7 @@ pub(super) trait Handler {
 /// What the root element must be.
 pub(super) struct Root<'a> {
     /// The format, for messages: `an EU Financial Sanctions Files XML`.
-    pub(super) format: &'a str,
+    pub(super) format: &'static str,
     /// The root element's local name.
     pub(super) name: &'a str,
     /// The default namespace the root must declare, if any.
@@ -221,11 +221,17 @@ pub(super) fn malformed(file: &str, line: usize, what: impl Into<String>) -> Imp
     }
 }
 
-pub(super) fn wrong(file: &str, expected: &str, found: String) -> ImportError {
+/// [`ImportError::WrongFormat`] for a file that looks like `looks_like` (e.g. `an OFAC legacy
+/// CSV`), said as the other parsers say it: "it looks like ...".
+pub(super) fn wrong(
+    file: &str,
+    expected: &'static str,
+    looks_like: impl std::fmt::Display,
+) -> ImportError {
     ImportError::WrongFormat {
         file: file.into(),
-        expected: expected.into(),
-        found,
+        expected,
+        found: format!("it looks like {looks_like}"),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::Target;
 use crate::id::{DesignationId, EntityId, LicenceId};
+use crate::list::List;
 
 /// What a change creates or names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +82,8 @@ pub(super) fn is_version(kind: &ChangeKind) -> bool {
 pub(super) struct TargetFacts {
     pub(super) target: Target,
     pub(super) authority: Authority,
+    /// The designation's list, if any (designations only).
+    pub(super) list: Option<List>,
     /// The designated entity (designations only).
     pub(super) entity: Option<EntityId>,
     pub(super) created: usize,
@@ -140,6 +143,7 @@ impl Facts {
                 self.designations.push(TargetFacts {
                     target: Target::Designation(*designation),
                     authority: record.authority.clone(),
+                    list: record.list.clone(),
                     entity: Some(record.entity),
                     created: at,
                     start: on,
@@ -153,6 +157,7 @@ impl Facts {
                 self.licences.push(TargetFacts {
                     target: Target::Licence(*licence),
                     authority: record.authority.clone(),
+                    list: None,
                     entity: None,
                     created: at,
                     start: on,

@@ -14,6 +14,7 @@ use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::licence::{Licence, LicenceTerms};
+use crate::list::List;
 
 /// A valid history and one more change that breaks `rule` when applied after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +57,7 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         Rule::InvalidWindow
         | Rule::BlankName
         | Rule::ProgramOfOtherAuthority
+        | Rule::ListOfOtherAuthority
         | Rule::LicenceCoversNothing
         | Rule::UnknownEntity
         | Rule::UnknownTarget
@@ -154,6 +156,27 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 ),
             })
         }
+        Rule::ListOfOtherAuthority => {
+            let lists: Vec<List> = List::WELL_KNOWN
+                .into_iter()
+                .filter(|l| *l.authority() != authority)
+                .collect();
+            let list = lists[pick(&mut bits, lists.len())].clone();
+            let entity = facts
+                .live_entities()
+                .first()
+                .copied()
+                .unwrap_or(fresh_entity);
+            new(ChangeKind::Designate {
+                designation: DesignationId::derive(&format!("invalid:{bits}")),
+                record: Designation::new(
+                    entity,
+                    authority,
+                    DesignationTerms::new(Measure::AssetFreeze),
+                )
+                .on_list(list),
+            })
+        }
         Rule::LicenceCoversNothing => {
             let mut terms = LicenceTerms::general("GL 0", fresh_entity);
             terms.covers.clear();
@@ -200,14 +223,18 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let targets = facts.live_targets();
             let t = targets[pick(&mut bits, targets.len())];
             match t.target {
-                Target::Designation(designation) => new(ChangeKind::Designate {
-                    designation,
-                    record: Designation::new(
+                Target::Designation(designation) => {
+                    let mut record = Designation::new(
                         t.entity.unwrap_or(fresh_entity),
                         t.authority.clone(),
                         DesignationTerms::new(Measure::TravelBan),
-                    ),
-                }),
+                    );
+                    record.list.clone_from(&t.list);
+                    new(ChangeKind::Designate {
+                        designation,
+                        record,
+                    })
+                }
                 Target::Licence(licence) => {
                     let covers = facts.live_entities()[0];
                     new(ChangeKind::IssueLicence {

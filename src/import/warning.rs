@@ -1,0 +1,151 @@
+//! [`Warning`]: something odd in a list file that a parser read past without refusing the file.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+/// Something odd in a list file that the parser read past, with the file and line, so that a
+/// caller can log or show it. Parsers never skip input silently: what they read tolerantly or
+/// leave out is reported here, on [`Snapshot::warnings`](crate::import::Snapshot::warnings) and
+/// [`Reconciliation::warnings`](crate::import::Reconciliation::warnings).
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sanctions_ledger::import::{ofac::SdnFiles, WarningKind};
+///
+/// // OFAC sometimes writes a bare quote inside a quoted remark.
+/// let sdn = b"7,\"CORTES, Ana\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. \"LA JEFA\"; DOB 1970.\"\r\n\x1a";
+/// let date = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap_or_default();
+/// let snapshot = SdnFiles::new("sdn.csv", sdn).parse(date)?;
+/// let entity = &snapshot.get("7").ok_or("missing")?.entity;
+/// assert_eq!(entity.details["remarks"], "a.k.a. \"LA JEFA\"; DOB 1970.");
+/// let warning = &snapshot.warnings()[0];
+/// assert_eq!((warning.file.as_str(), warning.line), ("sdn.csv", 1));
+/// assert_eq!(warning.kind, WarningKind::BareQuote);
+/// assert_eq!(
+///     warning.to_string(),
+///     "sdn.csv line 1: a bare quote inside a quoted field, read as a literal quote"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Warning {
+    /// The file.
+    pub file: String,
+    /// The line (from 1) the warning is about.
+    pub line: usize,
+    /// What was odd.
+    pub kind: WarningKind,
+}
+
+impl Warning {
+    /// A warning about `file` at `line`.
+    #[must_use]
+    pub fn new(file: impl Into<String>, line: usize, kind: WarningKind) -> Self {
+        Warning {
+            file: file.into(),
+            line,
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}: {}", self.file, self.line, self.kind)
+    }
+}
+
+/// What a [`Warning`] is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A quote inside a quoted field that is neither doubled nor the end of the field (a known
+    /// defect of OFAC's files, e.g. `a.k.a. "nickname"` inside a quoted remark). It was read as
+    /// a literal quote.
+    BareQuote,
+    /// The file lacks OFAC's final 0x1A byte; it was read because the caller allowed
+    /// unterminated (hand-made) files.
+    Unterminated,
+    /// A companion row names an entry that the main file does not hold; it was left out because
+    /// the caller allowed unmatched companion rows (hand-made subsets).
+    UnmatchedCompanionRow {
+        /// The entry's list id.
+        entry: String,
+    },
+    /// An entry gives several listing dates; the earliest was kept.
+    SeveralListingDates {
+        /// The entry's list id.
+        entry: String,
+        /// The date kept.
+        kept: NaiveDate,
+        /// The other dates given.
+        others: Vec<NaiveDate>,
+    },
+    /// An entry of a dated list gives no listing date; it is taken as undated, in force from
+    /// the snapshot's date with an observation window, like an OFAC entry.
+    NoListingDate {
+        /// The entry's list id.
+        entry: String,
+    },
+    /// An identifier in the remarks that fails its check (an IMO ship number with a wrong check
+    /// digit); it stays in the remarks but gives no typed identifier.
+    InvalidIdentifier {
+        /// The entry's list id.
+        entry: String,
+        /// The text, as written.
+        text: String,
+    },
+    /// An entry of OFAC's non-SDN Consolidated list whose programs belong to no non-SDN list
+    /// this crate knows; it is recorded under the whole Consolidated list, with an unspecified
+    /// restriction.
+    UnknownList {
+        /// The entry's list id.
+        entry: String,
+        /// The programs, as written.
+        programs: String,
+    },
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WarningKind::BareQuote => {
+                f.write_str("a bare quote inside a quoted field, read as a literal quote")
+            }
+            WarningKind::Unterminated => f.write_str(
+                "the file lacks the final 0x1A byte; read because unterminated files are allowed",
+            ),
+            WarningKind::UnmatchedCompanionRow { entry } => write!(
+                f,
+                "ent_num {entry} is not in the main file; row left out because unmatched companion rows are allowed"
+            ),
+            WarningKind::SeveralListingDates {
+                entry,
+                kept,
+                others,
+            } => {
+                write!(f, "entry {entry} gives several listing dates; kept the earliest, {kept}, over")?;
+                for other in others {
+                    write!(f, " {other}")?;
+                }
+                Ok(())
+            }
+            WarningKind::NoListingDate { entry } => write!(
+                f,
+                "entry {entry} gives no listing date; taken as observed on the snapshot's date"
+            ),
+            WarningKind::InvalidIdentifier { entry, text } => write!(
+                f,
+                "entry {entry}: {text:?} fails its check and gives no identifier"
+            ),
+            WarningKind::UnknownList { entry, programs } => write!(
+                f,
+                "entry {entry}: programs {programs:?} belong to no known non-SDN list"
+            ),
+        }
+    }
+}
