@@ -332,11 +332,27 @@ fn a_truncated_file_is_refused_and_the_ledger_left_byte_for_byte() -> TestResult
     assert_eq!(std::fs::read(scratch.ledger())?, before);
 
     // A snapshot that would delist nearly the whole list is refused unless confirmed.
+    // A hand-made file, without OFAC's final 0x1A byte: refused as cut short unless allowed,
+    // and then read with a warning on standard error.
     let tiny = fixture("ofac/sdn_tiny_2025-05-16.csv");
+    let unterminated = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &tiny,
+        "--recorded",
+        "2025-05-17T00:00:00Z",
+    ]);
+    assert!(
+        unterminated.exits(3).stderr.contains("0x1A"),
+        "{}",
+        unterminated.stderr
+    );
+    assert_eq!(std::fs::read(scratch.ledger())?, before);
     let mass = scratch.run(&[
         "import",
         "ofac-csv",
         &tiny,
+        "--allow-unterminated",
         "--recorded",
         "2025-05-17T00:00:00Z",
     ]);
@@ -351,6 +367,7 @@ fn a_truncated_file_is_refused_and_the_ledger_left_byte_for_byte() -> TestResult
         "import",
         "ofac-csv",
         &tiny,
+        "--allow-unterminated",
         "--allow-mass-delisting",
         "--dry-run",
         "--recorded",
@@ -366,11 +383,17 @@ fn a_truncated_file_is_refused_and_the_ledger_left_byte_for_byte() -> TestResult
         "import",
         "ofac-csv",
         &tiny,
+        "--allow-unterminated",
         "--allow-mass-delisting",
         "--recorded",
         "2025-05-17T00:00:00Z",
     ]);
     assert_eq!(confirmed.exits(0).stdout, dry.stdout);
+    assert!(
+        confirmed.stderr.starts_with("warning: "),
+        "{}",
+        confirmed.stderr
+    );
     assert_ne!(std::fs::read(scratch.ledger())?, before);
 
     // A refused first import leaves no ledger file behind.
@@ -557,4 +580,35 @@ fn a_version_1_ledger_is_read_and_upgraded_to_one_with_stored_digests() -> TestR
     assert_eq!(digest(&upgrade.exits(0).stdout), digest(&old.stdout));
     assert_eq!(LedgerFile::open(&new)?.version(), 2);
     Ok(())
+}
+
+#[test]
+fn the_consolidated_list_is_its_own_publication() {
+    let scratch = Scratch::new("cons");
+    two_snapshots(&scratch);
+    let cons = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/cons_prim_2025-12-19.csv"),
+        "--list",
+        "cons",
+        "--recorded",
+        "2025-12-20T00:00:00Z",
+    ]);
+    // Its entries are designated; the SDN list's are not delisted by its absence from them.
+    assert_eq!(cons.exits(0).stdout, "2025-12-19 +10 -0 ~0\n");
+    let kunlun = scratch.run(&["status", "US-OFAC:15268", "--on", "2025-12-19"]);
+    assert!(
+        kunlun.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        kunlun.stdout
+    );
+    let belavia = scratch.run(&["status", "US-OFAC:44541", "--on", "2025-12-19"]);
+    assert!(
+        belavia.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        belavia.stdout
+    );
+    let bad = scratch.run(&["import", "ofac-csv", "x.csv", "--list", "ssi"]);
+    bad.exits(2);
 }

@@ -67,7 +67,8 @@ impl From<ImportError> for Failure {
         match error {
             ImportError::Io { .. } => Failure::Other(error.to_string()),
             ImportError::Ledger { source, file } => Failure::Refused(format!(
-                "the ledger refused the changes from {file}: {}",
+                "the ledger refused the changes from {}: {}",
+                file.as_deref().unwrap_or("the file"),
                 describe(&source)
             )),
             other => Failure::Refused(other.to_string()),

@@ -44,6 +44,9 @@ struct Common {
     /// Accept a snapshot that delists more than 10% of the list's entries in force.
     #[arg(long)]
     allow_mass_delisting: bool,
+    /// Accept a snapshot that amends more than the usual share of the list's entries at once.
+    #[arg(long)]
+    allow_mass_amendment: bool,
     /// Reconcile and print what would change, but write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -98,6 +101,9 @@ fn reconcile_and_apply(
     if common.allow_mass_delisting {
         options = options.allow_mass_delisting();
     }
+    if common.allow_mass_amendment {
+        options = options.allow_mass_amendment();
+    }
     let found = reconcile(file.ledger().current(), &snapshot, &options)?;
     let appended = if common.dry_run || found.is_empty() {
         0
@@ -106,6 +112,11 @@ fn reconcile_and_apply(
         file.apply_batch(found.changes.iter().cloned())?.appended
     };
     drop(spinner);
+    // What the parser read past (a file without its final byte when allowed, …): on standard
+    // error, so that standard output stays the summary line.
+    for warning in &found.warnings {
+        eprintln!("warning: {warning}");
+    }
 
     let view = file.ledger().current();
     let mut out = output::stdout();
@@ -122,6 +133,7 @@ fn reconcile_and_apply(
             "appended": appended,
             "dry_run": common.dry_run,
             "recorded": crate::reference::instant(recorded),
+            "warnings": found.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "cursor": view.cursor().to_string(),
         });
         return output::print_json(&mut out, view, value);
