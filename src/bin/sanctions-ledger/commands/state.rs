@@ -41,6 +41,8 @@ enum Format {
 #[derive(Serialize)]
 struct Row {
     authority: Authority,
+    /// The authority's list (SDN, NS-CMIC, …), when the designation names one.
+    list: Option<String>,
     list_ids: String,
     name: String,
     programs: Vec<String>,
@@ -71,6 +73,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .filter(|(_, d)| keep(&d.authority))
         .map(|(&designation, d)| Row {
             authority: d.authority.clone(),
+            list: d.list.as_ref().map(|l| l.code().to_owned()),
             list_ids: list_ids(view, d.entity, &d.authority),
             name: name(view, d.entity),
             programs: d
@@ -118,10 +121,12 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         }
         Format::Csv => write_csv(&mut out, &rows)?,
         Format::Table => {
-            let mut table = output::table(&["authority", "list id", "since", "programs", "name"]);
+            let mut table =
+                output::table(&["authority", "list", "list id", "since", "programs", "name"]);
             for row in &rows {
                 table.add_row(vec![
                     row.authority.to_string(),
+                    row.list.clone().unwrap_or_else(|| "-".to_owned()),
                     row.list_ids.clone(),
                     row.since.to_string(),
                     row.programs.join(" "),
@@ -174,6 +179,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Failure> {
     writer
         .write_record([
             "authority",
+            "list",
             "list_ids",
             "name",
             "programs",
@@ -187,6 +193,7 @@ fn write_csv(out: &mut impl Write, rows: &[Row]) -> Result<(), Failure> {
         writer
             .write_record([
                 row.authority.to_string(),
+                row.list.clone().unwrap_or_default(),
                 row.list_ids.clone(),
                 row.name.clone(),
                 row.programs.join(";"),
