@@ -48,17 +48,26 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
-    let mut table = output::table(&["recorded", "effective", "kind", "change", "subject"]);
-    for change in feed.changes() {
-        table.add_row(vec![
-            instant(change.recorded),
-            change.effective.to_string(),
-            change.kind.name().to_owned(),
-            change.id.to_string(),
-            subject(view, change),
-        ]);
+    // Streamed line by line rather than laid out as a table: a feed from the start of a large
+    // ledger is millions of lines, and every column but the last has a fixed width anyway.
+    if !feed.changes().is_empty() {
+        writeln!(
+            out,
+            "{:<20}  {:<10}  {:<17}  {:<36}  SUBJECT",
+            "RECORDED", "EFFECTIVE", "KIND", "CHANGE"
+        )?;
     }
-    output::print_table(&mut out, &table)?;
+    for change in feed.changes() {
+        writeln!(
+            out,
+            "{:<20}  {:<10}  {:<17}  {:<36}  {}",
+            instant(change.recorded),
+            change.effective,
+            change.kind.name(),
+            change.id,
+            subject(view, change)
+        )?;
+    }
     writeln!(out, "{} changes", feed.changes().len())?;
     if globals.digest {
         output::print_digest(&mut out, view)?;
