@@ -122,7 +122,10 @@ fn from_hex(digits: &[u8]) -> Option<Digest> {
     let mut bytes = [0; 32];
     let mut invalid = 0;
     for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        let (high, low) = (HEX_VALUES[usize::from(pair[0])], HEX_VALUES[usize::from(pair[1])]);
+        let (high, low) = (
+            HEX_VALUES[usize::from(pair[0])],
+            HEX_VALUES[usize::from(pair[1])],
+        );
         invalid |= high | low;
         *byte = high << 4 | (low & 0x0f);
     }
