@@ -204,6 +204,16 @@ impl Ledger {
         applied
     }
 
+    /// The digest chain of the log, to set links computed from a file's bytes.
+    pub(crate) fn chain_mut(&mut self) -> &mut crate::digest::Chain {
+        self.log.chain_mut()
+    }
+
+    /// The digest of the first `len` changes of the log.
+    pub(crate) fn digest_at(&self, len: usize) -> crate::digest::Digest {
+        self.log.digest_at(len)
+    }
+
     /// Removes every change at position `len` or later, and its index entries.
     fn truncate(&mut self, len: usize) {
         self.index.truncate(&self.log, len);

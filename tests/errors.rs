@@ -7,7 +7,7 @@ mod common;
 use std::error::Error as _;
 
 use common::*;
-use sanctions_ledger::{Error, Ledger, LedgerFile, Rule};
+use sanctions_ledger::{Digest, Error, Ledger, LedgerFile, Rule};
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
@@ -124,12 +124,18 @@ fn a_conflicting_id_after_identical_copies_is_placed_at_the_conflicting_one() ->
     let path = temp_path("conflict-after-copy.jsonl");
     drop(LedgerFile::create_with(&path, &acme())?);
     let mut text = std::fs::read_to_string(&path)?;
-    let first = text.lines().nth(2).ok_or("a change line")?.to_owned();
+    // The first change's line without its digest, then the same change with another date,
+    // each appended with its link of the digest chain (FORMAT.md), so that the rule, not the
+    // digest check, refuses the second.
+    let written = text.lines().nth(2).ok_or("a change line")?;
+    let first = written[..written.rfind(",\"digest\"").ok_or("a digest")?].to_owned() + "}";
     let mut conflicting: serde_json::Value = serde_json::from_str(&first)?;
     conflicting["effective"] = "2024-01-02".into();
-    for line in [first, conflicting.to_string()] {
-        text.push_str(&line);
-        text.push('\n');
+    let mut previous = LedgerFile::open(&path)?.ledger().digest();
+    for json in [first, conflicting.to_string()] {
+        let (appended, next) = line_with_link(previous, &json)?;
+        text.push_str(&appended);
+        previous = next;
     }
     let lines = text.lines().count();
     std::fs::write(&path, text)?;
@@ -175,11 +181,13 @@ fn a_refusal_in_a_log_file_is_said_once() -> TestResult {
     let path = temp_path("refused.jsonl");
     let mut file = LedgerFile::create_with(&path, &acme())?;
     file.apply(change("delist d1", "2024-03-01", delist("d1")))?;
+    let before = file.ledger().digest();
     drop(file);
     let again = serde_json::to_string(&change("delist d1 again", "2024-04-01", delist("d1")))?;
+    // The line as a writer would append it: with its link of the digest chain (FORMAT.md),
+    // so that it is the rule, not the digest check, that refuses it.
     let mut text = std::fs::read_to_string(&path)?;
-    text.push_str(&again);
-    text.push('\n');
+    text.push_str(&line_with_link(before, &again)?.0);
     std::fs::write(&path, text)?;
 
     let error = LedgerFile::open(&path).unwrap_err();
@@ -266,4 +274,23 @@ fn a_json_document_opened_as_a_log_says_what_it_is() -> TestResult {
     );
     std::fs::remove_file(&path)?;
     Ok(())
+}
+
+/// A ledger log line (version 2) for a change whose compact JSON is `json`, written after the
+/// changes whose digest is `before`: the JSON with its link of the digest chain as the last
+/// member, as a writer appends it (FORMAT.md), and that link.
+fn line_with_link(
+    before: Digest,
+    json: &str,
+) -> Result<(String, Digest), Box<dyn std::error::Error>> {
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    sha2::Digest::update(&mut hasher, before.as_bytes());
+    sha2::Digest::update(&mut hasher, json.as_bytes());
+    let link: [u8; 32] = sha2::Digest::finalize(hasher).into();
+    let mut hex = String::with_capacity(64);
+    for byte in link {
+        std::fmt::Write::write_fmt(&mut hex, format_args!("{byte:02x}"))?;
+    }
+    let body = json.strip_suffix('}').ok_or("a JSON object")?;
+    Ok((format!("{body},\"digest\":\"{hex}\"}}\n"), hex.parse()?))
 }
