@@ -107,6 +107,12 @@
 //! snapshots and reconciles them with a ledger into dated designations, amendments and
 //! delistings.
 //!
+//! # Follow the Money
+//!
+//! The [`ftm`] module exports the state on a date, or the whole history, as Follow the Money
+//! entities (the data model of opensanctions.org and its tools); [`import::ftm`] reads them
+//! back.
+//!
 //! # Serialisation
 //!
 //! Every public type implements serde's traits. A [`Ledger`] serialises as
@@ -138,6 +144,7 @@ mod entity;
 mod error;
 mod feed;
 mod file;
+pub mod ftm;
 mod id;
 pub mod import;
 mod index;
