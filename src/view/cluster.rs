@@ -138,6 +138,33 @@ impl<'a> Clusters<'a> {
         Members { members, links }
     }
 
+    /// The members of `entity`'s cluster on `date`, as [`Clusters::members_on`] without the
+    /// links: what a status needs, with one allocation for clusters of up to four.
+    fn members_only(
+        &self,
+        entity: EntityId,
+        entry: EntityEntry<'a>,
+        date: NaiveDate,
+    ) -> Vec<(EntityId, EntityEntry<'a>)> {
+        let mut members = Vec::with_capacity(4);
+        members.push((entity, entry));
+        let cut = self.view.cut;
+        let mut next = 0;
+        while next < members.len() {
+            let (_, at) = members[next];
+            for (_, other) in at.links_on(date, cut) {
+                if members.iter().any(|(m, _)| *m == other) {
+                    continue;
+                }
+                if let Some(entry) = self.view.index.entity(other) {
+                    members.push((other, entry));
+                }
+            }
+            next += 1;
+        }
+        members
+    }
+
     /// Every entity linked with `entity` by some link the view sees, whatever its dates
     /// (itself included, first), and those links with their periods.
     fn members_ever(
@@ -227,20 +254,19 @@ impl<'a> Clusters<'a> {
     }
 
     /// The licences of `authority` in force on `date` that cover `entity`, as seen.
-    fn licences_covering(
-        &self,
+    fn licences_covering<'s>(
+        &'s self,
         entity: EntityId,
         entry: EntityEntry<'a>,
-        authority: &Authority,
+        authority: &'s Authority,
         date: NaiveDate,
-    ) -> impl Iterator<Item = LicenceId> + '_ {
+    ) -> impl Iterator<Item = LicenceId> + 's {
         let view = self.view;
-        let authority = authority.clone();
         entry
             .licences()
             .iter()
             .filter(move |(id, at)| {
-                view.sees(*at) && view.licence_covers(*id, entity, &authority, date)
+                view.sees(*at) && view.licence_covers(*id, entity, authority, date)
             })
             .map(|(id, _)| *id)
     }
@@ -274,12 +300,17 @@ impl<'a> Clusters<'a> {
                 .cloned()
                 .unwrap_or(Status::NotListed)
         } else {
-            let licences = members
-                .iter()
-                .flat_map(|&(entity, entry)| {
-                    self.licences_covering(entity, entry, scope.authority(), date)
-                })
+            // A listed member's own status already holds the licences that cover it; only
+            // the members not listed are asked.
+            let mut licences: Vec<LicenceId> = by_member
+                .values()
+                .flat_map(|s| s.licences().iter().copied())
                 .collect();
+            for &(entity, entry) in members {
+                if !by_member.contains_key(&entity) {
+                    licences.extend(self.licences_covering(entity, entry, scope.authority(), date));
+                }
+            }
             Status::from_parts(designations, licences)
         };
         ClusterStatus { status, by_member }
@@ -329,8 +360,7 @@ impl<'a> Clusters<'a> {
         if !entry.has_links() {
             return Ok(self.status_of(&[(entity, entry)], scope, date));
         }
-        let gathered = self.members_on(entity, entry, date);
-        Ok(self.status_of(&gathered.members, scope, date))
+        Ok(self.status_of(&self.members_only(entity, entry, date), scope, date))
     }
 
     /// Whether `entity`'s subject (its cluster on `date`) is listed in `scope`, licensed or
@@ -368,9 +398,8 @@ impl<'a> Clusters<'a> {
         if !entry.has_links() {
             return Ok(entry.listed(scope, date, cut).next().is_some());
         }
-        let gathered = self.members_on(entity, entry, date);
-        Ok(gathered
-            .members
+        Ok(self
+            .members_only(entity, entry, date)
             .iter()
             .any(|(_, e)| e.listed(scope, date, cut).next().is_some()))
     }
