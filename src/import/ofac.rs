@@ -68,6 +68,9 @@ use crate::list::List;
 mod lists;
 mod remarks;
 
+pub(crate) use self::lists::{list_code, list_has_program, list_measure};
+pub(crate) use self::remarks::document_kind;
+
 /// The short name of the SDN list in snapshots and derived ids.
 pub const SDN_LIST: &str = "SDN";
 

@@ -208,8 +208,8 @@ pub enum Outcome {
         window: Option<ObservationWindow>,
     },
     /// A changed entry: the fields that changed, sorted. An entry on several lists is reported
-    /// once per designation amended (its identifying fields on each, its legal terms where
-    /// they changed).
+    /// once per designation amended: the identifying fields on its first designation in force
+    /// (in list order), the legal terms on each designation whose terms changed.
     #[non_exhaustive]
     Amended {
         /// The designation of the entry.
@@ -984,8 +984,11 @@ impl<'s> Plan<'_, 's> {
         }
         if !kept.is_empty() {
             let (effective, window) = self.amendment_date(first, &kept);
+            // The subject's changes are reported once, on its first designation in force.
+            let mut entity_fields = entity_fields;
             for (entry, known) in kept {
-                self.amend_terms(entry, known, &entity_fields, effective, window);
+                let shared = std::mem::take(&mut entity_fields);
+                self.amend_terms(entry, known, &shared, effective, window);
             }
         }
     }
@@ -1247,7 +1250,8 @@ impl<'s> Plan<'_, 's> {
     }
 
     /// Amends the terms of one designation in force when its programs or measures changed,
-    /// and reports it with `entity_fields` (the subject's changes, shared by every list).
+    /// and reports it with `entity_fields` (the subject's changes, reported on one of its
+    /// designations only).
     fn amend_terms(
         &mut self,
         entry: &ListEntry,

@@ -57,8 +57,8 @@ pub struct Snapshot {
     /// By list id, the entry's memberships sorted by list.
     entries: BTreeMap<String, Vec<ListEntry>>,
     len: usize,
-    /// Lists the publication shows memberships of but does not hold entries for.
-    not_covered: Vec<List>,
+    /// Which lists the publication holds the entries of.
+    coverage: Coverage,
     warnings: Vec<Warning>,
 }
 
@@ -89,7 +89,7 @@ impl Snapshot {
             dated,
             entries: BTreeMap::new(),
             len: 0,
-            not_covered: Vec::new(),
+            coverage: Coverage::AllBut(Vec::new()),
             warnings: Vec::new(),
         }
     }
@@ -104,16 +104,31 @@ impl Snapshot {
     /// entry is gone it leaves the designation in force and reports a
     /// [`WarningKind::MembershipNotCovered`](crate::import::WarningKind::MembershipNotCovered).
     pub fn set_not_covered(&mut self, list: List) {
-        if !self.not_covered.contains(&list) {
-            self.not_covered.push(list);
+        match &mut self.coverage {
+            Coverage::AllBut(lists) => {
+                if !lists.contains(&list) {
+                    lists.push(list);
+                }
+            }
+            Coverage::Only(lists) => lists.retain(|l| *l != list),
         }
     }
 
+    /// Says that the publication holds the entries of `lists` only, and shows memberships of
+    /// any other list without holding its entries (OFAC's `SDN_ENHANCED.XML` holds the SDN
+    /// list and shows its entities' SSI memberships): see [`Snapshot::set_not_covered`].
+    pub fn set_covered_only(&mut self, lists: Vec<List>) {
+        self.coverage = Coverage::Only(lists);
+    }
+
     /// Whether the publication holds the entries of `list` (see [`Snapshot::set_not_covered`]):
-    /// an entry absent from it is off `list`.
+    /// an entry absent from it is off `list`. Every list, unless said otherwise.
     #[must_use]
     pub fn covers(&self, list: &List) -> bool {
-        !self.not_covered.contains(list)
+        match &self.coverage {
+            Coverage::AllBut(lists) => !lists.contains(list),
+            Coverage::Only(lists) => lists.contains(list),
+        }
     }
 
     /// Adds an entry; `false` (and no change) when an entry with the same id on the same list
@@ -281,6 +296,15 @@ impl Snapshot {
             list.code()
         ))
     }
+}
+
+/// Which lists a publication holds the entries of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Coverage {
+    /// Every list but these.
+    AllBut(Vec<List>),
+    /// These lists only.
+    Only(Vec<List>),
 }
 
 /// One entry of a publication on one of its lists: the subject's facts and the legal terms of
