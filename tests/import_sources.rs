@@ -480,7 +480,7 @@ fn eu_dates_come_from_the_designation_the_listing_act_or_the_earliest_act() {
         (first.authority(), first.list(), first.date()),
         (&Authority::EU, "CONSOLIDATED", day(2026, 8, 5))
     );
-    let (ledger, found) = replay(&[first.clone()]);
+    let (ledger, found) = replay(std::slice::from_ref(&first));
     let now = ledger.current();
     let change = |id: &str| {
         let o = outcome(&found[0], id, &List::EU_CONSOLIDATED);
