@@ -610,7 +610,7 @@ impl EuFile {
     ///   <sanctionEntity designationDate="2021-12-02" euReferenceNumber="EU.9000.1" logicalId="900001">
     ///     <regulation regulationType="amendment" publicationDate="2021-12-02" entryIntoForceDate="2021-12-02" numberTitle="2021/2124 (OJ L430I)" programme="BLR"/>
     ///     <subjectType code="enterprise" classificationCode="E"/>
-    ///     <nameAlias wholeName="Belavia – Belarusian Airlines AAT" strong="true" logicalId="900003">
+    ///     <nameAlias wholeName="Belavia - Belarusian Airlines AAT" strong="true" logicalId="900003">
     ///       <regulationSummary regulationType="amendment" publicationDate="2021-12-02" numberTitle="2021/2124 (OJ L430I)"/>
     ///     </nameAlias>
     ///   </sanctionEntity>

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::authority::{Authority, Program};
 use crate::designation::{DesignationTerms, Measure};
-use crate::entity::Entity;
+use crate::entity::{Entity, Identifier};
 use crate::id::{DesignationId, EntityId};
 use crate::list::List;
 
@@ -133,10 +133,20 @@ impl Snapshot {
 
     /// Adds an entry; `false` (and no change) when an entry with the same id on the same list
     /// is already there. An entry whose [`list`](ListEntry::list) is `None` gets the
-    /// snapshot's [`default_list`](Self::default_list).
+    /// snapshot's [`default_list`](Self::default_list). Its subject carries its id as an
+    /// [`Identifier::ListEntry`](crate::Identifier::ListEntry) of the snapshot's authority
+    /// (added here if the parser left it out): reconciliation tells the publication's entities
+    /// by it.
     pub fn insert(&mut self, mut entry: ListEntry) -> bool {
         if entry.list.is_none() {
             entry.list.clone_from(&self.default_list);
+        }
+        let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
+        if !entry.entity.identifiers.contains(&own) {
+            let placeholder = Entity::new(entry.entity.kind, "");
+            let mut entity = std::mem::replace(&mut entry.entity, placeholder);
+            entity.identifiers.push(own);
+            entry.entity = canonical_entity(entity);
         }
         let memberships = self.entries.entry(entry.id.clone()).or_default();
         match memberships.binary_search_by(|e| e.list.cmp(&entry.list)) {
