@@ -239,6 +239,12 @@ fn the_enhanced_replay_finds_additions_removals_amendments_and_moves() {
             list: List::US_OFAC_SDN
         }]
     );
+    // About an entry the file no longer holds: no line to name.
+    let text = found[1].warnings[0].to_string();
+    assert!(
+        text.ends_with("cons_enhanced_2025-01-10.xml: entry 18293 is gone from the file, which does not hold the entries of US-OFAC/SDN: its designation on US-OFAC/SDN stays in force (that list's own publication tells whether it still holds)"),
+        "{text}"
+    );
     // 2026-01-08: Kayakiran gone from the FSE list; Rosneft, Lukoil and two Rosneft
     // subsidiaries on the SDN list; Rosoboroneksport's SDN programs amended. (Martelly's
     // record differs only by a blank line between the two files: no amendment.)
