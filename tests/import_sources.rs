@@ -648,3 +648,62 @@ fn the_uk_csv_and_xml_of_one_day_are_one_snapshot() {
         assert_eq!((csv.list(), csv.date()), (xml.list(), xml.date()));
     }
 }
+
+// ---- what the importers read past, with a warning ----
+
+#[test]
+fn an_unknown_enhanced_list_is_kept_under_its_own_code_and_never_blocks() {
+    let text = std::fs::read_to_string(path("ofac_enhanced", ENHANCED[1])).expect("fixture");
+    let renamed = text.replace(
+        "datePublished=\"2019-02-07\">FSE List</sanctionsList>",
+        "datePublished=\"2019-02-07\">Non-SDN Iran Sanctions Act List</sanctionsList>",
+    );
+    assert_ne!(renamed, text, "the fixture has Kayakiran on the FSE list");
+    let snapshot = ofac_enhanced::parse("cons.xml", renamed.as_bytes())
+        .expect("parses")
+        .snapshot()
+        .expect("CONS");
+    let list = List::new(Authority::US_OFAC, "NON-SDN-IRAN-SANCTIONS-ACT-LIST").expect("code");
+    let entry = snapshot.get_on("26182", &list).expect("kept");
+    assert!(!entry.measures.contains(&Measure::AssetFreeze));
+    let warned: Vec<&WarningKind> = snapshot.warnings().iter().map(|w| &w.kind).collect();
+    assert_eq!(
+        warned,
+        [&WarningKind::UnknownListName {
+            entry: "26182".into(),
+            name: "Non-SDN Iran Sanctions Act List".into(),
+            list,
+        }]
+    );
+    assert!(snapshot.warnings()[0].line > 1, "the entity's line");
+}
+
+#[test]
+fn an_undated_uk_designation_is_observed_with_a_warning() {
+    let text =
+        std::fs::read_to_string(path("uk", "uk_sanctions_list_2026-09-10.xml")).expect("fixture");
+    let undated = text.replacen("<DateDesignated>29/06/2012</DateDesignated>", "", 1);
+    assert_ne!(undated, text);
+    let snapshot = uk::parse("uk.xml", undated.as_bytes())
+        .expect("parses")
+        .snapshot();
+    let kinds: Vec<&WarningKind> = snapshot.warnings().iter().map(|w| &w.kind).collect();
+    let [WarningKind::NoListingDate { entry }] = kinds[..] else {
+        panic!("{kinds:?}");
+    };
+    let found = reconcile(
+        Ledger::new().current(),
+        &snapshot,
+        &ReconcileOptions::new(noon(snapshot.date(), 0)),
+    )
+    .expect("reconciles");
+    let observed = outcome(&found, entry, &List::UK_SANCTIONS_LIST);
+    assert_eq!(
+        (observed.effective(), observed.window()),
+        (
+            day(2026, 9, 10),
+            Some(ObservationWindow::new(None, day(2026, 9, 10)))
+        )
+    );
+    assert_eq!(found.warnings.len(), 1, "the snapshot's warnings come back");
+}
