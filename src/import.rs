@@ -13,6 +13,7 @@
 //! | UN Security Council consolidated list, XML | [`un`] | [`un::parse`] | `CONSOLIDATED`: `UN/CONSOLIDATED` | `LISTED_ON` |
 //! | EU Financial Sanctions Files, XML | [`eu`] | [`eu::EuFile::snapshot`] | `CONSOLIDATED`: `EU/CONSOLIDATED` | `designationDate`, the listing act, or a bound |
 //! | FCDO UK Sanctions List, XML or CSV | [`uk`] | [`uk::UkFile::snapshot`] | `UKSL`: `UK/UKSL` | `DateDesignated`, `LastUpdated` |
+//! | Follow the Money entities (exports of opensanctions.org, [`ftm::Export`](crate::ftm::Export)) | [`ftm`] | [`ftm::apply_state`], [`ftm::apply_history`] | per authority and `publisher` list (`FTM-SDN`) | `startDate`, `endDate`, `listingDate` |
 //!
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
@@ -130,6 +131,7 @@
 mod country;
 mod error;
 pub mod eu;
+pub mod ftm;
 pub mod ofac;
 pub mod ofac_enhanced;
 mod reconcile;

@@ -180,6 +180,13 @@ impl Snapshot {
         self.default_list.as_ref()
     }
 
+    /// Sets the list of entries whose parser names none, in place of the list the key names
+    /// (`None`: such entries are on no list). For importers whose publication key is not a
+    /// list code, such as a Follow the Money file's snapshot per `publisher`.
+    pub(crate) fn set_default_list(&mut self, list: Option<List>) {
+        self.default_list = list;
+    }
+
     /// The date of publication or capture.
     #[must_use]
     pub fn date(&self) -> NaiveDate {
