@@ -433,3 +433,24 @@ fn no_cut_before_the_root_closes_parses() {
         );
     }
 }
+
+/// A `Name` marked primary whose parts are all empty names nothing: the subject is named by its
+/// next name that has parts, never by an empty string (found by the `uk_list` fuzz target;
+/// the input is in `fuzz/regressions/uk_list/`).
+#[test]
+fn an_empty_primary_name_gives_way_to_the_next_name() {
+    let text = String::from_utf8(bytes(XML_1)).expect("UTF-8");
+    let emptied = text.replacen("<Name6>HAJI KHAIRULLAH MONEY EXCHANGE</Name6>", "", 1);
+    assert_ne!(emptied, text, "the fixture names AFG0001 so");
+    let file = uk::parse(XML_1, emptied.as_bytes()).expect("parses");
+    let afg = &file.designations[0];
+    assert_eq!(afg.unique_id, "AFG0001");
+    assert_eq!(
+        afg.primary_name().map(uk::UkName::full).as_deref(),
+        Some("Haji Alim Hawala")
+    );
+    let snapshot = file.snapshot();
+    let entry = snapshot.get("AFG0001").expect("AFG0001 is in the snapshot");
+    assert_eq!(entry.entity.name, "Haji Alim Hawala");
+    assert!(snapshot.entries().all(|e| !e.entity.name.is_empty()));
+}

@@ -330,13 +330,12 @@ impl UkDesignation {
         }
     }
 
-    /// The primary name (the first name if none is marked primary).
+    /// The primary name: the first name marked primary that has any part, else the first name
+    /// that has any part (a `Name` element whose parts are all empty names nothing).
     #[must_use]
     pub fn primary_name(&self) -> Option<&UkName> {
-        self.names
-            .iter()
-            .find(|n| n.is_primary())
-            .or_else(|| self.names.first())
+        let named = || self.names.iter().filter(|n| !n.full().is_empty());
+        named().find(|n| n.is_primary()).or_else(|| named().next())
     }
 
     /// The subject's kind: individual → person, entity → organisation, ship → vessel.
