@@ -109,10 +109,12 @@
 //!
 //! # Importing official lists
 //!
-//! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
-//! snapshots and reconciles them with a ledger into dated designations, amendments and
-//! delistings; [`import::propose_links`] proposes links between entries of different lists
-//! that share a strong identifier.
+//! The [`import`] module reads official list files into snapshots and reconciles them with a
+//! ledger into dated designations (each on its [`List`]), amendments, delistings and moves
+//! between lists: OFAC's legacy CSV (SDN and Consolidated) and ENHANCED XML, the UN
+//! consolidated XML, the EU Financial Sanctions Files XML and the UK Sanctions List (XML or
+//! CSV). [`import::propose_links`] proposes links between entries of different lists that
+//! share a strong identifier.
 //!
 //! # Follow the Money
 //!
