@@ -32,8 +32,9 @@ fn instant(text: &str) -> DateTime<Utc> {
     at(text)
 }
 
-/// The EU's entry EU.3886.3 (which carries the UN reference LYi.006), registered and listed as
-/// its own entity from the real EU fixture: the EU importer gives files, not snapshots, yet.
+/// The EU's entry EU.3886.3 (which carries the UN reference LYi.006), registered as
+/// its own entity from the real EU fixture (one entry, not the fixture's whole snapshot, so that
+/// the proposals are exactly the three pairs below).
 fn eu_entry(recorded: DateTime<Utc>) -> TestResult<(EntityId, Vec<Change>)> {
     let file = eu::parse("fsf_2026-08-05.xml", &fixture("eu/fsf_2026-08-05.xml")?)?;
     let record = file.get(6106).ok_or("EU.3886.3 in the fixture")?;
