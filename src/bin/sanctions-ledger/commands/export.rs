@@ -48,7 +48,9 @@ struct FtmArgs {
     #[arg(long, value_name = "NAME")]
     dataset: Option<String>,
     /// Write to this file (replaced whole, atomically: it never holds a partial export)
-    /// instead of standard output; then standard output gets the count and the digest.
+    /// instead of standard output; then standard output gets the count (and the digest with
+    /// `--digest`, one document with `--json`). Without it, the lines are standard output and
+    /// the count and digest go to standard error.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
