@@ -89,6 +89,8 @@ enum Command {
     Find(commands::find::Args),
     /// Re-validate the ledger file; print its change count and digest.
     Verify(commands::verify::Args),
+    /// Export the ledger (Follow the Money entities), on a date or its whole history.
+    Export(commands::export::Args),
     /// Write the ledger to a new file in the current format version (with stored digests).
     Upgrade(commands::upgrade::Args),
 }
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
         Command::Timeline(args) => commands::timeline::run(&globals, &args),
         Command::Find(args) => commands::find::run(&globals, &args),
         Command::Verify(args) => commands::verify::run(&globals, &args),
+        Command::Export(args) => commands::export::run(&globals, &args),
         Command::Upgrade(args) => commands::upgrade::run(&globals, &args),
     };
     match result {
