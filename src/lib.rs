@@ -121,8 +121,10 @@
 
 mod authority;
 mod change;
+mod class_measure;
 #[doc = include_str!("../DESIGN.md")]
 pub mod design {}
+mod derived;
 mod designation;
 mod entity;
 mod error;
@@ -134,6 +136,8 @@ mod interval;
 mod ledger;
 mod licence;
 mod log;
+mod ownership;
+mod relation;
 mod rules;
 mod state;
 mod status;
@@ -144,6 +148,12 @@ mod view;
 
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+pub use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
+pub use crate::derived::{
+    Chain, ClassMeasureInForce, DerivedAuthorityTimeline, DerivedChange, DerivedDiff, DerivedEntry,
+    DerivedKind, DerivedPeriod, DerivedState, DerivedStatus, DerivedTimeline, Link, Reason,
+    RelationInForce, Relief, Stake,
+};
 pub use crate::designation::{Designation, DesignationTerms, Measure};
 pub use crate::entity::{
     normalise_name, Country, Document, DocumentKind, Entity, EntityKind, Identifier,
@@ -153,10 +163,12 @@ pub use crate::error::{Error, Result, Target};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
-pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+pub use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::ownership::{Aggregation, OwnershipRule, Threshold};
+pub use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 pub use crate::rules::Rule;
 pub use crate::state::{
     AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange,

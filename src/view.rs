@@ -1,4 +1,7 @@
-//! [`View`]: the ledger as known now or at a past instant, and every query on it.
+//! [`View`]: the ledger as known now or at a past instant, and every query on it (the
+//! derived-status queries in `view/derived.rs`).
+
+mod derived;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -855,7 +858,9 @@ impl<'a> View<'a> {
                 Some(Target::Licence(id)) => {
                     licences.insert(id);
                 }
-                None => {}
+                // Relations and class measures move derived statuses, which `derived_diff`
+                // compares; the state's designations and licences are what this compares.
+                Some(Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
             }
         }
         let mut diff = StateDiff {
