@@ -104,6 +104,25 @@ impl<'a> View<'a> {
     /// The relation as begun, with its period in force.
     ///
     /// O(c) in the changes naming the relation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let stake = RelationId::derive("invented:belavia-owns-subsidiary");
+    /// let relation = ledger.current().relation(stake).ok_or("in the invented file")?;
+    /// assert_eq!(relation.record.subject(), EntityId::derive("belavia"));
+    /// assert_eq!(relation.in_force, Interval::new(day("2020-01-01")?, None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn relation(&self, id: RelationId) -> Option<AsCreated<'a, Relation>> {
         let life = self.life(self.index.relation_positions(id)?)?;
@@ -117,6 +136,26 @@ impl<'a> View<'a> {
     /// force.
     ///
     /// O(c) in the changes naming the relation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let stake = RelationId::derive("invented:belavia-owns-subsidiary");
+    /// let now = ledger.current();
+    /// assert!(now.relation_on(stake, day("2019-12-31")?).is_none());
+    /// let in_force = now.relation_on(stake, day("2024-01-01")?).ok_or("in force")?;
+    /// assert_eq!(in_force.terms.share, Some(Share::percent(60)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn relation_on(&self, id: RelationId, date: NaiveDate) -> Option<RelationInForce> {
         let life = self.life(self.index.relation_positions(id)?)?;
@@ -143,6 +182,24 @@ impl<'a> View<'a> {
     /// The relations in force on `date` whose subject or object is `entity`, sorted by id.
     ///
     /// O(r · c) in the relations naming the entity and their changes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let owned = ledger.current().relations_of(EntityId::derive("belavia"), day("2025-10-01")?);
+    /// assert_eq!(owned.len(), 1);
+    /// assert_eq!(owned[0].1.object, EntityId::derive("invented:belavia-subsidiary"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn relations_of(
         &self,
@@ -167,6 +224,22 @@ impl<'a> View<'a> {
     /// The class measure as imposed, with its period in force.
     ///
     /// O(c) in the changes naming the measure.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let ban = ClassMeasureId::derive("eu:belarusian-air-carriers");
+    /// let measure = ledger.current().class_measure(ban).ok_or("in the seed")?;
+    /// assert_eq!(measure.record.authority, Authority::EU);
+    /// assert_eq!(measure.record.class.sectors, [Sector::AirCarrier]);
+    /// assert_eq!(measure.in_force, Interval::new(day("2021-06-05")?, None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn class_measure(&self, id: ClassMeasureId) -> Option<AsCreated<'a, ClassMeasure>> {
         let life = self.life(self.index.class_measure_positions(id)?)?;
@@ -180,6 +253,22 @@ impl<'a> View<'a> {
     /// force.
     ///
     /// O(c) in the changes naming the measure.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let ban = ClassMeasureId::derive("eu:belarusian-air-carriers");
+    /// let now = ledger.current();
+    /// assert!(now.class_measure_on(ban, day("2021-06-04")?).is_none()); // adopted, not yet applied
+    /// let on = now.class_measure_on(ban, day("2021-06-05")?).ok_or("in force")?;
+    /// assert_eq!(on.terms.measures, [Measure::FlightBan]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn class_measure_on(
         &self,
@@ -208,6 +297,44 @@ impl<'a> View<'a> {
     ///
     /// [`Error::EntityNotKnown`](crate::Error::EntityNotKnown) if the view sees no
     /// registration of `entity`, as for [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let (belavia, company) = (EntityId::derive("belavia"), EntityId::derive("invented:belavia-subsidiary"));
+    /// let now = ledger.current();
+    /// let us = |entity, date| now.derived_status(entity, &Authority::US_OFAC, date);
+    ///
+    /// // Before the EU listed Belavia, its ban on Belarusian air carriers caught it.
+    /// let eu = now.derived_status(belavia, &Authority::EU, day("2021-07-01")?)?;
+    /// assert_eq!(eu.kind, DerivedKind::ClassMeasure);
+    ///
+    /// // OFAC's 50% rule: 60% owned by Belavia, blocked from Belavia's designation on.
+    /// assert_eq!(us(company, day("2023-08-08")?)?.kind, DerivedKind::NotListed);
+    /// let blocked = us(company, day("2024-06-01")?)?;
+    /// assert_eq!(blocked.kind, DerivedKind::BlockedByOwnership);
+    /// let chain = &blocked.chains()[0];
+    /// assert_eq!(chain.links[0].owner, belavia);
+    /// assert_eq!(chain.links[0].share, Some(Share::percent(60)?));
+    /// assert_eq!(chain.designation, DesignationId::derive("us-ofac:44541"));
+    /// // Belarus GL 11 covers what Belavia owns; the SDN removal frees the company too.
+    /// let licensed = us(company, day("2025-10-01")?)?;
+    /// assert_eq!(licensed.kind, DerivedKind::BlockedByOwnershipLicensed);
+    /// assert_eq!(licensed.licences[0].through, [belavia]);
+    /// assert_eq!(us(company, day("2025-11-04")?)?.kind, DerivedKind::NotListed);
+    /// // Its listing status never moved: it is on no list.
+    /// assert_eq!(now.status(company, &Authority::US_OFAC, day("2024-06-01")?)?, Status::NotListed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn derived_status(
         &self,
         entity: EntityId,
@@ -285,10 +412,14 @@ impl<'a> View<'a> {
         } else {
             Strongest::Nothing
         };
-        let licences = if strongest == Strongest::Nothing {
-            Vec::new()
-        } else {
-            self.reliefs(entry, entity, authority, date, owners.as_ref())
+        // An entity listed in its own right is relieved only by a licence naming it: a cover
+        // of owned entities reaches what ownership blocks, not a separate listing.
+        let licences = match strongest {
+            Strongest::Nothing => Vec::new(),
+            Strongest::Listing => self.reliefs(entry, entity, authority, date, None),
+            Strongest::Ownership | Strongest::ClassMeasure => {
+                self.reliefs(entry, entity, authority, date, owners.as_ref())
+            }
         };
         DerivedStatus {
             kind: DerivedKind::of(strongest, !licences.is_empty()),
@@ -455,7 +586,6 @@ impl<'a> View<'a> {
                 }
                 if seeds.contains(&node) {
                     through.insert(owners.nodes[node]);
-                    continue;
                 }
                 for &(from, _, edge, _) in owners.into(node) {
                     if matches!(edge, Edge::Ownership(_)) && covered.members[from] {
@@ -500,6 +630,27 @@ impl<'a> View<'a> {
     /// and, for an authority with a class measure in force, every entity the view knows.
     ///
     /// O(c · d) over the c candidates and the cost d of one [`View::derived_status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let state = ledger.current().derived_state_on(day("2025-10-01")?);
+    /// let company = EntityId::derive("invented:belavia-subsidiary");
+    /// assert_eq!(state.kind(company, &Authority::US_OFAC), DerivedKind::BlockedByOwnershipLicensed);
+    /// assert_eq!(state.kind(company, &Authority::EU), DerivedKind::BlockedByOwnership);
+    /// // Belavia by both, its aircraft EW-301PJ by OFAC, the company by both.
+    /// assert_eq!(state.entries.len(), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn derived_state_on(&self, date: NaiveDate) -> DerivedState {
         let mut candidates: BTreeSet<(EntityId, Authority)> = BTreeSet::new();
@@ -549,6 +700,26 @@ impl<'a> View<'a> {
     /// `view.derived_state_on(from).diff(&view.derived_state_on(to))`.
     ///
     /// O of two [`View::derived_state_on`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let diff = ledger.current().derived_diff(day("2025-11-03")?, day("2025-11-04")?);
+    /// let company = EntityId::derive("invented:belavia-subsidiary");
+    /// assert!(diff.changes.iter().any(|c| c.entity == company
+    ///     && c.before == DerivedKind::BlockedByOwnershipLicensed
+    ///     && c.after == DerivedKind::NotListed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn derived_diff(&self, from: NaiveDate, to: NaiveDate) -> DerivedDiff {
         self.derived_state_on(from).diff(&self.derived_state_on(to))
@@ -567,6 +738,33 @@ impl<'a> View<'a> {
     ///
     /// [`Error::EntityNotKnown`](crate::Error::EntityNotKnown) if the view sees no
     /// registration of `entity`, as for [`View::status`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let mut ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// // Made up for illustration: a company Belavia owns 60% of (see seeds/README.md).
+    /// let invented: Vec<Change> =
+    ///     serde_json::from_str(&std::fs::read_to_string("seeds/invented-subsidiary.json")?)?;
+    /// ledger.apply_batch(invented)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let timeline = ledger.current().derived_timeline(EntityId::derive("invented:belavia-subsidiary"))?;
+    /// let us = timeline
+    ///     .authorities
+    ///     .iter()
+    ///     .find(|t| t.authority == Authority::US_OFAC)
+    ///     .ok_or("blocked by OFAC once")?;
+    /// let periods: Vec<String> = us.periods.iter().map(|p| format!("{} {}", p.kind, p.dates)).collect();
+    /// assert_eq!(periods, [
+    ///     "blocked-by-ownership [2023-08-09, 2025-09-11)",
+    ///     "blocked-by-ownership-licensed [2025-09-11, 2025-11-04)",
+    /// ]);
+    /// assert_eq!(timeline.kind_on(&Authority::EU, day("2025-12-01")?), DerivedKind::BlockedByOwnership);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn derived_timeline(&self, entity: EntityId) -> Result<DerivedTimeline> {
         let entry = self.known_entity(entity)?;
         let closure = self.ever_owners(entity);
@@ -721,7 +919,8 @@ impl<'a> View<'a> {
                 changes.extend(visible(e.versions()));
             }
         }
-        changes.sort_by_key(|c| c.effective);
+        // A licence naming two of the owners is found twice.
+        changes.sort_by_key(|c| (c.effective, c.id));
         changes.dedup_by_key(|c| c.id);
         changes
     }
