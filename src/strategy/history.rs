@@ -321,19 +321,23 @@ const OPS: [Op; 10] = [
 ];
 
 /// The operations of [`HistoryConfig::with_relations`] histories: those of [`OPS`], relations
-/// (drawn about as often as designations, so that chains and cycles form among a few
-/// entities) and class measures.
-const OPS_WITH_RELATIONS: [Op; 17] = [
+/// (drawn as often as designations, so that chains and cycles form among a few entities) and
+/// class measures; designations and licences a little more often, so that owners are listed
+/// and licences cover what they own.
+const OPS_WITH_RELATIONS: [Op; 20] = [
     Op::RegisterEntity,
     Op::AmendEntity,
+    Op::Designate,
     Op::Designate,
     Op::Designate,
     Op::AmendDesignation,
     Op::Delist,
     Op::IssueLicence,
+    Op::IssueLicence,
     Op::AmendLicence,
     Op::EndLicence,
     Op::Retract,
+    Op::Relate,
     Op::Relate,
     Op::Relate,
     Op::AmendRelation,
@@ -466,7 +470,15 @@ fn plan(
                 }
                 _ => any_day,
             };
-            let terms = designation_terms(&authority, bits);
+            let mut terms = designation_terms(&authority, bits);
+            // With relations, most designations freeze assets: only those make what their
+            // entity owns blocked.
+            if config.relations
+                && !(step.bits >> 32).is_multiple_of(3)
+                && !terms.measures.contains(&Measure::AssetFreeze)
+            {
+                terms = terms.with_measure(Measure::AssetFreeze);
+            }
             let designation = DesignationId::derive(&format!("gen:{n}"));
             let record = Designation::new(entity, authority, terms);
             Some((
@@ -527,7 +539,12 @@ fn plan(
                 return None;
             }
             let licence = LicenceId::derive(&format!("gen:{n}"));
-            let record = Licence::new(authority(), licence_terms(&entities, bits));
+            let mut terms = licence_terms(&entities, bits);
+            // With relations, half the licences cover what their named entities own.
+            if config.relations && (step.bits >> 32).is_multiple_of(2) {
+                terms.covers_owned_entities = true;
+            }
+            let record = Licence::new(authority(), terms);
             Some((any_day, ChangeKind::IssueLicence { licence, record }))
         }
         Op::Relate => {
