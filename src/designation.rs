@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::authority::{Authority, Program};
 use crate::id::EntityId;
+use crate::list::List;
 
 /// A measure imposed by a designation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -29,23 +30,31 @@ pub enum Measure {
     Other(String),
 }
 
-/// One entity listed by one authority.
+/// One entity listed by one authority, on at most one of its lists.
 ///
-/// The entity and the authority are fixed for the life of the designation; the
-/// [`DesignationTerms`] (programs, measures, legal basis, reason) can be amended. A designation is
-/// in force over the half-open interval `[effective of its Designate change, effective of its
-/// Delist change)`. The source of a designation is the source of the change that made it.
+/// The entity, the authority and the [`List`] are fixed for the life of the designation; the
+/// [`DesignationTerms`] (programs, measures, legal basis, reason) can be amended. A move from
+/// one list to another ends one designation and starts another on the same date. A designation
+/// is in force over the half-open interval `[effective of its Designate change, effective of
+/// its Delist change)`. The source of a designation is the source of the change that made it.
+///
+/// The list is optional: a designation recorded before lists were modelled (a version-1 file
+/// written by an earlier release), or by an authority that publishes one list only, may name
+/// none. It belongs to the designation's own authority (the rule
+/// [`ListOfOtherAuthority`](crate::Rule::ListOfOtherAuthority)).
 ///
 /// # Example
 ///
 /// ```
-/// use sanctions_ledger::{Authority, Designation, DesignationTerms, EntityId, Measure, Program};
+/// use sanctions_ledger::{Authority, Designation, DesignationTerms, EntityId, List, Measure, Program};
 ///
 /// let terms = DesignationTerms::new(Measure::AssetFreeze)
 ///     .with_program(Program::new(Authority::US_OFAC, "BELARUS-EO14038")?)
 ///     .with_legal_basis("Executive Order 14038");
-/// let designation = Designation::new(EntityId::derive("belavia"), Authority::US_OFAC, terms);
+/// let designation = Designation::new(EntityId::derive("belavia"), Authority::US_OFAC, terms)
+///     .on_list(List::US_OFAC_SDN);
 /// assert_eq!(designation.authority, Authority::US_OFAC);
+/// assert_eq!(designation.list, Some(List::US_OFAC_SDN));
 /// # Ok::<(), sanctions_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,19 +65,33 @@ pub struct Designation {
     pub entity: EntityId,
     /// The listing authority.
     pub authority: Authority,
+    /// The authority's list the designation is on, if known; fixed for its life.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<List>,
     /// What the listing imposes and why; amendable.
     pub terms: DesignationTerms,
 }
 
 impl Designation {
-    /// A designation of `entity` by `authority` on `terms`.
+    /// A designation of `entity` by `authority` on `terms`, on no particular list
+    /// ([`Designation::on_list`] sets one).
     #[must_use]
     pub fn new(entity: EntityId, authority: Authority, terms: DesignationTerms) -> Self {
         Designation {
             entity,
             authority,
+            list: None,
             terms,
         }
+    }
+
+    /// Puts the designation on `list`, which should be one of its authority's lists (the
+    /// ledger refuses it otherwise, with
+    /// [`Error::ListOfOtherAuthority`](crate::Error::ListOfOtherAuthority)).
+    #[must_use]
+    pub fn on_list(mut self, list: List) -> Self {
+        self.list = Some(list);
+        self
     }
 }
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::authority::{Authority, Program};
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::interval::Interval;
+use crate::list::List;
 use crate::relation::RelationKind;
 use crate::rules::Rule;
 
@@ -119,6 +120,17 @@ pub enum Error {
         authority: Authority,
         /// The foreign program.
         program: Program,
+    },
+
+    /// A designation on a list that another authority publishes.
+    #[error("change {change} designates by {authority} on the list {list}, which is not a list of {authority}")]
+    ListOfOtherAuthority {
+        /// The change refused.
+        change: ChangeId,
+        /// The designation's authority.
+        authority: Authority,
+        /// The foreign list.
+        list: List,
     },
 
     /// A licence that covers no entity.
@@ -492,6 +504,7 @@ impl Error {
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
             Error::BlankName { .. } => Rule::BlankName,
             Error::ProgramOfOtherAuthority { .. } => Rule::ProgramOfOtherAuthority,
+            Error::ListOfOtherAuthority { .. } => Rule::ListOfOtherAuthority,
             Error::LicenceCoversNothing { .. } => Rule::LicenceCoversNothing,
             Error::UnknownEntity { .. } => Rule::UnknownEntity,
             Error::UnknownTarget { .. } => Rule::UnknownTarget,
@@ -536,6 +549,7 @@ impl Error {
             | Error::InvalidWindow { change, .. }
             | Error::BlankName { change, .. }
             | Error::ProgramOfOtherAuthority { change, .. }
+            | Error::ListOfOtherAuthority { change, .. }
             | Error::LicenceCoversNothing { change, .. }
             | Error::UnknownEntity { change, .. }
             | Error::UnknownTarget { change, .. }

@@ -8,12 +8,18 @@
 //! Three compact structures serve the hot queries without reading the changes themselves:
 //!
 //! - per entity, its [`Listing`]s: every `Designate` and `Delist` of its designations, with the
-//!   date, the authority and the positions that decide visibility in a view. The status of one
-//!   entity reads one small contiguous vector.
+//!   date, the authority, the list and the positions that decide visibility in a view. The
+//!   status of one entity, per authority or per list, reads one small contiguous vector.
 //! - for the whole ledger, the [`Span`]s: the same events in log order, for the state on a date
 //!   in a view of the past, which is one sequential pass.
 //! - per designation slot and per licence, its [`CurrentPeriod`]: the period in force as the
-//!   ledger knows it now, so that the current state on a date reads 8 bytes per designation.
+//!   ledger knows it now, so that the current state on a date reads 8 bytes per designation;
+//!   and per designation slot its [`SlotScope`] (authority and list), read only by the
+//!   questions about one authority or one list.
+//!
+//! Authorities and lists are interned (`Index::authorities`, `Index::lists`): the compact
+//! structures hold a `u32` for each, so that a question about one list costs what a question
+//! about one authority costs.
 //!
 //! A view known up to position `cut` (the changes at positions below `cut`) sees the change at
 //! `at` when `at < cut` and it is not retracted by a change below `cut`; in the compact
@@ -30,8 +36,10 @@ pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
 use crate::authority::Authority;
 use crate::change::ChangeKind;
+use crate::designation::Designation;
 use crate::entity::{normalise_name, Entity};
 use crate::id::{DesignationId, EntityId, LicenceId};
+use crate::list::{List, Scope};
 use crate::log::Log;
 
 /// Which changes are retracted, and by which retraction.
@@ -100,8 +108,46 @@ struct Listing {
     date: NaiveDate,
     /// Index into `Index::authorities`.
     authority: u32,
+    /// Index into `Index::lists`, or [`NO_LIST`].
+    list: u32,
     /// `true` for a delisting, `false` for a designation.
     ends: bool,
+}
+
+/// `Listing::list` and `SlotScope::list` of a designation on no list.
+const NO_LIST: u32 = u32::MAX;
+
+/// The interned authority and list of a designation slot; [`SlotScope::NONE`] until its
+/// `Designate` change is indexed (a delisting may come first in one group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SlotScope {
+    authority: u32,
+    list: u32,
+}
+
+impl SlotScope {
+    const NONE: SlotScope = SlotScope {
+        authority: u32::MAX,
+        list: NO_LIST,
+    };
+}
+
+/// A [`Scope`] resolved to interned numbers.
+#[derive(Debug, Clone, Copy)]
+enum ScopeIx {
+    Authority(u32),
+    List(u32),
+}
+
+impl ScopeIx {
+    /// Whether a designation by the interned `authority` on the interned `list` is in scope.
+    #[inline]
+    fn contains(self, authority: u32, list: u32) -> bool {
+        match self {
+            ScopeIx::Authority(ix) => authority == ix,
+            ScopeIx::List(ix) => list == ix,
+        }
+    }
 }
 
 /// One designation starting or ending, in the ledger-wide log-ordered list.
@@ -256,11 +302,15 @@ pub(crate) struct Index {
     designation_ids: Vec<DesignationId>,
     /// By slot, each designation's period in force as the ledger knows it now.
     current_periods: Vec<CurrentPeriod>,
+    /// By slot, each designation's authority and list, interned.
+    slot_scopes: Vec<SlotScope>,
     /// Every `Designate` and `Delist` change, in log order, compactly.
     spans: Vec<Span>,
     /// Authorities named by designations, interned; `Listing::authority` indexes this. It only
     /// grows: a refused batch may leave a name here, which no answer depends on.
     authorities: Vec<Authority>,
+    /// Lists named by designations, interned like the authorities; `Listing::list` indexes it.
+    lists: Vec<List>,
     /// Per licence: the positions of the changes that name it.
     licences: HashMap<LicenceId, Vec<usize>>,
     /// Each licence's period in force as the ledger knows it now, sorted by id.
@@ -316,24 +366,25 @@ impl<'a> EntityEntry<'a> {
         &self.entry.licences
     }
 
-    /// The ids of its designations by `authority` in force on `date`, as seen by a view of the
-    /// changes below `cut`. Reads no change and allocates nothing.
+    /// The ids of its designations in `scope` (by one authority, or on one list) in force on
+    /// `date`, as seen by a view of the changes below `cut`. Reads no change and allocates
+    /// nothing.
     #[inline]
     pub(crate) fn listed(
         self,
-        authority: &Authority,
+        scope: Scope<'_>,
         date: NaiveDate,
         cut: usize,
     ) -> impl Iterator<Item = DesignationId> + 'a {
-        let (listings, authority_ix) = match self.index.authority_index(authority) {
+        let (listings, scope) = match self.index.scope_index(scope) {
             Some(ix) => (&self.entry.listings[..], ix),
-            None => (&[][..], 0),
+            None => (&[][..], ScopeIx::Authority(0)),
         };
         listings
             .iter()
             .filter(move |l| {
                 !l.ends
-                    && l.authority == authority_ix
+                    && scope.contains(l.authority, l.list)
                     && l.date <= date
                     && sees_event(cut, l.at, l.retracted_at)
             })
@@ -475,6 +526,25 @@ impl Index {
             .collect()
     }
 
+    /// [`Index::designations_in_force_now`] in `scope` only: the same pass, plus the slot's
+    /// interned authority and list (8 more bytes apiece).
+    pub(crate) fn designations_in_force_now_in(
+        &self,
+        scope: Scope<'_>,
+        date: NaiveDate,
+    ) -> Vec<DesignationId> {
+        let Some(scope) = self.scope_index(scope) else {
+            return Vec::new();
+        };
+        self.current_periods
+            .iter()
+            .zip(&self.slot_scopes)
+            .zip(&self.designation_ids)
+            .filter(|((period, s), _)| period.contains(date) && scope.contains(s.authority, s.list))
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
     /// The designations in force on `date` as seen by a view of the changes below `cut`, in
     /// order of first mention: one pass over the designation starts and ends the view sees, and
     /// one over the designations.
@@ -482,6 +552,30 @@ impl Index {
         &self,
         date: NaiveDate,
         cut: usize,
+    ) -> Vec<DesignationId> {
+        self.in_force_at_where(date, cut, |_| true)
+    }
+
+    /// [`Index::designations_in_force_at`] in `scope` only.
+    pub(crate) fn designations_in_force_at_in(
+        &self,
+        scope: Scope<'_>,
+        date: NaiveDate,
+        cut: usize,
+    ) -> Vec<DesignationId> {
+        let Some(scope) = self.scope_index(scope) else {
+            return Vec::new();
+        };
+        self.in_force_at_where(date, cut, |s| scope.contains(s.authority, s.list))
+    }
+
+    /// The designations in force on `date` below `cut` whose slot scope passes `keep`.
+    #[inline]
+    fn in_force_at_where(
+        &self,
+        date: NaiveDate,
+        cut: usize,
+        keep: impl Fn(SlotScope) -> bool,
     ) -> Vec<DesignationId> {
         const STARTED: u8 = 1;
         const ENDED: u8 = 2;
@@ -496,8 +590,9 @@ impl Index {
         }
         marks
             .iter()
+            .zip(&self.slot_scopes)
             .zip(&self.designation_ids)
-            .filter(|(mark, _)| **mark == STARTED)
+            .filter(|((mark, s), _)| **mark == STARTED && keep(**s))
             .map(|(_, id)| *id)
             .collect()
     }
@@ -552,13 +647,28 @@ impl Index {
             })
     }
 
-    /// The position of `authority` in the interned list.
+    /// The position of `authority` in the interned authorities.
     #[inline]
     fn authority_index(&self, authority: &Authority) -> Option<u32> {
         self.authorities
             .iter()
             .position(|a| a == authority)
             .map(compact)
+    }
+
+    /// The position of `list` in the interned lists.
+    #[inline]
+    fn list_index(&self, list: &List) -> Option<u32> {
+        self.lists.iter().position(|l| l == list).map(compact)
+    }
+
+    /// `scope` in interned numbers; `None` when no designation was ever in it.
+    #[inline]
+    fn scope_index(&self, scope: Scope<'_>) -> Option<ScopeIx> {
+        match scope {
+            Scope::Authority(authority) => self.authority_index(authority).map(ScopeIx::Authority),
+            Scope::List(list) => self.list_index(list).map(ScopeIx::List),
+        }
     }
 }
 
@@ -591,8 +701,7 @@ impl Index {
                 designation,
                 record,
             } => {
-                refresh =
-                    self.index_designate(log, at, *designation, record.entity, &record.authority);
+                refresh = self.index_designate(log, at, *designation, record);
             }
             ChangeKind::Delist { designation } => {
                 self.index_delist(log, at, *designation);
@@ -668,28 +777,39 @@ impl Index {
         log: &Log,
         at: usize,
         designation: DesignationId,
-        entity: EntityId,
-        authority: &Authority,
+        record: &Designation,
     ) -> Option<EntityId> {
         let effective = log[at].effective;
+        let entity = record.entity;
         self.entities
             .entry(entity)
             .or_default()
             .designations
             .push((designation, at));
-        self.push_span(log, designation, at, false);
+        let slot = self.push_span(log, designation, at, false);
+        // Every `Designate` of one id names the same authority and list (the rules see to it).
+        let scope = SlotScope {
+            authority: self.intern(&record.authority),
+            list: record
+                .list
+                .as_ref()
+                .map_or(NO_LIST, |l| self.intern_list(l)),
+        };
+        if let Some(s) = self.slot_scopes.get_mut(slot as usize) {
+            *s = scope;
+        }
         if self.designations[&designation].positions.len() > 1 {
             return Some(entity);
         }
         // The usual case, a new designation: its start is the only listing to add.
-        let authority = self.intern(authority);
         if let Some(index) = self.entities.get_mut(&entity) {
             index.listings.push(Listing {
                 designation,
                 at: compact(at),
                 retracted_at: NOT_RETRACTED,
                 date: effective,
-                authority,
+                authority: scope.authority,
+                list: scope.list,
                 ends: false,
             });
         }
@@ -697,8 +817,8 @@ impl Index {
     }
 
     /// Records that the change at `at` names `designation`, and appends its start or end to the
-    /// log-ordered spans.
-    fn push_span(&mut self, log: &Log, designation: DesignationId, at: usize, ends: bool) {
+    /// log-ordered spans; returns the designation's slot.
+    fn push_span(&mut self, log: &Log, designation: DesignationId, at: usize, ends: bool) -> u32 {
         let slot = self.mention_designation(designation, at);
         let date = log[at].effective;
         self.spans.push(Span {
@@ -716,6 +836,7 @@ impl Index {
                 period.start = date;
             }
         }
+        slot
     }
 
     /// Recomputes the licence's [`CurrentPeriod`] from its changes not retracted now, and
@@ -785,6 +906,7 @@ impl Index {
                 retracted_at: NOT_RETRACTED,
                 date: effective,
                 authority: start.authority,
+                list: start.list,
                 ends: true,
             });
         }
@@ -877,6 +999,9 @@ impl Index {
                 self.derivation.remove_terms(log, at, id, &index.positions);
             }
             self.forget_designation_mention(log, id, at);
+            if matches!(change.kind, ChangeKind::Designate { .. }) {
+                self.forget_slot_scope(log, id);
+            }
         }
         if self.spans.last().is_some_and(|s| s.at == compact(at)) {
             self.spans.pop();
@@ -923,8 +1048,26 @@ impl Index {
         if slot == next {
             self.designation_ids.push(designation);
             self.current_periods.push(CurrentPeriod::NONE);
+            self.slot_scopes.push(SlotScope::NONE);
         }
         slot
+    }
+
+    /// After a `Designate` of `designation` was rolled back: its slot, if it is still there,
+    /// keeps its scope only while another `Designate` of it remains.
+    fn forget_slot_scope(&mut self, log: &Log, designation: DesignationId) {
+        let Some(index) = self.designations.get(&designation) else {
+            return;
+        };
+        let created = index
+            .positions
+            .iter()
+            .any(|&at| matches!(log[at].kind, ChangeKind::Designate { .. }));
+        if !created {
+            if let Some(s) = self.slot_scopes.get_mut(index.slot as usize) {
+                *s = SlotScope::NONE;
+            }
+        }
     }
 
     /// Undoes [`Index::mention_designation`] for the last change indexed.
@@ -936,6 +1079,7 @@ impl Index {
                 self.designations.remove(&designation);
                 self.designation_ids.pop();
                 self.current_periods.pop();
+                self.slot_scopes.pop();
                 return;
             }
         }
@@ -959,13 +1103,22 @@ impl Index {
         self.designation_entity(log, designation)
     }
 
-    /// The position of `authority` in the interned list, adding it if new.
+    /// The position of `authority` in the interned authorities, adding it if new.
     fn intern(&mut self, authority: &Authority) -> u32 {
         if let Some(i) = self.authority_index(authority) {
             return i;
         }
         self.authorities.push(authority.clone());
         compact(self.authorities.len() - 1)
+    }
+
+    /// The position of `list` in the interned lists, adding it if new.
+    fn intern_list(&mut self, list: &List) -> u32 {
+        if let Some(i) = self.list_index(list) {
+            return i;
+        }
+        self.lists.push(list.clone());
+        compact(self.lists.len() - 1)
     }
 
     fn refresh_listings(&mut self, log: &Log, entity: EntityId) {
@@ -993,34 +1146,38 @@ impl Index {
                     .get(at)
                     .filter(|&by| by != excluded)
                     .map_or(NOT_RETRACTED, compact);
-                let (authority, ends) = match &change.kind {
+                let (scope, ends) = match &change.kind {
                     ChangeKind::Designate { record, .. } if record.entity == entity => {
-                        (Some(record.authority.clone()), false)
+                        (Some((record.authority.clone(), record.list.clone())), false)
                     }
                     ChangeKind::Delist { .. } => (None, true),
                     _ => continue,
                 };
-                events.push((id, at, retracted_at, change.effective, authority, ends));
+                events.push((id, at, retracted_at, change.effective, scope, ends));
             }
         }
-        // A delisting carries its designation's authority.
+        // A delisting carries its designation's authority and list.
         let mut listings = Vec::with_capacity(events.len());
-        for (id, at, retracted_at, date, authority, ends) in &events {
-            let authority = match authority {
-                Some(a) => Some(a.clone()),
+        for (id, at, retracted_at, date, scope, ends) in &events {
+            let scope = match scope {
+                Some(s) => Some(s.clone()),
                 None => events
                     .iter()
                     .find(|e| e.0 == *id && e.4.is_some())
                     .and_then(|e| e.4.clone()),
             };
-            let Some(authority) = authority else { continue };
+            let Some((authority, list)) = scope else {
+                continue;
+            };
             let authority = self.intern(&authority);
+            let list = list.as_ref().map_or(NO_LIST, |l| self.intern_list(l));
             listings.push(Listing {
                 designation: *id,
                 at: compact(*at),
                 retracted_at: *retracted_at,
                 date: *date,
                 authority,
+                list,
                 ends: *ends,
             });
         }
@@ -1042,7 +1199,8 @@ fn licence_period_changed_by(log: &Log, at: usize) -> Option<LicenceId> {
 
 /// A text form of every index, in an order that does not depend on hashing, for tests that
 /// compare two indexes (listings are rebuilt in another order on rollback, so they are sorted
-/// by position). The interned authorities are left out: that table only grows, by design.
+/// by position). The interned authorities and lists are left out: those tables only grow, by
+/// design.
 #[cfg(test)]
 impl Index {
     pub(crate) fn canonical(&self) -> String {
@@ -1064,10 +1222,11 @@ impl Index {
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
+            self.slot_scopes,
             self.spans,
             sorted(self.licences.iter()),
             self.current_licence_periods,

@@ -475,13 +475,21 @@ mod tests {
                 .with_alias(alias)
                 .with_identifier(Identifier::list_entry(Authority::US_OFAC, uid)),
         };
-        let designate = |id: &str, who: &str, authority| ChangeKind::Designate {
-            designation: DesignationId::derive(id),
-            record: Designation::new(
+        // On the authority's well-known list, if it has one, so that lists are interned too.
+        let designate = |id: &str, who: &str, authority: Authority| {
+            let list = crate::List::WELL_KNOWN
+                .into_iter()
+                .find(|l| *l.authority() == authority);
+            let mut record = Designation::new(
                 EntityId::derive(who),
                 authority,
                 DesignationTerms::new(Measure::AssetFreeze),
-            ),
+            );
+            record.list = list;
+            ChangeKind::Designate {
+                designation: DesignationId::derive(id),
+                record,
+            }
         };
         let kept = vec![
             change("reg a", 1, 0, register("Alpha", "Alef", "1")),

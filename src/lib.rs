@@ -67,9 +67,10 @@
 //! - [`Entity`]: a person, organisation, vessel, aircraft or other subject, with names, aliases,
 //!   typed [`Identifier`]s and [`Country`] codes. Its facts may change over time.
 //! - [`Authority`]: who imposes the measure; an open set with constants for the common ones.
-//!   [`Program`]: the authority's programme, e.g. `BELARUS-EO14038`.
-//! - [`Designation`]: one entity listed by one authority, with [`DesignationTerms`] (programs,
-//!   [`Measure`]s, legal basis, reason) that may be amended.
+//!   [`Program`]: the authority's programme, e.g. `BELARUS-EO14038`. [`List`]: one of the
+//!   lists an authority publishes, e.g. OFAC's SDN or SSI list.
+//! - [`Designation`]: one entity listed by one authority, on at most one of its lists, with
+//!   [`DesignationTerms`] (programs, [`Measure`]s, legal basis, reason) that may be amended.
 //! - [`Licence`]: an authorisation that relieves listed entities without delisting them.
 //! - [`Change`]: one dated event, of a [`ChangeKind`]: register or amend an entity, designate,
 //!   amend, delist, issue / amend / end a licence, or retract an earlier change.
@@ -86,7 +87,7 @@
 //! # Queries
 //!
 //! On a [`View`] ([`Ledger::current`] or [`Ledger::known_at`]): [`View::status`] and
-//! [`View::is_listed`], [`View::state_on`], [`View::timeline`], [`View::changes_between`],
+//! [`View::is_listed`] (per authority or per list: a [`Scope`]), [`View::state_on`], [`View::timeline`], [`View::changes_between`],
 //! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
 //! complexity and runs an example on the Belavia seed. An entity id the view has never seen has
 //! no status: the queries about an entity's listing refuse it with
@@ -135,6 +136,7 @@ mod index;
 mod interval;
 mod ledger;
 mod licence;
+mod list;
 mod log;
 mod ownership;
 mod relation;
@@ -167,6 +169,7 @@ pub use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::list::{List, Scope};
 pub use crate::ownership::{Aggregation, OwnershipRule, Threshold};
 pub use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 pub use crate::rules::Rule;

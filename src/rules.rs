@@ -12,8 +12,9 @@
 
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind};
+use crate::designation::Designation;
 use crate::error::{Error, Result, Target};
-use crate::id::{ChangeId, ClassMeasureId, EntityId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, RelationId};
 use crate::index::{Edge, Index};
 use crate::interval::Interval;
 use crate::log::Log;
@@ -37,7 +38,7 @@ use crate::relation::RelationKind;
 /// | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
 /// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
-/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
 /// | A relation relates two different entities, and only an ownership gives a share. | [`SelfRelation`](Rule::SelfRelation), [`ShareWithoutOwnership`](Rule::ShareWithoutOwnership) |
 /// | The direct stakes in an entity never add up to more than the whole. | [`OwnershipOverWhole`](Rule::OwnershipOverWhole) |
 /// | A class measure's class names a country. | [`ClassWithoutCountry`](Rule::ClassWithoutCountry) |
@@ -82,6 +83,8 @@ pub enum Rule {
     BlankName,
     /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
     ProgramOfOtherAuthority,
+    /// A designation on another authority's list: [`Error::ListOfOtherAuthority`].
+    ListOfOtherAuthority,
     /// A licence that covers nobody: [`Error::LicenceCoversNothing`].
     LicenceCoversNothing,
     /// A designation of an unregistered entity: [`Error::UnknownEntity`].
@@ -122,12 +125,13 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 23] = [
+    pub const ALL: [Rule; 24] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
         Rule::BlankName,
         Rule::ProgramOfOtherAuthority,
+        Rule::ListOfOtherAuthority,
         Rule::LicenceCoversNothing,
         Rule::UnknownEntity,
         Rule::UnknownTarget,
@@ -190,6 +194,17 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
                     change: change.id,
                     authority: record.authority.clone(),
                     program: program.clone(),
+                });
+            }
+            if let Some(list) = record
+                .list
+                .as_ref()
+                .filter(|l| *l.authority() != record.authority)
+            {
+                return Err(Error::ListOfOtherAuthority {
+                    change: change.id,
+                    authority: record.authority.clone(),
+                    list: list.clone(),
                 });
             }
         }
@@ -335,24 +350,7 @@ impl<'a> Checker<'a> {
             record,
         } = &change.kind
         {
-            // A designation id keeps its entity and authority forever: an earlier `Designate`
-            // of it, retracted or not, that names another is a conflict.
-            let positions = self.index.designation_positions(*designation);
-            let conflicting =
-                positions
-                    .unwrap_or_default()
-                    .iter()
-                    .find_map(|&at| match &self.log[at].kind {
-                        ChangeKind::Designate {
-                            record: earlier, ..
-                        } if earlier.entity != record.entity
-                            || earlier.authority != record.authority =>
-                        {
-                            Some(self.log[at].id)
-                        }
-                        _ => None,
-                    });
-            if let Some(existing) = conflicting {
+            if let Some(existing) = self.conflicting_creation(*designation, record) {
                 return Err(Error::DuplicateTarget {
                     change: change.id,
                     target: Target::Designation(*designation),
@@ -405,6 +403,31 @@ impl<'a> Checker<'a> {
             }),
             None => Ok(()),
         }
+    }
+
+    /// An earlier `Designate` of `designation`, retracted or not, that names another entity,
+    /// authority or list than `record`: a designation id keeps all three forever (a move
+    /// between lists is a new designation), so creating it again differently is a conflict.
+    fn conflicting_creation(
+        self,
+        designation: DesignationId,
+        record: &Designation,
+    ) -> Option<ChangeId> {
+        let positions = self.index.designation_positions(designation);
+        positions
+            .unwrap_or_default()
+            .iter()
+            .find_map(|&at| match &self.log[at].kind {
+                ChangeKind::Designate {
+                    record: earlier, ..
+                } if earlier.entity != record.entity
+                    || earlier.authority != record.authority
+                    || earlier.list != record.list =>
+                {
+                    Some(self.log[at].id)
+                }
+                _ => None,
+            })
     }
 
     /// Whether the change at `at` is visible now (not retracted).

@@ -10,6 +10,7 @@ use crate::designation::DesignationTerms;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::interval::Interval;
 use crate::licence::LicenceTerms;
+use crate::list::{List, Scope};
 use crate::status::{Status, StatusKind};
 
 /// A designation or licence as created (its record before any amendment), with its period in
@@ -35,6 +36,9 @@ pub struct DesignationInForce {
     pub entity: EntityId,
     /// The listing authority.
     pub authority: Authority,
+    /// The authority's list the designation is on, if it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<List>,
     /// The terms in force on the date.
     pub terms: DesignationTerms,
     /// The designation's effective date.
@@ -70,7 +74,8 @@ pub struct State {
 }
 
 impl State {
-    /// The status of `entity` with `authority` in this state.
+    /// The status of `entity` with `authority`, or on one of its lists, in this state (`scope`
+    /// is an `&Authority` or a `&List`, as for [`View::status`](crate::View::status)).
     ///
     /// A state holds only what is in force on its date, so it cannot tell an id it has never
     /// heard of from an entity that is not listed: both are [`Status::NotListed`] here. To
@@ -79,11 +84,13 @@ impl State {
     ///
     /// O(d + l) in the designations and licences in force.
     #[must_use]
-    pub fn status(&self, entity: EntityId, authority: &Authority) -> Status {
+    pub fn status<'s>(&self, entity: EntityId, scope: impl Into<Scope<'s>>) -> Status {
+        let scope = scope.into();
+        let authority = scope.authority();
         let designations = self
             .designations
             .iter()
-            .filter(|(_, d)| d.entity == entity && d.authority == *authority)
+            .filter(|(_, d)| d.entity == entity && scope.contains(&d.authority, d.list.as_ref()))
             .map(|(id, _)| *id)
             .collect();
         let licences = self

@@ -16,6 +16,7 @@ use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::index::{EntityEntry, Index};
 use crate::interval::Interval;
 use crate::licence::{Licence, LicenceTerms};
+use crate::list::Scope;
 use crate::log::Log;
 use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::{Status, StatusKind};
@@ -477,8 +478,13 @@ impl<'a> View<'a> {
             .then(|| licence_in_force(&life, date))?
     }
 
-    /// The status of `entity` with `authority` on `date`: not listed, listed, or listed and
-    /// licensed, with the designations and licences behind it.
+    /// The status of `entity` with `authority`, or on one of its lists, on `date`: not listed,
+    /// listed, or listed and licensed, with the designations and licences behind it.
+    ///
+    /// `scope` is an `&Authority` (every designation by it, on any list or none) or a `&List`
+    /// (the designations on that list only); see [`Scope`](crate::Scope). Licences are the
+    /// authority's in both cases: one that covers the entity relieves its listing on any of the
+    /// authority's lists.
     ///
     /// An entity this view knows (it sees its registration) is [`Status::NotListed`] on the
     /// dates it is not listed, before its first designation included. An id the view does not
@@ -510,6 +516,10 @@ impl<'a> View<'a> {
     /// assert_eq!(status.licences(), [LicenceId::derive("us-ofac:belarus-gl-11")]);
     /// let removed = now.status(belavia, &Authority::US_OFAC, day("2025-11-04")?)?;
     /// assert_eq!(removed, Status::NotListed);
+    /// // The SDN listing is the whole of OFAC's: the same answer for the SDN list.
+    /// let on_sdn = now.status(belavia, &List::US_OFAC_SDN, day("2025-10-01")?)?;
+    /// assert_eq!(on_sdn, status);
+    /// assert_eq!(now.status(belavia, &List::US_OFAC_SSI, day("2025-10-01")?)?, Status::NotListed);
     /// // An id the view does not know has no status.
     /// let typo = EntityId::derive("belavai");
     /// assert!(matches!(
@@ -518,17 +528,17 @@ impl<'a> View<'a> {
     /// ));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn status(
+    pub fn status<'s>(
         &self,
         entity: EntityId,
-        authority: &Authority,
+        scope: impl Into<Scope<'s>>,
         date: NaiveDate,
     ) -> Result<Status> {
         let entry = self
             .index
             .entity(entity)
             .ok_or_else(|| self.not_known(entity))?;
-        let status = self.status_of(entry, entity, authority, date);
+        let status = self.status_of(entry, entity, scope.into(), date);
         // A designation the view sees implies a registration it sees: only a "not listed"
         // answer needs the check.
         if status == Status::NotListed && !entry.known(self.cut) {
@@ -542,13 +552,14 @@ impl<'a> View<'a> {
         &self,
         entry: EntityEntry<'a>,
         entity: EntityId,
-        authority: &Authority,
+        scope: Scope<'_>,
         date: NaiveDate,
     ) -> Status {
-        let designations: Vec<DesignationId> = entry.listed(authority, date, self.cut).collect();
+        let designations: Vec<DesignationId> = entry.listed(scope, date, self.cut).collect();
         if designations.is_empty() {
             return Status::NotListed;
         }
+        let authority = scope.authority();
         let licences = entry
             .licences()
             .iter()
@@ -574,7 +585,8 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Whether `entity` is listed by `authority` on `date`, licensed or not.
+    /// Whether `entity` is listed by `authority`, or on one of its lists, on `date`, licensed
+    /// or not. `scope` is an `&Authority` or a `&List`, as for [`View::status`].
     ///
     /// O(k) in the designation starts and ends of the entity; reads no change and allocates
     /// nothing.
@@ -597,19 +609,20 @@ impl<'a> View<'a> {
     /// assert!(now.is_listed(belavia, &Authority::US_OFAC, day("2025-10-01")?)?); // licensed, listed
     /// assert!(!now.is_listed(belavia, &Authority::US_OFAC, day("2025-11-05")?)?);
     /// assert!(now.is_listed(belavia, &Authority::EU, day("2025-11-05")?)?);
+    /// assert!(now.is_listed(belavia, &List::EU_CONSOLIDATED, day("2025-11-05")?)?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn is_listed(
+    pub fn is_listed<'s>(
         &self,
         entity: EntityId,
-        authority: &Authority,
+        scope: impl Into<Scope<'s>>,
         date: NaiveDate,
     ) -> Result<bool> {
         let entry = self
             .index
             .entity(entity)
             .ok_or_else(|| self.not_known(entity))?;
-        if entry.listed(authority, date, self.cut).next().is_some() {
+        if entry.listed(scope.into(), date, self.cut).next().is_some() {
             // Listed implies known, as in `status`.
             Ok(true)
         } else if entry.known(self.cut) {
@@ -652,7 +665,7 @@ impl<'a> View<'a> {
             .authorities_of(entity)
             .into_iter()
             .map(|authority| {
-                let status = self.status_of(entry, entity, &authority, date);
+                let status = self.status_of(entry, entity, Scope::Authority(&authority), date);
                 (authority, status)
             })
             .collect())
@@ -716,6 +729,48 @@ impl<'a> View<'a> {
             self.index.designations_in_force_now(date)
         } else {
             self.index.designations_in_force_at(date, self.cut)
+        }
+    }
+
+    /// The ids of the designations in force on `date` by one authority, or on one of its
+    /// lists, in order of their first mention in the log: [`View::designations_in_force`]
+    /// narrowed to `scope` (an `&Authority` or a `&List`, see [`Scope`](crate::Scope)).
+    ///
+    /// The same passes as [`View::designations_in_force`], reading 8 more bytes per
+    /// designation (its interned authority and list). Reads no change.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
+    ///
+    /// let now = ledger.current();
+    /// let on = day("2025-10-01")?;
+    /// // OFAC's listings of Belavia and of its aircraft EW-301PJ, both on the SDN list.
+    /// assert_eq!(now.designations_in_force_in(&Authority::US_OFAC, on).len(), 2);
+    /// assert_eq!(now.designations_in_force_in(&List::US_OFAC_SDN, on).len(), 2);
+    /// assert!(now.designations_in_force_in(&List::US_OFAC_SSI, on).is_empty());
+    /// assert_eq!(
+    ///     now.designations_in_force_in(&List::EU_CONSOLIDATED, on),
+    ///     [DesignationId::derive("eu:belavia")]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn designations_in_force_in<'s>(
+        &self,
+        scope: impl Into<Scope<'s>>,
+        date: NaiveDate,
+    ) -> Vec<DesignationId> {
+        let scope = scope.into();
+        if self.sees_all() {
+            self.index.designations_in_force_now_in(scope, date)
+        } else {
+            self.index
+                .designations_in_force_at_in(scope, date, self.cut)
         }
     }
 
@@ -918,8 +973,9 @@ impl<'a> View<'a> {
             let Ok(entry) = self.known_entity(entity) else {
                 continue;
             };
-            let before = self.status_of(entry, entity, &authority, from).kind();
-            let after = self.status_of(entry, entity, &authority, to).kind();
+            let scope = Scope::Authority(&authority);
+            let before = self.status_of(entry, entity, scope, from).kind();
+            let after = self.status_of(entry, entity, scope, to).kind();
             if before != after {
                 diff.status_changes.push(StatusChange {
                     entity,
@@ -1025,7 +1081,9 @@ impl<'a> View<'a> {
                 let mut periods = Vec::new();
                 let mut open: Option<Period> = None;
                 for date in dates {
-                    let status = self.status_of(entry, entity, &authority, date).kind();
+                    let status = self
+                        .status_of(entry, entity, Scope::Authority(&authority), date)
+                        .kind();
                     let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
                     if status == current {
                         continue;
@@ -1206,6 +1264,7 @@ fn designation_in_force(life: &Life<'_>, date: NaiveDate) -> Option<DesignationI
     Some(DesignationInForce {
         entity: record.entity,
         authority: record.authority.clone(),
+        list: record.list.clone(),
         terms: terms.clone(),
         since: life.start(),
         designated_by: life.created.id,

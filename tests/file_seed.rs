@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
-    EntityId, EntityKind, Ledger, LedgerFile, Licence, LicenceId, LicenceTerms, Measure, Program,
-    Source, StatusKind,
+    EntityId, EntityKind, Ledger, LedgerFile, Licence, LicenceId, LicenceTerms, List, Measure,
+    Program, Source, StatusKind,
 };
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
@@ -67,7 +67,8 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
                         belavia,
                         Authority::EU,
                         DesignationTerms::new(Measure::AssetFreeze),
-                    ),
+                    )
+                    .on_list(List::EU_CONSOLIDATED),
                 },
             ),
         ],
@@ -78,7 +79,8 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
             Source::new("OFAC recent actions, 2023-08-09"),
             ChangeKind::Designate {
                 designation: us_listing,
-                record: Designation::new(belavia, Authority::US_OFAC, us_terms),
+                record: Designation::new(belavia, Authority::US_OFAC, us_terms)
+                    .on_list(List::US_OFAC_SDN),
             },
         )],
         vec![change(

@@ -33,7 +33,7 @@ use sanctions_ledger::strategy::{
 use sanctions_ledger::{
     normalise_name, Authority, Change, ChangeId, ChangeKind, DesignationId, DesignationInForce,
     DesignationTerms, Entity, EntityId, Error, Identifier, Ledger, LicenceId, LicenceInForce,
-    LicenceTerms, State, StateDiff, Status, StatusKind, Timeline, View,
+    LicenceTerms, List, Scope, State, StateDiff, Status, StatusKind, Timeline, View,
 };
 
 /// 512 cases, or `PROPTEST_CASES` when that is larger. (The `proptest!` macro would let the
@@ -117,6 +117,56 @@ fn authorities(h: &History) -> Vec<Authority> {
     all
 }
 
+/// What a status question can be about, as plain data: one authority, or one list.
+#[derive(Debug, Clone)]
+enum Asked {
+    Authority(Authority),
+    List(List),
+}
+
+impl Asked {
+    /// The ledger's form of the question.
+    fn scope(&self) -> Scope<'_> {
+        match self {
+            Asked::Authority(authority) => Scope::Authority(authority),
+            Asked::List(list) => Scope::List(list),
+        }
+    }
+
+    /// Whose licences relieve a listing in this scope.
+    fn authority(&self) -> &Authority {
+        match self {
+            Asked::Authority(authority) => authority,
+            Asked::List(list) => list.authority(),
+        }
+    }
+
+    /// Whether a designation in force, as plain data, is in this scope: by the authority, or
+    /// on the list.
+    fn holds(&self, d: &D) -> bool {
+        match self {
+            Asked::Authority(authority) => d.1 == *authority,
+            Asked::List(list) => d.2.as_ref() == Some(list),
+        }
+    }
+}
+
+/// Every question to ask: each authority of [`authorities`], each list of the history, a list
+/// it never draws, a list of an authority that never acts in it, and a list of another
+/// authority with the code of one of the history's.
+fn asked(h: &History) -> Vec<Asked> {
+    let mut all: Vec<Asked> = authorities(h).into_iter().map(Asked::Authority).collect();
+    all.extend(h.lists.iter().cloned().map(Asked::List));
+    all.push(Asked::List(List::US_OFAC_CAPTA));
+    all.push(Asked::List(
+        List::new(Authority::new("NZ").unwrap(), "SDN").unwrap(),
+    ));
+    all.push(Asked::List(
+        List::new(Authority::UK, "CONSOLIDATED").unwrap(),
+    ));
+    all
+}
+
 fn ledger(h: &History) -> Ledger {
     h.ledger()
         .expect("the ledger accepts every generated history")
@@ -148,7 +198,14 @@ fn instants(h: &History, picks: &[Index]) -> Vec<DateTime<Utc>> {
 // ------------------------------------------------------------------------------------------
 
 /// A designation in force, as plain data.
-type D = (EntityId, Authority, DesignationTerms, NaiveDate, ChangeId);
+type D = (
+    EntityId,
+    Authority,
+    Option<List>,
+    DesignationTerms,
+    NaiveDate,
+    ChangeId,
+);
 /// A licence in force, as plain data.
 type L = (Authority, LicenceTerms, NaiveDate, ChangeId);
 /// A whole state, as plain data.
@@ -193,6 +250,7 @@ fn d_of(d: &DesignationInForce) -> D {
     (
         d.entity,
         d.authority.clone(),
+        d.list.clone(),
         d.terms.clone(),
         d.since,
         d.designated_by,
@@ -404,6 +462,7 @@ impl<'a> Model<'a> {
         Some((
             record.entity,
             record.authority.clone(),
+            record.list.clone(),
             terms,
             created.effective,
             created.id,
@@ -461,6 +520,16 @@ impl<'a> Model<'a> {
 
     fn status(&self, entity: EntityId, authority: &Authority, date: NaiveDate) -> Status {
         status_in(&self.state_on(date), entity, authority)
+    }
+
+    /// The designations in force on `date` in the scope, sorted.
+    fn designations_in_force_in(&self, asked: &Asked, date: NaiveDate) -> Vec<DesignationId> {
+        let (_, designations, _) = self.state_on(date);
+        designations
+            .iter()
+            .filter(|(_, d)| asked.holds(d))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Authorities with a visible designation of `entity`, sorted.
@@ -678,24 +747,21 @@ impl<'a> Model<'a> {
     }
 }
 
-/// The ids behind the status of `entity` with `authority` in a state: the designations of it by
-/// the authority in force, and, when there is one, the licences of the authority in force that
-/// cover it (none when it is not listed: a licence only relieves a listed entity). Sorted.
-fn ids_in(
-    state: &S,
-    entity: EntityId,
-    authority: &Authority,
-) -> (Vec<DesignationId>, Vec<LicenceId>) {
+/// The ids behind the status of `entity` in a scope in a state: the designations of it in force
+/// in the scope (by the authority, or on the list), and, when there is one, the licences of the
+/// scope's authority in force that cover it (none when it is not listed: a licence only
+/// relieves a listed entity). Sorted.
+fn ids_in(state: &S, entity: EntityId, asked: &Asked) -> (Vec<DesignationId>, Vec<LicenceId>) {
     let designations: Vec<DesignationId> = state
         .1
         .iter()
-        .filter(|(_, d)| d.0 == entity && d.1 == *authority)
+        .filter(|(_, d)| d.0 == entity && asked.holds(d))
         .map(|(id, _)| *id)
         .collect();
     let licences: Vec<LicenceId> = state
         .2
         .iter()
-        .filter(|(_, l)| l.0 == *authority && l.1.covers.contains(&entity))
+        .filter(|(_, l)| l.0 == *asked.authority() && l.1.covers.contains(&entity))
         .map(|(id, _)| *id)
         .filter(|_| !designations.is_empty())
         .collect();
@@ -705,7 +771,13 @@ fn ids_in(
 /// The status of `entity` with `authority` in a state: listed when a designation of it by the
 /// authority is in force, licensed when also a licence of the authority covering it is.
 fn status_in(state: &S, entity: EntityId, authority: &Authority) -> Status {
-    let (designations, licences) = ids_in(state, entity, authority);
+    status_in_scope(state, entity, &Asked::Authority(authority.clone()))
+}
+
+/// The status of `entity` in a scope in a state, as [`status_in`] for an authority; for a
+/// list, listed when a designation of it on the list is in force.
+fn status_in_scope(state: &S, entity: EntityId, asked: &Asked) -> Status {
+    let (designations, licences) = ids_in(state, entity, asked);
     if designations.is_empty() {
         Status::NotListed
     } else if licences.is_empty() {
@@ -742,26 +814,27 @@ fn check_status(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
     for date in dates(h) {
         let state = model.state_on(date);
         for entity in entities(h) {
-            for authority in authorities(h) {
-                let expected = status_in(&state, entity, &authority);
+            // Per authority and per list: the same questions, the same naive replay.
+            for asked in asked(h) {
+                let expected = status_in_scope(&state, entity, &asked);
                 prop_assert_eq!(
-                    view.is_listed(entity, &authority, date),
+                    view.is_listed(entity, asked.scope(), date),
                     model.known(entity, expected.is_listed())
                 );
-                let status = view.status(entity, &authority, date);
+                let status = view.status(entity, asked.scope(), date);
                 // The ids behind the answer, through the accessors, against the model's own
                 // reading of the state: which designations list it, which licences relieve it.
                 let ids = status
                     .as_ref()
                     .map(|s| (s.designations().to_vec(), s.licences().to_vec()))
                     .map_err(Clone::clone);
-                prop_assert_eq!(ids, model.known(entity, ids_in(&state, entity, &authority)));
+                prop_assert_eq!(ids, model.known(entity, ids_in(&state, entity, &asked)));
                 prop_assert_eq!(
                     status,
                     model.known(entity, expected),
-                    "status of {:?} with {} on {}",
+                    "status of {:?} in {:?} on {}",
                     entity,
-                    authority,
+                    asked,
                     date
                 );
             }
@@ -795,8 +868,30 @@ fn check_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
                     listed.insert((entity, authority), expected);
                 }
             }
+            for asked in asked(h) {
+                prop_assert_eq!(
+                    state.status(entity, asked.scope()),
+                    status_in_scope(&expected_state, entity, &asked)
+                );
+            }
         }
         prop_assert_eq!(state.statuses(), listed);
+        // The ids in force, in the whole ledger and per authority and per list.
+        let mut all = view.designations_in_force(date);
+        all.sort_unstable();
+        let expected_all: Vec<DesignationId> = expected_state.1.keys().copied().collect();
+        prop_assert_eq!(all, expected_all);
+        for asked in asked(h) {
+            let mut ids = view.designations_in_force_in(asked.scope(), date);
+            ids.sort_unstable();
+            prop_assert_eq!(
+                ids,
+                model.designations_in_force_in(&asked, date),
+                "in force in {:?} on {}",
+                asked,
+                date
+            );
+        }
         for &id in h.designations.iter().chain([&unknown_designation]) {
             prop_assert_eq!(
                 view.designation_on(id, date).as_ref().map(d_of),
@@ -1019,15 +1114,25 @@ fn same_answers(a: &View<'_>, b: &View<'_>, h: &History) -> Check {
     let first = h.window_start.pred_opt().unwrap();
     for date in dates(h) {
         for entity in entities(h) {
-            for authority in authorities(h) {
+            for asked in asked(h) {
                 prop_assert_eq!(
-                    a.status(entity, &authority, date).map_err(unknown_entity),
-                    b.status(entity, &authority, date).map_err(unknown_entity)
+                    a.status(entity, asked.scope(), date)
+                        .map_err(unknown_entity),
+                    b.status(entity, asked.scope(), date)
+                        .map_err(unknown_entity)
                 );
             }
             prop_assert_eq!(a.entity_on(entity, date), b.entity_on(entity, date));
         }
         prop_assert_eq!(a.state_on(date), b.state_on(date));
+        for asked in asked(h) {
+            let set = |v: &View<'_>| -> BTreeSet<DesignationId> {
+                v.designations_in_force_in(asked.scope(), date)
+                    .into_iter()
+                    .collect()
+            };
+            prop_assert_eq!(set(a), set(b));
+        }
         prop_assert_eq!(
             ids(a.changes_between(first, date)),
             ids(b.changes_between(first, date))
@@ -1333,6 +1438,7 @@ fn every_public_type_round_trips_through_serde() {
                     round_trip(designation)?;
                     round_trip(record)?;
                     round_trip(&record.authority)?;
+                    round_trip(&record.list)?;
                     round_trip(&record.terms.programs)?;
                     round_trip(&record.terms.measures)?;
                 }

@@ -5,9 +5,9 @@ mod common;
 
 use common::*;
 use sanctions_ledger::{
-    Authority, Change, ChangeId, ChangeKind, DesignationId, DesignationTerms, Entity, EntityKind,
-    Error, Interval, Ledger, LicenceId, LicenceTerms, Measure, ObservationWindow, Program, Rule,
-    Target,
+    Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
+    EntityKind, Error, Interval, Ledger, LicenceId, LicenceTerms, List, Measure, ObservationWindow,
+    Program, Rule, Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -212,6 +212,120 @@ fn blank_names_programs_of_other_authorities_and_empty_licences_are_refused() {
         refuse(&mut ledger, vec![empty]),
         Error::LicenceCoversNothing { .. }
     ));
+}
+
+#[test]
+fn a_designation_is_on_a_list_of_its_own_authority() {
+    let mut ledger = acme();
+    let on = |list: List| ChangeKind::Designate {
+        designation: DesignationId::derive("d2"),
+        record: Designation::new(
+            entity("acme"),
+            Authority::EU,
+            DesignationTerms::new(Measure::AssetFreeze),
+        )
+        .on_list(list),
+    };
+    let error = refuse(
+        &mut ledger,
+        vec![change("wrong list", "2024-02-01", on(List::US_OFAC_SDN))],
+    );
+    assert_eq!(
+        error,
+        Error::ListOfOtherAuthority {
+            change: ChangeId::derive("wrong list"),
+            authority: Authority::EU,
+            list: List::US_OFAC_SDN,
+        }
+    );
+    assert_eq!(error.rule(), Some(Rule::ListOfOtherAuthority));
+    assert!(error.to_string().contains("US-OFAC/SDN"), "{error}");
+    // A list of another authority with the same code is still another list.
+    let lookalike = List::new(Authority::UK, "CONSOLIDATED").unwrap();
+    assert!(matches!(
+        refuse(
+            &mut ledger,
+            vec![change("lookalike", "2024-02-01", on(lookalike))]
+        ),
+        Error::ListOfOtherAuthority { .. }
+    ));
+    ledger
+        .apply(change(
+            "right list",
+            "2024-02-01",
+            on(List::EU_CONSOLIDATED),
+        ))
+        .unwrap();
+}
+
+#[test]
+fn a_designation_keeps_its_list_for_life() {
+    let mut ledger = acme();
+    let on = |id: &str, list: Option<List>| {
+        let mut record = Designation::new(
+            entity("acme"),
+            Authority::US_OFAC,
+            DesignationTerms::new(Measure::Sectoral),
+        );
+        record.list = list;
+        ChangeKind::Designate {
+            designation: DesignationId::derive(id),
+            record,
+        }
+    };
+    ledger
+        .apply(change(
+            "ssi",
+            "2024-02-01",
+            on("mbs", Some(List::US_OFAC_NS_MBS)),
+        ))
+        .unwrap();
+    ledger
+        .apply(change("withdrawn", "2024-02-02", retract("ssi")))
+        .unwrap();
+    // Created again on another list, or on none: the id named another list first, even though
+    // that creation is retracted. A move between lists is a new designation.
+    for list in [Some(List::US_OFAC_SDN), None] {
+        let error = refuse(
+            &mut ledger,
+            vec![change("moved in place", "2024-03-01", on("mbs", list))],
+        );
+        assert_eq!(
+            error,
+            Error::DuplicateTarget {
+                change: ChangeId::derive("moved in place"),
+                target: d("mbs"),
+                existing: ChangeId::derive("ssi"),
+            }
+        );
+    }
+    // The same list again is the retracted designation recorded anew.
+    ledger
+        .apply(change(
+            "mbs again",
+            "2024-03-01",
+            on("mbs", Some(List::US_OFAC_NS_MBS)),
+        ))
+        .unwrap();
+    // The move itself: the NS-MBS designation ends, an SDN designation starts, same date.
+    ledger
+        .apply_batch([
+            change("mbs ends", "2024-11-21", delist("mbs")),
+            change("sdn", "2024-11-21", on("sdn", Some(List::US_OFAC_SDN))),
+        ])
+        .unwrap();
+    let now = ledger.current();
+    let listed = |list: &List, date| now.is_listed(entity("acme"), list, date).unwrap();
+    assert!(listed(&List::US_OFAC_NS_MBS, day("2024-11-20")));
+    assert!(!listed(&List::US_OFAC_SDN, day("2024-11-20")));
+    assert!(!listed(&List::US_OFAC_NS_MBS, day("2024-11-21")));
+    assert!(listed(&List::US_OFAC_SDN, day("2024-11-21")));
+    // By the authority, listed throughout.
+    for date in ["2024-11-20", "2024-11-21"] {
+        assert!(now
+            .is_listed(entity("acme"), &Authority::US_OFAC, day(date))
+            .unwrap());
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Applied, Authorisation, Authority, ChangeKind, Confidence, Country, Entity, EntityKind,
-    Identifier, ImoNumber, Interval, Ledger, LicenceEnd, Measure, ObservationWindow, Source,
+    Identifier, ImoNumber, Interval, Ledger, LicenceEnd, List, Measure, ObservationWindow, Source,
     Status, StatusKind, Target,
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -133,4 +133,60 @@ fn invalid_text_is_refused_on_the_way_in() {
     assert!(serde_json::from_str::<ImoNumber>("\"1234568\"").is_err());
     assert!(serde_json::from_str::<StatusKind>("\"delisted\"").is_err());
     assert!(serde_json::from_str::<sanctions_ledger::EntityId>("\"belavia\"").is_err());
+}
+
+#[test]
+fn a_designation_names_its_list_and_one_without_a_list_still_loads() {
+    let record = sanctions_ledger::Designation::new(
+        entity("acme"),
+        Authority::US_OFAC,
+        sanctions_ledger::DesignationTerms::new(Measure::Sectoral),
+    );
+    // Written before lists were modelled: no `list` key, and none is written for it.
+    let without = round_trip(&record);
+    assert!(!without.contains("\"list\""), "{without}");
+    let on_list = round_trip(&record.clone().on_list(List::US_OFAC_SSI));
+    assert!(
+        on_list.contains(r#""authority":"US-OFAC","list":{"authority":"US-OFAC","code":"SSI"}"#),
+        "{on_list}"
+    );
+    assert_eq!(
+        round_trip(&List::EU_CONSOLIDATED),
+        r#"{"authority":"EU","code":"CONSOLIDATED"}"#
+    );
+    // A bad list inside a designation is refused when the document is read.
+    let bad = on_list.replace("\"SSI\"", "\"ssi list\"");
+    assert!(serde_json::from_str::<sanctions_ledger::Designation>(&bad).is_err());
+    // The seed's version-1 document, with and without its lists, loads and answers alike by
+    // authority; only the form with lists answers per list.
+    let mut document: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    let mut stripped = 0;
+    for change in document["changes"].as_array_mut().unwrap() {
+        if let Some(record) = change.pointer_mut("/kind/designate/record") {
+            stripped += usize::from(record.as_object_mut().unwrap().remove("list").is_some());
+        }
+    }
+    assert_eq!(
+        stripped, 3,
+        "the seed's three designations name their lists"
+    );
+    let old = Ledger::from_json_str(&document.to_string()).unwrap();
+    let new = seed();
+    let belavia = sanctions_ledger::EntityId::derive("belavia");
+    for date in ["2022-01-01", "2024-06-01", "2025-10-01", "2025-11-05"] {
+        let (old, new) = (old.current(), new.current());
+        for authority in [Authority::US_OFAC, Authority::EU] {
+            assert_eq!(
+                old.status(belavia, &authority, day(date)).unwrap(),
+                new.status(belavia, &authority, day(date)).unwrap()
+            );
+        }
+        assert!(!old
+            .is_listed(belavia, &List::US_OFAC_SDN, day(date))
+            .unwrap());
+    }
+    assert!(new
+        .current()
+        .is_listed(belavia, &List::US_OFAC_SDN, day("2024-06-01"))
+        .unwrap());
 }

@@ -8,6 +8,7 @@ use crate::change::{Change, ChangeKind};
 use crate::error::Target;
 use crate::id::{ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::index::Edge;
+use crate::list::List;
 use crate::relation::{RelationKind, RelationTerms};
 
 /// What a change creates or names.
@@ -107,6 +108,8 @@ pub(super) fn is_version(kind: &ChangeKind) -> bool {
 pub(super) struct TargetFacts {
     pub(super) target: Target,
     pub(super) authority: Authority,
+    /// The designation's list, if any (designations only).
+    pub(super) list: Option<List>,
     /// The designated entity (designations only).
     pub(super) entity: Option<EntityId>,
     pub(super) created: usize,
@@ -232,6 +235,7 @@ impl Facts {
                 self.designations.push(TargetFacts {
                     target: Target::Designation(*designation),
                     authority: record.authority.clone(),
+                    list: record.list.clone(),
                     entity: Some(record.entity),
                     created: at,
                     start: on,
@@ -246,6 +250,7 @@ impl Facts {
                 self.licences.push(TargetFacts {
                     target: Target::Licence(*licence),
                     authority: record.authority.clone(),
+                    list: None,
                     entity: None,
                     created: at,
                     start: on,
@@ -269,6 +274,7 @@ impl Facts {
                     end: None,
                     amendments: Vec::new(),
                     live: true,
+                    list: None,
                     relation: Some(RelationFacts {
                         kind: record.kind.clone(),
                         subject: record.subject(),
@@ -288,6 +294,7 @@ impl Facts {
                     end: None,
                     amendments: Vec::new(),
                     live: true,
+                    list: None,
                     relation: None,
                 });
                 self.created_class_measures.push(*measure);

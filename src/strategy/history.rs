@@ -18,6 +18,7 @@ use crate::error::{Result, Target};
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::ledger::Ledger;
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+use crate::list::List;
 use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 
 /// Sizes, date window and authorities of the histories [`history`] generates.
@@ -49,6 +50,10 @@ pub struct HistoryConfig {
     pub window_end: NaiveDate,
     /// The authorities designations and licences are drawn from (not empty).
     pub authorities: Vec<Authority>,
+    /// The lists designations are drawn from: a designation by an authority is on one of that
+    /// authority's lists here, or on none. An authority without a list here designates on
+    /// none; a list of an authority not in `authorities` is never drawn.
+    pub lists: Vec<List>,
     /// The recorded instant of the first change; later ones are the same or later.
     pub recorded_from: DateTime<Utc>,
     /// Whether histories also hold relations (ownerships with shares and ranges, controls,
@@ -60,7 +65,8 @@ pub struct HistoryConfig {
 
 impl HistoryConfig {
     /// Histories over the days `window_start ..= window_end`, with the default sizes (4
-    /// entities, 24 changes) and authorities (US OFAC, EU, UK).
+    /// entities, 24 changes), authorities (US OFAC, EU, UK) and lists (OFAC's SDN and SSI
+    /// lists, the EU's consolidated list; none for the UK).
     ///
     /// # Panics
     ///
@@ -77,6 +83,7 @@ impl HistoryConfig {
             window_start,
             window_end,
             authorities: vec![Authority::US_OFAC, Authority::EU, Authority::UK],
+            lists: vec![List::US_OFAC_SDN, List::US_OFAC_SSI, List::EU_CONSOLIDATED],
             recorded_from: Utc
                 .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
                 .single()
@@ -119,6 +126,13 @@ impl HistoryConfig {
         self
     }
 
+    /// Sets the lists designations are drawn from (empty: every designation is on no list).
+    #[must_use]
+    pub fn with_lists(mut self, lists: Vec<List>) -> Self {
+        self.lists = lists;
+        self
+    }
+
     /// Sets the recorded instant of the first change.
     #[must_use]
     pub fn with_recorded_from(mut self, recorded_from: DateTime<Utc>) -> Self {
@@ -156,6 +170,8 @@ pub struct History {
     pub class_measures: Vec<ClassMeasureId>,
     /// The authorities it draws from.
     pub authorities: Vec<Authority>,
+    /// The lists it draws from.
+    pub lists: Vec<List>,
     /// The first day of its window.
     pub window_start: NaiveDate,
     /// The last day of its window (inclusive).
@@ -273,7 +289,9 @@ enum Op {
     RegisterEntity,
     /// Amend a live entity's facts, on or after its registration.
     AmendEntity,
-    /// Designate a live entity; sometimes a re-listing after an earlier delisting.
+    /// Designate a live entity, on one of its authority's lists or on none; sometimes a
+    /// re-listing after an earlier delisting, on the same list or, from the delisting's date
+    /// on, another (a move between lists).
     Designate,
     /// Amend a live designation while it is in force.
     AmendDesignation,
@@ -480,7 +498,10 @@ fn plan(
                 terms = terms.with_measure(Measure::AssetFreeze);
             }
             let designation = DesignationId::derive(&format!("gen:{n}"));
-            let record = Designation::new(entity, authority, terms);
+            let mut record = Designation::new(entity, authority, terms);
+            // The list is drawn from the high bits of the draw that chose the authority, so
+            // that the steps (and the saved cases in `proptest-regressions/`) keep their shape.
+            record.list = list_of(config, &record.authority, step.b >> 16);
             Some((
                 start,
                 ChangeKind::Designate {
@@ -620,6 +641,7 @@ fn into_history(facts: Facts, config: &HistoryConfig) -> History {
         relations: facts.created_relations,
         class_measures: facts.created_class_measures,
         authorities: config.authorities.clone(),
+        lists: config.lists.clone(),
         window_start: config.window_start,
         window_end: config.window_end,
     }
@@ -658,6 +680,18 @@ fn decorate(change: &mut Change, mut bits: u64) {
             on,
         ));
     }
+}
+
+/// One of `authority`'s lists in the configuration, or none (as often as each list).
+fn list_of(config: &HistoryConfig, authority: &Authority, bits: u32) -> Option<List> {
+    let lists: Vec<&List> = config
+        .lists
+        .iter()
+        .filter(|l| l.authority() == authority)
+        .collect();
+    lists
+        .get(pick_index(bits, lists.len() + 1))
+        .map(|&l| l.clone())
 }
 
 /// An index below `len` (which must not be zero) from random bits.

@@ -16,6 +16,7 @@ use crate::entity::Country;
 use crate::error::Target;
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::licence::{Licence, LicenceTerms};
+use crate::list::List;
 use crate::relation::{Relation, RelationTerms, Share};
 
 /// A valid history and one more change that breaks `rule` when applied after it.
@@ -59,6 +60,7 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         Rule::InvalidWindow
         | Rule::BlankName
         | Rule::ProgramOfOtherAuthority
+        | Rule::ListOfOtherAuthority
         | Rule::LicenceCoversNothing
         | Rule::UnknownEntity
         | Rule::UnknownTarget
@@ -177,6 +179,27 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 ),
             })
         }
+        Rule::ListOfOtherAuthority => {
+            let lists: Vec<List> = List::WELL_KNOWN
+                .into_iter()
+                .filter(|l| *l.authority() != authority)
+                .collect();
+            let list = lists[pick(&mut bits, lists.len())].clone();
+            let entity = facts
+                .live_entities()
+                .first()
+                .copied()
+                .unwrap_or(fresh_entity);
+            new(ChangeKind::Designate {
+                designation: DesignationId::derive(&format!("invalid:{bits}")),
+                record: Designation::new(
+                    entity,
+                    authority,
+                    DesignationTerms::new(Measure::AssetFreeze),
+                )
+                .on_list(list),
+            })
+        }
         Rule::LicenceCoversNothing => {
             let mut terms = LicenceTerms::general("GL 0", fresh_entity);
             terms.covers.clear();
@@ -223,14 +246,18 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let targets = facts.live_targets();
             let t = targets[pick(&mut bits, targets.len())];
             match t.target {
-                Target::Designation(designation) => new(ChangeKind::Designate {
-                    designation,
-                    record: Designation::new(
+                Target::Designation(designation) => {
+                    let mut record = Designation::new(
                         t.entity.unwrap_or(fresh_entity),
                         t.authority.clone(),
                         DesignationTerms::new(Measure::TravelBan),
-                    ),
-                }),
+                    );
+                    record.list.clone_from(&t.list);
+                    new(ChangeKind::Designate {
+                        designation,
+                        record,
+                    })
+                }
                 Target::Licence(licence) => {
                     let covers = facts.live_entities()[0];
                     new(ChangeKind::IssueLicence {

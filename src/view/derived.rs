@@ -25,6 +25,7 @@ use crate::error::Result;
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::index::{Edge, EntityEntry, OwnerEvent, Step};
 use crate::interval::Interval;
+use crate::list::Scope;
 use crate::ownership::{self, Graph, OwnershipRule, Spread};
 use crate::relation::{Relation, RelationKind, Share};
 use crate::state::AsCreated;
@@ -279,11 +280,16 @@ impl<'a> View<'a> {
         class_measure_in_force(&life, date)
     }
 
-    /// Why the measures of `authority` reach `entity` on `date`, if they do: its own
+    /// Why the measures of an authority reach `entity` on `date`, if they do: its own
     /// designations; the blocked owners and controllers through which the authority's
     /// [`OwnershipRule`] blocks it (the "50% rule"), each with its own reasons; the class
     /// measures whose class it is in; and the licences that relieve it, by name or because
     /// they cover what their named entities own. See [`DerivedStatus`] and [`DerivedKind`].
+    ///
+    /// `scope` is an `&Authority` or a `&List`, as for [`View::status`]: with a list, only
+    /// designations on that list count, the entity's own and its owners' alike (blocked
+    /// through SDN-listed owners, say), class measures (which are on no list) do not, and
+    /// the licences and the rule are the list's authority's.
     ///
     /// [`View::status`] answers the listing alone, and still does: an entity blocked only
     /// through its owners is `not-listed` there and `blocked-by-ownership` here.
@@ -335,14 +341,14 @@ impl<'a> View<'a> {
     /// assert_eq!(now.status(company, &Authority::US_OFAC, day("2024-06-01")?)?, Status::NotListed);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn derived_status(
+    pub fn derived_status<'s>(
         &self,
         entity: EntityId,
-        authority: &Authority,
+        scope: impl Into<Scope<'s>>,
         date: NaiveDate,
     ) -> Result<DerivedStatus> {
         let entry = self.known_entity(entity)?;
-        Ok(self.derived_of(entry, entity, authority, date))
+        Ok(self.derived_of(entry, entity, scope.into(), date))
     }
 
     /// The derived status of a known entity.
@@ -351,11 +357,12 @@ impl<'a> View<'a> {
         &self,
         entry: EntityEntry<'a>,
         entity: EntityId,
-        authority: &Authority,
+        scope: Scope<'_>,
         date: NaiveDate,
     ) -> DerivedStatus {
+        let authority = scope.authority();
         let mut reasons: Vec<Reason> = {
-            let mut own: Vec<DesignationId> = entry.listed(authority, date, self.cut).collect();
+            let mut own: Vec<DesignationId> = entry.listed(scope, date, self.cut).collect();
             own.sort_unstable();
             own.dedup();
             own.into_iter()
@@ -371,7 +378,7 @@ impl<'a> View<'a> {
             let blocking: Vec<Vec<DesignationId>> = graph
                 .nodes
                 .iter()
-                .map(|&node| self.blocking_designations(node, authority, date))
+                .map(|&node| self.blocking_designations(node, scope, date))
                 .collect();
             let seeds: Vec<usize> = (0..graph.nodes.len())
                 .filter(|&i| !blocking[i].is_empty())
@@ -396,7 +403,11 @@ impl<'a> View<'a> {
                 owner_reasons.insert(id, why);
             }
         }
-        let classes = self.class_measures_catching(entity, authority, date);
+        // Class measures are on no list.
+        let classes = match scope {
+            Scope::Authority(authority) => self.class_measures_catching(entity, authority, date),
+            Scope::List(_) => Vec::new(),
+        };
         let class = !classes.is_empty();
         reasons.extend(
             classes
@@ -461,19 +472,19 @@ impl<'a> View<'a> {
         (!owners.edges.is_empty()).then_some(owners)
     }
 
-    /// The designations of `entity` by `authority` in force on `date` whose terms on that date
+    /// The designations of `entity` in `scope` in force on `date` whose terms on that date
     /// freeze assets, sorted.
     fn blocking_designations(
         &self,
         entity: EntityId,
-        authority: &Authority,
+        scope: Scope<'_>,
         date: NaiveDate,
     ) -> Vec<DesignationId> {
         let Some(entry) = self.index.entity(entity) else {
             return Vec::new();
         };
         let mut ids: Vec<DesignationId> = entry
-            .listed(authority, date, self.cut)
+            .listed(scope, date, self.cut)
             .filter(|&d| self.designation_blocks(d, date))
             .collect();
         ids.sort_unstable();
@@ -685,7 +696,7 @@ impl<'a> View<'a> {
             .into_iter()
             .filter_map(|(entity, authority)| {
                 let entry = self.known_entity(entity).ok()?;
-                let status = self.derived_of(entry, entity, &authority, date);
+                let status = self.derived_of(entry, entity, Scope::Authority(&authority), date);
                 status.kind.is_caught().then_some(DerivedEntry {
                     entity,
                     authority,
@@ -794,7 +805,9 @@ impl<'a> View<'a> {
             let mut periods: Vec<DerivedPeriod> = Vec::new();
             let mut open: Option<DerivedPeriod> = None;
             for date in dates {
-                let kind = self.derived_of(entry, entity, &authority, date).kind;
+                let kind = self
+                    .derived_of(entry, entity, Scope::Authority(&authority), date)
+                    .kind;
                 let current = open.as_ref().map_or(DerivedKind::NotListed, |p| p.kind);
                 if kind == current {
                     continue;

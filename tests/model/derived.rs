@@ -25,8 +25,8 @@ use sanctions_ledger::{
 use sanctions_ledger::{OwnershipRule, Share};
 
 use super::{
-    authorities, check, date_pairs, dates, entities, history_config, instants, json, retractable,
-    same_answers, sorted, unknown_entity, Check, Model, S,
+    asked, authorities, check, date_pairs, dates, entities, history_config, instants, json,
+    retractable, same_answers, sorted, unknown_entity, Asked, Check, Model, S,
 };
 
 /// Histories with relations (ownerships, controls, links, cycles), class measures and sectors.
@@ -271,17 +271,19 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The derived status of `entity` with `authority` on the date of `on`, by brute force.
+    /// The derived status of `entity` in the scope of `asked` on the date of `on`, by brute
+    /// force.
     #[allow(clippy::too_many_lines)]
-    fn derived_on(&self, on: &OnDate, entity: EntityId, authority: &Authority) -> DS {
+    fn derived_on(&self, on: &OnDate, entity: EntityId, asked: &Asked) -> DS {
         let (date, state, edges) = (on.date, &on.state, &on.edges);
-        // Every designation of `x` by the authority in force, and those that block.
+        let authority = asked.authority();
+        // Every designation of `x` in the scope in force, and those that block.
         let listed = |x: EntityId, blocking_only: bool| -> Vec<DesignationId> {
             state
                 .1
                 .iter()
-                .filter(|(_, d)| d.0 == x && d.1 == *authority)
-                .filter(|(_, d)| !blocking_only || d.2.measures.contains(&Measure::AssetFreeze))
+                .filter(|(_, d)| d.0 == x && asked.holds(d))
+                .filter(|(_, d)| !blocking_only || d.3.measures.contains(&Measure::AssetFreeze))
                 .map(|(id, _)| *id)
                 .collect()
         };
@@ -404,8 +406,13 @@ impl<'a> Model<'a> {
             owners.insert(x, why);
         }
         let facts = self.entity_on(entity, Some(date));
+        // Class measures are on no list.
+        let class_authority = match asked {
+            Asked::Authority(authority) => authority.clone(),
+            Asked::List(_) => Authority::new("NO-CLASS-MEASURE-ON-A-LIST").unwrap(),
+        };
         let mut classes: Vec<ClassMeasureId> = self
-            .class_measures_on(authority, date)
+            .class_measures_on(&class_authority, date)
             .into_iter()
             .filter(|&id| {
                 self.events().any(|c| match &c.kind {
@@ -613,7 +620,8 @@ impl<'a> Model<'a> {
             let mut periods: Vec<DP> = Vec::new();
             let mut previous = DerivedKind::NotListed;
             for (date, on_date) in &days {
-                let (date, kind) = (*date, self.derived_on(on_date, entity, authority).0);
+                let asked = Asked::Authority(authority.clone());
+                let (date, kind) = (*date, self.derived_on(on_date, entity, &asked).0);
                 if kind == previous {
                     continue;
                 }
@@ -644,12 +652,12 @@ fn check_derived_status(view: &View<'_>, model: &Model<'_>, h: &History) -> Chec
     for date in dates(h) {
         let on = model.on(date);
         for entity in entities(h) {
-            for authority in authorities(h) {
-                let actual = view.derived_status(entity, &authority, date);
-                let expected = model.derived_on(&on, entity, &authority);
+            for asked in asked(h) {
+                let actual = view.derived_status(entity, asked.scope(), date);
+                let expected = model.derived_on(&on, entity, &asked);
                 if let Ok(status) = &actual {
                     // The listing words keep their meaning.
-                    let listing = view.status(entity, &authority, date).unwrap().kind();
+                    let listing = view.status(entity, asked.scope(), date).unwrap().kind();
                     prop_assert_eq!(status.kind.listing(), listing);
                     let chains = status.chains();
                     for chain in &chains {
@@ -668,9 +676,9 @@ fn check_derived_status(view: &View<'_>, model: &Model<'_>, h: &History) -> Chec
                 prop_assert_eq!(
                     actual.as_ref().map(ds_of).map_err(Clone::clone),
                     model.known(entity, expected),
-                    "derived status of {:?} with {} on {}",
+                    "derived status of {:?} in {:?} on {}",
                     entity,
-                    authority,
+                    asked,
                     date
                 );
             }
@@ -689,7 +697,7 @@ fn check_derived_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check
         let mut expected = Vec::new();
         for entity in model.entities() {
             for authority in authorities(h) {
-                let ds = model.derived_on(&on, entity, &authority);
+                let ds = model.derived_on(&on, entity, &Asked::Authority(authority.clone()));
                 kinds.insert((date, entity, authority.clone()), ds.0);
                 if ds.0.is_caught() {
                     expected.push((entity, authority, ds));
@@ -841,11 +849,11 @@ fn same_derived_answers(a: &View<'_>, b: &View<'_>, h: &History) -> Check {
     same_answers(a, b, h)?;
     for date in dates(h) {
         for entity in entities(h) {
-            for authority in authorities(h) {
+            for asked in asked(h) {
                 prop_assert_eq!(
-                    a.derived_status(entity, &authority, date)
+                    a.derived_status(entity, asked.scope(), date)
                         .map_err(unknown_entity),
-                    b.derived_status(entity, &authority, date)
+                    b.derived_status(entity, asked.scope(), date)
                         .map_err(unknown_entity)
                 );
             }
