@@ -8,17 +8,21 @@
 //!
 //! The changes are generated deterministically: entity `i` is registered, designated by the EU
 //! and delisted 30 days later, the three recorded at the same instant (one batch), one second
-//! after entity `i - 1`. Loading re-validates every change, as `LedgerFile::open` always does.
+//! after entity `i - 1`. Loading re-validates every change, as `LedgerFile::open` always does,
+//! and checks each change's stored digest (format version 2). The same changes are also loaded
+//! from a version 1 file (no stored digests: what opening cost before them) to show what the
+//! check costs, and `verify` (open, then the digest of the whole ledger and of a past view) is
+//! timed.
 
 use std::time::{Duration, Instant};
 
-use sanctions_ledger::chrono::{self, NaiveDate, TimeZone, Utc};
-use sanctions_ledger::{
-    Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
-    EntityId, EntityKind, Ledger, LedgerFile, Measure, Source,
-};
+use sanctions_ledger::{Change, Ledger, LedgerFile};
+use sha2::{Digest as _, Sha256};
 
-type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+#[path = "three/mod.rs"]
+mod three;
+
+use three::{build, BenchResult};
 
 fn main() -> BenchResult {
     let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
@@ -47,32 +51,37 @@ fn main() -> BenchResult {
     }
     let bytes = std::fs::metadata(&path)?.len();
 
+    // The same changes in a version 1 file: the header's version, and no digest member. The
+    // two files are opened in turn in each run, so that both see the same machine: on a shared
+    // machine the load of other jobs moves more between runs than the digest check costs.
+    let v1_path = dir.join("load-v1.jsonl");
+    write_version_1(&path, &v1_path)?;
+    let v1_bytes = std::fs::metadata(&v1_path)?.len();
     let mut loads = Vec::new();
+    let mut v1_loads = Vec::new();
+    let mut verifies = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
         let file = LedgerFile::open(&path)?;
         loads.push(started.elapsed());
         assert_eq!(file.ledger().len(), ledger.len(), "loaded every change");
+        drop(file);
+        let started = Instant::now();
+        let file = LedgerFile::open(&v1_path)?;
+        v1_loads.push(started.elapsed());
+        assert_eq!(file.version(), 1);
+        drop(file);
+        // `sanctions-ledger verify`: open, the whole ledger's digest, and a past view's.
+        let started = Instant::now();
+        let file = LedgerFile::open(&path)?;
+        let digest = file.ledger().digest();
+        let middle = file.ledger().changes()[file.ledger().len() / 2].recorded;
+        let past = file.ledger().known_at(middle).digest();
+        verifies.push(started.elapsed());
+        assert_ne!(digest, past);
     }
 
-    // Where the load time goes: parsing the lines into changes, then validating them.
-    let text = std::fs::read_to_string(&path)?;
-    let mut parses = Vec::new();
-    let mut validations = Vec::new();
-    for _ in 0..runs {
-        let started = Instant::now();
-        let changes_read = text
-            .lines()
-            .filter(|line| line.starts_with("{\"id\""))
-            .map(serde_json::from_str::<Change>)
-            .collect::<Result<Vec<_>, _>>()?;
-        parses.push(started.elapsed());
-        let started = Instant::now();
-        let validated = Ledger::from_changes(changes_read)?;
-        validations.push(started.elapsed());
-        assert_eq!(validated.len(), ledger.len(), "validated every change");
-    }
-    drop(text);
+    let (parse, hash, validate) = breakdown(&v1_path, runs, ledger.len())?;
 
     #[allow(clippy::cast_precision_loss)] // a file size in MB, printed
     let mb = bytes as f64 / 1e6;
@@ -88,77 +97,97 @@ fn main() -> BenchResult {
         mb / load.as_secs_f64(),
         count(ledger.len()) / load.as_secs_f64()
     );
-    let parse = median(&mut parses);
-    let validate = median(&mut validations);
+    #[allow(clippy::cast_precision_loss)] // a file size in MB, printed
+    let v1_mb = v1_bytes as f64 / 1e6;
+    let v1_load = median(&mut v1_loads);
+    println!(
+        "load of the same changes from a version 1 file ({v1_mb:.1} MB, no stored digests to check, as before them), in turn with the above: median {v1_load:.2?}, {:.1} MB/s; the version 2 file's digest check costs {:+.1}%",
+        v1_mb / v1_load.as_secs_f64(),
+        (load.as_secs_f64() / v1_load.as_secs_f64() - 1.0) * 100.0
+    );
+    let verify = median(&mut verifies);
+    println!("verify (open, then the digest of the ledger and of a view known at a past instant): median {verify:.2?}");
+
     println!(
         "  of which: parse lines into changes (serde_json) median {parse:.2?}, {:.1} MB/s; validate (Ledger::from_changes) median {validate:.2?}, {:.0} changes/s",
         mb / parse.as_secs_f64(),
         count(ledger.len()) / validate.as_secs_f64()
     );
+    println!(
+        "  the digest check's SHA-256 chain over every line: median {hash:.2?}; on the parsing thread it adds to parsing ({:.2?} together), which stays {} validation ({validate:.2?}) on the other thread",
+        parse + hash,
+        if parse + hash <= validate { "under" } else { "over" }
+    );
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 
-/// A ledger of exactly `changes` changes: three per entity, plus one or two registrations.
-fn build(changes: usize) -> BenchResult<Ledger> {
-    let recorded0 = Utc
-        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or("instant")?;
-    let day0 = NaiveDate::from_ymd_opt(2000, 1, 1).ok_or("date")?;
-    let mut ledger = Ledger::new();
-    let entities = changes.div_ceil(3);
-    for i in 0..entities {
-        let n = u64::try_from(i)?;
-        let recorded = recorded0 + chrono::Duration::seconds(i64::try_from(i)?);
-        let effective = day0 + chrono::Days::new(n % 9000);
-        let entity = EntityId::derive(&format!("bench entity {i}"));
-        let designation = DesignationId::derive(&format!("bench designation {i}"));
-        let source = Source::new(format!("bench notice {i}"));
-        let change = |what: &str, effective, kind| {
-            Change::new(
-                ChangeId::derive(&format!("bench {what} {i}")),
-                effective,
-                recorded,
-                source.clone(),
-                kind,
-            )
-        };
-        let mut batch = vec![change(
-            "register",
-            effective,
-            ChangeKind::RegisterEntity {
-                entity,
-                record: Entity::new(
-                    EntityKind::Organisation,
-                    format!("Bench Trading Company {i}"),
-                ),
-            },
-        )];
-        if ledger.len() + 1 < changes {
-            batch.push(change(
-                "designate",
-                effective,
-                ChangeKind::Designate {
-                    designation,
-                    record: Designation::new(
-                        entity,
-                        Authority::EU,
-                        DesignationTerms::new(Measure::AssetFreeze),
-                    ),
-                },
-            ));
+/// Where the load time goes, from the version 1 file (whose lines are exactly the changes'
+/// JSON): parsing the lines into changes, the SHA-256 chain over them (the digest check's own
+/// work), and validating the changes. Medians over `runs`.
+fn breakdown(
+    v1_path: &std::path::Path,
+    runs: usize,
+    expected: usize,
+) -> BenchResult<(Duration, Duration, Duration)> {
+    // Where the load time goes: parsing the lines into changes, then validating them (read from
+    // the version 1 file, whose lines are exactly the changes' JSON).
+    let text = std::fs::read_to_string(v1_path)?;
+    let mut parses = Vec::new();
+    let mut links = Vec::new();
+    let mut validations = Vec::new();
+    for _ in 0..runs {
+        // The digest check's own work, done on the parsing thread: one SHA-256 link per line.
+        let started = Instant::now();
+        let mut chain = [0u8; 32];
+        for line in text.lines().filter(|line| line.starts_with("{\"id\"")) {
+            let mut link = Sha256::new();
+            link.update(chain);
+            link.update(line.as_bytes());
+            chain = link.finalize().into();
         }
-        if ledger.len() + 2 < changes {
-            batch.push(change(
-                "delist",
-                effective + chrono::Days::new(30),
-                ChangeKind::Delist { designation },
-            ));
-        }
-        ledger.apply_batch(batch)?;
+        links.push(started.elapsed());
+        std::hint::black_box(chain);
+        let started = Instant::now();
+        let changes_read = text
+            .lines()
+            .filter(|line| line.starts_with("{\"id\""))
+            .map(serde_json::from_str::<Change>)
+            .collect::<Result<Vec<_>, _>>()?;
+        parses.push(started.elapsed());
+        let started = Instant::now();
+        let validated = Ledger::from_changes(changes_read)?;
+        validations.push(started.elapsed());
+        assert_eq!(validated.len(), expected, "validated every change");
     }
-    Ok(ledger)
+    drop(text);
+    Ok((
+        median(&mut parses),
+        median(&mut links),
+        median(&mut validations),
+    ))
+}
+
+/// Writes the changes of the version 2 file `from` as a version 1 file `to`: the header's
+/// version, and no digest member on the change lines.
+fn write_version_1(from: &std::path::Path, to: &std::path::Path) -> BenchResult {
+    let v2_text = std::fs::read_to_string(from)?;
+    let mut v1_text = String::with_capacity(v2_text.len());
+    for line in v2_text.lines() {
+        let line = line.replace("\"version\":2}", "\"version\":1}");
+        match line.rfind(",\"digest\":\"") {
+            Some(at) if line.starts_with("{\"id\"") => {
+                v1_text.push_str(&line[..at]);
+                v1_text.push('}');
+            }
+            _ => v1_text.push_str(&line),
+        }
+        v1_text.push('\n');
+    }
+    drop(v2_text);
+    std::fs::write(to, &v1_text)?;
+    drop(v1_text);
+    Ok(())
 }
 
 fn median(times: &mut [Duration]) -> Duration {

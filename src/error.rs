@@ -429,6 +429,39 @@ pub enum Error {
         reason: String,
     },
 
+    /// A change line of a ledger file (format version 2) whose stored digest is not the digest
+    /// of the chain up to it: the line, or the digest stored with it, was changed after it was
+    /// written (see `FORMAT.md`).
+    #[error("{}:{line}: the change does not match the digest stored with it; the line was changed after it was written", path.display())]
+    DigestMismatch {
+        /// The file.
+        path: PathBuf,
+        /// The line whose digest does not follow from its content and the digest before it.
+        line: u64,
+        /// The digest stored on the line.
+        stored: crate::Digest,
+        /// The digest of the chain computed from the file's content up to that line.
+        computed: crate::Digest,
+    },
+
+    /// A feed cursor past the end of the ledger's log: from another ledger, or from a copy of
+    /// this one that has recorded more since.
+    #[error("cursor at change {position} is ahead of this ledger, which holds {len} changes: it comes from another ledger or a later copy of this one")]
+    CursorAhead {
+        /// The cursor's position: how many changes came before it.
+        position: u64,
+        /// How many changes the ledger holds.
+        len: u64,
+    },
+
+    /// A feed cursor whose digest is not the ledger's at its position: it comes from another
+    /// ledger (or from a copy of this one whose history differs).
+    #[error("cursor at change {position} does not match this ledger's history up to that change: it comes from another ledger")]
+    CursorMismatch {
+        /// The cursor's position.
+        position: u64,
+    },
+
     /// A well-formed change in a ledger file that the ledger's rules refuse.
     ///
     /// The message names the file and the line; the rule's own error, which names the change,
@@ -498,7 +531,10 @@ impl Error {
             | Error::TornTail { .. }
             | Error::BadLine { .. }
             | Error::BadDocument { .. }
-            | Error::EntityNotKnown { .. } => return None,
+            | Error::EntityNotKnown { .. }
+            | Error::DigestMismatch { .. }
+            | Error::CursorAhead { .. }
+            | Error::CursorMismatch { .. } => return None,
             Error::ConflictingChangeId { .. } => Rule::ConflictingChangeId,
             Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
@@ -539,7 +575,10 @@ impl Error {
             | Error::TornTail { .. }
             | Error::BadLine { .. }
             | Error::BadDocument { .. }
-            | Error::EntityNotKnown { .. } => None,
+            | Error::EntityNotKnown { .. }
+            | Error::DigestMismatch { .. }
+            | Error::CursorAhead { .. }
+            | Error::CursorMismatch { .. } => None,
             Error::Refused { source, .. } | Error::RefusedInDocument { source, .. } => {
                 source.change()
             }

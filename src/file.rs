@@ -13,15 +13,18 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::change::Change;
+use crate::digest::{self, Digest};
 use crate::error::{Error, Result};
 use crate::id::ChangeId;
 use crate::ledger::{Applied, Ledger, FORMAT_NAME};
 
 /// The name written in the `format` field of a ledger file's header line.
 pub const FILE_FORMAT_NAME: &str = "sanctions-ledger-log";
-/// The version written in the `version` field of a ledger file's header line, and the only one
-/// this crate reads.
-pub const FILE_FORMAT_VERSION: u32 = 1;
+/// The version written in the `version` field of the header line of a file this crate creates.
+///
+/// Version 2 stores the digest chain (a `"digest"` member on every change line, see
+/// `FORMAT.md`); version 1 files, without digests, are still read and appended to as version 1.
+pub const FILE_FORMAT_VERSION: u32 = 2;
 /// The longest line, in bytes without its newline, that a ledger file may hold. Longer lines are
 /// refused when written and reported as [`Error::BadLine`] when read, so that a damaged file
 /// cannot make the reader buffer without bound.
@@ -81,6 +84,9 @@ pub struct LedgerFile {
     len: u64,
     /// Lines in the file, header included.
     lines: u64,
+    /// The format version of the file: [`FILE_FORMAT_VERSION`] for a file this crate created,
+    /// 1 for an older one, which is appended to in version 1.
+    version: u32,
     /// What recovery truncated when the file was opened.
     recovered: Option<Truncation>,
     /// Set when a failed append could not be undone: the file's tail is then unknown, and
@@ -183,11 +189,11 @@ struct BatchLine {
     batch: u64,
 }
 
-/// The header line, with its newline, exactly as written.
-fn header_line() -> Vec<u8> {
+/// The header line of a file of `version`, with its newline, exactly as written.
+fn header_line(version: u32) -> Vec<u8> {
     let mut line = serde_json::to_vec(&Header {
         format: FILE_FORMAT_NAME,
-        version: FILE_FORMAT_VERSION,
+        version,
     })
     .unwrap_or_default();
     line.push(b'\n');
@@ -258,20 +264,45 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<(Line, 
 
 /// What a complete line after the header holds.
 enum Entry {
-    Change(Box<Change>),
+    /// A change; the change's JSON (the bytes its digest link hashes) is the line's first
+    /// `json` bytes; `stored` is the digest a version 2 line carries.
+    Change {
+        change: Box<Change>,
+        json: usize,
+        stored: Option<Digest>,
+    },
     Batch(u64),
 }
 
-/// Parses a line after the header; `Err` holds the reason it is bad.
-fn parse_entry(bytes: &[u8]) -> std::result::Result<Entry, String> {
+/// Parses a line after the header of a file of `version`; `Err` holds the reason it is bad.
+///
+/// A version 2 change line ends with its digest member; this rewrites the line in place so
+/// that its first `json` bytes are the change's own JSON (see [`digest::split_digest`]).
+fn parse_entry(version: u32, bytes: &mut [u8]) -> std::result::Result<Entry, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty line".to_owned());
     }
-    let text = std::str::from_utf8(bytes)
+    let (json, stored) = match version {
+        1 => (bytes.len(), None),
+        _ => match digest::split_digest(bytes) {
+            Some((json, stored)) => (json, Some(stored)),
+            None => (bytes.len(), None),
+        },
+    };
+    let text = std::str::from_utf8(&bytes[..json])
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
     match serde_json::from_str::<Change>(text) {
-        Ok(change) => Ok(Entry::Change(Box::new(change))),
+        Ok(_) if version >= 2 && stored.is_none() => Err(
+            "a change without its digest (in a version 2 file every change line ends with a \"digest\" member)"
+                .to_owned(),
+        ),
+        Ok(change) => Ok(Entry::Change {
+            change: Box::new(change),
+            json,
+            stored,
+        }),
         Err(error) => match serde_json::from_str::<BatchLine>(text) {
+            Ok(_) if stored.is_some() => Err("a batch line with a digest".to_owned()),
             Ok(BatchLine { batch: 0 }) => Err("a batch of 0 changes".to_owned()),
             Ok(BatchLine { batch }) => Ok(Entry::Batch(batch)),
             Err(_) => Err(format!("not a change: {}", json_reason(&error))),
@@ -279,8 +310,8 @@ fn parse_entry(bytes: &[u8]) -> std::result::Result<Entry, String> {
     }
 }
 
-/// Checks the header line (without its newline).
-fn check_header(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Checks the header line (without its newline) and returns the file's format version.
+fn check_header(path: &Path, bytes: &[u8]) -> Result<u32> {
     let bad = |reason: &str| Error::BadHeader {
         path: path.to_path_buf(),
         reason: reason.to_owned(),
@@ -307,14 +338,15 @@ fn check_header(path: &Path, bytes: &[u8]) -> Result<()> {
     let Some(version) = object.get("version").and_then(serde_json::Value::as_u64) else {
         return Err(bad("no \"version\" number"));
     };
-    if format != FILE_FORMAT_NAME || version != u64::from(FILE_FORMAT_VERSION) {
-        return Err(Error::UnsupportedFileFormat {
+    match (format, version) {
+        (FILE_FORMAT_NAME, 1) => Ok(1),
+        (FILE_FORMAT_NAME, 2) => Ok(2),
+        _ => Err(Error::UnsupportedFileFormat {
             path: path.to_path_buf(),
             format: format.to_owned(),
             version,
-        });
+        }),
     }
-    Ok(())
 }
 
 /// What [`read_log`] found in a file.
@@ -330,12 +362,19 @@ struct Log {
     /// Where a torn tail starts, if there is one, and the file's whole length.
     torn: Option<u64>,
     total: u64,
+    /// The format version in the header (that of this crate for a file without one).
+    version: u32,
+    /// The digest chain (version 2 only): the digest after each change passed to the sink,
+    /// computed from the change's bytes in the file and checked against the digest stored. A
+    /// version 1 file stores none; its chain is computed when first asked for, so that opening
+    /// it costs what it always did.
+    digests: Vec<Digest>,
 }
 
 /// How a file starts.
 enum Start {
-    /// A valid header line of this many bytes.
-    Header(u64),
+    /// A valid header line of this many bytes, and the format version it names.
+    Header(u64, u32),
     /// No complete header: an empty file, or a torn one (a crash while creating it).
     Done(Log),
 }
@@ -350,10 +389,15 @@ fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Res
         lines: 0,
         torn,
         total,
+        version: FILE_FORMAT_VERSION,
+        digests: Vec::new(),
     };
+    // A torn header of either version is a crash while creating the file.
+    let torn_header =
+        |buf: &[u8]| (1..=FILE_FORMAT_VERSION).any(|v| header_line(v).starts_with(buf));
     match header {
         Line::End => Ok(Start::Done(empty(None, 0))),
-        Line::Torn if header_line().starts_with(buf) => Ok(Start::Done(empty(Some(0), n))),
+        Line::Torn if torn_header(buf) => Ok(Start::Done(empty(Some(0), n))),
         // A JSON ledger document written without a final newline.
         Line::Torn if is_json_document(buf, reader) => Err(json_document(path)),
         // Not a prefix of the header this crate writes, so not a torn write of ours.
@@ -361,16 +405,15 @@ fn read_header(path: &Path, reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Res
             path: path.to_path_buf(),
             reason: "the file is a single line without a newline, not a header".to_owned(),
         }),
-        // A large JSON ledger document written compactly is one long line.
-        Line::TooLong if buf.starts_with(b"{\"format\":\"sanctions-ledger\",") => {
-            Err(json_document(path))
-        }
+        // A large JSON ledger document written on one line (compactly, or with spaces, or with
+        // its keys in another order, as other tools write JSON) is one long line.
+        Line::TooLong if starts_like_json_document(buf) => Err(json_document(path)),
         Line::TooLong => Err(Error::BadHeader {
             path: path.to_path_buf(),
             reason: format!("the first line is longer than {MAX_LINE_BYTES} bytes"),
         }),
         Line::Complete => match check_header(path, buf) {
-            Ok(()) => Ok(Start::Header(n)),
+            Ok(version) => Ok(Start::Header(n, version)),
             Err(_) if is_json_document(buf, reader) => Err(json_document(path)),
             Err(error) => Err(error),
         },
@@ -385,6 +428,44 @@ fn json_document(path: &Path) -> Error {
             "this is a JSON ledger document (format {FORMAT_NAME:?}), not a ledger log; read it with Ledger::from_json_reader, and save it as a log with LedgerFile::create_with"
         ),
     }
+}
+
+/// Whether `prefix`, the first bytes of a line too long to read whole, opens a JSON ledger
+/// document: an object that gives `"format": "sanctions-ledger"` within its first few KiB, or
+/// whose first member is `"changes": [` (keys sorted by name, the format at the far end).
+/// Whitespace between the tokens is allowed.
+fn starts_like_json_document(prefix: &[u8]) -> bool {
+    let window = &prefix[..prefix.len().min(4096)];
+    let skip_space = |text: &[u8]| -> usize {
+        text.iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len())
+    };
+    // `"key" : <value...>`: the text after the colon, if `text` starts with the key.
+    let member = |text: &[u8], key: &[u8]| -> Option<usize> {
+        let rest = text.strip_prefix(key)?;
+        let colon = skip_space(rest);
+        (rest.get(colon) == Some(&b':')).then(|| {
+            let after = key.len() + colon + 1;
+            after + skip_space(&text[after..])
+        })
+    };
+    let start = skip_space(window);
+    if window.get(start) != Some(&b'{') {
+        return false;
+    }
+    let first = start + 1 + skip_space(&window[start + 1..]);
+    if member(&window[first..], b"\"changes\"")
+        .is_some_and(|value| window.get(first + value) == Some(&b'['))
+    {
+        return true;
+    }
+    memchr::memmem::find_iter(window, b"\"format\"").any(|at| {
+        member(&window[at..], b"\"format\"").is_some_and(|value| {
+            let value = &window[at + value..];
+            value.starts_with(format!("\"{FORMAT_NAME}\"").as_bytes())
+        })
+    })
 }
 
 /// Whether a file whose first line is `first` (and whose next lines `reader` reads) is a JSON
@@ -441,11 +522,11 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
         reason,
     };
 
-    let n = match read_header(path, &mut reader, &mut buf)? {
-        Start::Header(n) => n,
+    let (n, version) = match read_header(path, &mut reader, &mut buf)? {
+        Start::Header(n, version) => (n, version),
         Start::Done(log) => return Ok(log),
     };
-
+    let mut chain = digest::ChainReader::new(version);
     let mut count = 0;
     let mut offset = n;
     let mut lines = 1;
@@ -470,8 +551,20 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
             Line::Complete => {}
         }
         lines += 1;
-        match parse_entry(&buf).map_err(|reason| bad_line(lines, reason))? {
-            Entry::Change(change) => {
+        match parse_entry(version, &mut buf).map_err(|reason| bad_line(lines, reason))? {
+            Entry::Change {
+                change,
+                json,
+                stored,
+            } => {
+                chain
+                    .follow(&buf[..json], stored)
+                    .map_err(|(stored, computed)| Error::DigestMismatch {
+                        path: path.to_path_buf(),
+                        line: lines,
+                        stored,
+                        computed,
+                    })?;
                 sink(*change);
                 count += 1;
                 if let Some((_, _, _, left)) = &mut batch {
@@ -506,6 +599,8 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
         lines = line - 1;
     }
     let len = torn.unwrap_or(total);
+    let mut digests = chain.into_links();
+    digests.truncate(cut.unwrap_or(count));
     Ok(Log {
         count,
         cut,
@@ -513,6 +608,8 @@ fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Lo
         lines,
         torn,
         total,
+        version,
+        digests,
     })
 }
 
@@ -551,25 +648,45 @@ fn load(path: &Path, file: &File) -> (Result<Log>, Result<Ledger>) {
     })
 }
 
-/// Finds the line of a change refused on load: the second line with its id if there are two
-/// (a conflicting duplicate), else the first. Only called on the error path.
-fn line_of(file: &File, id: ChangeId) -> io::Result<Option<u64>> {
-    let mut found = Vec::new();
-    for_each_change(file, |line, change| {
-        if change.id == id {
-            found.push(line);
+/// Finds the line of the change `error` refuses on load: for a conflicting id, the first line
+/// with that id whose content differs from the first such line (identical copies before it are
+/// no-ops); for any other refusal, the first line with the id. Only called on the error path.
+fn line_of(file: &File, version: u32, error: &Error) -> io::Result<Option<u64>> {
+    let Some(id) = error.change() else {
+        return Ok(None);
+    };
+    let conflicting = matches!(error, Error::ConflictingChangeId { .. });
+    let mut first: Option<(u64, Change)> = None;
+    let mut found = None;
+    for_each_change(file, version, |line, change| {
+        if change.id != id {
+            return true;
         }
-        found.len() < 2
+        match &first {
+            None if !conflicting => {
+                found = Some(line);
+                false
+            }
+            None => {
+                first = Some((line, change.clone()));
+                true
+            }
+            Some((_, earlier)) if earlier != change => {
+                found = Some(line);
+                false
+            }
+            Some(_) => true,
+        }
     })?;
-    Ok(found.get(1).or(found.first()).copied())
+    Ok(found.or(first.map(|(line, _)| line)))
 }
 
 /// Finds the first change whose id is on an earlier line too: `(line, earlier line)`. Only
 /// called on the error path.
-fn repeated_line(file: &File) -> io::Result<Option<(ChangeId, u64, u64)>> {
+fn repeated_line(file: &File, version: u32) -> io::Result<Option<(ChangeId, u64, u64)>> {
     let mut seen = HashMap::new();
     let mut repeat = None;
-    for_each_change(file, |line, change| {
+    for_each_change(file, version, |line, change| {
         if let Some(&earlier) = seen.get(&change.id) {
             repeat = Some((change.id, line, earlier));
             return false;
@@ -582,7 +699,11 @@ fn repeated_line(file: &File) -> io::Result<Option<(ChangeId, u64, u64)>> {
 
 /// Calls `visit` with every complete, parsable change line of the file and its line number
 /// until it returns `false`.
-fn for_each_change(file: &File, mut visit: impl FnMut(u64, &Change) -> bool) -> io::Result<()> {
+fn for_each_change(
+    file: &File,
+    version: u32,
+    mut visit: impl FnMut(u64, &Change) -> bool,
+) -> io::Result<()> {
     let mut reader = file;
     reader.seek(SeekFrom::Start(0))?;
     let mut reader = BufReader::with_capacity(1 << 20, reader);
@@ -593,7 +714,7 @@ fn for_each_change(file: &File, mut visit: impl FnMut(u64, &Change) -> bool) -> 
         if line == 1 {
             continue;
         }
-        if let Ok(Entry::Change(change)) = parse_entry(&buf) {
+        if let Ok(Entry::Change { change, .. }) = parse_entry(version, &mut buf) {
             if !visit(line, &change) {
                 break;
             }
@@ -655,18 +776,23 @@ impl LedgerFile {
             ledger: Ledger::new(),
             len: 0,
             lines: 0,
+            version: FILE_FORMAT_VERSION,
             recovered: None,
             broken: None,
         };
         let written = this
             .write_header()
-            .and_then(|()| this.write_changes(ledger.changes()));
-        if let Err(error) = written {
-            drop(this);
-            let _ = std::fs::remove_file(path);
-            return Err(error);
-        }
+            .and_then(|()| this.writer().write_changes(ledger.changes(), Digest::EMPTY));
+        let digests = match written {
+            Ok(digests) => digests,
+            Err(error) => {
+                drop(this);
+                let _ = std::fs::remove_file(path);
+                return Err(error);
+            }
+        };
         this.ledger = ledger.clone();
+        this.ledger.chain_mut().extend(0, digests);
         Ok(this)
     }
 
@@ -679,13 +805,15 @@ impl LedgerFile {
             .map_err(|e| io_error(path, "open", &e))?;
         lock(path, &file)?;
         let (log, loaded) = load(path, &file);
-        let log = log?;
+        let mut log = log?;
+        let digests = std::mem::take(&mut log.digests);
         let mut this = LedgerFile {
             path: path.to_path_buf(),
             file,
             ledger: Ledger::new(),
             len: log.len,
             lines: log.lines,
+            version: log.version,
             recovered: None,
             broken: None,
         };
@@ -712,6 +840,7 @@ impl LedgerFile {
                 ledger
             }
         };
+        this.ledger.chain_mut().extend(0, digests);
         if let Some(offset) = log.torn {
             let bytes = log.total - offset;
             if !options.recover {
@@ -735,9 +864,7 @@ impl LedgerFile {
 
     /// The error for a change refused on load, with its line.
     fn refused(&self, error: Error) -> Error {
-        let line = error
-            .change()
-            .and_then(|id| line_of(&self.file, id).ok().flatten());
+        let line = line_of(&self.file, self.version, &error).ok().flatten();
         Error::Refused {
             path: self.path.clone(),
             line: line.unwrap_or(0),
@@ -748,7 +875,7 @@ impl LedgerFile {
     /// The error for a change that repeats an earlier line (identical content, which `apply`
     /// would take as a no-op but a log written by this crate never holds).
     fn repeated(&self) -> Error {
-        match repeated_line(&self.file) {
+        match repeated_line(&self.file, self.version) {
             Ok(Some((id, line, earlier))) => Error::BadLine {
                 path: self.path.clone(),
                 line,
@@ -811,6 +938,14 @@ impl LedgerFile {
         if let Some(error) = &self.broken {
             return Err(error.clone());
         }
+        let start = self.ledger.len();
+        // A version 1 file stores no digests, so its chain need not be known to append.
+        let before = if self.version >= 2 {
+            self.ledger.digest()
+        } else {
+            Digest::EMPTY
+        };
+        let mut digests = Vec::new();
         // Split borrows: the ledger hands the new changes to the writer, and takes them back
         // if they cannot be written.
         let mut writer = Writer {
@@ -818,19 +953,29 @@ impl LedgerFile {
             file: &mut self.file,
             len: &mut self.len,
             lines: &mut self.lines,
+            version: self.version,
             broken: &mut self.broken,
         };
-        self.ledger
-            .apply_batch_then(changes, |new| writer.write_changes(new))
+        let applied = self.ledger.apply_batch_then(changes, |new| {
+            digests = writer.write_changes(new, before)?;
+            Ok(())
+        })?;
+        // The links of the new changes, from the bytes written.
+        self.ledger.chain_mut().extend(start, digests);
+        Ok(applied)
+    }
+
+    /// The format version of the file: [`FILE_FORMAT_VERSION`] for a file created by this
+    /// version of the crate, 1 for an older file (read, and appended to, without digests).
+    #[must_use]
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     fn write_header(&mut self) -> Result<()> {
-        self.writer().write(&header_line(), 1)?;
+        let header = header_line(self.version);
+        self.writer().write(&header, 1)?;
         sync_parent(&self.path)
-    }
-
-    fn write_changes(&mut self, changes: &[Change]) -> Result<()> {
-        self.writer().write_changes(changes)
     }
 
     fn writer(&mut self) -> Writer<'_> {
@@ -839,6 +984,7 @@ impl LedgerFile {
             file: &mut self.file,
             len: &mut self.len,
             lines: &mut self.lines,
+            version: self.version,
             broken: &mut self.broken,
         }
     }
@@ -861,6 +1007,8 @@ struct Writer<'a> {
     file: &'a mut File,
     len: &'a mut u64,
     lines: &'a mut u64,
+    /// The file's format version: whether lines carry their digest.
+    version: u32,
     broken: &'a mut Option<Error>,
 }
 
@@ -883,17 +1031,21 @@ impl From<io::Error> for WriteError {
 impl Writer<'_> {
     /// Appends `changes` (a batch line first if there are two or more) and syncs; on failure
     /// cuts the file back to where it was.
-    fn write_changes(&mut self, changes: &[Change]) -> Result<()> {
+    ///
+    /// `before` is the ledger's digest before the first of `changes`; returns the digest after
+    /// each, computed from the bytes written (none for a version 1 file, which stores none).
+    fn write_changes(&mut self, changes: &[Change], before: Digest) -> Result<Vec<Digest>> {
         if changes.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let batch = changes.len() > 1;
         let lines = to_u64(changes.len()) + u64::from(batch);
-        match self.stream(changes, batch) {
+        let mut digests = Vec::with_capacity(changes.len());
+        match self.stream(changes, batch, before, &mut digests) {
             Ok(bytes) => {
                 *self.len += bytes;
                 *self.lines += lines;
-                Ok(())
+                Ok(digests)
             }
             Err(WriteError::Io(error)) => Err(self.undo(&error)),
             Err(WriteError::TooLong { at, id, bytes }) => {
@@ -910,9 +1062,15 @@ impl Writer<'_> {
         }
     }
 
-    /// Writes the lines through a buffer (one `write` for a small batch) and syncs. Returns the
-    /// bytes written.
-    fn stream(&mut self, changes: &[Change], batch: bool) -> std::result::Result<u64, WriteError> {
+    /// Writes the lines through a buffer (one `write` for a small batch) and syncs, pushing the
+    /// digest after each change onto `digests`. Returns the bytes written.
+    fn stream(
+        &mut self,
+        changes: &[Change],
+        batch: bool,
+        before: Digest,
+        digests: &mut Vec<Digest>,
+    ) -> std::result::Result<u64, WriteError> {
         let mut sink = BufWriter::with_capacity(1 << 20, &mut *self.file);
         let mut line = Vec::new();
         let mut bytes = 0;
@@ -928,9 +1086,15 @@ impl Writer<'_> {
             sink.write_all(&line)?;
             bytes += line.len();
         }
+        let mut chain = before;
         for (at, change) in changes.iter().enumerate() {
             line.clear();
             serde_json::to_writer(&mut line, change).map_err(io::Error::from)?;
+            if self.version >= 2 {
+                chain = chain.then(&line);
+                digests.push(chain);
+                digest::append_digest(&mut line, &chain);
+            }
             if line.len() > MAX_LINE_BYTES {
                 return Err(WriteError::TooLong {
                     at,

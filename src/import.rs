@@ -8,6 +8,8 @@
 //!   `sdn_comments.csv`) and the non-SDN Consolidated list (`cons_prim.csv` and companions), a
 //!   publication of its own whose entries are restricted, not blocked.
 //! - [`un`]: the UN Security Council consolidated list (XML).
+//! - [`ftm`]: Follow the Money entities, as opensanctions.org exports them or as
+//!   [`ftm::Export`](crate::ftm::Export) writes them.
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
 //!   and whether the change is legal (programs, measures) or identifying.
@@ -64,6 +66,7 @@
 mod country;
 mod error;
 pub mod eu;
+pub mod ftm;
 pub mod ofac;
 pub mod ofac_enhanced;
 mod reconcile;

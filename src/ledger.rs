@@ -204,6 +204,16 @@ impl Ledger {
         applied
     }
 
+    /// The digest chain of the log, to set links computed from a file's bytes.
+    pub(crate) fn chain_mut(&mut self) -> &mut crate::digest::Chain {
+        self.log.chain_mut()
+    }
+
+    /// The digest of the first `len` changes of the log.
+    pub(crate) fn digest_at(&self, len: usize) -> crate::digest::Digest {
+        self.log.digest_at(len)
+    }
+
     /// Removes every change at position `len` or later, and its index entries.
     fn truncate(&mut self, len: usize) {
         self.index.truncate(&self.log, len);
@@ -408,16 +418,25 @@ impl LedgerIn {
             });
         }
         let ids: Vec<ChangeId> = self.changes.iter().map(|c| c.id).collect();
-        Ledger::from_changes(self.changes).map_err(|error| {
-            // The refused change: the second with its id if there are two (a conflicting
-            // duplicate), else the only one. Every rule's error names a change of the input.
-            let mut at = ids
-                .iter()
-                .enumerate()
-                .filter(|(_, id)| Some(**id) == error.change())
-                .map(|(at, _)| at);
-            let (first, second) = (at.next(), at.next());
-            match second.or(first) {
+        // The index of the change the ledger read last: a conflicting id is refused as soon as
+        // the change is read (its content differs from the one already applied), so this is
+        // the conflicting occurrence, whichever identical copies came before it.
+        let read = std::cell::Cell::new(0);
+        let changes = self.changes.into_iter().enumerate().map(|(at, change)| {
+            read.set(at);
+            change
+        });
+        Ledger::from_changes(changes).map_err(|error| {
+            // Every rule's error names a change of the input. An identical copy of a change is
+            // a no-op, so any other refusal is about the first change with the id.
+            let id = error.change();
+            let position = match error {
+                Error::ConflictingChangeId { change } if ids.get(read.get()) == Some(&change) => {
+                    Some(read.get())
+                }
+                _ => ids.iter().position(|at| Some(*at) == id),
+            };
+            match position {
                 Some(position) => Error::RefusedInDocument {
                     position,
                     source: Box::new(error),

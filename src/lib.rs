@@ -93,11 +93,25 @@
 //! no status: the queries about an entity's listing refuse it with
 //! [`Error::EntityNotKnown`] rather than answer "not listed".
 //!
+//! # Digests and the change feed
+//!
+//! Every view has a [`Digest`] ([`View::digest`]): a SHA-256 digest of what it sees, chained
+//! per change, so that an answer can be stored with "digest D, as known at T" and checked
+//! later. [`Ledger::changes_since`] a [`Cursor`] gives the changes recorded since, in order,
+//! and the cursor to resume from; [`Ledger::known_on`] is the ledger as known at the end of a
+//! day.
+//!
 //! # Importing official lists
 //!
 //! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
 //! snapshots and reconciles them with a ledger into dated designations, amendments and
 //! delistings.
+//!
+//! # Follow the Money
+//!
+//! The [`ftm`] module exports the state on a date, or the whole history, as Follow the Money
+//! entities (the data model of opensanctions.org and its tools); [`import::ftm`] reads them
+//! back.
 //!
 //! # Serialisation
 //!
@@ -127,9 +141,12 @@ mod class_measure;
 pub mod design {}
 mod derived;
 mod designation;
+mod digest;
 mod entity;
 mod error;
+mod feed;
 mod file;
+pub mod ftm;
 mod id;
 pub mod import;
 mod index;
@@ -157,11 +174,13 @@ pub use crate::derived::{
     RelationInForce, Relief, Stake,
 };
 pub use crate::designation::{Designation, DesignationTerms, Measure};
+pub use crate::digest::Digest;
 pub use crate::entity::{
     normalise_name, Country, Document, DocumentKind, Entity, EntityKind, Identifier,
     ImoCompanyNumber, ImoNumber,
 };
 pub use crate::error::{Error, Result, Target};
+pub use crate::feed::{Cursor, Feed};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };

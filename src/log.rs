@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use crate::change::Change;
+use crate::digest::{Chain, Digest};
 use crate::id::ChangeId;
 
 /// Every change in the order applied (non-decreasing `recorded`), with an id → position map.
@@ -15,6 +16,8 @@ use crate::id::ChangeId;
 pub(crate) struct Log {
     changes: Vec<Change>,
     by_id: HashMap<ChangeId, usize>,
+    /// The digest after each change (see `digest.rs`), computed when first asked for.
+    chain: Chain,
 }
 
 impl Log {
@@ -61,8 +64,19 @@ impl Log {
         at
     }
 
+    /// The digest of the first `len` changes.
+    pub(crate) fn digest_at(&self, len: usize) -> Digest {
+        self.chain.at(&self.changes, len)
+    }
+
+    /// The digest chain, to set links computed from a file's bytes.
+    pub(crate) fn chain_mut(&mut self) -> &mut Chain {
+        &mut self.chain
+    }
+
     /// Removes every change at position `len` or later.
     pub(crate) fn truncate(&mut self, len: usize) {
+        self.chain.truncate(len);
         while self.changes.len() > len {
             if let Some(change) = self.changes.pop() {
                 self.by_id.remove(&change.id);

@@ -148,6 +148,16 @@ impl<'a> View<'a> {
         &self.log.changes()[..self.cut]
     }
 
+    /// How many changes of the log are recorded at or before the view's instant.
+    pub(crate) fn cut(&self) -> usize {
+        self.cut
+    }
+
+    /// The digest of what this view sees: of the first `cut` changes of the log.
+    pub(crate) fn digest_of_cut(&self) -> crate::digest::Digest {
+        self.log.digest_at(self.cut)
+    }
+
     /// Whether the change at position `at` is seen by this view.
     fn sees(&self, at: usize) -> bool {
         self.index.sees(self.cut, at)

@@ -7,7 +7,7 @@ mod common;
 use std::error::Error as _;
 
 use common::*;
-use sanctions_ledger::{Error, Ledger, LedgerFile, Rule};
+use sanctions_ledger::{Digest, Error, Ledger, LedgerFile, Rule};
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
@@ -92,6 +92,64 @@ fn a_duplicate_id_in_a_json_document_is_placed_at_its_second_occurrence() -> Tes
 }
 
 #[test]
+fn a_conflicting_id_after_identical_copies_is_placed_at_the_conflicting_one() -> TestResult {
+    // changes[0] twice (the copy is a no-op), then a third with other content: the refusal is
+    // about changes[3], not the identical copy at changes[2].
+    let mut document = serde_json::to_value(acme())?;
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let copy = changes[0].clone();
+    let mut conflicting = copy.clone();
+    conflicting["effective"] = "2024-01-02".into();
+    changes.push(copy);
+    changes.push(conflicting);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+
+    // Another rule broken by a change that has an identical copy later: the first is refused.
+    let mut document = with_second_delisting();
+    let changes = document["changes"].as_array_mut().ok_or("an array")?;
+    let again = changes[3].clone();
+    changes.push(again);
+    let error = Ledger::from_json_str(&document.to_string()).unwrap_err();
+    assert!(
+        matches!(error, Error::RefusedInDocument { position: 3, .. }),
+        "{error:?}"
+    );
+
+    // The same in a ledger log: the line of the conflicting change, not of the copy.
+    let path = temp_path("conflict-after-copy.jsonl");
+    drop(LedgerFile::create_with(&path, &acme())?);
+    let mut text = std::fs::read_to_string(&path)?;
+    // The first change's line without its digest, then the same change with another date,
+    // each appended with its link of the digest chain (FORMAT.md), so that the rule, not the
+    // digest check, refuses the second.
+    let written = text.lines().nth(2).ok_or("a change line")?;
+    let first = written[..written.rfind(",\"digest\"").ok_or("a digest")?].to_owned() + "}";
+    let mut conflicting: serde_json::Value = serde_json::from_str(&first)?;
+    conflicting["effective"] = "2024-01-02".into();
+    let mut previous = LedgerFile::open(&path)?.ledger().digest();
+    for json in [first, conflicting.to_string()] {
+        let (appended, next) = line_with_link(previous, &json)?;
+        text.push_str(&appended);
+        previous = next;
+    }
+    let lines = text.lines().count();
+    std::fs::write(&path, text)?;
+    let error = LedgerFile::open(&path).unwrap_err();
+    assert!(
+        matches!(&error, Error::Refused { line, .. } if *line == u64::try_from(lines)?),
+        "{error:?}"
+    );
+    assert_eq!(error.rule(), Some(Rule::ConflictingChangeId));
+    std::fs::remove_file(&path)?;
+    Ok(())
+}
+
+#[test]
 fn a_json_document_that_is_not_one_names_the_line_and_column() {
     let unknown_kind = json(&acme()).replace("\"designate\"", "\"designat\"");
     let error = Ledger::from_json_str(&unknown_kind).unwrap_err();
@@ -123,11 +181,13 @@ fn a_refusal_in_a_log_file_is_said_once() -> TestResult {
     let path = temp_path("refused.jsonl");
     let mut file = LedgerFile::create_with(&path, &acme())?;
     file.apply(change("delist d1", "2024-03-01", delist("d1")))?;
+    let before = file.ledger().digest();
     drop(file);
     let again = serde_json::to_string(&change("delist d1 again", "2024-04-01", delist("d1")))?;
+    // The line as a writer would append it: with its link of the digest chain (FORMAT.md),
+    // so that it is the rule, not the digest check, that refuses it.
     let mut text = std::fs::read_to_string(&path)?;
-    text.push_str(&again);
-    text.push('\n');
+    text.push_str(&line_with_link(before, &again)?.0);
     std::fs::write(&path, text)?;
 
     let error = LedgerFile::open(&path).unwrap_err();
@@ -153,23 +213,34 @@ fn a_refusal_in_a_log_file_is_said_once() -> TestResult {
 #[test]
 fn a_json_document_opened_as_a_log_says_what_it_is() -> TestResult {
     let ledger = seed();
+    let long = {
+        let mut long = ledger.clone();
+        for i in 0..6_000 {
+            let name = format!("filler {i}");
+            long.apply(change_at(
+                &name,
+                "2024-01-01",
+                at("2027-01-01T00:00:00Z"),
+                register(&name),
+            ))?;
+        }
+        serde_json::to_string(&long)?
+    };
+    // The long document as other tools write JSON on one line: with a space after each colon
+    // and comma (Python's json.dump), or with its keys sorted, `changes` first.
+    let spaced = long.replace("\":", "\": ").replace(",\"", ", \"");
+    let value: serde_json::Value = serde_json::from_str(&long)?;
+    let sorted = format!(
+        "{{\"changes\": {}, \"format\": \"sanctions-ledger\", \"version\": 1}}",
+        value["changes"]
+    );
     let forms = [
         ("pretty.json", serde_json::to_string_pretty(&ledger)?),
         ("compact.json", serde_json::to_string(&ledger)?),
         // A document too long for a log line (1 MiB) is still recognised.
-        ("long.json", {
-            let mut long = ledger.clone();
-            for i in 0..6_000 {
-                let name = format!("filler {i}");
-                long.apply(change_at(
-                    &name,
-                    "2024-01-01",
-                    at("2027-01-01T00:00:00Z"),
-                    register(&name),
-                ))?;
-            }
-            serde_json::to_string(&long)?
-        }),
+        ("long.json", long),
+        ("long-spaced.json", spaced),
+        ("long-sorted.json", sorted),
     ];
     for (name, text) in forms {
         let path = temp_path(name);
@@ -203,4 +274,23 @@ fn a_json_document_opened_as_a_log_says_what_it_is() -> TestResult {
     );
     std::fs::remove_file(&path)?;
     Ok(())
+}
+
+/// A ledger log line (version 2) for a change whose compact JSON is `json`, written after the
+/// changes whose digest is `before`: the JSON with its link of the digest chain as the last
+/// member, as a writer appends it (FORMAT.md), and that link.
+fn line_with_link(
+    before: Digest,
+    json: &str,
+) -> Result<(String, Digest), Box<dyn std::error::Error>> {
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    sha2::Digest::update(&mut hasher, before.as_bytes());
+    sha2::Digest::update(&mut hasher, json.as_bytes());
+    let link: [u8; 32] = sha2::Digest::finalize(hasher).into();
+    let mut hex = String::with_capacity(64);
+    for byte in link {
+        std::fmt::Write::write_fmt(&mut hex, format_args!("{byte:02x}"))?;
+    }
+    let body = json.strip_suffix('}').ok_or("a JSON object")?;
+    Ok((format!("{body},\"digest\":\"{hex}\"}}\n"), hex.parse()?))
 }

@@ -18,6 +18,7 @@ fn kind(error: &Error) -> String {
         Error::UnsupportedFileFormat { .. } => "unsupported_format".to_owned(),
         Error::TornTail { .. } => "torn_tail".to_owned(),
         Error::BadLine { .. } => "bad_line".to_owned(),
+        Error::DigestMismatch { .. } => "digest_mismatch".to_owned(),
         Error::Refused { source, .. } => {
             let debug = format!("{source:?}");
             let variant = debug.split([' ', '(', '{']).next().unwrap_or_default();
@@ -30,7 +31,9 @@ fn kind(error: &Error) -> String {
 /// The line an error names, if any.
 fn line(error: &Error) -> Option<u64> {
     match error {
-        Error::BadLine { line, .. } | Error::Refused { line, .. } => Some(*line),
+        Error::BadLine { line, .. }
+        | Error::Refused { line, .. }
+        | Error::DigestMismatch { line, .. } => Some(*line),
         _ => None,
     }
 }

@@ -195,8 +195,42 @@ fn kind10_other_file_types_are_named_not_called_truncated() {
         );
         assert!(!err.is_cut_short());
     }
-    // The same checks hold for companion files.
+    // Re-saved by another program: a byte-order mark, or UTF-16 text, is named as such (it was
+    // "a header row?" and "binary data"); blank lines only are an empty file, not a cut one.
     let full = fixture(CUBA13);
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &full].concat();
+    let utf16 = |bom: &[u8]| -> Vec<u8> {
+        let text: String = full.iter().map(|&b| char::from(b)).collect();
+        let units = text.encode_utf16().flat_map(u16::to_le_bytes);
+        bom.iter().copied().chain(units).collect()
+    };
+    for (input, says) in [
+        (
+            with_bom,
+            "it is UTF-8 (it starts with a byte-order mark) text",
+        ),
+        (
+            utf16(b"\xFF\xFE"),
+            "it is UTF-16 little-endian (it starts with a byte-order mark) text",
+        ),
+        (utf16(b""), "it is UTF-16 little-endian text"),
+    ] {
+        let err = SdnFiles::new("sdn.csv", &input)
+            .parse(day(2025, 1, 1))
+            .expect_err(says);
+        assert!(
+            matches!(&err, ImportError::WrongFormat { found, .. } if found.starts_with(says)),
+            "{says}: {err}"
+        );
+    }
+    for blank in [&b"   \r\n  "[..], b" \r\n \x1a", b"\r\n\r\n\x1a"] {
+        let err = SdnFiles::new("sdn.csv", blank)
+            .parse(day(2025, 1, 1))
+            .expect_err("blank");
+        assert!(matches!(err, ImportError::Empty { .. }), "{blank:?}: {err}");
+    }
+
+    // The same checks hold for companion files.
     let err = SdnFiles::new("sdn.csv", &full)
         .with_aliases("alt.csv", &un)
         .parse(day(2025, 1, 1))
@@ -325,6 +359,131 @@ fn kind6_bare_quotes_are_read_with_a_warning_naming_file_and_line() {
     let mut ledger = Ledger::new();
     let found = import(&mut ledger, &snapshot).expect("applies");
     assert_eq!(found.warnings, snapshot.warnings());
+}
+
+/// Made-up SDN rows (every name, date and remark invented) in OFAC's layout.
+fn made_up_sdn(rows: &[&str]) -> Vec<u8> {
+    let mut file = Vec::new();
+    for row in rows {
+        file.extend_from_slice(row.as_bytes());
+        file.extend_from_slice(b"\r\n");
+    }
+    file.push(0x1a);
+    file
+}
+
+const PERSON_ENDING_IN_A_NICKNAME: &str = "99301,\"EXAMPLO, Maria\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 01 Jan 1970; a.k.a. \"LA INVENTADA\"\"";
+const NEXT_ORGANISATION: &str = "99302,\"EXAMPLE FRONT COMPANY S.A.\",-0- ,\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Linked To: EXAMPLO, Maria.\"";
+const LAST_ORGANISATION: &str =
+    "99303,\"EXAMPLE HOLDINGS LTD.\",-0- ,\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ";
+
+#[test]
+fn kind6_a_bare_quote_ending_a_remark_does_not_swallow_the_next_records() {
+    // `""` before the line break is a bare quote and the closing one: read as an escaped quote
+    // it carried the remark on into the next records, which vanished (two false delistings,
+    // under the 10% guard, with only a bare-quote warning).
+    let clean = made_up_sdn(&[
+        &PERSON_ENDING_IN_A_NICKNAME.replace(" a.k.a. \"LA INVENTADA\"\"", "\""),
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let mut ledger = Ledger::new();
+    let first = SdnFiles::new("sdn_2025-05-15.csv", &clean)
+        .parse(day(2025, 5, 15))
+        .expect("a clean file");
+    import(&mut ledger, &first).expect("applies");
+
+    let defective = made_up_sdn(&[
+        PERSON_ENDING_IN_A_NICKNAME,
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let second = SdnFiles::new("sdn_2025-05-16.csv", &defective)
+        .parse(day(2025, 5, 16))
+        .expect("read tolerantly");
+    assert_eq!(second.len(), 3, "no record swallowed");
+    let person = &second.get("99301").expect("99301").entity;
+    assert_eq!(
+        person.details["remarks"],
+        "DOB 01 Jan 1970; a.k.a. \"LA INVENTADA\""
+    );
+    assert_eq!(person.aliases, ["LA INVENTADA"]);
+    assert_eq!(
+        second
+            .get("99302")
+            .map(|e| e.entity.details["remarks"].as_str()),
+        Some("Linked To: EXAMPLO, Maria.")
+    );
+    let warnings: Vec<(usize, &WarningKind)> = second
+        .warnings()
+        .iter()
+        .map(|w| (w.line, &w.kind))
+        .collect();
+    assert_eq!(warnings, [(1, &WarningKind::BareQuote)]);
+    let found = apply_snapshot(
+        &mut ledger,
+        &second,
+        &ReconcileOptions::new(noon(second.date())).allow_mass_amendment(),
+    )
+    .expect("applies")
+    .0;
+    assert_eq!(
+        (found.designations(), found.delistings(), found.amendments()),
+        (0, 0, 1)
+    );
+    assert!(ofac_listed(&ledger, "99302", day(2025, 5, 16)));
+    assert!(ofac_listed(&ledger, "99303", day(2025, 5, 16)));
+
+    // The same in the remark overflow file: the next row's overflow stays its own.
+    let sdn = made_up_sdn(&[
+        "99304,\"EXAMPLO, Juan\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1971; \"",
+        "99305,\"EXAMPLO, Pedro\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 1972; \"",
+    ]);
+    let comments = made_up_sdn(&[
+        "99304,\"a.k.a. \"EL EJEMPLO\"\"",
+        "99305,\"a.k.a. 'PEDRITO'.\"",
+    ]);
+    let snapshot = SdnFiles::new("sdn.csv", &sdn)
+        .with_comments("sdn_comments.csv", &comments)
+        .parse(day(2025, 5, 16))
+        .expect("read tolerantly");
+    let alias = |ent| snapshot.get(ent).map(|e| e.entity.aliases.clone());
+    assert_eq!(alias("99304"), Some(vec!["EL EJEMPLO".to_owned()]));
+    assert_eq!(alias("99305"), Some(vec!["PEDRITO".to_owned()]));
+}
+
+#[test]
+fn kind6_an_unbalanced_quote_that_runs_into_the_next_record_is_refused() {
+    // A remark whose closing quote is missing after a bare one would merge the records after
+    // it into the remark: refused with the line, never read as a shorter list.
+    let sdn = made_up_sdn(&[
+        "99306,\"EXAMPLO, Ana\",\"individual\",\"SDNTK\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. \"LA OTRA\" ",
+        NEXT_ORGANISATION,
+        LAST_ORGANISATION,
+    ]);
+    let err = SdnFiles::new("sdn.csv", &sdn)
+        .parse(day(2025, 5, 16))
+        .map(|_| ())
+        .expect_err("an unbalanced quote");
+    assert!(
+        matches!(&err, ImportError::Malformed { file, line: 1, what }
+            if file == "sdn.csv" && what.contains("runs on into line 2")),
+        "{err}"
+    );
+
+    // A companion of another layout (add.csv given as alt.csv) is no longer called truncated.
+    let add = made_up_sdn(&[
+        "99302,1,\"1 Calle Inventada\",\"Ciudad Ejemplo\",\"Mexico\",-0- ",
+        "99303,2,\"2 Calle Inventada\",\"Ciudad Ejemplo\",\"Mexico\",-0- ",
+    ]);
+    let both = made_up_sdn(&[NEXT_ORGANISATION, LAST_ORGANISATION]);
+    let err = SdnFiles::new("sdn.csv", &both)
+        .with_aliases("alt.csv", &add)
+        .parse(day(2025, 5, 16))
+        .map(|_| ())
+        .expect_err("not an alias file");
+    assert!(!err.is_cut_short(), "{err}");
+    assert_eq!((err.file(), err.line()), (Some("alt.csv"), Some(1)));
 }
 
 // Kind 5: remarks split into sdn_comments.csv.
@@ -819,4 +978,22 @@ fn kind10_the_un_parser_names_other_file_types_too() {
     );
     let err = un::parse("un.xml", b"\x00\x01\x02garbage").expect_err("binary");
     assert!(err.to_string().contains("binary data"), "{err}");
+    // UTF-16 is named (it was "binary data"); a UTF-8 byte-order mark is read past.
+    let xml = fixture("un/un_consolidated_2018-10-29.xml");
+    let text = String::from_utf8(xml.clone()).expect("UTF-8");
+    let utf16: Vec<u8> = b"\xFF\xFE"
+        .iter()
+        .copied()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let err = un::parse("un.xml", &utf16).expect_err("UTF-16");
+    assert!(
+        matches!(&err, ImportError::WrongFormat { found, .. } if found.contains("UTF-16 little-endian")),
+        "{err}"
+    );
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &xml].concat();
+    assert_eq!(
+        un::parse("un.xml", &with_bom).map(|s| s.len()).ok(),
+        un::parse("un.xml", &xml).map(|s| s.len()).ok()
+    );
 }

@@ -282,6 +282,40 @@ fn empty_truncated_and_malformed_files_are_refused() {
     assert!(err_is_malformed_at(&err, 3), "{err}");
 }
 
+#[test]
+fn two_lists_run_together_are_refused_not_read_as_the_last_one() {
+    // Two well-formed lists one after the other (a download appended to another): the parser
+    // replaced the first snapshot with the second and reported one entry, delisting the rest.
+    let data = String::from_utf8(bytes(SECOND)).expect("utf-8");
+    let body = data.trim_start_matches(|c| c != '<');
+    let body = body
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>"))
+        .map_or(body, |(_, rest)| rest);
+    let lines = data.lines().count();
+    let twice = format!("{data}\n{body}");
+    let err = un::parse("twice.xml", twice.as_bytes())
+        .map(|snapshot| snapshot.len())
+        .expect_err("two roots");
+    assert!(
+        matches!(&err, ImportError::Malformed { line, what, .. }
+            if *line > lines && what.contains("second root element, CONSOLIDATED_LIST")),
+        "{err}"
+    );
+    let trailing = format!("{data}<html><body>503</body></html>");
+    let err = un::parse("trailing.xml", trailing.as_bytes())
+        .map(|snapshot| snapshot.len())
+        .expect_err("a second root");
+    assert!(
+        matches!(&err, ImportError::Malformed { what, .. } if what.contains("html")),
+        "{err}"
+    );
+    // Whitespace and comments after the root are fine.
+    let after = format!("{data}\n<!-- end -->\n");
+    let read = un::parse("after.xml", after.as_bytes()).expect("one list");
+    assert_eq!(read.len(), parse(SECOND).len());
+}
+
 fn err_is_malformed_at(err: &ImportError, line: usize) -> bool {
     matches!(err, ImportError::Malformed { line: l, .. } if *l == line)
 }

@@ -409,6 +409,47 @@ fn mass_delistings_are_refused_unless_allowed() {
     ));
 }
 
+#[test]
+fn a_share_that_is_not_a_number_does_not_switch_the_guards_off() {
+    // `max_delist_share(f64::NAN)` (a share computed from bad input) let a file holding half
+    // of the list delist the other half: every comparison with NaN is false.
+    let (ledger, _) = replay();
+    let data = std::fs::read(path(FILES[2])).expect("fixture");
+    let cut = data[..data.len() / 2]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .expect("a line")
+        + 1;
+    let half = [&data[..cut], b"\x1a"].concat();
+    let later = day(2023, 10, 1);
+    let half = SdnFiles::new("sdn_2023-10-01.csv", &half)
+        .parse(later)
+        .expect("parses");
+    for share in [f64::NAN, -f64::NAN, -0.5] {
+        let options = ReconcileOptions::new(noon(later, 0)).max_delist_share(share);
+        let refused = apply_snapshot(&mut ledger.clone(), &half, &options)
+            .map(|(found, _)| found.delistings());
+        assert!(
+            matches!(refused, Err(ImportError::TooManyDelistings { .. })),
+            "{share}: {refused:?}"
+        );
+    }
+    // A share below 0 allows none, and so refuses nothing that changes nothing.
+    let again = day(2023, 10, 2);
+    let same = SdnFiles::new(
+        "sdn_2023-10-02.csv",
+        &std::fs::read(path(FILES[2])).expect("fixture"),
+    )
+    .parse(again)
+    .expect("parses");
+    assert_eq!(same.len(), sdn(FILES[2]).len());
+    let options = ReconcileOptions::new(noon(again, 0))
+        .max_delist_share(-1.0)
+        .max_amend_share(f64::NAN);
+    let found = apply_snapshot(&mut ledger.clone(), &same, &options).expect("nothing to refuse");
+    assert!(found.0.is_empty());
+}
+
 fn err_text(snapshot: &Snapshot, ledger: &mut Ledger, options: ReconcileOptions) -> String {
     apply_snapshot(ledger, snapshot, &options)
         .map(|_| ())

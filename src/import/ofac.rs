@@ -673,6 +673,10 @@ impl<'a> Records<'a> {
             Some(last) if bytes[last] == 0x1a => (&bytes[..last], true),
             _ => (bytes, false),
         };
+        if body.iter().all(u8::is_ascii_whitespace) {
+            // Blank lines (and the end byte) only: no records, not a record cut short.
+            return Err(ImportError::Empty { file: file.into() });
+        }
         let mut warnings = Vec::new();
         let (rows, line) = tokenize(file, body, width, &mut warnings)?;
         if rows.is_empty() {
@@ -704,6 +708,12 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
         return Err(wrong(
             "it is a ZIP archive (OFAC serves some files zipped: unzip it first)".into(),
         ));
+    }
+    if let Some(encoding) = unicode_encoding(bytes) {
+        return Err(wrong(format!(
+            "it is {encoding} text, while OFAC writes these files in Latin-1 without a \
+             byte-order mark: another program re-saved it, and may have changed its text"
+        )));
     }
     if let Some(at) = memchr::memchr(0, bytes) {
         return Err(wrong(format!(
@@ -755,6 +765,20 @@ fn sniff(file: &str, bytes: &[u8]) -> Result<(), ImportError> {
                 shown()
             )))
         }
+    }
+}
+
+/// The Unicode encoding a file announces with a byte-order mark, or shows by the NUL bytes of
+/// UTF-16 text in its first characters; `None` for text without either.
+pub(super) fn unicode_encoding(bytes: &[u8]) -> Option<&'static str> {
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    match bytes {
+        [0xEF, 0xBB, 0xBF, ..] => Some("UTF-8 (it starts with a byte-order mark)"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 little-endian (it starts with a byte-order mark)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 big-endian (it starts with a byte-order mark)"),
+        [a, 0, b, 0, ..] if ascii(*a) && ascii(*b) => Some("UTF-16 little-endian"),
+        [0, a, 0, b, ..] if ascii(*a) && ascii(*b) => Some("UTF-16 big-endian"),
+        _ => None,
     }
 }
 
@@ -847,6 +871,14 @@ fn tokenize<'a>(
 /// `a.k.a. "nickname"` unescaped inside quoted remarks). A bare quote is read as a literal
 /// quote and reported once per field. A quote before a comma closes the field, unless the
 /// field is the record's `last`, after which no field can follow.
+///
+/// OFAC never doubles a quote and never breaks a line inside a field, so `""` right before
+/// the end of the field (a line break, the end of the file, or a comma that may close it) is a
+/// bare quote and the closing one, as in a remark ending `a.k.a. "NICKNAME"`; read as an
+/// escaped quote, it would carry the field on into the next record and swallow it. And a field
+/// that runs on into a line that starts like a record (`<digits>,`) is refused as
+/// [`ImportError::Malformed`]: an unbalanced quote, never a record silently merged into
+/// another (a lost entry would read as a delisting).
 fn quoted<'a>(
     file: &str,
     body: &'a [u8],
@@ -859,8 +891,10 @@ fn quoted<'a>(
     let mut owned: Option<Vec<u8>> = None;
     let mut bare = false;
     let mut i = at + 1;
+    let opened = *line;
     let end = loop {
         let Some(n) = memchr::memchr(b'"', &body[i..]) else {
+            runs_into_record(file, body, at, body.len(), opened)?;
             return Err(ImportError::Truncated {
                 file: file.into(),
                 line: start_line,
@@ -870,6 +904,16 @@ fn quoted<'a>(
         let quote = i + n;
         *line += memchr::memchr_iter(b'\n', &body[i..quote]).count();
         let (closes, skip) = match body.get(quote + 1) {
+            Some(b'"') if ends_field(body.get(quote + 2), last) => {
+                // A bare quote, then the closing one (see above).
+                if !bare {
+                    warnings.push(Warning::new(file, *line, WarningKind::BareQuote));
+                }
+                owned
+                    .get_or_insert_with(|| body[at + 1..i].to_vec())
+                    .extend_from_slice(&body[i..=quote]);
+                break quote + 1;
+            }
             Some(b'"') => (false, 2),
             None | Some(b'\r' | b'\n') => (true, 0),
             Some(b',') if !last => (true, 0),
@@ -892,11 +936,54 @@ fn quoted<'a>(
             .extend_from_slice(&body[i..=quote]);
         i = quote + skip;
     };
+    if *line > opened {
+        runs_into_record(file, body, at, end, opened)?;
+    }
     let value = match owned {
         None => latin1(&body[at + 1..end]),
         Some(value) => Cow::Owned(latin1(&value).into_owned()),
     };
     Ok((value, end))
+}
+
+/// Whether a quote can close a field when `next` follows it: at the end of a line or of the
+/// file, or before a comma unless the field is the record's `last`.
+fn ends_field(next: Option<&u8>, last: bool) -> bool {
+    match next {
+        None | Some(b'\r' | b'\n') => true,
+        Some(b',') => !last,
+        Some(_) => false,
+    }
+}
+
+/// Refuses a quoted field, opened at `body[at]` on line `opened` and running to `body[end]`,
+/// that holds a line break followed by what starts a record (`<digits>,`): an unbalanced quote
+/// that would swallow the records after it.
+fn runs_into_record(
+    file: &str,
+    body: &[u8],
+    at: usize,
+    end: usize,
+    opened: usize,
+) -> Result<(), ImportError> {
+    let field = &body[at + 1..end];
+    for (breaks, newline) in memchr::memchr_iter(b'\n', field).enumerate() {
+        let next = &field[newline + 1..];
+        let digits = next.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && next.get(digits) == Some(&b',') {
+            let into = opened + breaks + 1;
+            return Err(malformed(
+                file,
+                opened,
+                format!(
+                    "the quoted field opened here runs on into line {into}, which starts like a \
+                     record ({:?}): an unbalanced quote, which would merge that record into this one",
+                    latin1(&next[..=digits])
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn truncated_record(file: &str, line: usize) -> ImportError {

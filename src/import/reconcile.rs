@@ -82,10 +82,11 @@ impl ReconcileOptions {
         self
     }
 
-    /// The largest share (0 to 1) of the entries in force that one snapshot may delist.
+    /// The largest share (0 to 1) of the entries in force that one snapshot may delist. A share
+    /// below 0, or not a number (`NaN`, which every comparison would let through), allows none.
     #[must_use]
     pub fn max_delist_share(mut self, share: f64) -> Self {
-        self.max_delist_share = share;
+        self.max_delist_share = guard_share(share);
         self
     }
 
@@ -96,10 +97,11 @@ impl ReconcileOptions {
         self
     }
 
-    /// The largest share (0 to 1) of the entries in force that one snapshot may amend.
+    /// The largest share (0 to 1) of the entries in force that one snapshot may amend. A share
+    /// below 0, or not a number, allows none.
     #[must_use]
     pub fn max_amend_share(mut self, share: f64) -> Self {
-        self.max_amend_share = share;
+        self.max_amend_share = guard_share(share);
         self
     }
 
@@ -114,6 +116,17 @@ impl ReconcileOptions {
     #[must_use]
     pub fn recorded(&self) -> DateTime<Utc> {
         self.recorded
+    }
+}
+
+/// A guard's share as given, except that one that is not a number or below 0 allows none: a
+/// `NaN` share would fail every comparison and so switch the guard off, and a negative one
+/// would refuse a snapshot that changes nothing.
+fn guard_share(share: f64) -> f64 {
+    if share.is_nan() {
+        0.0
+    } else {
+        share.max(0.0)
     }
 }
 

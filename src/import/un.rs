@@ -262,6 +262,14 @@ impl<'a> Parser<'a> {
         if text.starts_with(b"PK\x03\x04") {
             return Err(wrong("it is a ZIP archive: unzip it first".into()));
         }
+        if let Some(encoding) = super::ofac::unicode_encoding(self.bytes)
+            .filter(|_| !self.bytes.starts_with(b"\xEF\xBB\xBF"))
+        {
+            return Err(wrong(format!(
+                "it is {encoding} text; the UN publishes the list in UTF-8, which this parser \
+                 reads: another program re-saved it"
+            )));
+        }
         if let Some(at) = memchr::memchr(0, self.bytes) {
             return Err(wrong(format!(
                 "it holds binary data (a NUL byte at offset {at})"
@@ -286,6 +294,18 @@ impl<'a> Parser<'a> {
         let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
         self.text.clear();
         let parent = self.stack.last().map(|(p, _)| p.as_str());
+        if parent.is_none() && self.snapshot.is_some() {
+            // The root is closed and another element follows: two files run together (a
+            // download appended to another). Reading on would replace the first list with the
+            // second, or drop what follows; neither is the file's list.
+            return Err(self.malformed(
+                line,
+                format!(
+                    "a second root element, {name}, after the CONSOLIDATED_LIST that ended \
+                     before it: two files run together?"
+                ),
+            ));
+        }
         match (parent, name.as_str()) {
             (None, "CONSOLIDATED_LIST") => {
                 let date = self.date_generated(start, line)?;

@@ -1,0 +1,195 @@
+//! `status REF --on DATE`: an entity's status per authority, with the reasons.
+
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use sanctions_ledger::chrono::NaiveDate;
+use sanctions_ledger::{Authority, EntityId, Status, StatusKind, View};
+
+use crate::failure::{Failure, Outcome};
+use crate::output::{self, name};
+use crate::reference::{self, date, KnownAt, Reference};
+use crate::{ledger, Globals};
+
+/// `status REF [--authority A] --on DATE [--known-at INSTANT|DATE]`
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// `AUTHORITY:LIST-ID` (US-OFAC:44541, UN:IRe.006), `IMO:1234567`, or an entity id.
+    #[arg(value_name = "REF")]
+    reference: Reference,
+    /// Only this authority (e.g. US-OFAC, EU, UN); its line is printed even if it never
+    /// designated the entity.
+    #[arg(long, value_name = "A", value_parser = authority)]
+    authority: Option<Authority>,
+    /// The date the status is for.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    on: NaiveDate,
+    /// Ask the ledger as it was known then: an RFC 3339 instant, or a date (its end, UTC).
+    #[arg(long, value_name = "INSTANT|DATE")]
+    known_at: Option<KnownAt>,
+}
+
+/// An authority code from the command line.
+pub(crate) fn authority(text: &str) -> Result<Authority, String> {
+    Authority::new(&text.to_ascii_uppercase()).map_err(|e| e.to_string())
+}
+
+pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
+    let file = ledger::open(&globals.ledger)?;
+    let view = reference::view(file.ledger(), args.known_at);
+    let entities = args
+        .reference
+        .resolve(view, &globals.ledger.display().to_string())?;
+    let answers: Vec<(EntityId, Vec<(Authority, Status)>)> = entities
+        .iter()
+        .map(|&entity| Ok((entity, statuses(view, entity, args)?)))
+        .collect::<Result<_, Failure>>()?;
+
+    let mut out = output::stdout();
+    if globals.json {
+        let entities: Vec<Value> = answers
+            .iter()
+            .map(|(entity, statuses)| {
+                json!({
+                    "entity": entity,
+                    "name": name(view, *entity),
+                    "statuses": statuses.iter().map(|(authority, status)| {
+                        json!({
+                            "authority": authority,
+                            "status": status.kind(),
+                            "reasons": reasons(view, *entity, authority, status, args.on),
+                        })
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let value = json!({
+            "ref": args.reference.to_string(),
+            "on": args.on,
+            "entities": entities,
+        });
+        return output::print_json(&mut out, view, value);
+    }
+    for (entity, statuses) in &answers {
+        if statuses.is_empty() {
+            writeln!(
+                out,
+                "# {} has no designation by any authority in this ledger",
+                name(view, *entity)
+            )?;
+        }
+        for (authority, status) in statuses {
+            writeln!(out, "{authority} {}", status.kind())?;
+            for reason in reasons(view, *entity, authority, status, args.on) {
+                writeln!(out, "  {reason}")?;
+            }
+        }
+    }
+    if globals.digest {
+        output::print_digest(&mut out, view)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The entity's status with `--authority`, or with every authority that designated it.
+fn statuses(
+    view: View<'_>,
+    entity: EntityId,
+    args: &Args,
+) -> Result<Vec<(Authority, Status)>, Failure> {
+    Ok(match &args.authority {
+        Some(authority) => vec![(authority.clone(), view.status(entity, authority, args.on)?)],
+        None => view.statuses(entity, args.on)?.into_iter().collect(),
+    })
+}
+
+/// Why the status is what it is: the designations and licences in force, or the nearest
+/// listing periods before and after the date.
+fn reasons(
+    view: View<'_>,
+    entity: EntityId,
+    authority: &Authority,
+    status: &Status,
+    on: NaiveDate,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let who = name(view, entity);
+    let ids = output::list_ids(view, entity, authority);
+    let entry = if ids.is_empty() {
+        who
+    } else {
+        format!("{who} ({authority}:{ids})")
+    };
+    for &designation in status.designations() {
+        let Some(in_force) = view.designation_on(designation, on) else {
+            continue;
+        };
+        let programs: Vec<&str> = in_force
+            .terms
+            .programs
+            .iter()
+            .map(sanctions_ledger::Program::code)
+            .collect();
+        let source = view
+            .change(in_force.designated_by)
+            .map(|c| {
+                let window = c.window.map_or(String::new(), |w| match w.after {
+                    Some(after) => format!(", observed between {after} and {}", w.on_or_before),
+                    None => format!(", in force on or before {}", w.on_or_before),
+                });
+                format!("{}{window}", c.source.citation)
+            })
+            .unwrap_or_default();
+        reasons.push(format!(
+            "designated: {entry}, since {}, programs {}: {source}",
+            in_force.since,
+            if programs.is_empty() {
+                "-".to_owned()
+            } else {
+                programs.join(", ")
+            },
+        ));
+    }
+    for &licence in status.licences() {
+        if let Some(in_force) = view.licence_on(licence, on) {
+            reasons.push(format!(
+                "licensed: {} since {} (a licence relieves the listing, it does not end it)",
+                in_force.terms.name, in_force.since
+            ));
+        }
+    }
+    if status.kind() == StatusKind::NotListed {
+        let timeline = view.timeline(entity).ok();
+        let periods = timeline
+            .iter()
+            .flat_map(|t| &t.authorities)
+            .find(|t| t.authority == *authority)
+            .map(|t| t.periods.as_slice())
+            .unwrap_or_default();
+        let before = periods.iter().rev().find(|p| p.dates.from <= on);
+        let after = periods.iter().find(|p| p.dates.from > on);
+        match (before, after) {
+            (None, None) => reasons.push(format!(
+                "{entry}: never designated by {authority} in this ledger"
+            )),
+            (before, after) => {
+                if let Some(p) = before {
+                    let until = p.dates.until.map_or("?".to_owned(), |d| d.to_string());
+                    reasons.push(format!(
+                        "{entry}: {} from {} until {until}",
+                        p.status, p.dates.from
+                    ));
+                }
+                if let Some(p) = after {
+                    reasons.push(format!(
+                        "{entry}: {} from {} (after this date)",
+                        p.status, p.dates.from
+                    ));
+                }
+            }
+        }
+    }
+    reasons
+}

@@ -1,0 +1,614 @@
+//! The `sanctions-ledger` binary on the real fixtures, run as a user runs it: exit codes,
+//! output, refusals that leave the ledger byte for byte as it was, a feed resumed across
+//! reopens, and a tampered line caught. Needs the `cli` feature (`cargo test --features cli`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sanctions_ledger::LedgerFile;
+
+type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+/// A directory of its own for each test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "sanctions-ledger-cli-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        Scratch(dir)
+    }
+
+    fn ledger(&self) -> PathBuf {
+        self.0.join("sanctions.jsonl")
+    }
+
+    /// Runs the binary with `--ledger` set to this scratch ledger.
+    fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_sanctions-ledger"))
+            .arg("--ledger")
+            .arg(self.ledger())
+            .args(args)
+            .env_remove("SANCTIONS_LEDGER")
+            .output()
+            .expect("the binary runs");
+        Run::from(output)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What a run printed and how it exited.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    fn exits(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "a panic: {}",
+            self.stderr
+        );
+        self
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).expect("--json prints one JSON document")
+    }
+
+    /// The value after `cursor: ` on the last line.
+    fn cursor(&self) -> String {
+        let last = self.stdout.lines().last().unwrap_or_default();
+        last.strip_prefix("cursor: ")
+            .unwrap_or_else(|| panic!("the last line is not a cursor: {last:?}"))
+            .to_owned()
+    }
+}
+
+fn fixture(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// Imports the real SDN snapshots of 2023-08-03 and 2023-08-09, each recorded the next morning.
+fn two_snapshots(scratch: &Scratch) {
+    let first = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-03.csv"),
+        "--recorded",
+        "2023-08-04T06:00:00Z",
+    ]);
+    assert_eq!(first.exits(0).stdout, "2023-08-03 +111 -0 ~0\n");
+    let second = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-09.csv"),
+        "--date",
+        "2023-08-09",
+        "--recorded",
+        "2023-08-10T06:00:00Z",
+    ]);
+    assert_eq!(second.exits(0).stdout, "2023-08-09 +17 -0 ~0\n");
+}
+
+#[test]
+fn belavia_is_not_listed_before_2023_08_09_and_listed_from_it() {
+    let scratch = Scratch::new("belavia");
+    two_snapshots(&scratch);
+    let before = scratch.run(&["status", "US-OFAC:44541", "--on", "2023-08-08"]);
+    assert!(
+        before.exits(0).stdout.starts_with("US-OFAC not-listed\n"),
+        "{}",
+        before.stdout
+    );
+    let on = scratch.run(&["status", "US-OFAC:44541", "--on", "2023-08-09"]);
+    let lines: Vec<&str> = on.exits(0).stdout.lines().collect();
+    assert_eq!(lines[0], "US-OFAC listed");
+    assert!(
+        lines[1].contains("BELAVIA BELARUSIAN AIRLINES"),
+        "{}",
+        on.stdout
+    );
+    assert!(lines[1].contains("BELARUS-EO14038"), "{}", on.stdout);
+    assert!(
+        lines[1].contains("observed between 2023-08-03 and 2023-08-09"),
+        "{}",
+        on.stdout
+    );
+
+    // As known at the end of 2023-08-09 the ledger had not heard of Belavia: unknown, not
+    // "not listed".
+    let unknown = scratch.run(&[
+        "status",
+        "US-OFAC:44541",
+        "--on",
+        "2023-08-09",
+        "--known-at",
+        "2023-08-09",
+    ]);
+    assert!(unknown.exits(1).stdout.is_empty());
+    assert!(unknown.stderr.contains("not known"), "{}", unknown.stderr);
+    // As known on 2023-08-10, after the second import, it is listed.
+    let known = scratch.run(&[
+        "status",
+        "US-OFAC:44541",
+        "--on",
+        "2023-08-09",
+        "--known-at",
+        "2023-08-10T06:00:00Z",
+        "--json",
+    ]);
+    let json = known.exits(0).json();
+    assert_eq!(json["entities"][0]["statuses"][0]["status"], "listed");
+    assert_eq!(json["known_at"], "2023-08-10T06:00:00Z");
+    assert_eq!(json["changes_seen"], 256);
+}
+
+#[test]
+fn the_digest_of_an_answer_is_the_ledgers_and_verify_finds_it_in_the_history() {
+    let scratch = Scratch::new("digest");
+    two_snapshots(&scratch);
+    let verify = scratch.run(&["verify"]);
+    let text = &verify.exits(0).stdout;
+    assert!(text.contains(": 256 changes, format version 2"), "{text}");
+    let digest = text
+        .lines()
+        .find_map(|l| l.strip_prefix("digest: "))
+        .expect("a digest line")
+        .to_owned();
+    let status = scratch.run(&["status", "US-OFAC:44541", "--on", "2023-08-09", "--digest"]);
+    assert!(status
+        .exits(0)
+        .stdout
+        .contains(&format!("digest: {digest} (as known now, 256 changes)")));
+
+    // An answer as known after the first import carries that day's digest, which verify
+    // places in the history.
+    let earlier = scratch.run(&[
+        "state",
+        "--on",
+        "2023-08-03",
+        "--known-at",
+        "2023-08-05",
+        "--json",
+    ]);
+    let earlier = earlier.exits(0).json();
+    let old = earlier["digest"].as_str().expect("a digest").to_owned();
+    assert_ne!(old, digest);
+    assert_eq!(earlier["changes_seen"], 222);
+    let found = scratch.run(&["verify", "--expect", &old]);
+    assert!(found
+        .exits(0)
+        .stdout
+        .contains("the digest after the first 222 changes"));
+    let foreign = scratch.run(&["verify", "--expect", &"ab".repeat(32)]);
+    assert!(foreign.exits(4).stderr.contains("is not a digest of"));
+}
+
+#[test]
+fn a_diff_lists_the_designations_of_2023_08_09() {
+    let scratch = Scratch::new("diff");
+    two_snapshots(&scratch);
+    let diff = scratch.run(&["diff", "2023-08-03", "2023-08-09"]);
+    let text = &diff.exits(0).stdout;
+    assert!(
+        text.ends_with("2023-08-03..2023-08-09 +17 -0 ~0\n"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("designated") && l.contains("44541")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("44580") && l.contains("EW-301PJ")),
+        "{text}"
+    );
+    let json = scratch
+        .run(&["diff", "2023-08-03", "2023-08-09", "--json"])
+        .exits(0)
+        .json();
+    assert_eq!(json["designated"], 17);
+    assert_eq!(json["designations"].as_array().map(Vec::len), Some(17));
+}
+
+#[test]
+fn the_change_feed_resumes_from_its_cursor_across_a_reopen() {
+    let scratch = Scratch::new("feed");
+    two_snapshots(&scratch);
+    let first = scratch.run(&["changes", "--limit", "200"]);
+    let cursor = first.exits(0).cursor();
+    assert!(first.stdout.contains("200 changes\n"));
+    // Another process appends the 2023-09-06 snapshot (delistings and amendments).
+    let third = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-09-06.csv"),
+        "--recorded",
+        "2023-09-07T06:00:00Z",
+    ]);
+    assert_eq!(third.exits(0).stdout, "2023-09-06 +5 -9 ~6\n");
+    let rest = scratch
+        .run(&["changes", "--since", &cursor, "--json"])
+        .exits(0)
+        .json();
+    let total = scratch.run(&["changes", "--json"]).exits(0).json();
+    let all = total["changes"].as_array().expect("changes");
+    let resumed = rest["changes"].as_array().expect("changes");
+    assert_eq!(resumed.len(), all.len() - 200);
+    assert_eq!(resumed[..], all[200..]);
+    assert_eq!(rest["cursor"], total["cursor"]);
+    // At the end: nothing more, and the same cursor back.
+    let end = scratch.run(&[
+        "changes",
+        "--since",
+        rest["cursor"].as_str().unwrap_or_default(),
+    ]);
+    assert!(end.exits(0).stdout.starts_with("0 changes\n"));
+    assert_eq!(end.cursor(), rest["cursor"].as_str().unwrap_or_default());
+
+    // A cursor of another ledger is refused, not read as a position.
+    let other = Scratch::new("feed-other");
+    other
+        .run(&[
+            "import",
+            "un",
+            &fixture("un/un_consolidated_2018-08-24.xml"),
+            "--recorded",
+            "2018-08-25T00:00:00Z",
+        ])
+        .exits(0);
+    let foreign = other.run(&["changes", "--since", &cursor]);
+    assert!(
+        foreign.exits(3).stderr.starts_with("refused: "),
+        "{}",
+        foreign.stderr
+    );
+}
+
+#[test]
+fn a_truncated_file_is_refused_and_the_ledger_left_byte_for_byte() -> TestResult {
+    let scratch = Scratch::new("truncated");
+    two_snapshots(&scratch);
+    let before = std::fs::read(scratch.ledger())?;
+    // The 2023-09-06 file cut in the middle of a record, as an interrupted download leaves it.
+    let whole = std::fs::read(fixture("ofac/sdn_2023-09-06.csv"))?;
+    let cut = scratch.0.join("sdn_2023-09-06.csv");
+    std::fs::write(&cut, &whole[..whole.len() / 2])?;
+    let cut = cut.display().to_string();
+    let refused = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &cut,
+        "--recorded",
+        "2023-09-07T06:00:00Z",
+    ]);
+    assert!(
+        refused.exits(3).stderr.starts_with("refused: "),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("sdn_2023-09-06.csv"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty());
+    assert_eq!(std::fs::read(scratch.ledger())?, before);
+
+    // A snapshot that would delist nearly the whole list is refused unless confirmed.
+    // A hand-made file, without OFAC's final 0x1A byte: refused as cut short unless allowed,
+    // and then read with a warning on standard error.
+    let tiny = fixture("ofac/sdn_tiny_2025-05-16.csv");
+    let unterminated = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &tiny,
+        "--recorded",
+        "2025-05-17T00:00:00Z",
+    ]);
+    assert!(
+        unterminated.exits(3).stderr.contains("0x1A"),
+        "{}",
+        unterminated.stderr
+    );
+    assert_eq!(std::fs::read(scratch.ledger())?, before);
+    let mass = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &tiny,
+        "--allow-unterminated",
+        "--recorded",
+        "2025-05-17T00:00:00Z",
+    ]);
+    assert!(
+        mass.exits(3).stderr.starts_with("refused: "),
+        "{}",
+        mass.stderr
+    );
+    assert!(mass.stderr.contains("would delist"), "{}", mass.stderr);
+    assert_eq!(std::fs::read(scratch.ledger())?, before);
+    let dry = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &tiny,
+        "--allow-unterminated",
+        "--allow-mass-delisting",
+        "--dry-run",
+        "--recorded",
+        "2025-05-17T00:00:00Z",
+    ]);
+    assert!(
+        dry.exits(0).stdout.starts_with("2025-05-16 +"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(std::fs::read(scratch.ledger())?, before);
+    let confirmed = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &tiny,
+        "--allow-unterminated",
+        "--allow-mass-delisting",
+        "--recorded",
+        "2025-05-17T00:00:00Z",
+    ]);
+    assert_eq!(confirmed.exits(0).stdout, dry.stdout);
+    assert!(
+        confirmed.stderr.starts_with("warning: "),
+        "{}",
+        confirmed.stderr
+    );
+    assert_ne!(std::fs::read(scratch.ledger())?, before);
+
+    // A refused first import leaves no ledger file behind.
+    let fresh = Scratch::new("truncated-fresh");
+    fresh.run(&["import", "ofac-csv", &cut]).exits(3);
+    assert!(!fresh.ledger().exists());
+    Ok(())
+}
+
+#[test]
+fn a_line_edited_in_place_is_detected_and_named() -> TestResult {
+    let scratch = Scratch::new("tampered");
+    two_snapshots(&scratch);
+    let text = std::fs::read_to_string(scratch.ledger())?;
+    let line = text
+        .lines()
+        .position(|l| {
+            l.contains("\"name\":\"OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES\"")
+        })
+        .ok_or("Belavia's registration")?;
+    let edited = text.replacen(
+        "BELAVIA BELARUSIAN AIRLINES",
+        "BELAVIA BELARUSIAN AIRLINE ",
+        1,
+    );
+    std::fs::write(scratch.ledger(), &edited)?;
+    for args in [
+        &["verify"][..],
+        &["status", "US-OFAC:44541", "--on", "2023-08-09"],
+    ] {
+        let run = scratch.run(args);
+        assert!(run.exits(4).stdout.is_empty());
+        let named = format!(
+            "sanctions.jsonl:{}: the change does not match the digest",
+            line + 1
+        );
+        assert!(run.stderr.contains(&named), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(scratch.ledger())?, edited);
+    Ok(())
+}
+
+#[test]
+fn a_locked_or_damaged_ledger_exits_4_and_bad_usage_2() -> TestResult {
+    let scratch = Scratch::new("locked");
+    two_snapshots(&scratch);
+    let held = LedgerFile::open(scratch.ledger())?;
+    let locked = scratch.run(&["status", "US-OFAC:44541", "--on", "2023-08-09"]);
+    assert!(
+        locked.exits(4).stderr.contains("locked"),
+        "{}",
+        locked.stderr
+    );
+    drop(held);
+
+    let garbage = Scratch::new("garbage");
+    std::fs::write(garbage.ledger(), b"\x00\x01not a ledger\n\xff")?;
+    garbage.run(&["verify"]).exits(4);
+    garbage
+        .run(&[
+            "import",
+            "un",
+            &fixture("un/un_consolidated_2018-08-24.xml"),
+        ])
+        .exits(4);
+
+    let missing = Scratch::new("missing");
+    assert!(missing
+        .run(&["verify"])
+        .exits(1)
+        .stderr
+        .contains("no such ledger file"));
+    assert!(!missing.ledger().exists());
+
+    for args in [
+        &["status", "US-OFAC:44541"][..],
+        &["status", "no colon", "--on", "2023-08-09"],
+        &["status", "US-OFAC:44541", "--on", "2023-02-30"],
+        &["changes", "--since", "12-not-a-digest"],
+        &["import", "ofac-csv", "sdn.csv"],
+        &["frobnicate"],
+    ] {
+        scratch.run(args).exits(2);
+    }
+    // A file that is not a list at all is refused, not a panic.
+    let noise = scratch.0.join("noise_2023-10-01.csv");
+    std::fs::write(
+        &noise,
+        (0..4096u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )?;
+    scratch
+        .run(&["import", "ofac-csv", &noise.display().to_string()])
+        .exits(3);
+    scratch
+        .run(&["import", "un", &noise.display().to_string()])
+        .exits(3);
+    Ok(())
+}
+
+#[test]
+fn every_command_answers_in_json_with_the_digest() {
+    let scratch = Scratch::new("json");
+    two_snapshots(&scratch);
+    let un = scratch.run(&[
+        "import",
+        "un",
+        &fixture("un/un_consolidated_2018-08-24.xml"),
+        "--recorded",
+        "2023-08-11T00:00:00Z",
+        "--json",
+    ]);
+    let json = un.exits(0).json();
+    assert_eq!(json["date"], "2018-08-24");
+    assert_eq!(json["designated"], 98);
+    let digest = json["digest"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(digest.len(), 64);
+    for args in [
+        &["status", "UN:KPi.033", "--on", "2023-01-01"][..],
+        &["state", "--on", "2023-08-09", "--authority", "UN"],
+        &["diff", "2023-08-03", "2023-08-09"],
+        &["changes", "--limit", "2"],
+        &["timeline", "US-OFAC:44541"],
+        &["find", "belavia"],
+        &["verify"],
+    ] {
+        let mut args = args.to_vec();
+        args.push("--json");
+        let json = scratch.run(&args).exits(0).json();
+        assert_eq!(json["digest"], digest.as_str(), "{args:?}");
+    }
+    let state = scratch
+        .run(&["state", "--on", "2023-08-09", "--authority", "UN", "--json"])
+        .exits(0)
+        .json();
+    assert_eq!(state["designations"].as_array().map(Vec::len), Some(98));
+    let csv = scratch.run(&["state", "--on", "2023-08-09", "--format", "csv"]);
+    assert_eq!(csv.exits(0).stdout.lines().count(), 1 + 128 + 98);
+    let find = scratch
+        .run(&["find", "IMO:9187629", "--json"])
+        .exits(0)
+        .json();
+    assert_eq!(find["found"].as_array().map(Vec::len), Some(1));
+    let vessel = scratch.run(&["status", "IMO:9187629", "--on", "2023-08-09"]);
+    assert!(
+        vessel.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        vessel.stdout
+    );
+}
+
+#[test]
+fn a_version_1_ledger_is_read_and_upgraded_to_one_with_stored_digests() -> TestResult {
+    let scratch = Scratch::new("upgrade");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia.jsonl"),
+        scratch.ledger(),
+    )?;
+    let old = scratch.run(&["verify"]);
+    assert!(old.exits(0).stdout.contains("format version 1"));
+    // The seed log names Belavia by its entity id only.
+    let belavia = "e8c59ed6-5594-5d9c-920c-4be5327c219f";
+    let status = scratch.run(&["status", belavia, "--on", "2025-10-01"]);
+    let lines: Vec<&str> = status.exits(0).stdout.lines().collect();
+    // One line per authority, in order, each followed by its reasons.
+    assert_eq!(lines[0], "EU listed");
+    let us = lines.iter().position(|&l| l == "US-OFAC listed-licensed");
+    let us = us.ok_or_else(|| status.stdout.clone())?;
+    assert!(
+        lines[us + 1..]
+            .iter()
+            .any(|l| l.starts_with("  licensed: ")),
+        "{}",
+        status.stdout
+    );
+    let new = scratch.0.join("upgraded.jsonl");
+    let upgrade = scratch.run(&["upgrade", &new.display().to_string()]);
+    let digest = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("digest: "))
+            .map(str::to_owned)
+    };
+    assert_eq!(digest(&upgrade.exits(0).stdout), digest(&old.stdout));
+    assert_eq!(LedgerFile::open(&new)?.version(), 2);
+    Ok(())
+}
+
+#[test]
+fn the_consolidated_list_is_its_own_publication() {
+    let scratch = Scratch::new("cons");
+    two_snapshots(&scratch);
+    let cons = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/cons_prim_2025-12-19.csv"),
+        "--list",
+        "cons",
+        "--recorded",
+        "2025-12-20T00:00:00Z",
+    ]);
+    // Its entries are designated; the SDN list's are not delisted by its absence from them.
+    assert_eq!(cons.exits(0).stdout, "2025-12-19 +10 -0 ~0\n");
+    let kunlun = scratch.run(&["status", "US-OFAC:15268", "--on", "2025-12-19"]);
+    assert!(
+        kunlun.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        kunlun.stdout
+    );
+    let belavia = scratch.run(&["status", "US-OFAC:44541", "--on", "2025-12-19"]);
+    assert!(
+        belavia.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        belavia.stdout
+    );
+    let bad = scratch.run(&["import", "ofac-csv", "x.csv", "--list", "ssi"]);
+    bad.exits(2);
+}
