@@ -45,7 +45,8 @@ use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Country, Designation, DesignationId, DesignationTerms,
     Entity, EntityId, EntityKind, Identifier, ImoNumber, Licence, LicenceEnd, LicenceId,
-    LicenceTerms, Measure, Program, Relation, RelationId, RelationTerms, Share, Source,
+    LicenceTerms, Measure, OwnershipRule, Program, Relation, RelationId, RelationTerms, Share,
+    Source,
 };
 
 /// The sizes the issue asks for, by name.
@@ -233,6 +234,9 @@ pub(crate) struct PlannedRelation {
     pub(crate) until: Option<NaiveDate>,
     /// The authority of the listed entity at the top of its chain.
     pub(crate) authority: Authority,
+    /// The period of that entity's designation, `[from, until)`, as planned (for questions
+    /// asked while the owner is listed).
+    pub(crate) listed: (NaiveDate, Option<NaiveDate>),
 }
 
 /// A generated workload: the change log and what the generator knows about it.
@@ -898,6 +902,7 @@ fn plan_ownership(
     while relations.len() < target {
         let root = &lives[g.rng.below(lives.len() as u64) as usize];
         let authority = AUTHORITIES[root.authority].clone();
+        let listed = (root.from, root.until);
         let depth = 1 + g.rng.weighted(&[30, 25, 20, 12, 8, 5]);
         // The chain's relations begin around the root's listing, some before, some after.
         let mut start = (root.from + g.rng.range(-3_000, 1_000)).clamp(0, end_day - 2);
@@ -949,7 +954,7 @@ fn plan_ownership(
                 (entity, child),
                 share,
                 (start, until),
-                &authority,
+                (&authority, listed),
                 registered,
                 &mut held,
             ));
@@ -962,7 +967,7 @@ fn plan_ownership(
                         (entity, child),
                         Some(second_share),
                         (start, until),
-                        &authority,
+                        (&authority, listed),
                         registered,
                         &mut held,
                     ));
@@ -976,7 +981,7 @@ fn plan_ownership(
                     (entities[root.entity], root.entity),
                     Some(1_000),
                     (start, None),
-                    &authority,
+                    (&authority, listed),
                     registered,
                     &mut held,
                 ));
@@ -998,7 +1003,7 @@ fn plan_relation(
     (child, child_at): (EntityId, usize),
     share: Option<u16>,
     (from, until): (i64, Option<i64>),
-    authority: &Authority,
+    (authority, listed): (&Authority, (i64, Option<i64>)),
     registered: &[i64],
     held: &mut std::collections::HashMap<usize, u16>,
 ) -> PlannedRelation {
@@ -1069,6 +1074,7 @@ fn plan_relation(
         from: date(from),
         until: until.map(date),
         authority: authority.clone(),
+        listed: (date(listed.0), listed.1.map(date)),
     }
 }
 
@@ -1097,8 +1103,9 @@ pub(crate) struct Queries {
     /// Entities for `timeline`.
     pub(crate) entities: Vec<EntityId>,
     /// Derived-status questions about entities that some relation owns or controls: seven in
-    /// ten with the authority of the listed entity atop its chain, on a date the relation is in
-    /// force; the rest with any authority on any date.
+    /// ten with the authority (one with an ownership rule) of the listed entity atop its chain, on a date the relation and
+    /// (when the two overlap) that entity's designation are in force; the rest with any
+    /// authority on any date.
     pub(crate) derived: Vec<StatusQuery>,
 }
 
@@ -1194,12 +1201,33 @@ pub(crate) fn sample_queries(workload: &Workload, seed: u64, n: usize) -> Querie
             if relations.is_empty() {
                 return status[k % status.len()].clone();
             }
-            let r = &relations[rng.below(relations.len() as u64) as usize];
+            let mut r = &relations[rng.below(relations.len() as u64) as usize];
             if k % 10 < 7 {
+                // Under an authority with an ownership rule (a few draws at most), so that the
+                // question walks up the owners.
+                for _ in 0..8 {
+                    if OwnershipRule::for_authority(&r.authority, r.from).is_some() {
+                        break;
+                    }
+                    r = &relations[rng.below(relations.len() as u64) as usize];
+                }
+                // While both the relation and the listing at the top of its chain are in force,
+                // when they overlap: the owner may still have been delisted, or own too small a
+                // stake, so every kind still turns up.
+                let from = r.from.max(r.listed.0);
+                let until = match (r.until, r.listed.1) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let (from, until) = if until.is_none_or(|u| from < u) {
+                    (from, until)
+                } else {
+                    (r.from, r.until)
+                };
                 StatusQuery {
                     entity: r.owned,
                     authority: r.authority.clone(),
-                    date: in_period(&mut rng, r.from, r.until),
+                    date: in_period(&mut rng, from, until),
                 }
             } else {
                 StatusQuery {
