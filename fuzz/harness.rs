@@ -13,7 +13,9 @@ use std::path::PathBuf;
 
 use sanctions_ledger::chrono::{NaiveDate, TimeDelta};
 use sanctions_ledger::import::ofac::{ConsolidatedFiles, ParseOptions, SdnFiles};
-use sanctions_ledger::import::{apply_snapshot, reconcile, un, ReconcileOptions, Snapshot};
+use sanctions_ledger::import::{
+    apply_snapshot, eu, ofac_enhanced, reconcile, uk, un, ReconcileOptions, Snapshot,
+};
 use sanctions_ledger::{Ledger, LedgerFile};
 
 /// Separates the files of one input, e.g. `sdn.csv` from `add.csv`.
@@ -101,7 +103,7 @@ pub(crate) fn ofac_csv(data: &[u8]) {
     };
     assert!(!first.is_empty(), "a parsed snapshot has entries");
     for entry in first.entries() {
-        assert!(!entry.id.is_empty() && !entry.list.is_empty());
+        assert!(!entry.id.is_empty() && entry.list.is_some());
         assert!(!entry.programs.is_empty() && !entry.measures.is_empty());
     }
     let mut ledger = Ledger::new();
@@ -124,6 +126,64 @@ pub(crate) fn un_xml(data: &[u8]) {
         assert!(!snapshot.is_empty(), "a parsed snapshot has entries");
         import_twice(&mut ledger, &snapshot);
     }
+}
+
+/// Properties every snapshot of a dated publication has: entries, each on a list of the
+/// snapshot's authority, with a subject named.
+fn check_snapshot(snapshot: &Snapshot) {
+    assert!(!snapshot.is_empty(), "a parsed snapshot has entries");
+    for entry in snapshot.entries() {
+        let list = entry.list.as_ref().expect("an entry is on a list");
+        assert_eq!(list.authority(), snapshot.authority());
+        assert!(!entry.id.is_empty() && !entry.entity.name.is_empty());
+        assert_eq!(snapshot.get_on(&entry.id, list), Some(entry));
+    }
+}
+
+/// Imports one or two files of a publication, `file [SEP next file]`, in order, each
+/// re-imported: `read` turns a file into a snapshot, or refuses it.
+fn two_files(data: &[u8], read: impl Fn(&str, &[u8]) -> Option<Snapshot>) {
+    let mut ledger = Ledger::new();
+    for (i, part) in split(data, 2).into_iter().enumerate() {
+        let Some(snapshot) = read(if i == 0 { "a" } else { "b" }, part) else {
+            continue;
+        };
+        check_snapshot(&snapshot);
+        import_twice(&mut ledger, &snapshot);
+    }
+}
+
+/// OFAC ENHANCED XML, plain or zipped: `file [SEP next file]`, each parsed, made a snapshot of
+/// its publication (SDN or CONS), imported in order and re-imported.
+pub(crate) fn ofac_enhanced_xml(data: &[u8]) {
+    two_files(data, |name, bytes| {
+        let file = ofac_enhanced::parse(name, bytes).ok()?;
+        assert!(!file.entities.is_empty(), "a parsed file has entities");
+        file.snapshot().ok()
+    });
+}
+
+/// EU Financial Sanctions Files XML: `file [SEP next file]`, each parsed, made a snapshot,
+/// imported in order and re-imported.
+pub(crate) fn eu_xml(data: &[u8]) {
+    two_files(data, |name, bytes| {
+        let file = eu::parse(name, bytes).ok()?;
+        assert!(!file.entities.is_empty(), "a parsed file has entries");
+        Some(file.snapshot())
+    });
+}
+
+/// UK Sanctions List, XML or CSV (told apart by the parser): `file [SEP next file]`, each
+/// parsed, made a snapshot, imported in order and re-imported.
+pub(crate) fn uk_list(data: &[u8]) {
+    two_files(data, |name, bytes| {
+        let file = uk::parse(name, bytes).ok()?;
+        assert!(
+            !file.designations.is_empty(),
+            "a parsed file has designations"
+        );
+        Some(file.snapshot())
+    });
 }
 
 /// The ledger's JSON form (`serde`): a ledger that loads writes back to JSON that loads to an

@@ -2,21 +2,43 @@
 //! ledger to get the dated changes between them.
 //!
 //! Official lists publish only today's state: a removed entry simply vanishes. This module turns
-//! successive list files into designations, amendments and delistings.
+//! successive list files into designations, amendments and delistings, each designation on the
+//! [`List`](crate::List) the file says.
 //!
-//! - [`ofac`]: OFAC's legacy CSV files: the SDN list (`sdn.csv` with `add.csv`, `alt.csv`,
-//!   `sdn_comments.csv`) and the non-SDN Consolidated list (`cons_prim.csv` and companions), a
-//!   publication of its own whose entries are restricted, not blocked.
-//! - [`un`]: the UN Security Council consolidated list (XML).
-//! - [`ftm`]: Follow the Money entities, as opensanctions.org exports them or as
-//!   [`ftm::Export`](crate::ftm::Export) writes them.
+//! | source | module | snapshot | publication key, lists | dates |
+//! |---|---|---|---|---|
+//! | OFAC SDN list, legacy CSV (`sdn.csv`, `add.csv`, `alt.csv`, `sdn_comments.csv`) | [`ofac`] | [`ofac::SdnFiles::parse`] | `SDN`: `US-OFAC/SDN` | none: observed |
+//! | OFAC non-SDN Consolidated list, legacy CSV (`cons_prim.csv` and companions) | [`ofac`] | [`ofac::ConsolidatedFiles::parse`] | `CONS`: SSI, NS-MBS, NS-CMIC, NS-PLC, CAPTA, FSE by program | none: observed |
+//! | OFAC ENHANCED XML (`SDN_ENHANCED`, `CONS_ENHANCED`, plain or zipped) | [`ofac_enhanced`] | [`ofac_enhanced::EnhancedFile::snapshot`] | `SDN` or `CONS`: every list an entity is on | `datePublished` |
+//! | UN Security Council consolidated list, XML | [`un`] | [`un::parse`] | `CONSOLIDATED`: `UN/CONSOLIDATED` | `LISTED_ON` |
+//! | EU Financial Sanctions Files, XML | [`eu`] | [`eu::EuFile::snapshot`] | `CONSOLIDATED`: `EU/CONSOLIDATED` | `designationDate`, the listing act, or a bound |
+//! | FCDO UK Sanctions List, XML or CSV | [`uk`] | [`uk::UkFile::snapshot`] | `UKSL`: `UK/UKSL` | `DateDesignated`, `LastUpdated` |
+//! | Follow the Money entities (exports of opensanctions.org, [`ftm::Export`](crate::ftm::Export)) | [`ftm`] | [`ftm::apply_state`], [`ftm::apply_history`] | per authority and `publisher` list (`FTM-SDN`) | `startDate`, `endDate`, `listingDate` |
+//!
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
-//!   and whether the change is legal (programs, measures) or identifying.
+//!   and whether the change is legal (programs, measures) or identifying; an entry that leaves
+//!   one list for another is reported as a move ([`Outcome::Moved`]).
+//!
+//! # Lists and publications
+//!
+//! A [`Snapshot`] is one publication (file set) of one authority: its key (`SDN`, `CONS`,
+//! `CONSOLIDATED`, `UKSL`) scopes the ids derived from it, and each of its entries is on one
+//! [`List`](crate::List): an entity on two lists (Gazprombank on OFAC's SSI and SDN lists) is
+//! two entries, one entity and two designations. A move (Gazprombank, NS-MBS to the SDN list on
+//! 2024-11-21) ends one designation and starts another on the same date. Measures follow the
+//! list: only the SDN list blocks; SSI, NS-MBS and CAPTA entries are sectoral, CMIC entries an
+//! investment ban, PLC and FSE entries refused transactions. A publication that shows a list's
+//! memberships without holding that list (the SDN list in the Consolidated list's files) never
+//! delists them because an entry vanished ([`Snapshot::set_not_covered`]).
 //!
 //! # Dates
 //!
-//! Where the list gives a designation date (UN `LISTED_ON`) that date is the effective date.
+//! Where the list gives a designation date (UN `LISTED_ON`, EU `designationDate`, UK
+//! `DateDesignated`, OFAC ENHANCED `datePublished`) that date is the effective date, unless it
+//! would back-date the listing to before an earlier snapshot that did not hold it; an EU entry
+//! without one is dated by its listing act, or bounded by its earliest act (listed on or
+//! before it, with an observation window).
 //! OFAC's legacy files give none: a change found between two snapshots is effective on the
 //! later snapshot's date and carries the [`ObservationWindow`](crate::ObservationWindow)
 //! `(earlier date, later date]`; the entries of a list's first snapshot are in force "on or
@@ -24,8 +46,9 @@
 //!
 //! # Idempotence and guards
 //!
-//! Entity, designation and change ids are derived (UUID v5) from the authority, the list, the
-//! entry's list id and the event, so importing the same file twice adds nothing. A re-listing
+//! Entity, designation and change ids are derived (UUID v5) from the authority, the
+//! publication, the entry's id, the list (when it is not the publication's own) and the event,
+//! so importing the same file twice adds nothing. A re-listing
 //! after a delisting has a later date and so a new designation id.
 //!
 //! A broken download must never become delistings or amendments. An empty, truncated (even at
@@ -60,6 +83,48 @@
 //! let found = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"));
 //! assert_eq!(found.len(), 1);
 //! assert!(now.is_listed(found[0], &Authority::US_OFAC, date)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Example: a move between lists
+//!
+//! Two snapshots of OFAC's Consolidated list, built by hand: Gazprombank on the SSI and NS-MBS
+//! lists, then on the SSI and SDN lists.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use sanctions_ledger::import::{apply_snapshot, ListEntry, Outcome, ReconcileOptions, Snapshot};
+//! use sanctions_ledger::{Authority, Entity, EntityKind, Ledger, List};
+//!
+//! let on = |lists: &[List], date: NaiveDate| {
+//!     let mut snapshot = Snapshot::new(Authority::US_OFAC, "CONS", date, "cons.xml", false);
+//!     for list in lists {
+//!         let gpb = Entity::new(EntityKind::Organisation, "GAZPROMBANK JOINT STOCK COMPANY");
+//!         snapshot.insert(ListEntry::new("17016", gpb, 1).on_list(list.clone()));
+//!     }
+//!     snapshot
+//! };
+//! let (july, january) = ("2024-07-03".parse()?, "2025-01-10".parse()?);
+//! let at = |date: NaiveDate| date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+//!
+//! let mut ledger = Ledger::new();
+//! let first = on(&[List::US_OFAC_SSI, List::US_OFAC_NS_MBS], july);
+//! apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(at(july)))?;
+//! let second = on(&[List::US_OFAC_SSI, List::US_OFAC_SDN], january);
+//! let (found, _) = apply_snapshot(&mut ledger, &second, &ReconcileOptions::new(at(january)))?;
+//! assert_eq!((found.moves(), found.designations(), found.delistings()), (1, 0, 0));
+//! assert!(matches!(
+//!     &found.report[0].outcome,
+//!     Outcome::Moved { from_list: Some(from), to_list: Some(to), .. }
+//!         if *from == List::US_OFAC_NS_MBS && *to == List::US_OFAC_SDN
+//! ));
+//!
+//! let gpb = second.entity_id("17016");
+//! let now = ledger.current();
+//! assert!(now.is_listed(gpb, &List::US_OFAC_NS_MBS, "2025-01-09".parse()?)?);
+//! assert!(now.is_listed(gpb, &List::US_OFAC_SDN, january)?);
+//! assert!(!now.is_listed(gpb, &List::US_OFAC_NS_MBS, january)?);
+//! assert!(now.is_listed(gpb, &List::US_OFAC_SSI, january)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -103,9 +103,11 @@
 //!
 //! # Importing official lists
 //!
-//! The [`import`] module reads OFAC SDN (legacy CSV) and UN consolidated (XML) list files into
-//! snapshots and reconciles them with a ledger into dated designations, amendments and
-//! delistings.
+//! The [`import`] module reads official list files into snapshots and reconciles them with a
+//! ledger into dated designations (each on its [`List`]), amendments, delistings and moves
+//! between lists: OFAC's legacy CSV (SDN and Consolidated) and ENHANCED XML, the UN
+//! consolidated XML, the EU Financial Sanctions Files XML and the UK Sanctions List (XML or
+//! CSV).
 //!
 //! # Follow the Money
 //!

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::import::eu::{self, EuFile};
 use sanctions_ledger::import::ImportError;
-use sanctions_ledger::{Authority, Country, EntityKind, Identifier};
+use sanctions_ledger::{Authority, Country, Document, DocumentKind, EntityKind, Identifier};
 
 const FIRST: &str = "fsf_2026-08-05.xml";
 const SECOND: &str = "fsf_2026-08-12.xml";
@@ -249,10 +249,15 @@ fn records_become_entities() {
     assert!(dorda
         .identifiers
         .contains(&Identifier::list_entry(Authority::UN, "LYi.006")));
-    assert!(dorda.identifiers.contains(&Identifier::Other {
-        scheme: "National passport-LY".into(),
-        value: "FK117RK0".into()
-    }));
+    assert!(dorda.identifiers.contains(&Identifier::Document(
+        Document::new(DocumentKind::Passport, "FK117RK0")
+            .with_scheme("National passport")
+            .with_country(Country::new("LY").expect("LY"))
+    )));
+    // The FSF's key is an identifier too, beside the EU reference.
+    assert!(dorda
+        .identifiers
+        .contains(&Identifier::list_entry(Authority::EU, "6106")));
     assert_eq!(dorda.countries, [Country::new("LY").expect("LY")]);
     assert_eq!(
         dorda.details.get("date_of_birth").map(String::as_str),

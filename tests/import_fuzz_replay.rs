@@ -62,6 +62,21 @@ fn un_xml_corpus() {
 }
 
 #[test]
+fn ofac_enhanced_xml_corpus() {
+    replay("ofac_enhanced_xml", harness::ofac_enhanced_xml);
+}
+
+#[test]
+fn eu_xml_corpus() {
+    replay("eu_xml", harness::eu_xml);
+}
+
+#[test]
+fn uk_list_corpus() {
+    replay("uk_list", harness::uk_list);
+}
+
+#[test]
 fn ledger_json_corpus() {
     replay("ledger_json", harness::ledger_json);
 }

@@ -9,7 +9,7 @@ use sanctions_ledger::import::ofac_enhanced::{
     self, DatePeriod, EnhancedFile, FeatureDate, RelationshipKind,
 };
 use sanctions_ledger::import::ImportError;
-use sanctions_ledger::{Authority, Country, EntityKind, Identifier};
+use sanctions_ledger::{Authority, Country, Document, DocumentKind, EntityKind, Identifier};
 
 const D1: &str = "cons_enhanced_2024-07-03.xml";
 const D2: &str = "cons_enhanced_2025-01-10.xml";
@@ -459,14 +459,15 @@ fn records_become_entities() {
     assert!(gpb
         .identifiers
         .contains(&Identifier::list_entry(Authority::US_OFAC, "17016")));
-    assert!(gpb.identifiers.contains(&Identifier::Other {
-        scheme: "Tax ID No.-RU".into(),
-        value: "7744001497".into()
-    }));
-    assert!(gpb.identifiers.contains(&Identifier::Other {
-        scheme: "SWIFT/BIC".into(),
-        value: "GAZPRUMM".into()
-    }));
+    assert!(gpb.identifiers.contains(&Identifier::Document(
+        Document::new(DocumentKind::TaxId, "7744001497")
+            .with_scheme("Tax ID No.")
+            .with_country(Country::new("RU").expect("RU"))
+    )));
+    assert!(gpb.identifiers.contains(&Identifier::Document(
+        Document::new(DocumentKind::SwiftBic, "GAZPRUMM").with_scheme("SWIFT/BIC")
+    )));
+
     // The 2025 entry has branch addresses abroad too; every address country is an ISO code.
     assert!(gpb.countries.contains(&Country::new("RU").expect("RU")));
     assert_eq!(gpb.countries.len(), 5);
@@ -487,9 +488,11 @@ fn records_become_entities() {
     assert_eq!(martelly.kind, EntityKind::Person);
     assert_eq!(martelly.name, "MARTELLY, Michel Joseph");
     assert!(martelly.details.contains_key("date_of_birth"));
-    assert!(martelly.identifiers.iter().any(
-        |i| matches!(i, Identifier::Other { scheme, .. } if scheme.starts_with("National ID No."))
-    ));
+    assert!(martelly.identifiers.iter().any(|i| matches!(
+        i,
+        Identifier::Document(d) if d.kind == DocumentKind::NationalId
+            && d.scheme.as_deref() == Some("National ID No.")
+    )));
 }
 
 // ---- refusals ----

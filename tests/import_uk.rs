@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::import::uk::{self, DesignationSource, Subject, UkFile, UkFormat};
 use sanctions_ledger::import::ImportError;
-use sanctions_ledger::{Authority, Country, EntityKind, Identifier, ImoNumber};
+use sanctions_ledger::{
+    Authority, Country, Document, DocumentKind, EntityKind, Identifier, ImoNumber,
+};
 
 const XML_1: &str = "uk_sanctions_list_2026-09-10.xml";
 const XML_2: &str = "uk_sanctions_list_2026-09-17.xml";
@@ -228,14 +230,12 @@ fn records_become_entities() {
             scheme: "OFSI group id".into(),
             value: "7172".into(),
         },
-        Identifier::Other {
-            scheme: "passport".into(),
-            value: "P04581926".into(),
-        },
-        Identifier::Other {
-            scheme: "national id".into(),
-            value: "2132370".into(),
-        },
+        Identifier::Document(
+            Document::new(DocumentKind::Passport, "P04581926").with_scheme("passport"),
+        ),
+        Identifier::Document(
+            Document::new(DocumentKind::NationalId, "2132370").with_scheme("national id"),
+        ),
     ] {
         assert!(akhund.identifiers.contains(&id), "{id:?}");
     }
@@ -256,10 +256,10 @@ fn records_become_entities() {
     );
     let bnk = file.entity(file.get("BEL0107").expect("BEL0107"));
     assert_eq!(bnk.kind, EntityKind::Organisation);
-    assert!(bnk.identifiers.contains(&Identifier::Other {
-        scheme: "business registration number".into(),
-        value: "UK Company no. 06527449".into()
-    }));
+    assert!(bnk.identifiers.contains(&Identifier::Document(
+        Document::new(DocumentKind::Registration, "UK Company no. 06527449")
+            .with_scheme("business registration number")
+    )));
     assert_eq!(bnk.countries, [Country::new("GB").expect("GB")]);
 }
 
@@ -432,4 +432,25 @@ fn no_cut_before_the_root_closes_parses() {
             "a CSV cut at byte {cut} parsed"
         );
     }
+}
+
+/// A `Name` marked primary whose parts are all empty names nothing: the subject is named by its
+/// next name that has parts, never by an empty string (found by the `uk_list` fuzz target;
+/// the input is in `fuzz/regressions/uk_list/`).
+#[test]
+fn an_empty_primary_name_gives_way_to_the_next_name() {
+    let text = String::from_utf8(bytes(XML_1)).expect("UTF-8");
+    let emptied = text.replacen("<Name6>HAJI KHAIRULLAH MONEY EXCHANGE</Name6>", "", 1);
+    assert_ne!(emptied, text, "the fixture names AFG0001 so");
+    let file = uk::parse(XML_1, emptied.as_bytes()).expect("parses");
+    let afg = &file.designations[0];
+    assert_eq!(afg.unique_id, "AFG0001");
+    assert_eq!(
+        afg.primary_name().map(uk::UkName::full).as_deref(),
+        Some("Haji Alim Hawala")
+    );
+    let snapshot = file.snapshot();
+    let entry = snapshot.get("AFG0001").expect("AFG0001 is in the snapshot");
+    assert_eq!(entry.entity.name, "Haji Alim Hawala");
+    assert!(snapshot.entries().all(|e| !e.entity.name.is_empty()));
 }

@@ -282,6 +282,42 @@ fn reimporting_any_snapshot_adds_nothing() {
 }
 
 #[test]
+fn designations_name_their_list_and_ledgers_without_lists_stay_idempotent() {
+    let (ledger, _) = replay();
+    // Every designation the SDN files make is on the SDN list.
+    let designates: Vec<&sanctions_ledger::Designation> = ledger
+        .changes()
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ChangeKind::Designate { record, .. } => Some(record),
+            _ => None,
+        })
+        .collect();
+    assert!(!designates.is_empty());
+    assert!(designates
+        .iter()
+        .all(|d| d.list == Some(sanctions_ledger::List::US_OFAC_SDN)));
+    // A ledger written before lists were modelled (the same changes, no `list`): the same
+    // files reconcile against it to nothing, so it stays idempotent.
+    let mut document: serde_json::Value = serde_json::to_value(&ledger).expect("serialises");
+    for change in document["changes"].as_array_mut().expect("changes") {
+        if let Some(record) = change.pointer_mut("/kind/designate/record") {
+            record.as_object_mut().expect("object").remove("list");
+        }
+    }
+    let mut old = Ledger::from_json_str(&document.to_string()).expect("loads");
+    assert_eq!(old.len(), ledger.len());
+    for (i, name) in FILES.iter().enumerate() {
+        let snapshot = sdn(name);
+        let again =
+            ReconcileOptions::new(noon(day(2023, 9, 6), 20 + i64::try_from(i).expect("small")));
+        let (found, applied) = apply_snapshot(&mut old, &snapshot, &again).expect("re-import");
+        assert!(found.is_empty(), "{name}: {:?}", found.report);
+        assert_eq!(applied.appended, 0);
+    }
+}
+
+#[test]
 fn whitespace_and_alias_order_are_not_changes() {
     let original = std::fs::read(path(FILES[0])).expect("fixture");
     let alt = b"36,1,\"aka\",\"AEROCARIBE\",-0- \r\n36,2,\"aka\",\"CUBA AIR\",-0- \r\n\x1a";

@@ -22,9 +22,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::error::ImportError;
+use super::snapshot::{ListEntry, Snapshot};
+use super::warning::{Warning, WarningKind};
 use super::xml::{self, boolean, iso_date, malformed, Frame, Handler, Root};
-use crate::authority::Authority;
-use crate::entity::{Country, Entity, EntityKind, Identifier};
+use crate::authority::{Authority, Program};
+use crate::designation::Measure;
+use crate::entity::{Country, Document, DocumentKind, Entity, EntityKind, Identifier};
 
 /// The FSF XML namespace.
 pub const NAMESPACE: &str = "http://eu.europa.ec/fpi/fsd/export";
@@ -414,8 +417,10 @@ impl EuFile {
     ///
     /// - kind from `subjectType`; name: [`EuEntity::primary_name`]; aliases: every other
     ///   `wholeName`, in any language;
-    /// - identifiers: `euReferenceNumber` as [`Identifier::ListEntry`] of [`Authority::EU`],
-    ///   `unitedNationId` as one of [`Authority::UN`], and the identifications;
+    /// - identifiers: `logicalId` (the FSF's key) and `euReferenceNumber` as
+    ///   [`Identifier::ListEntry`] of [`Authority::EU`], `unitedNationId` as one of
+    ///   [`Authority::UN`], and the identifications as typed [`Identifier::Document`]s
+    ///   (passport, national id, tax and registration numbers, SWIFT/BIC, others by name);
     /// - countries: of citizenships and addresses; addresses: one line each;
     /// - details: `date_of_birth`, `place_of_birth`, `function`, `gender`, `remarks`,
     ///   `designation_details`, `contact` (address contact information).
@@ -446,7 +451,10 @@ impl EuFile {
     pub fn entity(&self, record: &EuEntity) -> Entity {
         let primary = record.primary_name();
         let name = primary.map(|a| a.whole_name.clone()).unwrap_or_default();
-        let mut entity = Entity::new(record.kind(), name);
+        let mut entity = Entity::new(record.kind(), name).with_identifier(Identifier::list_entry(
+            Authority::EU,
+            record.logical_id.to_string(),
+        ));
         for alias in &record.name_aliases {
             if alias.whole_name != entity.name {
                 entity.aliases.push(alias.whole_name.clone());
@@ -463,16 +471,7 @@ impl EuFile {
                 .push(Identifier::list_entry(Authority::UN, un.clone()));
         }
         for id in &record.identifications {
-            let kind = id
-                .type_description
-                .as_deref()
-                .or(id.type_code.as_deref())
-                .unwrap_or("identification");
-            entity.identifiers.push(document_identifier(
-                kind,
-                &id.number,
-                country(id.country.as_deref()),
-            ));
+            entity.identifiers.push(document_identifier(id));
         }
         entity.countries.extend(
             record
@@ -550,21 +549,163 @@ impl EuFile {
     }
 }
 
+/// The key of the EU's consolidated list as a publication: its entities' and designations'
+/// ids derive from `EU:CONSOLIDATED:<logicalId>`, and its entries are on
+/// [`List::EU_CONSOLIDATED`](crate::List::EU_CONSOLIDATED).
+pub const CONSOLIDATED_LIST: &str = "CONSOLIDATED";
+
+impl EuEntity {
+    /// The act that listed the entry, when the file names it: the entry's `regulation` when
+    /// no sub-record was published by an earlier act (the listing act published the names
+    /// the entry was listed under; a later `regulation` is an amending act).
+    #[must_use]
+    pub fn listing_act(&self) -> Option<&Regulation> {
+        let earliest = self.earliest_publication();
+        self.regulations.iter().find(|r| {
+            r.publication_date
+                .is_some_and(|published| earliest.is_none_or(|e| published <= e))
+        })
+    }
+
+    /// The dates an act named by the entry took effect or was published, sorted: the dates
+    /// its listing may have been amended on.
+    #[must_use]
+    pub fn act_dates(&self) -> Vec<NaiveDate> {
+        let mut dates: Vec<NaiveDate> = self
+            .regulations
+            .iter()
+            .filter_map(|r| r.entry_into_force_date.or(r.publication_date))
+            .chain(self.summary_dates())
+            .collect();
+        dates.sort_unstable();
+        dates.dedup();
+        dates
+    }
+}
+
+impl EuFile {
+    /// The file as a [`Snapshot`] of the EU's consolidated list (publication
+    /// [`CONSOLIDATED_LIST`]) on its `generationDate`, one entry per `sanctionEntity`, keyed by
+    /// `logicalId`.
+    ///
+    /// - Measure: [`Measure::AssetFreeze`] (the FSF holds the financial sanctions: asset
+    ///   freezes). Programs: the regulations' `programme`s, as [`Program`]s of the EU.
+    /// - Dates (issue 11, `FACTS.md` 5.2): the effective date is `designationDate` or, without
+    ///   one, the entry into force of the listing act ([`EuEntity::listing_act`]);
+    ///   `published` is the listing act's publication in the Official Journal. When neither
+    ///   tells the original listing, the earliest `regulationSummary` bounds it: the entry was
+    ///   listed on or before that date ([`ListEntry::listed_by`]), which becomes the
+    ///   effective date with the observation window `(…, bound]`. An entry with no date at all
+    ///   is taken as observed on the snapshot's date, with a [`WarningKind::NoListingDate`].
+    ///   The dates of the acts it names are its amendment dates.
+    /// - `delistingDate` is not used (not seen populated): removal is absence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::import::eu;
+    /// use sanctions_ledger::List;
+    ///
+    /// let xml = br#"<export xmlns="http://eu.europa.ec/fpi/fsd/export" generationDate="2026-08-05T16:47:04.449+02:00" globalFileId="184961">
+    ///   <sanctionEntity designationDate="2021-12-02" euReferenceNumber="EU.9000.1" logicalId="900001">
+    ///     <regulation regulationType="amendment" publicationDate="2021-12-02" entryIntoForceDate="2021-12-02" numberTitle="2021/2124 (OJ L430I)" programme="BLR"/>
+    ///     <subjectType code="enterprise" classificationCode="E"/>
+    ///     <nameAlias wholeName="Belavia - Belarusian Airlines AAT" strong="true" logicalId="900003">
+    ///       <regulationSummary regulationType="amendment" publicationDate="2021-12-02" numberTitle="2021/2124 (OJ L430I)"/>
+    ///     </nameAlias>
+    ///   </sanctionEntity>
+    /// </export>"#;
+    /// let snapshot = eu::parse("fsf.xml", xml)?.snapshot();
+    /// let entry = snapshot.get("900001").ok_or("missing")?;
+    /// assert_eq!(entry.list, Some(List::EU_CONSOLIDATED));
+    /// assert_eq!(entry.listed_on.map(|d| d.to_string()).as_deref(), Some("2021-12-02"));
+    /// assert_eq!(entry.published.map(|d| d.to_string()).as_deref(), Some("2021-12-02"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn snapshot(&self) -> Snapshot {
+        let mut snapshot = Snapshot::new(
+            Authority::EU,
+            CONSOLIDATED_LIST,
+            self.generation_date,
+            self.file.clone(),
+            true,
+        );
+        let mut warnings = Vec::new();
+        for record in &self.entities {
+            let id = record.logical_id.to_string();
+            let mut entry = ListEntry::raw(id.clone(), self.entity(record), record.line);
+            entry.programs = record
+                .programmes()
+                .into_iter()
+                .filter_map(|p| Program::new(Authority::EU, p).ok())
+                .collect();
+            entry.measures.push(Measure::AssetFreeze);
+            let act = record.listing_act();
+            entry.listed_on = record
+                .designation_date
+                .or_else(|| act.and_then(|r| r.entry_into_force_date.or(r.publication_date)));
+            entry.published = act.and_then(|r| r.publication_date);
+            if entry.listed_on.is_none() {
+                entry.listed_by = record.earliest_publication();
+            }
+            if entry.listed_on.is_none() && entry.listed_by.is_none() {
+                warnings.push(Warning::new(
+                    &self.file,
+                    record.line,
+                    WarningKind::NoListingDate { entry: id },
+                ));
+            }
+            entry.amended_on = record.act_dates();
+            entry.canonicalise();
+            snapshot.insert(entry);
+        }
+        for warning in warnings {
+            snapshot.add_warning(warning);
+        }
+        snapshot
+    }
+}
+
 /// A country code, `00` (unknown) and invalid codes read as none.
 fn country(code: Option<&str>) -> Option<Country> {
     code.filter(|c| *c != "00")
         .and_then(|c| Country::new(c).ok())
 }
 
-/// The identifier an identification gives. The one place to switch to typed document
-/// identifiers once the model has them.
-fn document_identifier(kind: &str, number: &str, country: Option<Country>) -> Identifier {
-    Identifier::Other {
-        scheme: match country {
-            Some(country) => format!("{kind}-{country}"),
-            None => kind.to_owned(),
-        },
-        value: number.trim().to_owned(),
+/// The identifier an identification gives: a typed [`Document`] whose kind comes from the
+/// FSF's `identificationTypeCode` (see [`document_kind`]), with the type's description (or
+/// code) as scheme and the issuing country.
+fn document_identifier(id: &Identification) -> Identifier {
+    let code = id.type_code.as_deref().unwrap_or("").trim();
+    let scheme = id
+        .type_description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or(if code.is_empty() {
+            "identification"
+        } else {
+            code
+        });
+    let mut document =
+        Document::new(document_kind(code), id.number.trim()).with_scheme(scheme.trim());
+    if let Some(country) = country(id.country.as_deref()) {
+        document = document.with_country(country);
+    }
+    Identifier::Document(document)
+}
+
+/// The kind of document an FSF `identificationTypeCode` names: `passport`; `id` (national
+/// identity card), `ssn`; `fiscalcode` (tax number); `regnumber` (registration number);
+/// `swiftbic`; anything else ([`DocumentKind::Other`], its description kept as scheme).
+fn document_kind(code: &str) -> DocumentKind {
+    match code.to_ascii_lowercase().as_str() {
+        "passport" => DocumentKind::Passport,
+        "id" | "ssn" | "nationalid" => DocumentKind::NationalId,
+        "fiscalcode" | "tax" | "taxid" => DocumentKind::TaxId,
+        "regnumber" => DocumentKind::Registration,
+        "swiftbic" | "bic" => DocumentKind::SwiftBic,
+        _ => DocumentKind::Other,
     }
 }
 

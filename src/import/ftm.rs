@@ -633,7 +633,7 @@ fn delist_all(view: View<'_>, built: &Built, options: &ReconcileOptions) -> Vec<
             continue;
         };
         for &designation in status.designations() {
-            let id = ChangeId::derive(&format!("{}:{entry}:delist:{date}", snapshot.key()));
+            let id = ChangeId::derive(&format!("{}:{entry}:delist:{date}", snapshot.prefix()));
             changes.push(Change::new(
                 id,
                 date,
@@ -820,6 +820,9 @@ impl<'f> Reader<'f> {
             None => self.options.list.clone(),
         };
         let mut snapshot = Snapshot::new(authority.clone(), name, date, self.file.file(), true);
+        // Entries are on the `Sanction`s' list, or on none: never on a list named after the
+        // snapshot.
+        snapshot.set_default_list(list.cloned());
         let mut groups: BTreeMap<&str, Vec<&Read<'f>>> = BTreeMap::new();
         for read in sanctions {
             let started = read.start.is_none_or(|start| start <= date);

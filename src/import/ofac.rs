@@ -63,9 +63,13 @@ use super::warning::{Warning, WarningKind};
 use crate::authority::{Authority, Program};
 use crate::designation::Measure;
 use crate::entity::{Entity, EntityKind, Identifier};
+use crate::list::List;
 
 mod lists;
 mod remarks;
+
+pub(crate) use self::lists::{list_code, list_has_program, list_measure};
+pub(crate) use self::remarks::document_kind;
 
 /// The short name of the SDN list in snapshots and derived ids.
 pub const SDN_LIST: &str = "SDN";
@@ -320,7 +324,7 @@ impl<'a> SdnFiles<'a> {
                 Publication::Sdn => entry.measures.push(Measure::AssetFreeze),
                 Publication::Consolidated => {
                     if let Some((list, measure)) = lists::consolidated_list(&codes) {
-                        list.clone_into(&mut entry.list);
+                        entry.list = List::new(Authority::US_OFAC, list).ok();
                         entry.measures.push(measure);
                     } else {
                         unknown += 1;
@@ -426,14 +430,15 @@ impl<'a> SdnFiles<'a> {
 /// ```
 /// use chrono::NaiveDate;
 /// use sanctions_ledger::import::ofac::{ConsolidatedFiles, CONSOLIDATED_LIST};
-/// use sanctions_ledger::Measure;
+/// use sanctions_ledger::{List, Measure};
 ///
 /// let cons = b"30923,\"CHINA MOBILE LIMITED\",-0- ,\"CMIC-EO13959\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
 /// let date = NaiveDate::from_ymd_opt(2025, 12, 19).unwrap_or_default();
 /// let snapshot = ConsolidatedFiles::new("cons_prim.csv", cons).parse(date)?;
 /// assert_eq!(snapshot.list(), CONSOLIDATED_LIST);
 /// let entry = snapshot.get("30923").ok_or("missing")?;
-/// assert_eq!((entry.list.as_str(), entry.measures.as_slice()), ("NS-CMIC", &[Measure::InvestmentBan][..]));
+/// assert_eq!(entry.list, Some(List::US_OFAC_NS_CMIC));
+/// assert_eq!(entry.measures, [Measure::InvestmentBan]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy)]

@@ -30,9 +30,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::error::ImportError;
+use super::snapshot::{ListEntry, Snapshot};
+use super::warning::{Warning, WarningKind};
 use super::xml::{self, boolean, iso_date, malformed, Frame, Handler, Root};
-use crate::authority::Authority;
-use crate::entity::{Country, Entity, EntityKind, Identifier, ImoNumber};
+use crate::authority::{Authority, Program};
+use crate::entity::{
+    Country, Document, DocumentKind, Entity, EntityKind, Identifier, ImoCompanyNumber, ImoNumber,
+};
+use crate::list::List;
 
 /// The ENHANCED XML namespace.
 pub const NAMESPACE: &str =
@@ -616,26 +621,256 @@ impl EnhancedFile {
     }
 }
 
-/// The identifier an identity document gives. The one place to switch to typed document
-/// identifiers once the model has them.
-fn document_identifier(kind: &str, number: &str, country: Option<Country>) -> Identifier {
-    let kind = kind.trim();
-    Identifier::Other {
-        scheme: match country {
-            Some(country) => format!("{kind}-{country}"),
-            None => kind.to_owned(),
-        },
-        value: number.trim().to_owned(),
+impl EnhancedFile {
+    /// The publication the file is: `SDN` for `SDN_ENHANCED` (filtered to the `SDN List`),
+    /// `CONS` for `CONS_ENHANCED` (filtered to the `Consolidated List`), the same keys as the
+    /// legacy CSV files of the same lists, so that their entities have the same ids.
+    ///
+    /// # Errors
+    ///
+    /// [`ImportError::WrongFormat`] for a file filtered to anything else (or not filtered):
+    /// what its absence would mean is not known.
+    pub fn publication(&self) -> Result<&'static str, ImportError> {
+        let filters: Vec<&str> = self.list_filters.iter().map(|r| r.value.trim()).collect();
+        match filters[..] {
+            ["SDN List"] => Ok(super::ofac::SDN_LIST),
+            ["Consolidated List"] => Ok(super::ofac::CONSOLIDATED_LIST),
+            _ => Err(ImportError::WrongFormat {
+                file: self.file.clone(),
+                expected: "OFAC's SDN_ENHANCED or CONS_ENHANCED XML",
+                found: format!(
+                    "an ENHANCED XML filtered to the lists {filters:?}, not to the SDN List or \
+                     the Consolidated List alone"
+                ),
+            }),
+        }
+    }
+
+    /// The file as a [`Snapshot`] of its publication on `dataAsOf`, one [`ListEntry`] per
+    /// entity and list it is on.
+    ///
+    /// - Lists: each `sanctionsList` but the `Consolidated List` (the whole non-SDN
+    ///   publication, not a list of its own) is a [`List`] of US OFAC (`SDN List` →
+    ///   [`List::US_OFAC_SDN`], `Sectoral Sanctions Identifications List` →
+    ///   [`List::US_OFAC_SSI`], `Non-SDN Menu-Based Sanctions List` →
+    ///   [`List::US_OFAC_NS_MBS`], and the CMIC, PLC, CAPTA and FSE lists); a name this crate
+    ///   does not know is recorded under a code made from it, with a
+    ///   [`WarningKind::UnknownListName`].
+    /// - Measures follow the list: blocking ([`Measure::AssetFreeze`](crate::Measure::AssetFreeze)) on the SDN list only;
+    ///   SSI, NS-MBS and CAPTA entries are [`Measure::Sectoral`](crate::Measure::Sectoral), CMIC entries
+    ///   [`Measure::InvestmentBan`](crate::Measure::InvestmentBan), PLC and FSE entries refused transactions, never a block.
+    ///   Programs: the entity's `sanctionsPrograms`, on each of its lists.
+    /// - Dates: a membership's `datePublished` is [`ListEntry::listed_on`], OFAC's claim.
+    ///   Reconciliation takes it as the effective date of a new membership unless it is on or
+    ///   before an earlier snapshot that did not hold the membership: after a move OFAC keeps
+    ///   the old date (Gazprombank's subsidiaries joined the SDN list in late 2024 with their
+    ///   2016 SSI date), and such a membership is observed on the snapshot's date instead.
+    /// - `CONS` shows its entities' SDN list memberships without holding the SDN list (an
+    ///   entity on the SDN list alone is not in it), and `SDN` shows its entities' non-SDN
+    ///   memberships likewise: see [`Snapshot::set_not_covered`].
+    ///
+    /// The relationships stay on the records ([`EnhancedEntity::relationships`]), typed, for
+    /// ownership; the snapshot carries the lists and the subjects.
+    ///
+    /// # Errors
+    ///
+    /// As [`EnhancedFile::publication`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::import::ofac_enhanced;
+    /// use sanctions_ledger::{List, Measure};
+    ///
+    /// let xml = br#"<sanctionsData xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML">
+    ///   <publicationInfo><dataAsOf>2025-01-10T00:00:00</dataAsOf><filters><sanctionsLists>
+    ///     <sanctionsList refId="91512">Consolidated List</sanctionsList></sanctionsLists></filters></publicationInfo>
+    ///   <referenceValues/><featureTypes/>
+    ///   <entities><entity id="17016">
+    ///     <generalInfo><identityId>8760</identityId><entityType refId="601">Entity</entityType></generalInfo>
+    ///     <sanctionsLists>
+    ///       <sanctionsList refId="1550" id="1" datePublished="2024-11-21">SDN List</sanctionsList>
+    ///       <sanctionsList refId="91507" id="2" datePublished="2014-07-16">Sectoral Sanctions Identifications List</sanctionsList>
+    ///       <sanctionsList refId="91512" id="3" datePublished="2014-07-16">Consolidated List</sanctionsList>
+    ///     </sanctionsLists>
+    ///     <sanctionsPrograms><sanctionsProgram refId="1" id="4">RUSSIA-EO14024</sanctionsProgram></sanctionsPrograms>
+    ///     <sanctionsTypes/><legalAuthorities/>
+    ///     <names><name id="26091"><isPrimary>true</isPrimary><isLowQuality>false</isLowQuality><translations>
+    ///       <translation id="19398"><isPrimary>true</isPrimary><script refId="20122">Latin</script>
+    ///         <formattedFullName>GAZPROMBANK JOINT STOCK COMPANY</formattedFullName><nameParts/></translation>
+    ///     </translations></name></names>
+    ///   </entity></entities></sanctionsData>"#;
+    /// let snapshot = ofac_enhanced::parse("CONS_ENHANCED.XML", xml)?.snapshot()?;
+    /// assert_eq!((snapshot.list(), snapshot.date().to_string().as_str()), ("CONS", "2025-01-10"));
+    /// let lists: Vec<_> = snapshot.memberships("17016").iter().map(|e| e.list.clone()).collect();
+    /// assert_eq!(lists, [Some(List::US_OFAC_SDN), Some(List::US_OFAC_SSI)]);
+    /// let ssi = snapshot.get_on("17016", &List::US_OFAC_SSI).ok_or("on SSI")?;
+    /// assert_eq!(ssi.measures, [Measure::Sectoral]); // restricted, not blocked
+    /// assert_eq!(ssi.listed_on.map(|d| d.to_string()).as_deref(), Some("2014-07-16"));
+    /// assert!(!snapshot.covers(&List::US_OFAC_SDN));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn snapshot(&self) -> Result<Snapshot, ImportError> {
+        let key = self.publication()?;
+        let mut snapshot = Snapshot::new(
+            Authority::US_OFAC,
+            key,
+            self.data_as_of,
+            self.file.clone(),
+            true,
+        );
+        if key == super::ofac::SDN_LIST {
+            snapshot.set_covered_only(vec![List::US_OFAC_SDN]);
+        } else {
+            snapshot.set_not_covered(List::US_OFAC_SDN);
+        }
+        let mut warnings = Vec::new();
+        for record in &self.entities {
+            let entity = self.entity(record);
+            let id = record.id.to_string();
+            let mut programs: Vec<Program> = record
+                .programs
+                .iter()
+                .filter_map(|p| Program::new(Authority::US_OFAC, &p.value.value).ok())
+                .collect();
+            programs.sort();
+            programs.dedup();
+            // The lists the entity is on, with their codes, the whole Consolidated list aside.
+            let mut memberships = Vec::new();
+            for membership in &record.lists {
+                let name = membership.list.value.trim();
+                let code = match super::ofac::list_code(name) {
+                    Some(code) => code.to_owned(),
+                    None if name == "Consolidated List" => continue,
+                    None => code_of(name),
+                };
+                let Ok(list) = List::new(Authority::US_OFAC, &code) else {
+                    continue;
+                };
+                if super::ofac::list_code(name).is_none() {
+                    warnings.push(Warning::new(
+                        &self.file,
+                        record.line,
+                        WarningKind::UnknownListName {
+                            entry: id.clone(),
+                            name: name.to_owned(),
+                            list: list.clone(),
+                        },
+                    ));
+                }
+                memberships.push((list, code, membership.date_published));
+            }
+            let on_a_list = !memberships.is_empty();
+            for (list, code, date_published) in &memberships {
+                let mut entry =
+                    ListEntry::raw(id.clone(), entity.clone(), record.line).on_list(list.clone());
+                entry.programs = programs_on(code, &programs, &memberships);
+                entry.measures.push(super::ofac::list_measure(code));
+                entry.listed_on = Some(*date_published);
+                // A list named twice keeps its first membership.
+                snapshot.insert(entry);
+            }
+            if !on_a_list {
+                // On the whole Consolidated list only: recorded under it, restricted.
+                warnings.push(Warning::new(
+                    &self.file,
+                    record.line,
+                    WarningKind::UnknownList {
+                        entry: id.clone(),
+                        programs: programs
+                            .iter()
+                            .map(Program::code)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    },
+                ));
+                let mut entry = ListEntry::raw(id.clone(), entity.clone(), record.line);
+                entry.programs.clone_from(&programs);
+                entry.measures.push(super::ofac::list_measure(""));
+                entry.listed_on = record.lists.iter().map(|m| m.date_published).min();
+                snapshot.insert(entry);
+            }
+        }
+        for warning in warnings {
+            snapshot.add_warning(warning);
+        }
+        Ok(snapshot)
     }
 }
 
+/// The programs of an entity on the list `code`: those only that list uses (`UKRAINE-EO13662`
+/// for SSI, ...), and on the SDN list (or a list without programs of its own) those that no
+/// other list of the entity claims; all of them when that leaves none. An SDN move then shows
+/// as a new SDN designation, not as a change of the entity's SSI terms.
+fn programs_on(
+    code: &str,
+    programs: &[Program],
+    memberships: &[(List, String, NaiveDate)],
+) -> Vec<Program> {
+    let own = |list: &str, p: &Program| super::ofac::list_has_program(list, p.code());
+    let mut on: Vec<Program> = programs.iter().filter(|p| own(code, p)).cloned().collect();
+    if on.is_empty() {
+        on = programs
+            .iter()
+            .filter(|p| !memberships.iter().any(|(_, other, _)| own(other, p)))
+            .cloned()
+            .collect();
+    }
+    if on.is_empty() {
+        programs.to_vec()
+    } else {
+        on
+    }
+}
+
+/// A list code made from a list name this crate does not know: its words in upper case
+/// joined by `-`, cut to 32 bytes (`Non-SDN Iran Sanctions Act List` →
+/// `NON-SDN-IRAN-SANCTIONS-ACT-LIST`).
+fn code_of(name: &str) -> String {
+    let mut code: String = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_ascii_uppercase();
+    code.truncate(32);
+    let trimmed = code.trim_end_matches('-').len();
+    code.truncate(trimmed);
+    if code.is_empty() {
+        "OTHER".to_owned()
+    } else {
+        code
+    }
+}
+
+/// The identifier an identity document gives: a typed [`Document`] whose kind comes from
+/// OFAC's vocabulary of document labels, shared with the remarks of the legacy CSV
+/// ([`ofac::document_kind`](super::ofac::document_kind)), with the type's name as scheme.
+fn document_identifier(kind: &str, number: &str, country: Option<Country>) -> Identifier {
+    let label = kind.trim();
+    let kind = super::ofac::document_kind(label).unwrap_or(DocumentKind::Other);
+    let mut document = Document::new(kind, number.trim()).with_scheme(label);
+    if let Some(country) = country {
+        document = document.with_country(country);
+    }
+    Identifier::Document(document)
+}
+
 /// The identifier an identifying feature gives, if it is one.
+///
+/// A vessel's `Vessel Registration Identification` is its IMO ship number (checked); on a
+/// company it is the IMO company number of an owner or manager, which has no ship check digit
+/// (see [`ImoCompanyNumber`]).
 fn feature_identifier(kind: EntityKind, feature: &str, value: &str) -> Option<Identifier> {
     match feature {
-        "Vessel Registration Identification" => match ImoNumber::new(value) {
-            Ok(imo) if kind == EntityKind::Vessel => Some(Identifier::Imo(imo)),
-            _ => Some(document_identifier("IMO company number", value, None)),
-        },
+        "Vessel Registration Identification" => Some(match (kind, ImoNumber::new(value)) {
+            (EntityKind::Vessel, Ok(imo)) => Identifier::Imo(imo),
+            (EntityKind::Vessel, Err(_)) => document_identifier(feature, value, None),
+            _ => ImoCompanyNumber::new(value).map_or_else(
+                |_| document_identifier(feature, value, None),
+                Identifier::ImoCompany,
+            ),
+        }),
         "Aircraft Manufacturer's Serial Number (MSN)" => {
             Some(Identifier::AircraftSerial(value.to_owned()))
         }
@@ -643,10 +878,14 @@ fn feature_identifier(kind: EntityKind, feature: &str, value: &str) -> Option<Id
         "SWIFT/BIC" | "MMSI" | "Vessel Call Sign" => {
             Some(document_identifier(feature, value, None))
         }
-        _ if feature.starts_with("Digital Currency Address") => {
-            Some(document_identifier(feature, value, None))
+        _ => {
+            // `Digital Currency Address - XBT`: the currency is in the feature's name.
+            let currency = feature.strip_prefix("Digital Currency Address - ")?;
+            Some(Identifier::DigitalCurrencyAddress {
+                currency: currency.trim().to_owned(),
+                address: value.to_owned(),
+            })
         }
-        _ => None,
     }
 }
 
@@ -1497,9 +1736,15 @@ mod tests {
                 "Vessel Registration Identification",
                 "IMO 5305560"
             ),
-            Some(Identifier::Other {
-                scheme: "IMO company number".into(),
-                value: "IMO 5305560".into()
+            ImoCompanyNumber::new("5305560")
+                .ok()
+                .map(Identifier::ImoCompany)
+        );
+        assert_eq!(
+            feature_identifier(EntityKind::Person, "Digital Currency Address - XBT", "1Abc"),
+            Some(Identifier::DigitalCurrencyAddress {
+                currency: "XBT".into(),
+                address: "1Abc".into()
             })
         );
         assert_eq!(feature_identifier(EntityKind::Vessel, "Website", "x"), None);

@@ -7,12 +7,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::error::ImportError;
 use super::snapshot::{canonical_entity, canonical_terms, ListEntry, Snapshot};
-use super::warning::Warning;
+use super::warning::{Warning, WarningKind};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Entity, Identifier};
 use crate::id::{ChangeId, DesignationId, EntityId};
 use crate::ledger::{Applied, Ledger};
+use crate::list::List;
 use crate::view::View;
 
 /// How to reconcile a snapshot: when the changes are recorded, the date of the previous
@@ -185,39 +186,49 @@ impl fmt::Display for Field {
     }
 }
 
-/// What reconciliation found for one entry.
+/// What reconciliation found for one entry on one list.
 ///
-/// Every outcome carries the effective date of its changes and, when that date is only the
-/// date the change was observed (OFAC's undated lists, a re-listing), the observation window
-/// in which the real date lies.
+/// Every outcome names the list it is about and carries the effective date of its changes
+/// and, when that date is only the date the change was observed (OFAC's undated lists, a
+/// re-listing, a move inferred from two snapshots), the observation window in which the real
+/// date lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Outcome {
-    /// A new entry: designated (after registering its entity, or amending it on a re-listing).
+    /// A new entry, or an entry newly on this list: designated (after registering its entity,
+    /// or amending it on a re-listing).
     #[non_exhaustive]
     Designated {
         /// The new designation.
         designation: DesignationId,
+        /// The list it is on.
+        list: Option<List>,
         /// Its effective date.
         effective: NaiveDate,
         /// The window the real date lies in, when `effective` is an observation date.
         window: Option<ObservationWindow>,
     },
-    /// A vanished entry: delisted.
+    /// A vanished entry, or an entry no longer on this list: delisted.
     #[non_exhaustive]
     Delisted {
         /// The designation ended.
         designation: DesignationId,
+        /// The list it was on.
+        list: Option<List>,
         /// The delisting's effective date (the snapshot's date: lists do not date removals).
         effective: NaiveDate,
         /// The window the real date lies in, `(previous snapshot, this snapshot]`.
         window: Option<ObservationWindow>,
     },
-    /// A changed entry: the fields that changed, sorted.
+    /// A changed entry: the fields that changed, sorted. An entry on several lists is reported
+    /// once per designation amended: the identifying fields on its first designation in force
+    /// (in list order), the legal terms on each designation whose terms changed.
     #[non_exhaustive]
     Amended {
         /// The designation of the entry.
         designation: DesignationId,
+        /// The list it is on.
+        list: Option<List>,
         /// The fields that changed.
         fields: Vec<Field>,
         /// The amendment's effective date.
@@ -225,16 +236,52 @@ pub enum Outcome {
         /// The window the real date lies in, when `effective` is an observation date.
         window: Option<ObservationWindow>,
     },
+    /// An entry that left one list and joined another of the same authority in the same
+    /// snapshot (Gazprombank: OFAC's NS-MBS list to the SDN list, 2024-11-21): the designation
+    /// on `from_list` ends and one on `to_list` starts on the same date, as `DESIGN.md` has a
+    /// move.
+    #[non_exhaustive]
+    Moved {
+        /// The designation ended.
+        from: DesignationId,
+        /// The list it was on.
+        from_list: Option<List>,
+        /// The new designation.
+        to: DesignationId,
+        /// The list it is on.
+        to_list: Option<List>,
+        /// The date of the move: the new designation's effective date, on which the old one
+        /// ends.
+        effective: NaiveDate,
+        /// The window the new designation's real date lies in, when `effective` is an
+        /// observation date; the end of the old one always carries a window, since the list
+        /// gives no date for it and the move only implies it.
+        window: Option<ObservationWindow>,
+    },
 }
 
 impl Outcome {
-    /// The designation the outcome is about.
+    /// The designation the outcome is about (for a move, the new one).
     #[must_use]
     pub fn designation(&self) -> DesignationId {
         match self {
             Outcome::Designated { designation, .. }
             | Outcome::Delisted { designation, .. }
-            | Outcome::Amended { designation, .. } => *designation,
+            | Outcome::Amended { designation, .. }
+            | Outcome::Moved {
+                to: designation, ..
+            } => *designation,
+        }
+    }
+
+    /// The list the outcome is about (for a move, the new one).
+    #[must_use]
+    pub fn list(&self) -> Option<&List> {
+        match self {
+            Outcome::Designated { list, .. }
+            | Outcome::Delisted { list, .. }
+            | Outcome::Amended { list, .. }
+            | Outcome::Moved { to_list: list, .. } => list.as_ref(),
         }
     }
 
@@ -244,7 +291,8 @@ impl Outcome {
         match self {
             Outcome::Designated { effective, .. }
             | Outcome::Delisted { effective, .. }
-            | Outcome::Amended { effective, .. } => *effective,
+            | Outcome::Amended { effective, .. }
+            | Outcome::Moved { effective, .. } => *effective,
         }
     }
 
@@ -254,7 +302,8 @@ impl Outcome {
         match self {
             Outcome::Designated { window, .. }
             | Outcome::Delisted { window, .. }
-            | Outcome::Amended { window, .. } => *window,
+            | Outcome::Amended { window, .. }
+            | Outcome::Moved { window, .. } => *window,
         }
     }
 }
@@ -290,9 +339,10 @@ pub struct Reconciliation {
     pub date: NaiveDate,
     /// The previous snapshot date used for observation windows, if any.
     pub previous: Option<NaiveDate>,
-    /// Entries of the list in force in the ledger on the snapshot's date, before the changes.
+    /// Designations of the publication in force in the ledger on the snapshot's date, before
+    /// the changes (one per entry and list).
     pub in_force_before: usize,
-    /// Entries in the snapshot.
+    /// Entries in the snapshot (one per entry and list).
     pub entries: usize,
     /// The changes, all recorded at the options' instant; apply them with
     /// [`Ledger::apply_batch`].
@@ -304,13 +354,13 @@ pub struct Reconciliation {
 }
 
 impl Reconciliation {
-    /// Entries designated.
+    /// Entries designated (one per list an entry newly joined, moves aside).
     #[must_use]
     pub fn designations(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Designated { .. }))
     }
 
-    /// Entries delisted.
+    /// Entries delisted (one per list an entry left, moves aside).
     #[must_use]
     pub fn delistings(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Delisted { .. }))
@@ -320,6 +370,12 @@ impl Reconciliation {
     #[must_use]
     pub fn amendments(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Amended { .. }))
+    }
+
+    /// Entries moved from one list to another (not counted as designations or delistings).
+    #[must_use]
+    pub fn moves(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Moved { .. }))
     }
 
     /// Whether the snapshot matches the ledger: nothing to change.
@@ -333,41 +389,60 @@ impl Reconciliation {
     }
 }
 
-/// Compares `snapshot` with what `view` holds of the same list on the snapshot's date, and
-/// returns the changes that bring the ledger in line with it.
+/// Compares `snapshot` with what `view` holds of the same publication on the snapshot's date,
+/// and returns the changes that bring the ledger in line with it.
 ///
-/// - An entry not in force in the ledger is designated: a `RegisterEntity` (or an `AmendEntity`
-///   when the entity is known from an earlier listing) and a `Designate`. Its effective date is
-///   the list's designation date when the list gives one (UN `LISTED_ON`, kept as the change's
-///   `published` date); otherwise the snapshot's date, with the window `(previous, date]`
-///   (`after` is `None` for a list's first snapshot: in force on or before its date). A listing
-///   is never back-dated to before an earlier snapshot of the list in the ledger that did not
+/// The publication's designations in the ledger are typed: the designations by its authority,
+/// each on one of its [`List`]s (one recorded without a list counts as on the publication's
+/// [default list](Snapshot::default_list)), of entities the publication registered (whose id
+/// derives from its key and the entry id they carry). Each entry is compared per list: an
+/// entry on two lists is one entity with two designations.
+///
+/// - An entry not in force on a list in the ledger is designated on it: a `RegisterEntity` (or
+///   an `AmendEntity` when the entity is known from an earlier listing) and a `Designate`
+///   carrying the list. Its effective date is the list's designation date when the list gives
+///   one (UN `LISTED_ON`, EU `designationDate`, UK `DateDesignated`, OFAC ENHANCED
+///   `datePublished`), kept as the change's `published` date unless the list gives a
+///   publication date of its own (the EU's listing act); else the bound the list gives
+///   (an EU entry listed on or before its earliest act), effective on it with the window
+///   `(…, bound]`; otherwise the snapshot's date, with the window `(previous, date]` (`after`
+///   is `None` for a list's first snapshot: in force on or before its date). A listing is never
+///   back-dated to before an earlier snapshot of the publication in the ledger that did not
 ///   hold it: an entry whose list date is on or before that snapshot (the UN re-lists entries
-///   under their old reference with their original date) is designated on this snapshot's date
-///   with the window.
-/// - An entry in force but absent from the snapshot is delisted on the snapshot's date, with
-///   the window `(previous, date]`.
-/// - An entry whose identifying facts changed gets an `AmendEntity`; one whose programs or
-///   measures changed gets an `AmendDesignation`. They are effective on the list's latest
-///   amendment date when that lies in `(previous, date]` (UN `LAST_DAY_UPDATED`), otherwise on
-///   the snapshot's date with the window. Order of aliases and whitespace are not changes.
+///   under their old reference with their original date; an ENHANCED membership keeps its old
+///   `datePublished` after a move) is designated on this snapshot's date with the window.
+/// - A designation whose entry is absent from the snapshot, or is there without that list, is
+///   delisted on the snapshot's date, with the window `(previous, date]`. An entry gone from a
+///   publication that does not hold the entries of one of its lists
+///   ([`Snapshot::covers`]) keeps its designation on that list, with a
+///   [`WarningKind::MembershipNotCovered`].
+/// - An entry that leaves one list and joins another in the same snapshot has moved
+///   ([`Outcome::Moved`]): the old designation ends on the date the new one starts, its end
+///   with the window `(previous, that date]` (the list dates the start, never the end).
+/// - An entry whose identifying facts changed gets one `AmendEntity`; a designation whose
+///   programs or measures changed gets an `AmendDesignation`. They are effective on the list's
+///   latest amendment date when that lies in `(previous, date]` (UN `LAST_DAY_UPDATED`, UK
+///   `LastUpdated`, an EU act), otherwise on the snapshot's date with the window. Order of
+///   aliases and whitespace are not changes.
 ///
-/// Ids are derived from the list, the entry and the event, so reconciling a snapshot that is
-/// already in the ledger gives no changes, and applying the same changes twice is a no-op.
+/// Ids are derived from the publication, the entry, the list and the event, so reconciling a
+/// snapshot that is already in the ledger gives no changes, and applying the same changes twice
+/// is a no-op. On a publication's default list the ids keep the form they had before lists
+/// were modelled, so ledgers built then stay idempotent.
 ///
-/// A second snapshot of the list on a date the ledger already holds one of (two captures of one
-/// day) is imported when what it changes can be added as new facts of that day: a new entry,
-/// or a further amendment (whose id then also derives from its content, so ids are unique per
-/// capture, not per date; the later capture is in force on that day, and `known_at` still
-/// shows what each capture said). It is refused with [`ImportError::SameDateConflict`] when it
-/// would have to undo what the earlier capture recorded: an entry designated on that day and
-/// gone from the later file (a delisting cannot take effect on the day of the designation), or
-/// a return to a state already recorded and superseded that day. Whether the earlier capture
-/// was an error (a retraction) or the list changed within the day (another date) is a person's
-/// call; the ledger never reports "in sync" while it disagrees with the file.
-/// The list's entries in the ledger are the designations whose changes cite the list (the
-/// citation is `"<authority> <list> list as of <date>"`) of entities the list registered;
-/// designations made by other means are left alone.
+/// A second snapshot of the publication on a date the ledger already holds one of (two
+/// captures of one day) is imported when what it changes can be added as new facts of that
+/// day: a new entry, or a further amendment (whose id then also derives from its content, so
+/// ids are unique per capture, not per date; the later capture is in force on that day, and
+/// `known_at` still shows what each capture said). It is refused with
+/// [`ImportError::SameDateConflict`] when it would have to undo what the earlier capture
+/// recorded: an entry designated on that day and gone from the later file (a delisting cannot
+/// take effect on the day of the designation), or a return to a state already recorded and
+/// superseded that day. Whether the earlier capture was an error (a retraction) or the list
+/// changed within the day (another date) is a person's call; the ledger never reports "in
+/// sync" while it disagrees with the file. The dates of the publication's earlier snapshots
+/// come from the citations of its changes (`"<authority> <key> list as of <date>"`), the one
+/// record of when a snapshot was taken.
 ///
 /// Cost: one pass over the view's changes plus O(e · k) in the entries of the snapshot and
 /// the ledger.
@@ -380,7 +455,7 @@ impl Reconciliation {
 /// the ledger already agrees with gives no changes); [`ImportError::SameDateConflict`] as
 /// above;
 /// [`ImportError::TooManyDelistings`] / [`ImportError::TooManyAmendments`] when the changes
-/// would delist / amend more than the allowed share of the entries in force.
+/// would delist / amend more than the allowed share of the designations in force.
 ///
 /// # Example
 ///
@@ -429,6 +504,7 @@ pub fn reconcile(
         latest,
         before: derived_previous,
         in_force,
+        pairs,
     } = imported(view, snapshot, &label);
     let previous = options.previous.or(derived_previous);
     let mut plan = Plan {
@@ -438,28 +514,34 @@ pub fn reconcile(
         previous,
         holds_earlier: derived_previous.is_some(),
         source: Source::new(format!("{label} as of {date}")),
+        delistings: Vec::new(),
         changes: Vec::new(),
         report: Vec::new(),
         conflicts: Vec::new(),
+        warnings: snapshot.warnings().to_vec(),
     };
-
-    for (id, known) in &in_force {
-        if snapshot.get(id).is_none() {
-            plan.delist(id, known);
-        }
-    }
-    for entry in snapshot.entries() {
-        match in_force.get(&entry.id) {
-            Some(known) => plan.amend(entry, known),
-            None => plan.designate(entry),
-        }
+    // Every list id in the ledger or in the snapshot, once, in order.
+    let mut ids: Vec<&str> = in_force
+        .keys()
+        .map(String::as_str)
+        .chain(snapshot.ids())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let known = in_force.get(id).map_or(&[][..], Vec::as_slice);
+        plan.entry(id, snapshot.memberships(id), known);
     }
     let Plan {
-        changes,
+        delistings,
+        mut changes,
         mut report,
         conflicts,
+        warnings,
         ..
     } = plan;
+    // Delistings first, as they were found.
+    changes.splice(0..0, delistings);
     // Re-importing an older snapshot that the ledger already agrees with is a no-op; one that
     // would change anything is out of order.
     let differs = !changes.is_empty() || !conflicts.is_empty();
@@ -480,45 +562,22 @@ pub fn reconcile(
             what,
         });
     }
-    let count = |pick: fn(&Outcome) -> bool| report.iter().filter(|r| pick(&r.outcome)).count();
-    let delisted = count(|o| matches!(o, Outcome::Delisted { .. }));
-    let share = ratio(delisted, in_force.len());
-    if !options.allow_mass_delisting && share > options.max_delist_share {
-        return Err(ImportError::TooManyDelistings {
-            file,
-            date,
-            delisted,
-            in_force: in_force.len(),
-            percent: share * 100.0,
-            max_percent: options.max_delist_share * 100.0,
-        });
-    }
-    let amended = count(|o| matches!(o, Outcome::Amended { .. }));
-    let share = ratio(amended, in_force.len());
-    if !options.allow_mass_amendment && share > options.max_amend_share {
-        return Err(ImportError::TooManyAmendments {
-            file,
-            date,
-            amended,
-            in_force: in_force.len(),
-            percent: share * 100.0,
-            max_percent: options.max_amend_share * 100.0,
-        });
-    }
+    guard(options, &file, date, &report, pairs)?;
     report.sort_by(|a, b| {
         outcome_rank(&a.outcome)
             .cmp(&outcome_rank(&b.outcome))
             .then_with(|| a.id.cmp(&b.id))
+            .then_with(|| a.outcome.list().cmp(&b.outcome.list()))
     });
     Ok(Reconciliation {
         file: snapshot.file().to_owned(),
         date,
         previous,
-        in_force_before: in_force.len(),
+        in_force_before: pairs,
         entries: snapshot.len(),
         changes,
         report,
-        warnings: snapshot.warnings().to_vec(),
+        warnings,
     })
 }
 
@@ -563,6 +622,44 @@ pub fn apply_snapshot(
     Ok((found, applied))
 }
 
+/// The guards against mass delistings and mass amendments: `report`'s share of the `pairs`
+/// designations in force.
+fn guard(
+    options: &ReconcileOptions,
+    file: &str,
+    date: NaiveDate,
+    report: &[EntryReport],
+    pairs: usize,
+) -> Result<(), ImportError> {
+    let file = file.to_owned();
+    let count = |pick: fn(&Outcome) -> bool| report.iter().filter(|r| pick(&r.outcome)).count();
+    let delisted = count(|o| matches!(o, Outcome::Delisted { .. }));
+    let share = ratio(delisted, pairs);
+    if !options.allow_mass_delisting && share > options.max_delist_share {
+        return Err(ImportError::TooManyDelistings {
+            file,
+            date,
+            delisted,
+            in_force: pairs,
+            percent: share * 100.0,
+            max_percent: options.max_delist_share * 100.0,
+        });
+    }
+    let amended = count(|o| matches!(o, Outcome::Amended { .. }));
+    let share = ratio(amended, pairs);
+    if !options.allow_mass_amendment && share > options.max_amend_share {
+        return Err(ImportError::TooManyAmendments {
+            file,
+            date,
+            amended,
+            in_force: pairs,
+            percent: share * 100.0,
+            max_percent: options.max_amend_share * 100.0,
+        });
+    }
+    Ok(())
+}
+
 /// `part / whole`, 0 when `whole` is 0 (a list's first snapshot changes nothing in force).
 #[allow(clippy::cast_precision_loss)] // counts of list entries are far below 2^52
 fn ratio(part: usize, whole: usize) -> f64 {
@@ -578,79 +675,87 @@ fn outcome_rank(outcome: &Outcome) -> u8 {
         Outcome::Designated { .. } => 0,
         Outcome::Delisted { .. } => 1,
         Outcome::Amended { .. } => 2,
+        Outcome::Moved { .. } => 3,
     }
 }
 
-/// An entry of the list in force in the ledger.
-#[derive(Clone, Copy)]
+/// A designation of the publication in force in the ledger.
+#[derive(Clone)]
 struct InForce {
     designation: DesignationId,
     since: NaiveDate,
     entity: EntityId,
+    /// Its list; a designation recorded without one is on the publication's default list.
+    list: Option<List>,
 }
 
-/// What the ledger holds of one list, from one pass over the changes cited to it.
+/// What the ledger holds of one publication.
 struct Imported {
-    /// The latest date of a snapshot of the list that left changes in the ledger.
+    /// The latest date of a snapshot of the publication that left changes in the ledger.
     latest: Option<NaiveDate>,
     /// The latest such date strictly before the snapshot's.
     before: Option<NaiveDate>,
-    /// The entries in force on the snapshot's date, by list id.
-    in_force: BTreeMap<String, InForce>,
+    /// The designations in force on the snapshot's date, by list id, sorted by list.
+    in_force: BTreeMap<String, Vec<InForce>>,
+    /// How many designations that is.
+    pairs: usize,
 }
 
-/// Scans the changes imported from the snapshot's list (found by their citation,
-/// `"<list label> as of <snapshot date>"`) for the dates of its snapshots and the entries in
-/// force on the snapshot's date.
+/// Finds, in one pass over the view's changes, the publication's designations in force on the
+/// snapshot's date and the dates of its earlier snapshots.
 ///
-/// One pass over the view's changes, without building the whole state.
+/// Which designations are the publication's is typed: the designations by the publication's
+/// authority, on any of its lists, of entities the publication registered (an entity whose id
+/// derives from the publication's key and one of the entry ids it carries as
+/// [`Identifier::ListEntry`] of that authority). The dates of its snapshots come from the
+/// changes citing it (`"<label> as of <date>"`): nothing else records when a snapshot was
+/// taken.
 fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
     let date = snapshot.date();
+    let authority = snapshot.authority();
+    let default_list = snapshot.default_list();
     let prefix = format!("{label} as of ");
     let mut latest = None;
     let mut before = None;
-    let mut entries: HashMap<EntityId, &str> = HashMap::new();
+    // Entity → the entry ids of the authority it carries (the publication's is checked later).
+    let mut registered: HashMap<EntityId, Vec<&str>> = HashMap::new();
     let mut designated = Vec::new();
     let mut ended = HashSet::new();
     // The changes of one snapshot share their citation: parse its date once per run.
     let mut cited: Option<(&str, NaiveDate)> = None;
     for change in view.changes() {
         let citation = change.source.citation.as_str();
-        let Some(tail) = citation.strip_prefix(&prefix) else {
-            continue;
-        };
-        // The snapshot's date, from the citation; a change is never effective after it.
-        let snapshot_date = match cited {
-            Some((text, day)) if text == citation => day,
-            _ => {
-                let day = tail.parse().unwrap_or(change.effective);
-                cited = Some((citation, day));
-                day
+        if let Some(tail) = citation.strip_prefix(&prefix) {
+            // The snapshot's date, from the citation; a change is never effective after it.
+            let snapshot_date = match cited {
+                Some((text, day)) if text == citation => day,
+                _ => {
+                    let day = tail.parse().unwrap_or(change.effective);
+                    cited = Some((citation, day));
+                    day
+                }
+            };
+            latest = latest.max(Some(snapshot_date));
+            if snapshot_date < date {
+                before = before.max(Some(snapshot_date));
             }
-        };
-        latest = latest.max(Some(snapshot_date));
-        if snapshot_date < date {
-            before = before.max(Some(snapshot_date));
         }
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record } => {
-                let id = record.identifiers.iter().find_map(|i| match i {
-                    Identifier::ListEntry { authority, id }
-                        if authority == snapshot.authority() =>
-                    {
+                let ids = record.identifiers.iter().filter_map(|i| match i {
+                    Identifier::ListEntry { authority: a, id } if a == authority => {
                         Some(id.as_str())
                     }
                     _ => None,
                 });
-                if let Some(id) = id {
-                    entries.insert(*entity, id);
-                }
+                registered.entry(*entity).or_default().extend(ids);
             }
             ChangeKind::Designate {
                 designation,
                 record,
-            } if record.authority == *snapshot.authority() && change.effective <= date => {
-                designated.push((*designation, record.entity, change.effective));
+            } if record.authority == *authority && change.effective <= date => {
+                let list = record.list.as_ref().or(default_list);
+                designated.push((*designation, record.entity, change.effective, list));
             }
             ChangeKind::Delist { designation } if change.effective <= date => {
                 ended.insert(*designation);
@@ -658,30 +763,51 @@ fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
             _ => {}
         }
     }
-    let mut in_force = BTreeMap::new();
-    for (designation, entity, since) in designated {
+    let mut in_force: BTreeMap<String, Vec<InForce>> = BTreeMap::new();
+    let mut pairs = 0;
+    // Entity → its entry id in this publication, once checked (one derived id per entity).
+    let mut entries: HashMap<EntityId, Option<&str>> = HashMap::new();
+    for (designation, entity, since, list) in designated {
         if ended.contains(&designation) {
             continue;
         }
-        let Some(&id) = entries.get(&entity) else {
+        let id = *entries.entry(entity).or_insert_with(|| {
+            registered.get(&entity).and_then(|ids| {
+                ids.iter()
+                    .copied()
+                    .find(|id| snapshot.entity_id(id) == entity)
+            })
+        });
+        let Some(id) = id else {
             continue;
         };
-        // A designation cited to this list, of an entity this list registered. (Checking the
-        // derived id as well would hash every entry: a third of the cost of a reconciliation.)
-        in_force.insert(
-            id.to_owned(),
-            InForce {
-                designation,
-                since,
-                entity,
-            },
-        );
+        in_force.entry(id.to_owned()).or_default().push(InForce {
+            designation,
+            since,
+            entity,
+            list: list.cloned(),
+        });
+        pairs += 1;
+    }
+    for known in in_force.values_mut() {
+        known.sort_by(|a, b| a.list.cmp(&b.list));
     }
     Imported {
         latest,
         before,
         in_force,
+        pairs,
     }
+}
+
+/// When a new designation takes effect: its date, and the window it lies in when that date is
+/// an observation or a bound.
+#[derive(Clone, Copy)]
+struct Start {
+    effective: NaiveDate,
+    window: Option<ObservationWindow>,
+    /// The list's own designation date, when it gives one and it is not after the snapshot.
+    listed_on: Option<NaiveDate>,
 }
 
 /// The changes being assembled for one snapshot.
@@ -690,38 +816,43 @@ struct Plan<'v, 's> {
     snapshot: &'s Snapshot,
     recorded: DateTime<Utc>,
     /// The lower bound of observation windows: the caller's previous snapshot date, or the
-    /// ledger's latest snapshot date of the list before this one.
+    /// ledger's latest snapshot date of the publication before this one.
     previous: Option<NaiveDate>,
-    /// Whether the ledger holds a snapshot of the list dated before this one.
+    /// Whether the ledger holds a snapshot of the publication dated before this one.
     holds_earlier: bool,
     source: Source,
+    /// Delistings (and the ends of moves), applied first.
+    delistings: Vec<Change>,
+    /// Every other change.
     changes: Vec<Change>,
     report: Vec<EntryReport>,
     /// Entries whose change the ledger cannot take without undoing what it recorded from
     /// another capture of the same date: list id and why.
     conflicts: Vec<(String, String)>,
+    /// The snapshot's warnings, and what reconciliation adds.
+    warnings: Vec<Warning>,
 }
 
-impl Plan<'_, '_> {
-    /// A change about entry `entry` of kind `event`, effective `effective`, observed in the
-    /// window `(previous, date]` when `observed`; `false` (and a conflict) when the ledger holds
-    /// every id the change could take.
+impl<'s> Plan<'_, 's> {
+    /// A change about entry `entry` of kind `event`, effective `effective`, with `window`;
+    /// `None` (and a conflict) when the ledger holds every id the change could take.
     ///
-    /// Its id derives from the list, the entry, the event and the date, so that re-applying a
-    /// reconciliation is a no-op. When the ledger already holds that id, another capture of the
-    /// list on the same date made a change of this kind that this file undoes or overrides;
-    /// the change then takes an id that also derives from its content, so that a second
-    /// amendment on one date is a new fact. When that id is taken too, the ledger already
-    /// recorded this very content on this date and superseded it: a conflict.
-    fn push(
+    /// Its id derives from the publication, the entry, the event (naming the list when it is
+    /// not the publication's default) and the date, so that re-applying a reconciliation is a
+    /// no-op. When the ledger already holds that id, another capture of the publication on the
+    /// same date made a change of this kind that this file undoes or overrides; the change
+    /// then takes an id that also derives from its content, so that a second amendment on one
+    /// date is a new fact. When that id is taken too, the ledger already recorded this very
+    /// content on this date and superseded it: a conflict.
+    fn change(
         &mut self,
         entry: &str,
         event: &str,
         effective: NaiveDate,
-        observed: bool,
+        window: Option<ObservationWindow>,
         kind: ChangeKind,
-    ) -> bool {
-        let base = format!("{}:{entry}:{event}:{effective}", self.snapshot.key());
+    ) -> Option<Change> {
+        let base = format!("{}:{entry}:{event}:{effective}", self.snapshot.prefix());
         let mut id = ChangeId::derive(&base);
         if self.view.change(id).is_some() {
             let content = serde_json::to_string(&kind).unwrap_or_default();
@@ -735,23 +866,208 @@ impl Plan<'_, '_> {
                         kind.name()
                     ),
                 ));
-                return false;
+                return None;
             }
         }
         let mut change = Change::new(id, effective, self.recorded, self.source.clone(), kind);
-        if let Some(window) = self.window(effective, observed) {
-            change = change.with_window(window);
-        }
-        self.changes.push(change);
-        true
+        change.window = window;
+        Some(change)
     }
 
-    /// The window `(previous, effective]` of a change observed on `effective`, if `observed`.
-    fn window(&self, effective: NaiveDate, observed: bool) -> Option<ObservationWindow> {
-        observed.then(|| {
-            let after = self.previous.filter(|&p| p < effective);
-            ObservationWindow::new(after, effective)
-        })
+    /// [`Plan::change`], appended to the changes; whether it was.
+    fn push(
+        &mut self,
+        entry: &str,
+        event: &str,
+        effective: NaiveDate,
+        window: Option<ObservationWindow>,
+        kind: ChangeKind,
+    ) -> bool {
+        match self.change(entry, event, effective, window, kind) {
+            Some(change) => {
+                self.changes.push(change);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The window `(previous, effective]` of a change observed on `effective` (or known only
+    /// to be on or before it).
+    fn window(&self, effective: NaiveDate) -> ObservationWindow {
+        let after = self.previous.filter(|&p| p < effective);
+        ObservationWindow::new(after, effective)
+    }
+
+    /// `event` on `list`: the event alone on the publication's default list (so that ids of
+    /// one-list publications keep their form), `event@CODE` on any other.
+    fn event(&self, event: &str, list: Option<&List>) -> String {
+        match list {
+            Some(list) if Some(list) != self.snapshot.default_list() => {
+                format!("{event}@{}", list.code())
+            }
+            _ => event.to_owned(),
+        }
+    }
+
+    /// The id of the designation of `entry` on `list` from `since`.
+    fn designation_id(&self, entry: &str, list: Option<&List>, since: NaiveDate) -> DesignationId {
+        match list {
+            Some(list) => self.snapshot.designation_id_on(entry, list, since),
+            None => self.snapshot.designation_id(entry, since),
+        }
+    }
+
+    /// Reconciles one list id: its entries in the snapshot (one per list, sorted by list)
+    /// against its designations in force in the ledger (likewise).
+    fn entry(&mut self, id: &str, present: &'s [ListEntry], known: &[InForce]) {
+        let mut ends: Vec<&InForce> = Vec::new();
+        let mut kept: Vec<(&'s ListEntry, &InForce)> = Vec::new();
+        for k in known {
+            match present.iter().find(|e| e.list == k.list) {
+                Some(entry) => kept.push((entry, k)),
+                // Gone with its whole entry from a publication that only shows this list: the
+                // file no longer says anything about it.
+                None if present.is_empty()
+                    && k.list.as_ref().is_some_and(|l| !self.snapshot.covers(l)) =>
+                {
+                    if let Some(list) = k.list.clone() {
+                        self.warnings.push(Warning::new(
+                            self.snapshot.file(),
+                            0,
+                            WarningKind::MembershipNotCovered {
+                                entry: id.to_owned(),
+                                list,
+                            },
+                        ));
+                    }
+                }
+                None => ends.push(k),
+            }
+        }
+        let starts: Vec<(&'s ListEntry, Start)> = present
+            .iter()
+            .filter(|e| !known.iter().any(|k| k.list == e.list))
+            .map(|e| (e, self.start(e)))
+            .collect();
+        // A list left and another joined in one snapshot: a move, when the new designation
+        // starts after the old one did (the old one ends on that date).
+        let mut moves = Vec::new();
+        let mut lone_ends = Vec::new();
+        let mut lone_starts = Vec::new();
+        let mut paired = starts.iter().copied();
+        for end in ends {
+            match paired.next() {
+                Some((entry, start)) if start.effective > end.since => {
+                    moves.push((end, entry, start));
+                }
+                Some(other) => {
+                    lone_ends.push(end);
+                    lone_starts.push(other);
+                }
+                None => lone_ends.push(end),
+            }
+        }
+        lone_starts.extend(paired);
+        for end in lone_ends {
+            self.delist(id, end);
+        }
+        let Some(first) = present.first() else {
+            return;
+        };
+        // The subject's facts, once per list id.
+        let entity_fields = if kept.is_empty() {
+            let earliest = moves
+                .iter()
+                .map(|(_, _, start)| *start)
+                .chain(lone_starts.iter().map(|(_, start)| *start))
+                .min_by_key(|start| start.effective);
+            match earliest {
+                Some(start) if !self.register(first, start) => return,
+                _ => Vec::new(),
+            }
+        } else {
+            self.amend_entity(first, &kept)
+        };
+        for (end, entry, start) in moves {
+            self.moved(end, entry, start);
+        }
+        for (entry, start) in lone_starts {
+            self.designate(entry, start);
+        }
+        if !kept.is_empty() {
+            let (effective, window) = self.amendment_date(first, &kept);
+            // The subject's changes are reported once, on its first designation in force.
+            let mut entity_fields = entity_fields;
+            for (entry, known) in kept {
+                let shared = std::mem::take(&mut entity_fields);
+                self.amend_terms(entry, known, &shared, effective, window);
+            }
+        }
+    }
+
+    /// When `entry`, new on its list, takes effect.
+    ///
+    /// The list's own date, unless an earlier snapshot of the publication in the ledger, dated
+    /// on or after it, did not hold the entry: a listing is never back-dated to before a
+    /// snapshot that did not contain it (the UN re-lists entries under their old reference
+    /// with their original date; OFAC's ENHANCED XML keeps a membership's old `datePublished`
+    /// after a move). Then the list's bound (listed on or before), on the same condition;
+    /// otherwise the snapshot's date, observed.
+    fn start(&self, entry: &ListEntry) -> Start {
+        let date = self.snapshot.date();
+        let dated = |d: Option<NaiveDate>| d.filter(|&d| self.snapshot.is_dated() && d <= date);
+        let backdates = |d: NaiveDate| {
+            self.holds_earlier && self.previous.is_some_and(|previous| d <= previous)
+        };
+        let listed_on = dated(entry.listed_on);
+        let (effective, window) = match (listed_on, dated(entry.listed_by)) {
+            (Some(listed), _) if !backdates(listed) => (listed, None),
+            (_, Some(bound)) if !backdates(bound) => (bound, Some(self.window(bound))),
+            _ => (date, Some(self.window(date))),
+        };
+        Start {
+            effective,
+            window,
+            listed_on,
+        }
+    }
+
+    /// Registers the subject of a new entry effective `start`, or amends its facts when the
+    /// ledger knows it from an earlier listing; `false` on a conflict.
+    fn register(&mut self, entry: &ListEntry, start: Start) -> bool {
+        let entity = self.snapshot.entity_id(&entry.id);
+        match self
+            .view
+            .entity_on(entity, start.effective)
+            .or(self.view.entity(entity))
+        {
+            None => self.push(
+                &entry.id,
+                "register",
+                start.effective,
+                start.window,
+                ChangeKind::RegisterEntity {
+                    entity,
+                    record: entry.entity.clone(),
+                },
+            ),
+            Some(known)
+                if !entity_fields(&canonical_entity(known.clone()), &entry.entity).is_empty() =>
+            {
+                self.push(
+                    &entry.id,
+                    "amend-entity",
+                    start.effective,
+                    start.window,
+                    ChangeKind::AmendEntity {
+                        entity,
+                        record: entry.entity.clone(),
+                    },
+                )
+            }
+            Some(_) => true,
+        }
     }
 
     fn delist(&mut self, id: &str, known: &InForce) {
@@ -770,47 +1086,45 @@ impl Plan<'_, '_> {
             ));
             return;
         }
-        let name = self
-            .view
-            .entity(known.entity)
-            .map(|e| e.name.clone())
-            .unwrap_or_default();
-        if !self.push(id, "delist", date, true, ChangeKind::Delist { designation }) {
+        let window = Some(self.window(date));
+        let event = self.event("delist", known.list.as_ref());
+        let kind = ChangeKind::Delist { designation };
+        let Some(change) = self.change(id, &event, date, window, kind) else {
             return;
-        }
+        };
+        self.delistings.push(change);
         self.report.push(EntryReport {
             id: id.to_owned(),
-            name,
+            name: self.name(known.entity),
             outcome: Outcome::Delisted {
                 designation,
+                list: known.list.clone(),
                 effective: date,
-                window: self.window(date, true),
+                window,
             },
         });
     }
 
-    fn designate(&mut self, entry: &ListEntry) {
+    /// The subject's primary name as the ledger knows it.
+    fn name(&self, entity: EntityId) -> String {
+        self.view
+            .entity(entity)
+            .map(|e| e.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The new designation of `entry` from `start`: its id and its `Designate` change, or
+    /// `None` (and a conflict) when the ledger already holds it.
+    fn designation(&mut self, entry: &ListEntry, start: Start) -> Option<(DesignationId, Start)> {
         let date = self.snapshot.date();
-        // The list's own date, unless an earlier snapshot of the list in the ledger, dated on
-        // or after it, did not hold the entry: a listing is never back-dated to before a
-        // snapshot that did not contain it (the UN re-lists entries under their old
-        // reference with their original date).
-        let listed_on = entry
-            .listed_on
-            .filter(|&listed| self.snapshot.is_dated() && listed <= date);
-        let backdates = |listed: NaiveDate| {
-            self.holds_earlier && self.previous.is_some_and(|previous| listed <= previous)
-        };
-        let (mut effective, mut observed) = match listed_on {
-            Some(listed) if !backdates(listed) => (listed, false),
-            _ => (date, true),
-        };
-        let mut designation = self.snapshot.designation_id(&entry.id, effective);
-        if effective < date && self.view.designation(designation).is_some() {
+        let list = entry.list.as_ref();
+        let mut start = start;
+        let mut designation = self.designation_id(&entry.id, list, start.effective);
+        if start.effective < date && self.view.designation(designation).is_some() {
             // The list's date belongs to an earlier listing that has ended: a re-listing.
-            effective = date;
-            observed = true;
-            designation = self.snapshot.designation_id(&entry.id, effective);
+            start.effective = date;
+            start.window = Some(self.window(date));
+            designation = self.designation_id(&entry.id, list, date);
         }
         if let Some(created) = self.view.designation(designation) {
             // Created already, yet not in force on the date: skipping it would report "in
@@ -823,87 +1137,148 @@ impl Plan<'_, '_> {
                     created.in_force
                 ),
             ));
-            return;
+            return None;
         }
         let entity = self.snapshot.entity_id(&entry.id);
-        let registered = match self
-            .view
-            .entity_on(entity, effective)
-            .or(self.view.entity(entity))
-        {
-            None => self.push(
-                &entry.id,
-                "register",
-                effective,
-                observed,
-                ChangeKind::RegisterEntity {
-                    entity,
-                    record: entry.entity.clone(),
-                },
-            ),
-            Some(known)
-                if !entity_fields(&canonical_entity(known.clone()), &entry.entity).is_empty() =>
-            {
-                self.push(
-                    &entry.id,
-                    "amend-entity",
-                    effective,
-                    observed,
-                    ChangeKind::AmendEntity {
-                        entity,
-                        record: entry.entity.clone(),
-                    },
-                )
-            }
-            Some(_) => true,
-        };
-        if !registered {
-            return;
-        }
         let mut terms = DesignationTerms::new(Measure::AssetFreeze);
         terms.measures.clone_from(&entry.measures);
         terms.programs.clone_from(&entry.programs);
-        let record = Designation::new(entity, self.snapshot.authority().clone(), terms);
+        let mut record = Designation::new(entity, self.snapshot.authority().clone(), terms);
+        record.list.clone_from(&entry.list);
         let kind = ChangeKind::Designate {
             designation,
             record,
         };
-        if !self.push(&entry.id, "designate", effective, observed, kind) {
-            return;
-        }
+        let event = self.event("designate", list);
+        let mut change = self.change(&entry.id, &event, start.effective, start.window, kind)?;
         // The list's own date stays on the change as the source's claim (for the UN, the
-        // `LISTED_ON` that FollowTheMoney calls `listingDate`), even when it is not the
-        // effective date.
-        if let (Some(listed), Some(change)) = (listed_on, self.changes.last_mut()) {
-            change.published = Some(listed);
-        }
+        // `LISTED_ON` that FollowTheMoney calls `listingDate`; for the EU, the listing act's
+        // publication), even when it is not the effective date.
+        change.published = entry.published.or(start.listed_on);
+        self.changes.push(change);
+        Some((designation, start))
+    }
+
+    fn designate(&mut self, entry: &ListEntry, start: Start) {
+        let Some((designation, start)) = self.designation(entry, start) else {
+            return;
+        };
         self.report.push(EntryReport {
             id: entry.id.clone(),
             name: entry.entity.name.clone(),
             outcome: Outcome::Designated {
                 designation,
-                effective,
-                window: self.window(effective, observed),
+                list: entry.list.clone(),
+                effective: start.effective,
+                window: start.window,
             },
         });
     }
 
-    fn amend(&mut self, entry: &ListEntry, known: &InForce) {
+    /// A move: `known` ends and `entry`'s designation starts on the same date.
+    fn moved(&mut self, known: &InForce, entry: &ListEntry, start: Start) {
+        let Some((to, start)) = self.designation(entry, start) else {
+            return;
+        };
+        let on = start.effective;
+        // The list gives no date for the end: the move implies it, within the window.
+        let window = Some(self.window(on));
+        let event = self.event("delist", known.list.as_ref());
+        let kind = ChangeKind::Delist {
+            designation: known.designation,
+        };
+        let Some(change) = self.change(&entry.id, &event, on, window, kind) else {
+            return;
+        };
+        self.delistings.push(change);
+        self.report.push(EntryReport {
+            id: entry.id.clone(),
+            name: entry.entity.name.clone(),
+            outcome: Outcome::Moved {
+                from: known.designation,
+                from_list: known.list.clone(),
+                to,
+                to_list: entry.list.clone(),
+                effective: on,
+                window: start.window,
+            },
+        });
+    }
+
+    /// When the amendments of an entry in force take effect: the list's own amendment date
+    /// when it falls in the observation window and after every designation of the entry
+    /// started, otherwise the snapshot's date with the window.
+    fn amendment_date(
+        &self,
+        entry: &ListEntry,
+        kept: &[(&ListEntry, &InForce)],
+    ) -> (NaiveDate, Option<ObservationWindow>) {
         let date = self.snapshot.date();
-        let InForce {
-            designation,
-            since,
-            entity,
-        } = *known;
-        let mut fields = match self.view.entity_on(entity, date) {
+        let since = kept
+            .iter()
+            .map(|(_, k)| k.since)
+            .max()
+            .unwrap_or(NaiveDate::MIN);
+        match entry.amended_on.last() {
+            Some(&amended)
+                if self.snapshot.is_dated()
+                    && amended <= date
+                    && amended >= since
+                    && self.previous.is_some_and(|p| amended > p) =>
+            {
+                (amended, None)
+            }
+            _ => (date, Some(self.window(date))),
+        }
+    }
+
+    /// Amends the facts of an entry in force when they changed; the identifying fields that
+    /// did.
+    fn amend_entity(&mut self, entry: &ListEntry, kept: &[(&ListEntry, &InForce)]) -> Vec<Field> {
+        let date = self.snapshot.date();
+        let Some((_, known)) = kept.first() else {
+            return Vec::new();
+        };
+        let entity = known.entity;
+        let fields = match self.view.entity_on(entity, date) {
             // What this importer stored is canonical already: equal means unchanged.
             Some(known) if *known == entry.entity => Vec::new(),
             Some(known) => entity_fields(&canonical_entity(known.clone()), &entry.entity),
             None => Vec::new(),
         };
+        if !fields.is_empty() {
+            let (effective, window) = self.amendment_date(entry, kept);
+            self.push(
+                &entry.id,
+                "amend-entity",
+                effective,
+                window,
+                ChangeKind::AmendEntity {
+                    entity,
+                    record: entry.entity.clone(),
+                },
+            );
+        }
+        fields
+    }
+
+    /// Amends the terms of one designation in force when its programs or measures changed,
+    /// and reports it with `entity_fields` (the subject's changes, reported on one of its
+    /// designations only).
+    fn amend_terms(
+        &mut self,
+        entry: &ListEntry,
+        known: &InForce,
+        entity_fields: &[Field],
+        effective: NaiveDate,
+        window: Option<ObservationWindow>,
+    ) {
+        let date = self.snapshot.date();
+        let designation = known.designation;
         let Some(in_force) = self.view.designation_on(designation, date) else {
             return;
         };
+        let mut fields = entity_fields.to_vec();
         let terms = &in_force.terms;
         // Terms this importer wrote are sorted already; compare sorted copies only if not equal.
         if terms.programs != entry.programs || terms.measures != entry.measures {
@@ -918,39 +1293,16 @@ impl Plan<'_, '_> {
         if fields.is_empty() {
             return;
         }
-        // The list's own amendment date, when it falls in the observation window.
-        let (effective, observed) = match entry.amended_on.last() {
-            Some(&amended)
-                if self.snapshot.is_dated()
-                    && amended <= date
-                    && amended >= since
-                    && self.previous.is_some_and(|p| amended > p) =>
-            {
-                (amended, false)
-            }
-            _ => (date, true),
-        };
-        if fields.iter().any(|f| !f.is_legal()) {
-            self.push(
-                &entry.id,
-                "amend-entity",
-                effective,
-                observed,
-                ChangeKind::AmendEntity {
-                    entity,
-                    record: entry.entity.clone(),
-                },
-            );
-        }
         if fields.iter().any(|f| f.is_legal()) {
             let mut terms = in_force.terms.clone();
             terms.programs.clone_from(&entry.programs);
             terms.measures.clone_from(&entry.measures);
+            let event = self.event("amend-designation", known.list.as_ref());
             self.push(
                 &entry.id,
-                "amend-designation",
+                &event,
                 effective,
-                observed,
+                window,
                 ChangeKind::AmendDesignation { designation, terms },
             );
         }
@@ -960,9 +1312,10 @@ impl Plan<'_, '_> {
             name: entry.entity.name.clone(),
             outcome: Outcome::Amended {
                 designation,
+                list: known.list.clone(),
                 fields,
                 effective,
-                window: self.window(effective, observed),
+                window,
             },
         });
     }

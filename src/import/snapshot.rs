@@ -1,18 +1,31 @@
 //! [`Snapshot`]: one list file as parsed, and its [`ListEntry`]s.
 
-use std::collections::btree_map::{self, BTreeMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use crate::authority::{Authority, Program};
 use crate::designation::{DesignationTerms, Measure};
-use crate::entity::Entity;
+use crate::entity::{Entity, Identifier};
 use crate::id::{DesignationId, EntityId};
+use crate::list::List;
 
 use super::warning::Warning;
 
-/// One official list as published (or captured) on one date: the entries it holds, by their
-/// list id.
+/// One publication of an authority's list files, as published (or captured) on one date:
+/// the entries it holds, each on one of the authority's [`List`]s.
+///
+/// A publication is a file (or file set) with its own key: `SDN` for OFAC's SDN list (the
+/// legacy CSV set or `SDN_ENHANCED`), `CONS` for OFAC's non-SDN Consolidated list (which
+/// gathers the SSI, NS-MBS, NS-CMIC, NS-PLC, CAPTA and FSE lists), `CONSOLIDATED` for the UN
+/// and EU consolidated lists, `UKSL` for the UK Sanctions List. The key scopes every id derived
+/// from the publication (entities, designations, changes), and is also the code of the list
+/// an entry is on when its parser names none ([`Snapshot::default_list`]).
+///
+/// An entry is one list id's membership of one list ([`ListEntry`]): a subject on two lists of
+/// one publication (Gazprombank on OFAC's SSI and SDN lists, in the Consolidated list's
+/// ENHANCED XML) is two entries with the same id and subject, which reconciliation turns into
+/// one entity and one designation per list.
 ///
 /// A snapshot says nothing about history by itself; [`reconcile`](crate::import::reconcile)
 /// compares it with a ledger to find what changed.
@@ -22,78 +35,156 @@ use super::warning::Warning;
 /// ```
 /// use chrono::NaiveDate;
 /// use sanctions_ledger::import::{ofac, Snapshot};
+/// use sanctions_ledger::List;
 ///
 /// let date = NaiveDate::from_ymd_opt(2023, 8, 9).unwrap_or_default();
 /// let sdn = b"44541,\"OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES\",-0- ,\"BELARUS-EO14038\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
 /// let snapshot: Snapshot = ofac::SdnFiles::new("sdn.csv", sdn).parse(date)?;
 /// assert_eq!(snapshot.len(), 1);
-/// assert_eq!(snapshot.get("44541").map(|e| e.entity.name.as_str()),
-///            Some("OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES"));
-/// # Ok::<(), sanctions_ledger::import::ImportError>(())
+/// let entry = snapshot.get("44541").ok_or("missing")?;
+/// assert_eq!(entry.entity.name, "OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES");
+/// assert_eq!(entry.list, Some(List::US_OFAC_SDN));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     authority: Authority,
-    list: String,
+    key: String,
+    default_list: Option<List>,
     date: NaiveDate,
     file: String,
     dated: bool,
-    entries: BTreeMap<String, ListEntry>,
+    /// By list id, the entry's memberships sorted by list.
+    entries: BTreeMap<String, Vec<ListEntry>>,
+    len: usize,
+    /// Which lists the publication holds the entries of.
+    coverage: Coverage,
     warnings: Vec<Warning>,
 }
 
 impl Snapshot {
-    /// An empty snapshot of `authority`'s list `list` (a short name such as `SDN`) on `date`,
-    /// read from `file` (used in messages and citations).
+    /// An empty snapshot of `authority`'s publication `key` (a short name such as `SDN`) on
+    /// `date`, read from `file` (used in messages and citations).
     ///
-    /// `dated` says whether the list gives real designation dates ([`ListEntry::listed_on`]);
-    /// when it does not, changes found by reconciliation carry an observation window.
+    /// `dated` says whether the publication gives real designation dates
+    /// ([`ListEntry::listed_on`]); when it does not, changes found by reconciliation carry an
+    /// observation window. The key is also the code of the [`default_list`](Self::default_list),
+    /// when it is a valid list code.
     #[must_use]
     pub fn new(
         authority: Authority,
-        list: impl Into<String>,
+        key: impl Into<String>,
         date: NaiveDate,
         file: impl Into<String>,
         dated: bool,
     ) -> Self {
+        let key = key.into();
+        let default_list = List::new(authority.clone(), &key).ok();
         Snapshot {
             authority,
-            list: list.into(),
+            key,
+            default_list,
             date,
             file: file.into(),
             dated,
             entries: BTreeMap::new(),
+            len: 0,
+            coverage: Coverage::AllBut(Vec::new()),
             warnings: Vec::new(),
         }
     }
 
-    /// Adds an entry; `false` (and no change) when an entry with the same id is already there.
-    /// An entry whose [`list`](ListEntry::list) is empty gets the snapshot's list.
-    pub fn insert(&mut self, mut entry: ListEntry) -> bool {
-        if entry.list.is_empty() {
-            entry.list.clone_from(&self.list);
+    /// Says that the publication shows memberships of `list` without holding its entries: an
+    /// entry absent from the publication may still be on `list`.
+    ///
+    /// OFAC's Consolidated list (`CONS_ENHANCED.XML`) holds an entity while it is on a non-SDN
+    /// list, and shows its SDN list membership too; an entity that leaves the non-SDN lists
+    /// vanishes from the file whether or not it stays on the SDN list. Reconciliation delists a
+    /// membership of such a list only when the entry is still there without it; when the whole
+    /// entry is gone it leaves the designation in force and reports a
+    /// [`WarningKind::MembershipNotCovered`](crate::import::WarningKind::MembershipNotCovered).
+    pub fn set_not_covered(&mut self, list: List) {
+        match &mut self.coverage {
+            Coverage::AllBut(lists) => {
+                if !lists.contains(&list) {
+                    lists.push(list);
+                }
+            }
+            Coverage::Only(lists) => lists.retain(|l| *l != list),
         }
-        match self.entries.entry(entry.id.clone()) {
-            btree_map::Entry::Occupied(_) => false,
-            btree_map::Entry::Vacant(slot) => {
-                slot.insert(entry);
+    }
+
+    /// Says that the publication holds the entries of `lists` only, and shows memberships of
+    /// any other list without holding its entries (OFAC's `SDN_ENHANCED.XML` holds the SDN
+    /// list and shows its entities' SSI memberships): see [`Snapshot::set_not_covered`].
+    pub fn set_covered_only(&mut self, lists: Vec<List>) {
+        self.coverage = Coverage::Only(lists);
+    }
+
+    /// Whether the publication holds the entries of `list` (see [`Snapshot::set_not_covered`]):
+    /// an entry absent from it is off `list`. Every list, unless said otherwise.
+    #[must_use]
+    pub fn covers(&self, list: &List) -> bool {
+        match &self.coverage {
+            Coverage::AllBut(lists) => !lists.contains(list),
+            Coverage::Only(lists) => lists.contains(list),
+        }
+    }
+
+    /// Adds an entry; `false` (and no change) when an entry with the same id on the same list
+    /// is already there. An entry whose [`list`](ListEntry::list) is `None` gets the
+    /// snapshot's [`default_list`](Self::default_list). Its subject carries its id as an
+    /// [`Identifier::ListEntry`](crate::Identifier::ListEntry) of the snapshot's authority
+    /// (added here if the parser left it out): reconciliation tells the publication's entities
+    /// by it.
+    pub fn insert(&mut self, mut entry: ListEntry) -> bool {
+        if entry.list.is_none() {
+            entry.list.clone_from(&self.default_list);
+        }
+        let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
+        if !entry.entity.identifiers.contains(&own) {
+            let placeholder = Entity::new(entry.entity.kind, "");
+            let mut entity = std::mem::replace(&mut entry.entity, placeholder);
+            entity.identifiers.push(own);
+            entry.entity = canonical_entity(entity);
+        }
+        let memberships = self.entries.entry(entry.id.clone()).or_default();
+        match memberships.binary_search_by(|e| e.list.cmp(&entry.list)) {
+            Ok(_) => false,
+            Err(at) => {
+                memberships.insert(at, entry);
+                self.len += 1;
                 true
             }
         }
     }
 
-    /// The list's authority.
+    /// The publication's authority.
     #[must_use]
     pub fn authority(&self) -> &Authority {
         &self.authority
     }
 
-    /// The list's short name, e.g. `SDN`: the publication the snapshot is of, which scopes its
-    /// ids. A publication can hold entries of several lists (OFAC's non-SDN Consolidated list
-    /// holds SSI, NS-MBS, CMIC, ... entries); each entry names its own in [`ListEntry::list`].
+    /// The publication's key, e.g. `SDN`, `CONS`: it scopes the publication's ids. (A
+    /// publication can hold entries of several lists: OFAC's non-SDN Consolidated list holds
+    /// SSI, NS-MBS, CMIC, ... entries; each entry names its own in [`ListEntry::list`].)
     #[must_use]
     pub fn list(&self) -> &str {
-        &self.list
+        &self.key
+    }
+
+    /// The list of an entry whose parser names none: the list whose code is the publication's
+    /// key (`US-OFAC/SDN`, `UN/CONSOLIDATED`, ...), if the key is a valid list code.
+    #[must_use]
+    pub fn default_list(&self) -> Option<&List> {
+        self.default_list.as_ref()
+    }
+
+    /// Sets the list of entries whose parser names none, in place of the list the key names
+    /// (`None`: such entries are on no list). For importers whose publication key is not a
+    /// list code, such as a Follow the Money file's snapshot per `publisher`.
+    pub(crate) fn set_default_list(&mut self, list: Option<List>) {
+        self.default_list = list;
     }
 
     /// The date of publication or capture.
@@ -114,27 +205,46 @@ impl Snapshot {
         self.dated
     }
 
-    /// The number of entries.
+    /// The number of entries (memberships: an id on two lists counts twice).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     /// Whether the snapshot has no entries.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len == 0
     }
 
-    /// The entry with this list id.
+    /// The entry with this list id (on the first of its lists, in list order).
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&ListEntry> {
-        self.entries.get(id)
+        self.entries.get(id).and_then(|e| e.first())
     }
 
-    /// The entries, sorted by list id (as text).
+    /// The entry with this list id on `list`.
+    #[must_use]
+    pub fn get_on(&self, id: &str, list: &List) -> Option<&ListEntry> {
+        self.entries
+            .get(id)
+            .and_then(|e| e.iter().find(|entry| entry.list.as_ref() == Some(list)))
+    }
+
+    /// Every entry with this list id, one per list it is on, sorted by list.
+    #[must_use]
+    pub fn memberships(&self, id: &str) -> &[ListEntry] {
+        self.entries.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The entries, sorted by list id (as text), then by list.
     pub fn entries(&self) -> impl Iterator<Item = &ListEntry> {
-        self.entries.values()
+        self.entries.values().flatten()
+    }
+
+    /// The distinct list ids, sorted (as text).
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
     }
 
     /// What the parser read past without refusing the file (bare quotes, entries without a
@@ -151,57 +261,102 @@ impl Snapshot {
 
     /// Mutable access to every entry, for the parsers' last pass.
     pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = &mut ListEntry> {
-        self.entries.values_mut()
+        self.entries.values_mut().flatten()
     }
 
-    /// Mutable access to an entry, for the parsers' companion files.
+    /// Mutable access to an entry (on the first of its lists), for the parsers' companion
+    /// files.
     pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut ListEntry> {
-        self.entries.get_mut(id)
+        self.entries.get_mut(id).and_then(|e| e.first_mut())
     }
 
-    /// `AUTHORITY:LIST`, the prefix of every id derived for this list.
-    pub(crate) fn key(&self) -> String {
-        format!("{}:{}", self.authority, self.list)
+    /// `AUTHORITY:KEY`, the prefix of every id derived for this publication.
+    pub(crate) fn prefix(&self) -> String {
+        format!("{}:{}", self.authority, self.key)
     }
 
     /// The label used in change citations, e.g. `US-OFAC SDN list`.
     pub(crate) fn label(&self) -> String {
-        format!("{} {} list", self.authority, self.list)
+        format!("{} {} list", self.authority, self.key)
     }
 
-    /// The entity id an entry of this list gets in the ledger.
+    /// The entity id an entry of this publication gets in the ledger: one per list id, whatever
+    /// the lists it is on.
     #[must_use]
     pub fn entity_id(&self, entry_id: &str) -> EntityId {
-        EntityId::derive(&format!("{}:{entry_id}", self.key()))
+        EntityId::derive(&format!("{}:{entry_id}", self.prefix()))
     }
 
-    /// The id of the designation of entry `entry_id` effective `since`. A re-listing after a
-    /// delisting has a later date and so a new id.
+    /// The id of the designation of entry `entry_id` on the default list effective `since`.
+    /// A re-listing after a delisting has a later date and so a new id.
     #[must_use]
     pub fn designation_id(&self, entry_id: &str, since: NaiveDate) -> DesignationId {
-        DesignationId::derive(&format!("{}:{entry_id}:{since}", self.key()))
+        DesignationId::derive(&format!("{}:{entry_id}:{since}", self.prefix()))
+    }
+
+    /// The id of the designation of entry `entry_id` on `list` effective `since`: the same as
+    /// [`Snapshot::designation_id`] on the default list (so that the ids of publications of
+    /// one list, such as the SDN list, never change), and naming the list's code on any other.
+    #[must_use]
+    pub fn designation_id_on(
+        &self,
+        entry_id: &str,
+        list: &List,
+        since: NaiveDate,
+    ) -> DesignationId {
+        if self.default_list.as_ref() == Some(list) {
+            return self.designation_id(entry_id, since);
+        }
+        DesignationId::derive(&format!(
+            "{}:{}:{entry_id}:{since}",
+            self.prefix(),
+            list.code()
+        ))
     }
 }
 
-/// One entry of a list: the subject's facts and the legal terms of its listing.
+/// Which lists a publication holds the entries of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Coverage {
+    /// Every list but these.
+    AllBut(Vec<List>),
+    /// These lists only.
+    Only(Vec<List>),
+}
+
+/// One entry of a publication on one of its lists: the subject's facts and the legal terms of
+/// its listing there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListEntry {
-    /// The entry's id on the list: OFAC `ent_num`, UN `REFERENCE_NUMBER`.
+    /// The entry's id in the publication: OFAC `ent_num` / UID, UN `REFERENCE_NUMBER`, EU
+    /// `logicalId`, UK `UniqueID`.
     pub id: String,
-    /// The short name of the list the entry is on, e.g. `SDN`, or `SSI`, `NS-MBS`, `NS-CMIC`
-    /// for entries of OFAC's non-SDN Consolidated list. Empty until the entry is added to a
-    /// snapshot, which then gives it the snapshot's list.
-    pub list: String,
-    /// The subject, in canonical form (see [`canonical_entity`]).
+    /// The list the entry is on, e.g. `US-OFAC/SDN`, or `US-OFAC/SSI`, `US-OFAC/NS-MBS` for
+    /// entries of OFAC's non-SDN Consolidated list. `None` until the entry is added to a
+    /// snapshot, which then gives it the snapshot's [`default_list`](Snapshot::default_list).
+    pub list: Option<List>,
+    /// The subject, in canonical form (see [`canonical_entity`]); the same on every list the
+    /// id is on.
     pub entity: Entity,
     /// The programs it is listed under, sorted, without repeats.
     pub programs: Vec<Program>,
     /// The measures imposed, sorted, without repeats.
     pub measures: Vec<Measure>,
-    /// The designation date the list gives, if it gives one (UN `LISTED_ON`).
+    /// The designation date the list gives, if it gives one (UN `LISTED_ON`, EU
+    /// `designationDate`, UK `DateDesignated`, OFAC ENHANCED `datePublished`): the source's
+    /// claim, taken as the effective date unless it would back-date the listing to before an
+    /// earlier snapshot that did not hold it.
     pub listed_on: Option<NaiveDate>,
-    /// Dates on which the list says the entry was amended (UN `LAST_DAY_UPDATED`), sorted.
+    /// When the list gives no designation date but bounds it: the entry was listed on or before
+    /// this date (the earliest `regulationSummary` of an EU entry). The designation is then
+    /// effective on it, with the observation window `(…, listed_by]`.
+    pub listed_by: Option<NaiveDate>,
+    /// When the listing was published (the listing act's publication in the EU's Official
+    /// Journal), if the list says; otherwise the change's `published` date is `listed_on`.
+    pub published: Option<NaiveDate>,
+    /// Dates on which the list says the entry was amended (UN `LAST_DAY_UPDATED`, UK
+    /// `LastUpdated`, the acts named by an EU entry), sorted.
     pub amended_on: Vec<NaiveDate>,
     /// The line of the file where the entry starts.
     pub line: usize,
@@ -220,14 +375,23 @@ impl ListEntry {
     pub(crate) fn raw(id: String, entity: Entity, line: usize) -> Self {
         ListEntry {
             id,
-            list: String::new(),
+            list: None,
             entity,
             programs: Vec::new(),
             measures: Vec::new(),
             listed_on: None,
+            listed_by: None,
+            published: None,
             amended_on: Vec::new(),
             line,
         }
+    }
+
+    /// Puts the entry on `list`.
+    #[must_use]
+    pub fn on_list(mut self, list: List) -> Self {
+        self.list = Some(list);
+        self
     }
 
     /// The entry's legal terms: its programs and measures.

@@ -31,9 +31,14 @@ use chrono::NaiveDate;
 
 use super::country;
 use super::error::ImportError;
+use super::snapshot::{ListEntry, Snapshot};
+use super::warning::{Warning, WarningKind};
 use super::xml::{self, malformed, wrong, Frame, Handler, Root};
-use crate::authority::Authority;
-use crate::entity::{Country, Entity, EntityKind, Identifier, ImoNumber};
+use crate::authority::{Authority, Program};
+use crate::designation::Measure;
+use crate::entity::{
+    Country, Document, DocumentKind, Entity, EntityKind, Identifier, ImoCompanyNumber, ImoNumber,
+};
 
 const FORMAT_XML: &str = "a UK Sanctions List XML";
 const FORMAT_CSV: &str = "a UK Sanctions List CSV";
@@ -325,13 +330,12 @@ impl UkDesignation {
         }
     }
 
-    /// The primary name (the first name if none is marked primary).
+    /// The primary name: the first name marked primary that has any part, else the first name
+    /// that has any part (a `Name` element whose parts are all empty names nothing).
     #[must_use]
     pub fn primary_name(&self) -> Option<&UkName> {
-        self.names
-            .iter()
-            .find(|n| n.is_primary())
-            .or_else(|| self.names.first())
+        let named = || self.names.iter().filter(|n| !n.full().is_empty());
+        named().find(|n| n.is_primary()).or_else(|| named().next())
     }
 
     /// The subject's kind: individual → person, entity → organisation, ship → vessel.
@@ -358,8 +362,10 @@ impl UkFile {
     /// - kind from the designation type; name: the primary name; aliases: the other names
     ///   and the non-Latin names;
     /// - identifiers: `UniqueID` as [`Identifier::ListEntry`] of [`Authority::UK`],
-    ///   `UNReferenceNumber` as one of [`Authority::UN`], `OFSIGroupID`, passports, national
-    ///   identifiers, business registration numbers, and IMO numbers (typed on ships);
+    ///   `UNReferenceNumber` as one of [`Authority::UN`], `OFSIGroupID` (by name), passports,
+    ///   national identifiers and business registration numbers as typed
+    ///   [`Identifier::Document`]s, and IMO numbers: a ship's [`Identifier::Imo`] (checked),
+    ///   anything else's [`Identifier::ImoCompany`];
     /// - countries: nationalities, address countries and ship flags that name a country;
     /// - details: `date_of_birth`, `place_of_birth`, `gender`, `position`, `title`,
     ///   `other_information`, `statement_of_reasons`, `vessel_type`, `vessel_flag`,
@@ -405,37 +411,7 @@ impl UkFile {
         entity
             .aliases
             .extend(record.non_latin_names.iter().map(|n| n.name.clone()));
-        if let Some(un) = &record.un_reference_number {
-            entity
-                .identifiers
-                .push(Identifier::list_entry(Authority::UN, un.clone()));
-        }
-        if let Some(group) = &record.ofsi_group_id {
-            entity
-                .identifiers
-                .push(document_identifier("OFSI group id", group));
-        }
-        for passport in &record.individual.passports {
-            entity
-                .identifiers
-                .push(document_identifier("passport", &passport.number));
-        }
-        for id in &record.individual.national_ids {
-            entity
-                .identifiers
-                .push(document_identifier("national id", &id.number));
-        }
-        for number in &record.entity.registration_numbers {
-            entity
-                .identifiers
-                .push(document_identifier("business registration number", number));
-        }
-        for imo in &record.ship.imo_numbers {
-            entity.identifiers.push(match ImoNumber::new(imo) {
-                Ok(number) if kind == EntityKind::Vessel => Identifier::Imo(number),
-                _ => document_identifier("IMO company number", imo),
-            });
-        }
+        entity.identifiers.extend(identifiers(record, kind));
         let countries = record
             .individual
             .nationalities
@@ -490,18 +466,155 @@ impl UkFile {
     }
 }
 
+/// The identifiers of a designation besides its `UniqueID`.
+fn identifiers(record: &UkDesignation, kind: EntityKind) -> Vec<Identifier> {
+    let mut ids = Vec::new();
+    if let Some(un) = &record.un_reference_number {
+        ids.push(Identifier::list_entry(Authority::UN, un.clone()));
+    }
+    if let Some(group) = &record.ofsi_group_id {
+        // The key of the closed OFSI Consolidated List: not a document, another list's id.
+        ids.push(Identifier::Other {
+            scheme: "OFSI group id".into(),
+            value: group.trim().to_owned(),
+        });
+    }
+    for passport in &record.individual.passports {
+        ids.push(document_identifier(
+            DocumentKind::Passport,
+            "passport",
+            &passport.number,
+        ));
+    }
+    for id in &record.individual.national_ids {
+        ids.push(document_identifier(
+            DocumentKind::NationalId,
+            "national id",
+            &id.number,
+        ));
+    }
+    for number in &record.entity.registration_numbers {
+        ids.push(document_identifier(
+            DocumentKind::Registration,
+            "business registration number",
+            number,
+        ));
+    }
+    for imo in &record.ship.imo_numbers {
+        // A ship's number is checked; on anything else it is a company's, unchecked.
+        let identifier = match (kind, ImoNumber::new(imo), ImoCompanyNumber::new(imo)) {
+            (EntityKind::Vessel, Ok(number), _) => Identifier::Imo(number),
+            (EntityKind::Vessel, Err(_), _) | (_, _, Err(_)) => {
+                document_identifier(DocumentKind::Other, "IMO number", imo)
+            }
+            (_, _, Ok(company)) => Identifier::ImoCompany(company),
+        };
+        ids.push(identifier);
+    }
+    ids
+}
+
+/// The key of the UK Sanctions List as a publication: its entities' and designations' ids
+/// derive from `UK:UKSL:<UniqueID>`, and its entries are on
+/// [`List::UK_SANCTIONS_LIST`](crate::List::UK_SANCTIONS_LIST).
+pub const SANCTIONS_LIST: &str = "UKSL";
+
+impl UkFile {
+    /// The file as a [`Snapshot`] of the UK Sanctions List (publication [`SANCTIONS_LIST`]) on
+    /// its `DateGenerated` (`Report Date`), one entry per `UniqueID`; the XML and the CSV of one
+    /// day give the same entries.
+    ///
+    /// - Program: the regime (`RegimeName`) as a [`Program`] of the UK. A UN designation the
+    ///   UK implements (`DesignationSource` UN) is the UK's designation all the same; its UN
+    ///   reference is an identifier of the entity.
+    /// - Measures, from `SanctionsImposed`: `Asset freeze` → [`Measure::AssetFreeze`],
+    ///   `Travel Ban` → [`Measure::TravelBan`], any other sanction by its name
+    ///   ([`Measure::Other`], e.g. `Prohibition of port entry`, `Director Disqualification
+    ///   Sanction`).
+    /// - Dates: `DateDesignated` is the effective date ([`ListEntry::listed_on`]); `LastUpdated`
+    ///   marks an amendment without saying what changed ([`ListEntry::amended_on`]). A
+    ///   designation without `DateDesignated` is taken as observed on the snapshot's date, with
+    ///   a [`WarningKind::NoListingDate`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::import::uk;
+    /// use sanctions_ledger::{List, Measure};
+    ///
+    /// let xml = br#"<Designations><DateGenerated>10/09/2026</DateGenerated><Designation>
+    ///   <LastUpdated>18/12/2021</LastUpdated><DateDesignated>03/10/2017</DateDesignated>
+    ///   <UniqueID>DPR0075</UniqueID><UNReferenceNumber>KPv.001</UNReferenceNumber>
+    ///   <Names><Name><Name6>Petrel 8</Name6><NameType>Primary Name</NameType></Name></Names>
+    ///   <RegimeName>DPRK</RegimeName><IndividualEntityShip>Ship</IndividualEntityShip>
+    ///   <DesignationSource>UN</DesignationSource><SanctionsImposed>Prohibition of port entry</SanctionsImposed>
+    /// </Designation></Designations>"#;
+    /// let snapshot = uk::parse("UK_Sanctions_List.xml", xml)?.snapshot();
+    /// let entry = snapshot.get("DPR0075").ok_or("missing")?;
+    /// assert_eq!(entry.list, Some(List::UK_SANCTIONS_LIST));
+    /// assert_eq!(entry.measures, [Measure::Other("Prohibition of port entry".into())]);
+    /// assert_eq!(entry.listed_on.map(|d| d.to_string()).as_deref(), Some("2017-10-03"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn snapshot(&self) -> Snapshot {
+        let mut snapshot = Snapshot::new(
+            Authority::UK,
+            SANCTIONS_LIST,
+            self.generated,
+            self.file.clone(),
+            true,
+        );
+        let mut warnings = Vec::new();
+        for record in &self.designations {
+            let id = record.unique_id.clone();
+            let mut entry = ListEntry::raw(id.clone(), self.entity(record), record.line);
+            entry
+                .programs
+                .extend(Program::new(Authority::UK, &record.regime).ok());
+            entry.measures = record
+                .sanctions_imposed
+                .iter()
+                .map(|s| measure(s))
+                .collect();
+            entry.listed_on = record.date_designated;
+            if entry.listed_on.is_none() {
+                warnings.push(Warning::new(
+                    &self.file,
+                    record.line,
+                    WarningKind::NoListingDate { entry: id },
+                ));
+            }
+            entry.amended_on.extend(record.last_updated);
+            entry.canonicalise();
+            snapshot.insert(entry);
+        }
+        for warning in warnings {
+            snapshot.add_warning(warning);
+        }
+        snapshot
+    }
+}
+
+/// The measure a `SanctionsImposed` item names.
+fn measure(sanction: &str) -> Measure {
+    let sanction = sanction.trim();
+    match sanction.to_ascii_lowercase().as_str() {
+        "asset freeze" => Measure::AssetFreeze,
+        "travel ban" => Measure::TravelBan,
+        _ => Measure::Other(sanction.to_owned()),
+    }
+}
+
 /// A country name as the UK list writes it, to an ISO code where the name is a country.
 fn country_code(name: &str) -> Option<Country> {
     country::by_ofac_name(name.trim())
 }
 
-/// The identifier a document number gives. The one place to switch to typed document
-/// identifiers once the model has them.
-fn document_identifier(kind: &str, number: &str) -> Identifier {
-    Identifier::Other {
-        scheme: kind.to_owned(),
-        value: number.trim().to_owned(),
-    }
+/// The identifier a document number gives: a typed [`Document`] of `kind`, with the UK list's
+/// name for it as scheme.
+fn document_identifier(kind: DocumentKind, scheme: &str, number: &str) -> Identifier {
+    Identifier::Document(Document::new(kind, number.trim()).with_scheme(scheme))
 }
 
 /// Parses a UK Sanctions List file, XML or CSV (told apart by the first bytes); `name` is used

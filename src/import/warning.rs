@@ -35,7 +35,8 @@ use chrono::NaiveDate;
 pub struct Warning {
     /// The file.
     pub file: String,
-    /// The line (from 1) the warning is about.
+    /// The line (from 1) the warning is about; 0 when it is about something the file does not
+    /// hold (an entry gone from it).
     pub line: usize,
     /// What was odd.
     pub kind: WarningKind,
@@ -55,7 +56,11 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} line {}: {}", self.file, self.line, self.kind)
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.kind)
+        } else {
+            write!(f, "{} line {}: {}", self.file, self.line, self.kind)
+        }
     }
 }
 
@@ -108,6 +113,26 @@ pub enum WarningKind {
         /// The programs, as written.
         programs: String,
     },
+    /// An entry gone from a publication that shows memberships of a list without holding that
+    /// list's entries (the SDN list in OFAC's Consolidated list files): its designation on
+    /// that list stays in force, since the file no longer says anything about it; the list's
+    /// own publication tells whether it still holds. Found by reconciliation.
+    MembershipNotCovered {
+        /// The entry's list id.
+        entry: String,
+        /// The list the entry was on.
+        list: crate::List,
+    },
+    /// A list name this crate does not know (OFAC ENHANCED XML); the membership is recorded
+    /// under a list whose code is made from the name, with an unspecified restriction.
+    UnknownListName {
+        /// The entry's list id.
+        entry: String,
+        /// The list's name, as written.
+        name: String,
+        /// The list it was recorded under.
+        list: crate::List,
+    },
 }
 
 impl fmt::Display for WarningKind {
@@ -145,6 +170,16 @@ impl fmt::Display for WarningKind {
             WarningKind::UnknownList { entry, programs } => write!(
                 f,
                 "entry {entry}: programs {programs:?} belong to no known non-SDN list"
+            ),
+            WarningKind::MembershipNotCovered { entry, list } => write!(
+                f,
+                "entry {entry} is gone from the file, which does not hold the entries of {list}: \
+                 its designation on {list} stays in force (that list's own publication tells \
+                 whether it still holds)"
+            ),
+            WarningKind::UnknownListName { entry, name, list } => write!(
+                f,
+                "entry {entry}: the list {name:?} is not one this crate knows; recorded under {list}"
             ),
         }
     }

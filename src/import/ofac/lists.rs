@@ -17,10 +17,10 @@ const NON_SDN_ONLY_PREFIXES: &[&str] = &["CMIC-", "FSE-"];
 /// The measure of the Non-SDN Palestinian Legislative Council list (OFAC's sanctions type
 /// "Reject") and of the Foreign Sanctions Evaders list: dealings are refused, property is not
 /// blocked.
-pub(super) const REJECT: &str = "reject: transactions refused, property not blocked";
+pub(crate) const REJECT: &str = "reject: transactions refused, property not blocked";
 
 /// The measure given to an entry whose programs belong to no list this module knows.
-pub(super) const UNSPECIFIED: &str =
+pub(crate) const UNSPECIFIED: &str =
     "restricted under a non-SDN list (not blocked; its programs name no known list)";
 
 /// The list of an entry of the Consolidated list with these program tags, and its measure;
@@ -39,26 +39,75 @@ pub(super) const UNSPECIFIED: &str =
 /// | `NS-MBS`, Non-SDN Menu-Based Sanctions | `RUSSIA-EO14024`, `CAATSA - RUSSIA`, `BURMA-EO14014`, `ILLICIT-DRUGS-EO14059` | [`Measure::Sectoral`] (the menu's measures) |
 pub(super) fn consolidated_list(codes: &[&str]) -> Option<(&'static str, Measure)> {
     let any = |pick: &dyn Fn(&str) -> bool| codes.iter().any(|c| pick(c));
-    if any(&|c| c == "NS-PLC") {
-        Some(("NS-PLC", Measure::Other(REJECT.into())))
+    let list = if any(&|c| c == "NS-PLC") {
+        "NS-PLC"
     } else if any(&|c| c.starts_with("CMIC-")) {
-        Some(("NS-CMIC", Measure::InvestmentBan))
+        "NS-CMIC"
     } else if any(&|c| c == "561-Related") {
-        Some(("CAPTA", Measure::Sectoral))
+        "CAPTA"
     } else if any(&|c| c.starts_with("FSE-")) {
-        Some(("FSE", Measure::Other(REJECT.into())))
+        "FSE"
     } else if any(&|c| c == "UKRAINE-EO13662") {
-        Some(("SSI", Measure::Sectoral))
+        "SSI"
     } else if any(&|c| {
         matches!(
             c,
             "RUSSIA-EO14024" | "CAATSA - RUSSIA" | "BURMA-EO14014" | "ILLICIT-DRUGS-EO14059"
         )
     }) {
-        Some(("NS-MBS", Measure::Sectoral))
+        "NS-MBS"
     } else {
-        None
+        return None;
+    };
+    Some((list, list_measure(list)))
+}
+
+/// The measure an OFAC list imposes, by the list's code: blocking on the SDN list, and on the
+/// non-SDN lists the restrictions of the table above; an unspecified restriction for a list
+/// code this module does not know (never a block).
+pub(crate) fn list_measure(code: &str) -> Measure {
+    match code {
+        "SDN" => Measure::AssetFreeze,
+        "NS-PLC" | "FSE" => Measure::Other(REJECT.into()),
+        "NS-CMIC" => Measure::InvestmentBan,
+        "CAPTA" | "SSI" | "NS-MBS" => Measure::Sectoral,
+        _ => Measure::Other(UNSPECIFIED.into()),
     }
+}
+
+/// Whether the program tag `program` is one that only list `code` uses among the lists of the
+/// table above (`UKRAINE-EO13662` for SSI, `CMIC-…` for NS-CMIC, ...): the programs an entity
+/// is on that list under. The SDN list has none of its own: its programs are the entity's
+/// others.
+pub(crate) fn list_has_program(code: &str, program: &str) -> bool {
+    match code {
+        "NS-PLC" => program == "NS-PLC",
+        "NS-CMIC" => program.starts_with("CMIC-"),
+        "CAPTA" => program == "561-Related",
+        "FSE" => program.starts_with("FSE-"),
+        "SSI" => program == "UKRAINE-EO13662",
+        "NS-MBS" => matches!(
+            program,
+            "RUSSIA-EO14024" | "CAATSA - RUSSIA" | "BURMA-EO14014" | "ILLICIT-DRUGS-EO14059"
+        ),
+        _ => false,
+    }
+}
+
+/// The code of the OFAC list with this name, as the ENHANCED XML writes it
+/// (`sanctionsList`); `None` for the `Consolidated List` (the whole non-SDN publication, not a
+/// list of its own) and for names this module does not know.
+pub(crate) fn list_code(name: &str) -> Option<&'static str> {
+    Some(match name.trim() {
+        "SDN List" => "SDN",
+        "Sectoral Sanctions Identifications List" => "SSI",
+        "Non-SDN Menu-Based Sanctions List" => "NS-MBS",
+        "Non-SDN CMIC List" => "NS-CMIC",
+        "Non-SDN Palestinian Legislative Council List" => "NS-PLC",
+        "CAPTA List" => "CAPTA",
+        "FSE List" => "FSE",
+        _ => return None,
+    })
 }
 
 /// Whether every tag belongs only to non-SDN lists: such a row is not an SDN row.
@@ -98,6 +147,36 @@ mod tests {
         assert_eq!(list("SDGT"), None);
         let (_, measure) = consolidated_list(&["CMIC-EO13959"]).unwrap();
         assert_eq!(measure, Measure::InvestmentBan);
+    }
+
+    #[test]
+    fn enhanced_list_names_give_the_codes_and_measures_of_the_csv_lists() {
+        for (name, code, measure) in [
+            ("SDN List", "SDN", Measure::AssetFreeze),
+            (
+                "Sectoral Sanctions Identifications List",
+                "SSI",
+                Measure::Sectoral,
+            ),
+            (
+                "Non-SDN Menu-Based Sanctions List",
+                "NS-MBS",
+                Measure::Sectoral,
+            ),
+            ("Non-SDN CMIC List", "NS-CMIC", Measure::InvestmentBan),
+            (
+                "Non-SDN Palestinian Legislative Council List",
+                "NS-PLC",
+                Measure::Other(REJECT.into()),
+            ),
+            ("CAPTA List", "CAPTA", Measure::Sectoral),
+            ("FSE List", "FSE", Measure::Other(REJECT.into())),
+        ] {
+            assert_eq!(list_code(name), Some(code), "{name}");
+            assert_eq!(list_measure(code), measure, "{name}");
+        }
+        assert_eq!(list_code("Consolidated List"), None);
+        assert_ne!(list_measure("NS-ISA"), Measure::AssetFreeze);
     }
 
     #[test]

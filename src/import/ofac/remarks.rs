@@ -114,6 +114,19 @@ const DOCUMENTS: &[(&str, DocumentKind)] = &[
     ("D-U-N-S Number", DocumentKind::Other),
 ];
 
+/// The kind of document an OFAC label names, as the remarks write it (`Passport`, `Tax ID No.`,
+/// `NIT #`) and as the ENHANCED XML names its `identityDocument` types (`Registration ID`,
+/// `Unified Social Credit Code (USCC)`): one vocabulary, one table. `None` for a label the
+/// table does not hold (the caller keeps it as [`DocumentKind::Other`] with its name).
+pub(crate) fn document_kind(label: &str) -> Option<DocumentKind> {
+    let bare = |l: &str| l.trim().trim_end_matches(['#', ':', ' ']).to_owned();
+    let wanted = bare(label);
+    DOCUMENTS
+        .iter()
+        .find(|(l, _)| bare(l) == wanted)
+        .map(|&(_, kind)| kind)
+}
+
 /// What the remarks of one entry give.
 #[derive(Debug, Default)]
 pub(super) struct Read {
@@ -252,6 +265,23 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn labels_name_their_kind_with_or_without_their_punctuation() {
+        for (label, kind) in [
+            ("Passport", Some(DocumentKind::Passport)),
+            ("Tax ID No.", Some(DocumentKind::TaxId)),
+            ("NIT #", Some(DocumentKind::TaxId)),
+            ("NIT", Some(DocumentKind::TaxId)),
+            (" Registration ID ", Some(DocumentKind::Registration)),
+            ("Legal Entity Number", Some(DocumentKind::Lei)),
+            ("SWIFT/BIC", Some(DocumentKind::SwiftBic)),
+            ("Driver's License No.", Some(DocumentKind::Other)),
+            ("License", None),
+        ] {
+            assert_eq!(document_kind(label), kind, "{label}");
+        }
     }
 
     #[test]
