@@ -3,11 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::class_measure::{ClassMeasure, ClassMeasureTerms};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::Entity;
 use crate::error::Target;
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::licence::{Licence, LicenceEnd, LicenceTerms};
+use crate::relation::{Relation, RelationTerms};
 
 /// One event in the ledger.
 ///
@@ -105,9 +107,9 @@ impl Change {
     ///     None => change.entities().contains(&belavia),
     /// };
     /// let named: Vec<_> = now.changes().filter(|c| about_belavia(c)).collect();
-    /// // Registration and two amendments of its facts, EU listing and renewal, SDN listing,
-    /// // GL 11, SDN removal.
-    /// assert_eq!(named.len(), 8);
+    /// // Registration and three amendments of its facts, EU listing and renewal, SDN listing,
+    /// // GL 11, SDN removal (the EU's ban on Belarusian carriers names no entity).
+    /// assert_eq!(named.len(), 9);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -188,6 +190,49 @@ pub enum ChangeKind {
         /// How it ended.
         end: LicenceEnd,
     },
+    /// Begins a relation between two entities (an ownership, a control, …), in force from
+    /// `effective`.
+    Relate {
+        /// The new relation's id.
+        relation: RelationId,
+        /// Who relates to whom, how.
+        record: Relation,
+    },
+    /// Replaces a relation's terms (an ownership's share) from `effective` on; the relation
+    /// must be in force on that date.
+    AmendRelation {
+        /// The relation.
+        relation: RelationId,
+        /// Its terms from `effective` on.
+        terms: RelationTerms,
+    },
+    /// Ends a relation: not in force from `effective` on, which must be strictly after the
+    /// relation began.
+    EndRelation {
+        /// The relation.
+        relation: RelationId,
+    },
+    /// Imposes a measure on a class of entities, in force from `effective`.
+    ImposeClassMeasure {
+        /// The new class measure's id.
+        measure: ClassMeasureId,
+        /// Which authority, on which class, on what terms.
+        record: ClassMeasure,
+    },
+    /// Replaces a class measure's terms from `effective` on; the measure must be in force on
+    /// that date.
+    AmendClassMeasure {
+        /// The class measure.
+        measure: ClassMeasureId,
+        /// Its terms from `effective` on.
+        terms: ClassMeasureTerms,
+    },
+    /// Lifts a class measure: not in force from `effective` on, which must be strictly after it
+    /// was imposed.
+    LiftClassMeasure {
+        /// The class measure.
+        measure: ClassMeasureId,
+    },
     /// Withdraws an earlier change on the recorded axis: a correction of the ledger, not a legal
     /// event. Views known at or after this change's `recorded` instant no longer see the
     /// retracted change; earlier views still do. The retraction's own `effective` date does not
@@ -213,12 +258,18 @@ impl ChangeKind {
             ChangeKind::IssueLicence { .. } => "issue_licence",
             ChangeKind::AmendLicence { .. } => "amend_licence",
             ChangeKind::EndLicence { .. } => "end_licence",
+            ChangeKind::Relate { .. } => "relate",
+            ChangeKind::AmendRelation { .. } => "amend_relation",
+            ChangeKind::EndRelation { .. } => "end_relation",
+            ChangeKind::ImposeClassMeasure { .. } => "impose_class_measure",
+            ChangeKind::AmendClassMeasure { .. } => "amend_class_measure",
+            ChangeKind::LiftClassMeasure { .. } => "lift_class_measure",
             ChangeKind::Retract { .. } => "retract",
         }
     }
 
-    /// The designation or licence this change creates, amends or ends; `None` for entity
-    /// changes and retractions.
+    /// The designation, licence, relation or class measure this change creates, amends or ends;
+    /// `None` for entity changes and retractions.
     ///
     /// # Example
     ///
@@ -240,6 +291,12 @@ impl ChangeKind {
             ChangeKind::IssueLicence { licence, .. }
             | ChangeKind::AmendLicence { licence, .. }
             | ChangeKind::EndLicence { licence, .. } => Some(Target::Licence(*licence)),
+            ChangeKind::Relate { relation, .. }
+            | ChangeKind::AmendRelation { relation, .. }
+            | ChangeKind::EndRelation { relation } => Some(Target::Relation(*relation)),
+            ChangeKind::ImposeClassMeasure { measure, .. }
+            | ChangeKind::AmendClassMeasure { measure, .. }
+            | ChangeKind::LiftClassMeasure { measure } => Some(Target::ClassMeasure(*measure)),
             ChangeKind::RegisterEntity { .. }
             | ChangeKind::AmendEntity { .. }
             | ChangeKind::Retract { .. } => None,
@@ -265,10 +322,12 @@ impl ChangeKind {
     }
 
     /// The entities this change names itself: the entity it registers or amends, the entity it
-    /// designates, or the entities a licence covers as issued or amended.
+    /// designates, the entities a licence covers as issued or amended, or the subject and the
+    /// object of a relation it begins.
     ///
-    /// Empty for a designation amendment, a delisting, a licence end and a retraction: they
-    /// name a designation, a licence or a change, whose entities a [`View`](crate::View)
+    /// Empty for a designation amendment, a delisting, a licence end, a relation's amendment or
+    /// end, every class measure change (a class names no entity) and a retraction: they name a
+    /// designation, a licence, a relation or a change, whose entities a [`View`](crate::View)
     /// knows.
     ///
     /// # Example
@@ -293,15 +352,21 @@ impl ChangeKind {
             ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
             ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
             ChangeKind::AmendLicence { terms, .. } => &terms.covers,
+            ChangeKind::Relate { record, .. } => record.parties(),
             ChangeKind::AmendDesignation { .. }
             | ChangeKind::Delist { .. }
             | ChangeKind::EndLicence { .. }
+            | ChangeKind::AmendRelation { .. }
+            | ChangeKind::EndRelation { .. }
+            | ChangeKind::ImposeClassMeasure { .. }
+            | ChangeKind::AmendClassMeasure { .. }
+            | ChangeKind::LiftClassMeasure { .. }
             | ChangeKind::Retract { .. } => &[],
         }
     }
 
-    /// Whether this change creates what it acts on: registers an entity, designates, or issues
-    /// a licence.
+    /// Whether this change creates what it acts on: registers an entity, designates, issues a
+    /// licence, begins a relation or imposes a class measure.
     #[must_use]
     pub fn creates(&self) -> bool {
         matches!(
@@ -309,11 +374,13 @@ impl ChangeKind {
             ChangeKind::RegisterEntity { .. }
                 | ChangeKind::Designate { .. }
                 | ChangeKind::IssueLicence { .. }
+                | ChangeKind::Relate { .. }
+                | ChangeKind::ImposeClassMeasure { .. }
         )
     }
 
-    /// Whether this change amends what it acts on: an entity's facts, a designation's or a
-    /// licence's terms.
+    /// Whether this change amends what it acts on: an entity's facts, or the terms of a
+    /// designation, a licence, a relation or a class measure.
     #[must_use]
     pub fn amends(&self) -> bool {
         matches!(
@@ -321,16 +388,40 @@ impl ChangeKind {
             ChangeKind::AmendEntity { .. }
                 | ChangeKind::AmendDesignation { .. }
                 | ChangeKind::AmendLicence { .. }
+                | ChangeKind::AmendRelation { .. }
+                | ChangeKind::AmendClassMeasure { .. }
         )
     }
 
-    /// Whether this change ends what it acts on: delists a designation or ends a licence.
+    /// Whether this change ends what it acts on: delists a designation, ends a licence or a
+    /// relation, or lifts a class measure.
     #[must_use]
     pub fn ends(&self) -> bool {
         matches!(
             self,
-            ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. }
+            ChangeKind::Delist { .. }
+                | ChangeKind::EndLicence { .. }
+                | ChangeKind::EndRelation { .. }
+                | ChangeKind::LiftClassMeasure { .. }
         )
+    }
+
+    /// The relation this change begins, amends or ends, if it acts on one.
+    #[must_use]
+    pub fn relation(&self) -> Option<RelationId> {
+        match self.target() {
+            Some(Target::Relation(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The class measure this change imposes, amends or lifts, if it acts on one.
+    #[must_use]
+    pub fn class_measure(&self) -> Option<ClassMeasureId> {
+        match self.target() {
+            Some(Target::ClassMeasure(id)) => Some(id),
+            _ => None,
+        }
     }
 
     /// The change this one withdraws, if it is a retraction.
@@ -404,6 +495,9 @@ pub enum Confidence {
     Reported,
     /// Not verified.
     Uncertain,
+    /// Not a fact at all: made up for an example or a test (the seed's invented subsidiary of
+    /// Belavia). Code that screens real payments should refuse changes of this confidence.
+    Invented,
 }
 
 /// The window in which a change really took effect, when only that is known.

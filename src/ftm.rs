@@ -74,13 +74,13 @@
 //! | the recorded axis, retractions | none: an export is of one [`View`] (`Ledger::current` or `Ledger::known_at`) | yes: FtM has no transaction time |
 //! | the list of a designation ([`List`]) | `publisher` of the `Sanction`: the list's text form, e.g. `US-OFAC/SDN` | no |
 //! | links between entities (when links exist) | one FtM entity per cluster whose `referents` are its members' ids | not yet built |
-//! | ownership and control (when relations exist) | `Ownership` with `owner`, `asset`, `percentage`, `startDate`, `endDate` | not yet built |
+//! | ownership and control ([`Relation`](crate::Relation)) | to be an `Ownership` with `owner`, `asset`, `percentage`, `startDate`, `endDate` | not yet exported: relations and class measures are skipped |
 //!
-//! Links and relations are not in the ledger yet. When they are, each is one function here
-//! beside the one that writes a `Sanction`: a linked cluster becomes one thing whose draft
-//! lists its members' ids in `referents` (the [`FtmEntity::referents`] that the line format
-//! carries), and a relation an `Ownership` draft with `owner`, `asset`, `percentage`,
-//! `startDate` and `endDate`, emitted after the things it joins.
+//! Links are not in the ledger yet; relations are, but are not exported yet. Each is to be
+//! one function here beside the one that writes a `Sanction`: a linked cluster becomes one
+//! thing whose draft lists its members' ids in `referents` (the [`FtmEntity::referents`] that
+//! the line format carries), and a relation an `Ownership` draft with `owner`, `asset`,
+//! `percentage`, `startDate` and `endDate`, emitted after the things it joins.
 //!
 //! No feature flag: the export needs only `serde_json`, which the crate already depends on.
 //!

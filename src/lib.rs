@@ -138,8 +138,10 @@
 
 mod authority;
 mod change;
+mod class_measure;
 #[doc = include_str!("../DESIGN.md")]
 pub mod design {}
+mod derived;
 mod designation;
 mod digest;
 mod entity;
@@ -155,6 +157,8 @@ mod ledger;
 mod licence;
 mod list;
 mod log;
+mod ownership;
+mod relation;
 mod rules;
 mod state;
 mod status;
@@ -165,6 +169,12 @@ mod view;
 
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+pub use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
+pub use crate::derived::{
+    Chain, ClassMeasureInForce, DerivedAuthorityTimeline, DerivedChange, DerivedDiff, DerivedEntry,
+    DerivedKind, DerivedPeriod, DerivedState, DerivedStatus, DerivedTimeline, Link, Reason,
+    RelationInForce, Relief, Stake,
+};
 pub use crate::designation::{Designation, DesignationTerms, Measure};
 pub use crate::digest::Digest;
 pub use crate::entity::{
@@ -176,11 +186,13 @@ pub use crate::feed::{Cursor, Feed};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
-pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
+pub use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
 pub use crate::list::{List, Scope};
+pub use crate::ownership::{Aggregation, OwnershipRule, Threshold};
+pub use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 pub use crate::rules::Rule;
 pub use crate::state::{
     AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange,
