@@ -3,12 +3,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::class_measure::{ClassMeasure, ClassMeasureTerms};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::Entity;
 use crate::error::Target;
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::licence::{Licence, LicenceEnd, LicenceTerms};
 use crate::link::Link;
+use crate::relation::{Relation, RelationTerms};
 
 /// One event in the ledger.
 ///
@@ -106,9 +108,9 @@ impl Change {
     ///     None => change.entities().contains(&belavia),
     /// };
     /// let named: Vec<_> = now.changes().filter(|c| about_belavia(c)).collect();
-    /// // Registration and two amendments of its facts, EU listing and renewal, SDN listing,
-    /// // GL 11, SDN removal.
-    /// assert_eq!(named.len(), 8);
+    /// // Registration and three amendments of its facts, EU listing and renewal, SDN listing,
+    /// // GL 11, SDN removal (the EU's ban on Belarusian carriers names no entity).
+    /// assert_eq!(named.len(), 9);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -204,6 +206,49 @@ pub enum ChangeKind {
         /// The link.
         link: LinkId,
     },
+    /// Begins a relation between two entities (an ownership, a control, …), in force from
+    /// `effective`.
+    Relate {
+        /// The new relation's id.
+        relation: RelationId,
+        /// Who relates to whom, how.
+        record: Relation,
+    },
+    /// Replaces a relation's terms (an ownership's share) from `effective` on; the relation
+    /// must be in force on that date.
+    AmendRelation {
+        /// The relation.
+        relation: RelationId,
+        /// Its terms from `effective` on.
+        terms: RelationTerms,
+    },
+    /// Ends a relation: not in force from `effective` on, which must be strictly after the
+    /// relation began.
+    EndRelation {
+        /// The relation.
+        relation: RelationId,
+    },
+    /// Imposes a measure on a class of entities, in force from `effective`.
+    ImposeClassMeasure {
+        /// The new class measure's id.
+        measure: ClassMeasureId,
+        /// Which authority, on which class, on what terms.
+        record: ClassMeasure,
+    },
+    /// Replaces a class measure's terms from `effective` on; the measure must be in force on
+    /// that date.
+    AmendClassMeasure {
+        /// The class measure.
+        measure: ClassMeasureId,
+        /// Its terms from `effective` on.
+        terms: ClassMeasureTerms,
+    },
+    /// Lifts a class measure: not in force from `effective` on, which must be strictly after it
+    /// was imposed.
+    LiftClassMeasure {
+        /// The class measure.
+        measure: ClassMeasureId,
+    },
     /// Withdraws an earlier change on the recorded axis: a correction of the ledger, not a legal
     /// event. Views known at or after this change's `recorded` instant no longer see the
     /// retracted change; earlier views still do. The retraction's own `effective` date does not
@@ -231,12 +276,18 @@ impl ChangeKind {
             ChangeKind::EndLicence { .. } => "end_licence",
             ChangeKind::Link { .. } => "link",
             ChangeKind::Unlink { .. } => "unlink",
+            ChangeKind::Relate { .. } => "relate",
+            ChangeKind::AmendRelation { .. } => "amend_relation",
+            ChangeKind::EndRelation { .. } => "end_relation",
+            ChangeKind::ImposeClassMeasure { .. } => "impose_class_measure",
+            ChangeKind::AmendClassMeasure { .. } => "amend_class_measure",
+            ChangeKind::LiftClassMeasure { .. } => "lift_class_measure",
             ChangeKind::Retract { .. } => "retract",
         }
     }
 
-    /// The designation, licence or link this change creates, amends or ends; `None` for
-    /// entity changes and retractions.
+    /// The designation, licence, link, relation or class measure this change creates, amends or
+    /// ends; `None` for entity changes and retractions.
     ///
     /// # Example
     ///
@@ -261,6 +312,12 @@ impl ChangeKind {
             ChangeKind::Link { link, .. } | ChangeKind::Unlink { link } => {
                 Some(Target::Link(*link))
             }
+            ChangeKind::Relate { relation, .. }
+            | ChangeKind::AmendRelation { relation, .. }
+            | ChangeKind::EndRelation { relation } => Some(Target::Relation(*relation)),
+            ChangeKind::ImposeClassMeasure { measure, .. }
+            | ChangeKind::AmendClassMeasure { measure, .. }
+            | ChangeKind::LiftClassMeasure { measure } => Some(Target::ClassMeasure(*measure)),
             ChangeKind::RegisterEntity { .. }
             | ChangeKind::AmendEntity { .. }
             | ChangeKind::Retract { .. } => None,
@@ -286,10 +343,12 @@ impl ChangeKind {
     }
 
     /// The entities this change names itself: the entity it registers or amends, the entity it
-    /// designates, the entities a licence covers as issued or amended, or the two a link joins.
+    /// designates, the entities a licence covers as issued or amended, the two a link joins, or
+    /// the subject and the object of a relation it begins.
     ///
-    /// Empty for a designation amendment, a delisting, a licence end, an unlink and a
-    /// retraction: they name a designation, a licence, a link or a change, whose entities a
+    /// Empty for a designation amendment, a delisting, a licence end, an unlink, a relation's
+    /// amendment or end, every class measure change (a class names no entity) and a retraction:
+    /// they name a designation, a licence, a link, a relation or a change, whose entities a
     /// [`View`](crate::View) knows.
     ///
     /// # Example
@@ -315,16 +374,22 @@ impl ChangeKind {
             ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
             ChangeKind::AmendLicence { terms, .. } => &terms.covers,
             ChangeKind::Link { record, .. } => &record.entities,
+            ChangeKind::Relate { record, .. } => record.parties(),
             ChangeKind::AmendDesignation { .. }
             | ChangeKind::Delist { .. }
             | ChangeKind::EndLicence { .. }
             | ChangeKind::Unlink { .. }
+            | ChangeKind::AmendRelation { .. }
+            | ChangeKind::EndRelation { .. }
+            | ChangeKind::ImposeClassMeasure { .. }
+            | ChangeKind::AmendClassMeasure { .. }
+            | ChangeKind::LiftClassMeasure { .. }
             | ChangeKind::Retract { .. } => &[],
         }
     }
 
-    /// Whether this change creates what it acts on: registers an entity, designates, issues
-    /// a licence, or links two entities.
+    /// Whether this change creates what it acts on: registers an entity, designates, issues a
+    /// licence, links two entities, begins a relation or imposes a class measure.
     #[must_use]
     pub fn creates(&self) -> bool {
         matches!(
@@ -333,11 +398,13 @@ impl ChangeKind {
                 | ChangeKind::Designate { .. }
                 | ChangeKind::IssueLicence { .. }
                 | ChangeKind::Link { .. }
+                | ChangeKind::Relate { .. }
+                | ChangeKind::ImposeClassMeasure { .. }
         )
     }
 
-    /// Whether this change amends what it acts on: an entity's facts, a designation's or a
-    /// licence's terms.
+    /// Whether this change amends what it acts on: an entity's facts, or the terms of a
+    /// designation, a licence, a relation or a class measure.
     #[must_use]
     pub fn amends(&self) -> bool {
         matches!(
@@ -345,16 +412,22 @@ impl ChangeKind {
             ChangeKind::AmendEntity { .. }
                 | ChangeKind::AmendDesignation { .. }
                 | ChangeKind::AmendLicence { .. }
+                | ChangeKind::AmendRelation { .. }
+                | ChangeKind::AmendClassMeasure { .. }
         )
     }
 
-    /// Whether this change ends what it acts on: delists a designation, ends a licence or
-    /// unlinks two entities.
+    /// Whether this change ends what it acts on: delists a designation, ends a licence, unlinks
+    /// two entities, ends a relation, or lifts a class measure.
     #[must_use]
     pub fn ends(&self) -> bool {
         matches!(
             self,
-            ChangeKind::Delist { .. } | ChangeKind::EndLicence { .. } | ChangeKind::Unlink { .. }
+            ChangeKind::Delist { .. }
+                | ChangeKind::EndLicence { .. }
+                | ChangeKind::Unlink { .. }
+                | ChangeKind::EndRelation { .. }
+                | ChangeKind::LiftClassMeasure { .. }
         )
     }
 
@@ -375,6 +448,24 @@ impl ChangeKind {
     pub fn link(&self) -> Option<LinkId> {
         match self.target() {
             Some(Target::Link(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The relation this change begins, amends or ends, if it acts on one.
+    #[must_use]
+    pub fn relation(&self) -> Option<RelationId> {
+        match self.target() {
+            Some(Target::Relation(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The class measure this change imposes, amends or lifts, if it acts on one.
+    #[must_use]
+    pub fn class_measure(&self) -> Option<ClassMeasureId> {
+        match self.target() {
+            Some(Target::ClassMeasure(id)) => Some(id),
             _ => None,
         }
     }
@@ -450,6 +541,9 @@ pub enum Confidence {
     Reported,
     /// Not verified.
     Uncertain,
+    /// Not a fact at all: made up for an example or a test (the seed's invented subsidiary of
+    /// Belavia). Code that screens real payments should refuse changes of this confidence.
+    Invented,
 }
 
 /// The window in which a change really took effect, when only that is known.

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::authority::Authority;
+use crate::class_measure::Sector;
 use crate::error::Error;
 
 /// What kind of subject an entity is.
@@ -65,6 +66,10 @@ pub struct Entity {
     /// Addresses, one line each, as the source writes them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<String>,
+    /// Lines of business (air carrier, shipping, …), for the
+    /// [class measures](crate::ClassMeasure) that target a sector.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<Sector>,
     /// Other facts the source gives that have no typed field (a vessel's tonnage, a call sign,
     /// an aircraft model), keyed by a short lower-case name such as `vessel_type`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -82,6 +87,7 @@ impl Entity {
             identifiers: Vec::new(),
             countries: Vec::new(),
             addresses: Vec::new(),
+            sectors: Vec::new(),
             details: BTreeMap::new(),
         }
     }
@@ -111,6 +117,13 @@ impl Entity {
     #[must_use]
     pub fn with_address(mut self, address: impl Into<String>) -> Self {
         self.addresses.push(address.into());
+        self
+    }
+
+    /// Adds a sector (see [`Entity::sectors`]).
+    #[must_use]
+    pub fn with_sector(mut self, sector: Sector) -> Self {
+        self.sectors.push(sector);
         self
     }
 

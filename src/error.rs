@@ -5,15 +5,16 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::interval::Interval;
 use crate::list::List;
+use crate::relation::RelationKind;
 use crate::rules::Rule;
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What a change acts on: a designation, a licence or a link.
+/// What a change acts on: a designation, a licence, a link, a relation or a class measure.
 ///
 /// Used by errors that apply to all of them alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -26,6 +27,10 @@ pub enum Target {
     Licence(LicenceId),
     /// A link of two entities (one subject).
     Link(LinkId),
+    /// A relation between two entities.
+    Relation(RelationId),
+    /// A class measure.
+    ClassMeasure(ClassMeasureId),
 }
 
 impl std::fmt::Display for Target {
@@ -34,6 +39,8 @@ impl std::fmt::Display for Target {
             Target::Designation(id) => write!(f, "designation {id}"),
             Target::Licence(id) => write!(f, "licence {id}"),
             Target::Link(id) => write!(f, "link {id}"),
+            Target::Relation(id) => write!(f, "relation {id}"),
+            Target::ClassMeasure(id) => write!(f, "class measure {id}"),
         }
     }
 }
@@ -313,6 +320,52 @@ pub enum Error {
         on: NaiveDate,
     },
 
+    /// A relation of an entity to itself (an entity owning or controlling itself).
+    #[error("change {change} relates entity {entity} to itself in relation {relation}")]
+    SelfRelation {
+        /// The change refused.
+        change: ChangeId,
+        /// The relation.
+        relation: RelationId,
+        /// The entity named as both subject and object.
+        entity: EntityId,
+    },
+
+    /// A share on a relation that is not an ownership (only an ownership gives a share).
+    #[error("change {change} gives relation {relation}, a {kind:?} relation, a share")]
+    ShareWithoutOwnership {
+        /// The change refused (the relation's beginning or an amendment of it).
+        change: ChangeId,
+        /// The relation.
+        relation: RelationId,
+        /// Its kind.
+        kind: RelationKind,
+    },
+
+    /// Direct stakes in one entity that add up to more than the whole on some date (counting
+    /// each range by its lower bound).
+    #[error("change {change} makes the direct stakes in entity {entity} add up to {} on {on}", percent(*total))]
+    OwnershipOverWhole {
+        /// The change refused: the newest of those that give the stakes on that date, or a
+        /// retraction that brings back a larger stake.
+        change: ChangeId,
+        /// The owned entity.
+        entity: EntityId,
+        /// The first date on which the stakes add up to more than 100%.
+        on: NaiveDate,
+        /// Their total on that date, in hundredths of a percent.
+        total: u32,
+    },
+
+    /// A class measure whose class names no country.
+    #[error("change {change} imposes class measure {measure} on a class that names no country")]
+    ClassWithoutCountry {
+        /// The change refused.
+        change: ChangeId,
+        /// The class measure.
+        measure: ClassMeasureId,
+    },
+
     /// A query about an entity that the view does not know: it sees no registration of that
     /// id. Unknown is not "not listed": a mistyped id, or a question to a view known at an
     /// instant before the entity was recorded, has no status.
@@ -534,6 +587,10 @@ impl Error {
             Error::RetractionOrphans { .. } => Rule::RetractionOrphans,
             Error::SelfLink { .. } => Rule::SelfLink,
             Error::LinkAlreadyInForce { .. } => Rule::LinkAlreadyInForce,
+            Error::SelfRelation { .. } => Rule::SelfRelation,
+            Error::ShareWithoutOwnership { .. } => Rule::ShareWithoutOwnership,
+            Error::OwnershipOverWhole { .. } => Rule::OwnershipOverWhole,
+            Error::ClassWithoutCountry { .. } => Rule::ClassWithoutCountry,
         })
     }
 
@@ -579,8 +636,22 @@ impl Error {
             | Error::RetractsRetraction { change, .. }
             | Error::RetractionOrphans { change, .. }
             | Error::SelfLink { change, .. }
-            | Error::LinkAlreadyInForce { change, .. } => Some(*change),
+            | Error::LinkAlreadyInForce { change, .. }
+            | Error::SelfRelation { change, .. }
+            | Error::ShareWithoutOwnership { change, .. }
+            | Error::OwnershipOverWhole { change, .. }
+            | Error::ClassWithoutCountry { change, .. } => Some(*change),
         }
+    }
+}
+
+/// Hundredths of a percent as a percentage, for [`Error::OwnershipOverWhole`].
+fn percent(hundredths: u32) -> String {
+    let (whole, fraction) = (hundredths / 100, hundredths % 100);
+    if fraction == 0 {
+        format!("{whole}%")
+    } else {
+        format!("{whole}.{fraction:02}%")
     }
 }
 

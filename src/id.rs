@@ -1,4 +1,5 @@
-//! Identifiers of the things the ledger tracks: entities, designations, licences and changes.
+//! Identifiers of the things the ledger tracks: entities, designations, licences, relations,
+//! class measures and changes.
 //!
 //! Every id is a UUID behind its own type, so that a designation id can never be passed where an
 //! entity id is expected. The canonical text form is the hyphenated lowercase UUID; `Display`,
@@ -119,6 +120,18 @@ uuid_id!(
     /// subject. Ending it (an unlink) names this id.
     LinkId,
     "link"
+);
+uuid_id!(
+    /// Identifies a [`Relation`](crate::Relation): one dated fact between two entities
+    /// (ownership with a share, control, acting for, linked to).
+    RelationId,
+    "relation"
+);
+uuid_id!(
+    /// Identifies a [`ClassMeasure`](crate::ClassMeasure): a measure that targets a class of
+    /// entities (e.g. every air carrier of Belarus) rather than named ones.
+    ClassMeasureId,
+    "class-measure"
 );
 uuid_id!(
     /// Identifies a [`Change`](crate::Change). Unique within a ledger: applying a change whose id

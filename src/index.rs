@@ -26,11 +26,14 @@
 //! structures, `at < cut && retracted_at >= cut`, where a change never retracted has
 //! `retracted_at == NOT_RETRACTED`.
 
+mod derivation;
 mod links;
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+
+pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
 use crate::authority::Authority;
 use crate::change::ChangeKind;
@@ -348,6 +351,8 @@ pub(crate) struct Index {
     tokens: HashMap<u64, Hits>,
     /// Per link: the positions of the changes that name it (see `links.rs`).
     links: HashMap<LinkId, Vec<usize>>,
+    /// Relations, class measures and non-blocking designation terms, for derived status.
+    derivation: Derivation,
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
@@ -512,6 +517,27 @@ impl Index {
     #[inline]
     pub(crate) fn licence_positions(&self, id: LicenceId) -> Option<&[usize]> {
         self.licences.get(&id).map(|l| &l[..])
+    }
+
+    /// The derived-status indexes: relations, class measures, non-blocking designation terms.
+    #[inline]
+    pub(crate) fn derivation(&self) -> &Derivation {
+        &self.derivation
+    }
+
+    /// Positions of the changes naming the relation, in log order.
+    #[inline]
+    pub(crate) fn relation_positions(&self, id: crate::id::RelationId) -> Option<&[usize]> {
+        self.derivation.relation_positions(id)
+    }
+
+    /// Positions of the changes naming the class measure, in log order.
+    #[inline]
+    pub(crate) fn class_measure_positions(
+        &self,
+        id: crate::id::ClassMeasureId,
+    ) -> Option<&[usize]> {
+        self.derivation.class_measure_positions(id)
     }
 
     /// Every licence id some change names, in hash order.
@@ -724,6 +750,12 @@ impl Index {
             ChangeKind::AmendDesignation { designation, .. } => {
                 self.mention_designation(*designation, at);
             }
+            ChangeKind::Relate { .. }
+            | ChangeKind::AmendRelation { .. }
+            | ChangeKind::EndRelation { .. }
+            | ChangeKind::ImposeClassMeasure { .. }
+            | ChangeKind::AmendClassMeasure { .. }
+            | ChangeKind::LiftClassMeasure { .. } => self.derivation.insert(log, at),
             ChangeKind::IssueLicence { licence, record } => {
                 self.licences.entry(*licence).or_default().push(at);
                 for entity in &record.terms.covers {
@@ -772,6 +804,13 @@ impl Index {
         }
         if let Some(entity) = refresh {
             self.refresh_listings(log, entity);
+        }
+        if let (Some(designation), false) = (change.kind.designation(), change.kind.ends()) {
+            if let Some(index) = self.designations.get(&designation) {
+                let positions = &index.positions;
+                self.derivation
+                    .insert_terms(log, at, designation, positions);
+            }
         }
     }
 
@@ -925,6 +964,7 @@ impl Index {
     }
 
     /// Undoes [`Index::insert`] for the change at `at`, the last one indexed.
+    #[allow(clippy::too_many_lines)] // one match over the change kinds, then the shared steps
     fn remove(&mut self, log: &Log, at: usize) {
         fn drop_from<K: std::hash::Hash + Eq, V>(
             map: &mut HashMap<K, Vec<V>>,
@@ -975,6 +1015,12 @@ impl Index {
                 drop_from(&mut self.licences, licence, |&i| i != at);
             }
             ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.remove_link(log, at),
+            ChangeKind::Relate { .. }
+            | ChangeKind::AmendRelation { .. }
+            | ChangeKind::EndRelation { .. }
+            | ChangeKind::ImposeClassMeasure { .. }
+            | ChangeKind::AmendClassMeasure { .. }
+            | ChangeKind::LiftClassMeasure { .. } => self.derivation.remove(log, at),
             ChangeKind::Retract { change: target, .. } => {
                 if let Some(target_at) = log.position(*target) {
                     self.retracted_by.clear(target_at);
@@ -989,6 +1035,8 @@ impl Index {
         if let Some(id) = designation {
             if matches!(change.kind, ChangeKind::Delist { .. }) {
                 refresh = self.designation_entity(log, id);
+            } else if let Some(index) = self.designations.get(&id) {
+                self.derivation.remove_terms(log, at, id, &index.positions);
             }
             self.forget_designation_mention(log, id, at);
             if matches!(change.kind, ChangeKind::Designate { .. }) {
@@ -1227,7 +1275,7 @@ impl Index {
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1240,6 +1288,7 @@ impl Index {
             sorted(self.names.iter()),
             sorted(self.tokens.iter()),
             sorted(self.links.iter()),
+            self.derivation.canonical(),
         )
     }
 }

@@ -117,7 +117,7 @@ impl Ledger {
     /// use sanctions_ledger::{Error, Ledger, Rule};
     ///
     /// let seed = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
-    /// assert_eq!(seed.len(), 15);
+    /// assert_eq!(seed.len(), 17);
     ///
     /// // The same document with the SDN removal back-dated to before the designation it ends.
     /// let mut document = serde_json::to_value(&seed)?;
@@ -324,8 +324,8 @@ impl Ledger {
     /// assert_eq!(ledger.current().status(belavia, &Authority::US_OFAC, question)?.kind(),
     ///     StatusKind::ListedLicensed);
     ///
-    /// // Before the EU listing was published, the ledger did not know Belavia at all.
-    /// let before = ledger.known_at("2021-12-01T00:00:00Z".parse()?);
+    /// // Before the EU banned Belarusian air carriers, the ledger did not know Belavia at all.
+    /// let before = ledger.known_at("2021-06-01T00:00:00Z".parse()?);
     /// assert!(matches!(
     ///     before.status(belavia, &Authority::EU, question),
     ///     Err(Error::EntityNotKnown { .. })

@@ -73,8 +73,8 @@
 //!   [`DesignationTerms`] (programs, [`Measure`]s, legal basis, reason) that may be amended.
 //! - [`Licence`]: an authorisation that relieves listed entities without delisting them.
 //! - [`Change`]: one dated event, of a [`ChangeKind`]: register or amend an entity, designate,
-//!   amend, delist, issue / amend / end a licence, link / unlink two entities, or retract an
-//!   earlier change.
+//!   amend, delist, issue / amend / end a licence, link / unlink two entities, begin / amend /
+//!   end a [`Relation`], impose / amend / lift a [`ClassMeasure`], or retract an earlier change.
 //! - [`Link`]: two entities that are one subject (the same airline on the EU's and OFAC's
 //!   lists), dated and retractable; the links in force on a date join entities into a
 //!   [`Cluster`].
@@ -145,9 +145,11 @@
 
 mod authority;
 mod change;
+mod class_measure;
 mod cluster;
 #[doc = include_str!("../DESIGN.md")]
 pub mod design {}
+mod derived;
 mod designation;
 mod digest;
 mod entity;
@@ -165,6 +167,8 @@ mod link;
 mod list;
 mod log;
 mod names;
+mod ownership;
+mod relation;
 mod rules;
 mod state;
 mod status;
@@ -175,9 +179,15 @@ mod view;
 
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+pub use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
 pub use crate::cluster::{
     Cluster, ClusterDiff, ClusterMatch, ClusterState, ClusterStatus, ClusterStatusChange,
     ClusterStatuses, ClusterTimeline, LinkPeriod, SubjectInForce,
+};
+pub use crate::derived::{
+    Chain, ChainLink, ClassMeasureInForce, DerivedAuthorityTimeline, DerivedChange, DerivedDiff,
+    DerivedEntry, DerivedKind, DerivedPeriod, DerivedState, DerivedStatus, DerivedTimeline, Reason,
+    RelationInForce, Relief, Stake,
 };
 pub use crate::designation::{Designation, DesignationTerms, Measure};
 pub use crate::digest::Digest;
@@ -190,13 +200,17 @@ pub use crate::feed::{Cursor, Feed};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
-pub use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
+pub use crate::id::{
+    ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId,
+};
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
 pub use crate::link::{Link, LinkReason};
 pub use crate::list::{List, Scope};
 pub use crate::names::name_tokens;
+pub use crate::ownership::{Aggregation, OwnershipRule, Threshold};
+pub use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 pub use crate::rules::Rule;
 pub use crate::state::{
     AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange,

@@ -10,13 +10,15 @@
 //! ([`Checker::check_group`]). Changes recorded together are checked together, so their order
 //! among themselves does not matter.
 
+use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind};
 use crate::designation::Designation;
 use crate::error::{Error, Result, Target};
-use crate::id::{ChangeId, DesignationId, EntityId, LinkId};
-use crate::index::Index;
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LinkId, RelationId};
+use crate::index::{Edge, Index};
 use crate::interval::Interval;
 use crate::log::Log;
+use crate::relation::RelationKind;
 
 /// A consistency rule of the ledger.
 ///
@@ -38,14 +40,19 @@ use crate::log::Log;
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
 /// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
 /// | A link joins two different entities, and two links of the same two entities are never in force on the same date. | [`SelfLink`](Rule::SelfLink), [`LinkAlreadyInForce`](Rule::LinkAlreadyInForce) |
+/// | A relation relates two different entities, and only an ownership gives a share. | [`SelfRelation`](Rule::SelfRelation), [`ShareWithoutOwnership`](Rule::ShareWithoutOwnership) |
+/// | The direct stakes in an entity never add up to more than the whole. | [`OwnershipOverWhole`](Rule::OwnershipOverWhole) |
+/// | A class measure's class names a country. | [`ClassWithoutCountry`](Rule::ClassWithoutCountry) |
 ///
-/// Links live like designations: the rules on creation, end, ids and retraction above hold
-/// for them alike (with [`Target::Link`] in the errors: an unlink of an unknown link is
+/// Links, relations and class measures live like designations: the rules on creation, end, ids
+/// and retraction above hold for them alike (with [`Target::Link`], [`Target::Relation`] and
+/// [`Target::ClassMeasure`] in the errors: an unlink of an unknown link is
 /// [`UnknownTarget`](Rule::UnknownTarget), one on or before the link's date
 /// [`EndNotAfterStart`](Rule::EndNotAfterStart), a second one
 /// [`AlreadyEnded`](Rule::AlreadyEnded), a link id created again for other entities
-/// [`DuplicateTarget`](Rule::DuplicateTarget)), and a link names two entities that the ledger
-/// knows ([`UnknownEntity`](Rule::UnknownEntity)).
+/// [`DuplicateTarget`](Rule::DuplicateTarget)); relations and class measures are amended like
+/// designations too; and a link or a relation names two entities that the ledger knows
+/// ([`UnknownEntity`](Rule::UnknownEntity)).
 ///
 /// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
 /// ledger's `apply_batch` and the file loader see to those.
@@ -116,11 +123,19 @@ pub enum Rule {
     SelfLink,
     /// Two links of the same entities in force on one date: [`Error::LinkAlreadyInForce`].
     LinkAlreadyInForce,
+    /// A relation of an entity to itself: [`Error::SelfRelation`].
+    SelfRelation,
+    /// A share on a relation other than an ownership: [`Error::ShareWithoutOwnership`].
+    ShareWithoutOwnership,
+    /// Direct stakes adding up to more than 100%: [`Error::OwnershipOverWhole`].
+    OwnershipOverWhole,
+    /// A class measure on a class without a country: [`Error::ClassWithoutCountry`].
+    ClassWithoutCountry,
 }
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 22] = [
+    pub const ALL: [Rule; 26] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
@@ -143,6 +158,10 @@ impl Rule {
         Rule::RetractionOrphans,
         Rule::SelfLink,
         Rule::LinkAlreadyInForce,
+        Rule::SelfRelation,
+        Rule::ShareWithoutOwnership,
+        Rule::OwnershipOverWhole,
+        Rule::ClassWithoutCountry,
     ];
 
     /// Whether `error` is the variant this rule calls for (also when a ledger file reports it
@@ -177,18 +196,7 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
             }
         }
         ChangeKind::Designate { record, .. } => {
-            if let Some(program) = record
-                .terms
-                .programs
-                .iter()
-                .find(|p| *p.authority() != record.authority)
-            {
-                return Err(Error::ProgramOfOtherAuthority {
-                    change: change.id,
-                    authority: record.authority.clone(),
-                    program: program.clone(),
-                });
-            }
+            check_programs(change, &record.authority, &record.terms.programs)?;
             if let Some(list) = record
                 .list
                 .as_ref()
@@ -227,13 +235,54 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
                 });
             }
         }
+        ChangeKind::Relate { relation, record } => {
+            if record.subject() == record.object() {
+                return Err(Error::SelfRelation {
+                    change: change.id,
+                    relation: *relation,
+                    entity: record.subject(),
+                });
+            }
+            if record.kind != RelationKind::Ownership && record.terms.share.is_some() {
+                return Err(Error::ShareWithoutOwnership {
+                    change: change.id,
+                    relation: *relation,
+                    kind: record.kind.clone(),
+                });
+            }
+        }
+        ChangeKind::ImposeClassMeasure { measure, record } => {
+            if record.class.countries.is_empty() {
+                return Err(Error::ClassWithoutCountry {
+                    change: change.id,
+                    measure: *measure,
+                });
+            }
+            check_programs(change, &record.authority, &record.terms.programs)?;
+        }
         ChangeKind::AmendDesignation { .. }
         | ChangeKind::Delist { .. }
         | ChangeKind::EndLicence { .. }
         | ChangeKind::Unlink { .. }
+        | ChangeKind::AmendRelation { .. }
+        | ChangeKind::EndRelation { .. }
+        | ChangeKind::AmendClassMeasure { .. }
+        | ChangeKind::LiftClassMeasure { .. }
         | ChangeKind::Retract { .. } => {}
     }
     Ok(())
+}
+
+/// Every program belongs to `authority`.
+fn check_programs(change: &Change, authority: &Authority, programs: &[Program]) -> Result<()> {
+    match programs.iter().find(|p| p.authority() != authority) {
+        Some(program) => Err(Error::ProgramOfOtherAuthority {
+            change: change.id,
+            authority: authority.clone(),
+            program: program.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Whether `change` is in the log already: `Ok(true)` with identical content (applying it is a
@@ -261,6 +310,14 @@ pub(crate) fn check_recorded(log: &Log, change: &Change) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// One live ownership, as [`Checker::check_stakes`] reads it: its versions (effective date,
+/// position, share counted in hundredths), creation first then amendments by date and position,
+/// and the date it ends, if it does.
+type StakeLife = (
+    Vec<(chrono::NaiveDate, usize, u32)>,
+    Option<chrono::NaiveDate>,
+);
 
 /// The rules that need the history: read from the log and its index.
 #[derive(Clone, Copy)]
@@ -339,7 +396,51 @@ impl<'a> Checker<'a> {
                 });
             }
         }
-        Ok(())
+        self.check_fixed_parts(change)
+    }
+
+    /// A relation id keeps its kind and parties forever, and a class measure id its authority
+    /// and class, as a designation id keeps its entity and authority: an earlier creation of
+    /// it, retracted or not, that says otherwise is a conflict (the index files a relation's
+    /// changes under the object its creation names).
+    fn check_fixed_parts(self, change: &Change) -> Result<()> {
+        let (target, positions) = match &change.kind {
+            ChangeKind::Relate { relation, .. } => (
+                Target::Relation(*relation),
+                self.index.relation_positions(*relation),
+            ),
+            ChangeKind::ImposeClassMeasure { measure, .. } => (
+                Target::ClassMeasure(*measure),
+                self.index.class_measure_positions(*measure),
+            ),
+            _ => return Ok(()),
+        };
+        let conflicting = positions.unwrap_or_default().iter().find_map(|&at| {
+            let differs = match (&self.log[at].kind, &change.kind) {
+                (
+                    ChangeKind::Relate {
+                        record: earlier, ..
+                    },
+                    ChangeKind::Relate { record, .. },
+                ) => earlier.kind != record.kind || earlier.parties() != record.parties(),
+                (
+                    ChangeKind::ImposeClassMeasure {
+                        record: earlier, ..
+                    },
+                    ChangeKind::ImposeClassMeasure { record, .. },
+                ) => earlier.authority != record.authority || earlier.class != record.class,
+                _ => false,
+            };
+            differs.then(|| self.log[at].id)
+        });
+        match conflicting {
+            Some(existing) => Err(Error::DuplicateTarget {
+                change: change.id,
+                target,
+                existing,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// An earlier `Designate` of `designation`, retracted or not, that names another entity,
@@ -379,6 +480,8 @@ impl<'a> Checker<'a> {
         let mut designations = Vec::new();
         let mut licences = Vec::new();
         let mut links = Vec::new();
+        let mut relations = Vec::new();
+        let mut class_measures = Vec::new();
         for at in start..self.log.len() {
             let touched = match self.log[at].kind.retracts() {
                 Some(change) => self.log.position(change).unwrap_or(at),
@@ -393,12 +496,16 @@ impl<'a> Checker<'a> {
                     designations.extend(named_designations);
                     licences.extend(named_licences);
                     links.extend(self.index.links_naming(entity));
+                    let named = self.index.derivation().relations_naming(entity);
+                    relations.extend(named.iter().map(|&(relation, _)| relation));
                 }
             }
             match kind.target() {
                 Some(Target::Designation(designation)) => designations.push(designation),
                 Some(Target::Licence(licence)) => licences.push(licence),
                 Some(Target::Link(link)) => links.push(link),
+                Some(Target::Relation(relation)) => relations.push(relation),
+                Some(Target::ClassMeasure(measure)) => class_measures.push(measure),
                 None => {}
             }
         }
@@ -426,6 +533,24 @@ impl<'a> Checker<'a> {
         }
         for link in links {
             self.check_link_pair(link, group)?;
+        }
+        relations.sort_unstable();
+        relations.dedup();
+        class_measures.sort_unstable();
+        class_measures.dedup();
+        let mut objects = Vec::new();
+        for &relation in &relations {
+            self.check_target(Target::Relation(relation), group)?;
+            objects.extend(self.check_relation_terms(relation)?);
+        }
+        for measure in class_measures {
+            self.check_target(Target::ClassMeasure(measure), group)?;
+            self.check_class_measure_terms(measure)?;
+        }
+        objects.sort_unstable();
+        objects.dedup();
+        for object in objects {
+            self.check_stakes(object, group)?;
         }
         Ok(())
     }
@@ -502,6 +627,143 @@ impl<'a> Checker<'a> {
         Ok(())
     }
 
+    /// The live `Relate` of a relation (one at most, once its life is checked) and its record.
+    fn live_relate(self, relation: RelationId) -> Option<(usize, &'a crate::relation::Relation)> {
+        let positions = self.index.relation_positions(relation)?;
+        positions.iter().find_map(|&at| match &self.log[at].kind {
+            ChangeKind::Relate { record, .. } if self.live(at) => Some((at, record)),
+            _ => None,
+        })
+    }
+
+    /// Checks that only an ownership's amendments give a share; returns the object of the
+    /// relation, whose stakes are to be checked, if the relation is live.
+    fn check_relation_terms(self, relation: RelationId) -> Result<Option<EntityId>> {
+        let Some((_, record)) = self.live_relate(relation) else {
+            return Ok(None);
+        };
+        if record.kind != RelationKind::Ownership {
+            let positions = self.index.relation_positions(relation).unwrap_or_default();
+            for &at in positions.iter().filter(|&&at| self.live(at)) {
+                if let ChangeKind::AmendRelation { terms, .. } = &self.log[at].kind {
+                    if terms.share.is_some() {
+                        return Err(Error::ShareWithoutOwnership {
+                            change: self.log[at].id,
+                            relation,
+                            kind: record.kind.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Some(record.object()))
+    }
+
+    /// Checks that a class measure's amendments name programs of its authority only.
+    fn check_class_measure_terms(self, measure: ClassMeasureId) -> Result<()> {
+        let positions = self
+            .index
+            .class_measure_positions(measure)
+            .unwrap_or_default();
+        let live = || positions.iter().copied().filter(|&at| self.live(at));
+        let Some(authority) = live().find_map(|at| match &self.log[at].kind {
+            ChangeKind::ImposeClassMeasure { record, .. } => Some(&record.authority),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        for at in live() {
+            if let ChangeKind::AmendClassMeasure { terms, .. } = &self.log[at].kind {
+                check_programs(&self.log[at], authority, &terms.programs)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that the live direct stakes in `object` never add up to more than the whole: on
+    /// every date where one of them begins, changes or ends, the sum of the lower bounds of the
+    /// stakes in force.
+    fn check_stakes(self, object: EntityId, group: Group) -> Result<()> {
+        // Per live ownership of `object`: its versions (date, position, share) and its end.
+        let mut stakes: Vec<StakeLife> = Vec::new();
+        let mut relations: Vec<RelationId> = self
+            .index
+            .derivation()
+            .relations_naming(object)
+            .iter()
+            .map(|&(relation, _)| relation)
+            .collect();
+        relations.sort_unstable();
+        relations.dedup();
+        let mut dates = Vec::new();
+        for relation in relations {
+            let Some((created, record)) = self.live_relate(relation) else {
+                continue;
+            };
+            if record.object() != object || record.kind != RelationKind::Ownership {
+                continue;
+            }
+            let share = |terms| match Edge::of(&record.kind, terms) {
+                Edge::Ownership(low) => u32::from(low),
+                Edge::Control | Edge::Nothing => 0,
+            };
+            // The creation first: an amendment of the same date wins over it, whatever the order.
+            let mut versions = vec![(self.log[created].effective, created, share(&record.terms))];
+            let mut end = None;
+            for &at in self.index.relation_positions(relation).unwrap_or_default() {
+                if !self.live(at) {
+                    continue;
+                }
+                match &self.log[at].kind {
+                    ChangeKind::AmendRelation { terms, .. } => {
+                        versions.push((self.log[at].effective, at, share(terms)));
+                    }
+                    ChangeKind::EndRelation { .. } => end = Some(self.log[at].effective),
+                    _ => {}
+                }
+            }
+            dates.extend(versions.iter().map(|v| v.0));
+            versions[1..].sort_by_key(|&(date, at, _)| (date, at));
+            stakes.push((versions, end));
+        }
+        dates.sort_unstable();
+        dates.dedup();
+        for on in dates {
+            let mut total = 0;
+            let mut newest = None;
+            for (versions, end) in &stakes {
+                if end.is_some_and(|end| end <= on) {
+                    continue;
+                }
+                // The last version on or before `on`: amendments are sorted after the creation.
+                if let Some(&(_, at, share)) = versions.iter().rev().find(|v| v.0 <= on) {
+                    total += share;
+                    if share > 0 {
+                        newest = newest.max(Some(at));
+                    }
+                }
+            }
+            if total > u32::from(crate::relation::Share::WHOLE) {
+                let blamed = match newest {
+                    Some(at) if at >= group.start => at,
+                    // Nothing new gives a stake on that date: a retraction in the group brought
+                    // an older, larger one back.
+                    _ => (group.start..self.log.len())
+                        .find(|&at| self.log[at].kind.retracts().is_some())
+                        .or(newest)
+                        .unwrap_or(group.start),
+                };
+                return Err(Error::OwnershipOverWhole {
+                    change: self.log[blamed].id,
+                    entity: object,
+                    on,
+                    total,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the life of one entity: one registration, and no facts dated before it.
     fn check_entity(self, entity: EntityId, group: Group) -> Result<()> {
         let versions = self.versions(entity);
@@ -561,6 +823,8 @@ impl<'a> Checker<'a> {
             Target::Designation(id) => self.index.designation_positions(id),
             Target::Licence(id) => self.index.licence_positions(id),
             Target::Link(id) => self.index.link_positions(id),
+            Target::Relation(id) => self.index.relation_positions(id),
+            Target::ClassMeasure(id) => self.index.class_measure_positions(id),
         };
         let Some(all) = all else { return Ok(()) };
         // The first two creations and ends are all the rules need; amendments are re-read.

@@ -1,7 +1,9 @@
 //! [`View`]: the ledger as known now or at a past instant, and every query on it; the same
-//! questions about whole subjects (clusters of linked entities) are in `view/cluster.rs`.
+//! questions about whole subjects (clusters of linked entities) are in `view/cluster.rs`, the
+//! derived-status queries in `view/derived.rs`.
 
 mod cluster;
+mod derived;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -136,10 +138,11 @@ impl<'a> View<'a> {
     /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
     /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
     ///
-    /// // Known at 2023-01-01: Belavia's registration and the EU listing, nothing later.
+    /// // Known at 2023-01-01: the EU's ban on Belarusian carriers, Belavia's registration and
+    /// // the amendment of its facts, and the EU listing; nothing later.
     /// let instant = "2023-01-01T00:00:00Z".parse()?;
     /// let early = ledger.known_at(instant);
-    /// assert_eq!(early.log().len(), 2);
+    /// assert_eq!(early.log().len(), 4);
     /// assert!(early.log().iter().all(|c| c.recorded <= instant));
     /// assert_eq!(ledger.current().log(), ledger.changes());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -182,10 +185,10 @@ impl<'a> View<'a> {
     /// let day = |text: &str| text.parse::<chrono::NaiveDate>();
     ///
     /// let now = ledger.current();
-    /// assert_eq!(now.changes().count(), 15);
+    /// assert_eq!(now.changes().count(), 17);
     /// let kinds: Vec<&str> = now.changes().take(3).map(|c| c.kind.name()).collect();
-    /// assert_eq!(kinds, ["register_entity", "designate", "amend_designation"]);
-    /// assert_eq!(ledger.known_at("2023-01-01T00:00:00Z".parse()?).changes().count(), 2);
+    /// assert_eq!(kinds, ["register_entity", "impose_class_measure", "amend_entity"]);
+    /// assert_eq!(ledger.known_at("2023-01-01T00:00:00Z".parse()?).changes().count(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn changes(&self) -> impl Iterator<Item = &'a Change> + '_ {
@@ -268,7 +271,9 @@ impl<'a> View<'a> {
     /// let belavia = EntityId::derive("belavia");
     /// let now = ledger.current();
     /// let name_on = |date| now.entity_on(belavia, date).map(|e| e.name.as_str());
-    /// assert_eq!(name_on(day("2021-12-01")?), None); // before its registration
+    /// assert_eq!(name_on(day("2021-06-04")?), None); // before its registration
+    /// // From the EU's carrier ban on, the ledger knew it as a Belarusian air carrier.
+    /// assert_eq!(name_on(day("2021-12-01")?), Some("Belavia Belarusian Airlines"));
     /// assert_eq!(name_on(day("2022-06-01")?), Some("Belavia – Belarusian Airlines AAT"));
     /// assert_eq!(
     ///     name_on(day("2024-06-01")?),
@@ -926,8 +931,10 @@ impl<'a> View<'a> {
                     licences.insert(id);
                 }
                 // Links join entities into clusters; the per-entity difference leaves them to
-                // `Clusters::diff`.
-                Some(Target::Link(_)) | None => {}
+                // `Clusters::diff`. Relations and class measures move derived statuses, which
+                // `derived_diff` compares; the state's designations and licences are what this
+                // compares.
+                Some(Target::Link(_) | Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
             }
         }
         let mut diff = StateDiff {

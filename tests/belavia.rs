@@ -325,7 +325,7 @@ fn lookup_by_name_and_alias_is_normalised() {
 #[test]
 fn every_change_cites_a_source_and_the_json_round_trips_unchanged() {
     let ledger = seed();
-    assert_eq!(ledger.len(), 15);
+    assert_eq!(ledger.len(), 17);
     assert!(ledger
         .changes()
         .iter()
@@ -400,12 +400,18 @@ fn known_at_on_the_seed_tells_what_was_public_then() {
     let gl_12 = LicenceId::derive("us-ofac:belarus-gl-12");
     let us = &Authority::US_OFAC;
 
-    // Before the EU listing was published, the ledger did not know Belavia at all.
-    let before = ledger.known_at(at("2021-12-01T00:00:00Z"));
+    // Before the EU banned Belarusian air carriers, the ledger did not know Belavia at all.
+    let before = ledger.known_at(at("2021-06-04T00:00:00Z"));
     assert!(matches!(
         before.status(belavia, &Authority::EU, day("2021-12-02")),
         Err(Error::EntityNotKnown { .. })
     ));
+    // From the ban on, it knew Belavia as a Belarusian carrier, not yet listed by the EU.
+    let carrier = ledger.known_at(at("2021-12-01T00:00:00Z"));
+    assert_eq!(
+        carrier.status(belavia, &Authority::EU, day("2021-12-02")),
+        Ok(Status::NotListed)
+    );
 
     // 2023-01-01: the EU listing only. Belavia is known, the US designation is not: asked
     // about a date after it took effect, that view answers "not listed" by the US.

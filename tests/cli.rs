@@ -690,3 +690,397 @@ fn link_proposes_then_records_links_between_lists_once() {
         "0 links proposed, 0 conflicts (record them with --apply)\n"
     );
 }
+/// Runs `args` (an import that must be refused) and checks that it exits 3 with a `refused:`
+/// message naming `names`, prints nothing on standard output, and leaves the ledger file byte
+/// for byte as it was.
+#[track_caller]
+fn refused(scratch: &Scratch, args: &[&str], names: &str) -> Run {
+    let before = std::fs::read(scratch.ledger()).expect("the ledger file");
+    let run = scratch.run(args);
+    assert!(
+        run.exits(3).stderr.starts_with("refused: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(names), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert_eq!(
+        std::fs::read(scratch.ledger()).expect("the ledger file"),
+        before,
+        "a refused import changed the ledger file"
+    );
+    run
+}
+
+/// The first half of a fixture, as an interrupted download leaves it, under its own name.
+fn cut(scratch: &Scratch, path: &str) -> String {
+    let whole = std::fs::read(fixture(path)).expect("the fixture");
+    let name = Path::new(path).file_name().expect("a file name");
+    let cut = scratch.0.join(name);
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("the cut file");
+    cut.display().to_string()
+}
+
+#[test]
+fn ofac_enhanced_xml_is_imported_plain_or_zipped_with_its_list_moves() {
+    let scratch = Scratch::new("ofac-xml");
+    let first = scratch.run(&[
+        "import",
+        "ofac-xml",
+        &fixture("ofac_enhanced/cons_enhanced_2024-07-03.xml"),
+        "--recorded",
+        "2024-07-04T00:00:00Z",
+    ]);
+    assert_eq!(first.exits(0).stdout, "2024-07-03 +23 -0 ~0\n");
+
+    // The zip of 2025-01-10 amends 5 of the 23 entries: refused unless confirmed.
+    let zip = fixture("ofac_enhanced/CONS_ENHANCED_2025-01-10.zip");
+    let args = [
+        "import",
+        "ofac-xml",
+        &zip,
+        "--recorded",
+        "2025-01-11T00:00:00Z",
+    ];
+    let guard = refused(&scratch, &args, "CONS_ENHANCED_2025-01-10.zip");
+    assert!(guard.stderr.contains("would amend"), "{}", guard.stderr);
+    let second = scratch.run(&[&args[..], &["--allow-mass-amendment"]].concat());
+    assert_eq!(
+        second.exits(0).stdout,
+        "2025-01-10 +4 -1 ~5\n  \
+         moved 17016 GAZPROMBANK JOINT STOCK COMPANY: US-OFAC/NS-MBS -> US-OFAC/SDN on 2024-11-21\n  \
+         moved 17143 PUBLIC JOINT STOCK COMPANY GAZPROM NEFT: US-OFAC/NS-MBS -> US-OFAC/SDN on 2025-01-10\n"
+    );
+    let gazprombank = scratch.run(&["status", "US-OFAC:17016", "--on", "2025-01-10"]);
+    assert!(
+        gazprombank.exits(0).stdout.starts_with("US-OFAC listed\n"),
+        "{}",
+        gazprombank.stdout
+    );
+
+    // The file of 2026-01-08 cut in half, even with every guard lifted.
+    let half = cut(&scratch, "ofac_enhanced/cons_enhanced_2026-01-08.xml");
+    let truncated = refused(
+        &scratch,
+        &[
+            "import",
+            "ofac-xml",
+            &half,
+            "--allow-mass-amendment",
+            "--allow-mass-delisting",
+        ],
+        "cons_enhanced_2026-01-08.xml line ",
+    );
+    assert!(
+        truncated.stderr.contains("truncated"),
+        "{}",
+        truncated.stderr
+    );
+    let json = scratch.run(&[
+        "--json",
+        "import",
+        "ofac-xml",
+        &fixture("ofac_enhanced/cons_enhanced_2026-01-08.xml"),
+        "--allow-mass-amendment",
+        "--recorded",
+        "2026-01-09T00:00:00Z",
+    ]);
+    let json = json.exits(0).json();
+    assert_eq!(json["date"], "2026-01-08");
+    assert_eq!(json["moved"], 0);
+    assert_eq!(json["appended"], json["changes"]);
+    assert!(json["digest"].is_string());
+}
+
+#[test]
+fn eu_and_uk_lists_are_imported_and_their_delistings_guarded() {
+    let scratch = Scratch::new("eu-uk");
+    let eu = scratch.run(&[
+        "import",
+        "eu",
+        &fixture("eu/fsf_2026-08-05.xml"),
+        "--recorded",
+        "2026-08-06T00:00:00Z",
+    ]);
+    assert_eq!(eu.exits(0).stdout, "2026-08-05 +4 -0 ~0\n");
+    // One delisting and one amendment of four entries in force are too many for the guards:
+    // each must be lifted on its own.
+    let next = fixture("eu/fsf_2026-08-12.xml");
+    let args = ["import", "eu", &next, "--recorded", "2026-08-13T00:00:00Z"];
+    let guard = refused(&scratch, &args, "fsf_2026-08-12.xml");
+    assert!(guard.stderr.contains("would delist"), "{}", guard.stderr);
+    let delisting = ["--allow-mass-delisting"];
+    let guard = refused(
+        &scratch,
+        &[&args[..], &delisting].concat(),
+        "fsf_2026-08-12.xml",
+    );
+    assert!(guard.stderr.contains("would amend"), "{}", guard.stderr);
+    let both = ["--allow-mass-delisting", "--allow-mass-amendment"];
+    let dry = scratch.run(&[&args[..], &both, &["--dry-run"]].concat());
+    assert_eq!(dry.exits(0).stdout, "2026-08-12 +1 -1 ~1\n");
+    assert_eq!(dry.stderr, "dry run: 4 changes not written\n");
+    let eu = scratch.run(&[&args[..], &both].concat());
+    assert_eq!(eu.exits(0).stdout, dry.stdout);
+    let again = scratch.run(&[&args[..], &both].concat());
+    assert_eq!(again.exits(0).stdout, "2026-08-12 +0 -0 ~0\n");
+
+    // The UK list, XML then CSV (the same parser, told apart by the first bytes).
+    let uk = scratch.run(&[
+        "import",
+        "uk",
+        &fixture("uk/uk_sanctions_list_2026-09-10.xml"),
+        "--recorded",
+        "2026-09-11T00:00:00Z",
+    ]);
+    assert_eq!(uk.exits(0).stdout, "2026-09-10 +5 -0 ~0\n");
+    let half = cut(&scratch, "uk/uk_sanctions_list_2026-09-17.csv");
+    refused(
+        &scratch,
+        &[
+            "import",
+            "uk",
+            &half,
+            "--allow-mass-delisting",
+            "--allow-mass-amendment",
+        ],
+        "uk_sanctions_list_2026-09-17.csv line ",
+    );
+    let csv = scratch.run(&[
+        "import",
+        "uk",
+        &fixture("uk/uk_sanctions_list_2026-09-17.csv"),
+        "--allow-mass-delisting",
+        "--allow-mass-amendment",
+        "--recorded",
+        "2026-09-18T00:00:00Z",
+    ]);
+    assert_eq!(csv.exits(0).stdout, "2026-09-17 +1 -1 ~1\n");
+    let ship = scratch.run(&["status", "UK:RUS9901", "--on", "2026-09-17"]);
+    assert!(
+        ship.exits(0).stdout.starts_with("UK listed\n"),
+        "{}",
+        ship.stdout
+    );
+}
+
+#[test]
+fn an_empty_or_cut_file_is_refused_by_every_importer() {
+    let scratch = Scratch::new("empty");
+    scratch
+        .run(&[
+            "import",
+            "un",
+            &fixture("un/un_consolidated_2018-08-24.xml"),
+            "--recorded",
+            "2018-08-25T00:00:00Z",
+        ])
+        .exits(0);
+    let empty = scratch.0.join("list.xml");
+    std::fs::write(&empty, b"").unwrap_or_else(|e| panic!("{}: {e}", empty.display()));
+    let empty = empty.display().to_string();
+    let formats: [&[&str]; 5] = [
+        &["ofac-xml"],
+        &["eu"],
+        &["uk"],
+        &["un"],
+        &["ftm", "--on", "2018-10-29"],
+    ];
+    for format in formats {
+        let args = [
+            &["import"],
+            format,
+            &[empty.as_str(), "--allow-mass-delisting"],
+        ]
+        .concat();
+        let run = refused(&scratch, &args, "list.xml");
+        assert!(
+            run.stderr.contains("is empty"),
+            "{format:?}: {}",
+            run.stderr
+        );
+        // A refused first import leaves no ledger file behind.
+        let fresh = Scratch::new("empty-fresh");
+        fresh.run(&args).exits(3);
+        assert!(!fresh.ledger().exists(), "{format:?}");
+    }
+    let half = cut(&scratch, "un/un_consolidated_2018-10-29.xml");
+    refused(
+        &scratch,
+        &["import", "un", &half],
+        "un_consolidated_2018-10-29.xml line ",
+    );
+}
+
+#[test]
+fn follow_the_money_is_imported_on_a_date_and_its_cut_file_refused() {
+    let scratch = Scratch::new("ftm");
+    let zala = fixture("ftm/zala.ftm.json");
+    let args = [
+        "import",
+        "ftm",
+        &zala,
+        "--on",
+        "2026-08-11",
+        "--recorded",
+        "2026-08-12T00:00:00Z",
+    ];
+    let first = scratch.run(&args);
+    let lines: Vec<&str> = first.exits(0).stdout.lines().collect();
+    assert!(
+        lines.contains(&"EU FTM list 2026-08-11 +2 -0 ~0"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        lines.contains(&"US-OFAC FTM list 2026-08-11 +2 -0 ~0"),
+        "{}",
+        first.stdout
+    );
+    assert_eq!(lines.last(), Some(&"30 changes, 30 appended"));
+    // Sanctions of authorities the crate does not know are named on standard error.
+    assert!(
+        first
+            .stderr
+            .contains("not imported: no authority known by [\"Direction Générale du Trésor\"]"),
+        "{}",
+        first.stderr
+    );
+    let zakharov = scratch.run(&["status", "EU:EU.12789.10", "--on", "2026-08-11"]);
+    assert!(
+        zakharov.exits(0).stdout.starts_with("EU listed\n"),
+        "{}",
+        zakharov.stdout
+    );
+    let again = scratch.run(&args);
+    assert_eq!(
+        again.exits(0).stdout,
+        "9 snapshots unchanged\n0 changes, 0 appended\n"
+    );
+
+    let half = cut(&scratch, "ftm/zala.ftm.json");
+    let truncated = refused(
+        &scratch,
+        &["import", "ftm", &half, "--on", "2026-08-12"],
+        "zala.ftm.json line ",
+    );
+    assert!(
+        truncated.stderr.contains("truncated"),
+        "{}",
+        truncated.stderr
+    );
+    // A history's own dates say what it delists: the guards cannot be lifted for it.
+    scratch
+        .run(&[
+            "import",
+            "ftm",
+            &zala,
+            "--history",
+            "--allow-mass-delisting",
+        ])
+        .exits(2);
+    scratch.run(&["import", "ftm", &zala]).exits(2);
+}
+
+#[test]
+fn the_seed_exports_as_follow_the_money_lines_and_imports_back() -> TestResult {
+    let scratch = Scratch::new("export");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia.jsonl"),
+        scratch.ledger(),
+    )?;
+    let lines = |text: &str| -> TestResult<Vec<serde_json::Value>> {
+        let mut entities = Vec::new();
+        for line in text.lines() {
+            let entity: serde_json::Value = serde_json::from_str(line)?;
+            assert!(entity["id"].is_string(), "{line}");
+            assert!(entity["properties"].is_object(), "{line}");
+            entities.push(entity);
+        }
+        Ok(entities)
+    };
+    let is_belavia = |entity: &serde_json::Value| {
+        entity["schema"] == "Organization"
+            && entity["properties"]["name"][0] == "Belavia Belarusian Airlines"
+    };
+
+    let on = scratch.run(&["export", "ftm", "--on", "2025-10-01"]);
+    let entities = lines(&on.exits(0).stdout)?;
+    assert_eq!(entities.iter().filter(|e| is_belavia(e)).count(), 1);
+    // Listed by the EU and the US that day: one `Sanction` each, without end dates.
+    let sanctions: Vec<_> = entities
+        .iter()
+        .filter(|e| e["schema"] == "Sanction")
+        .collect();
+    assert_eq!(sanctions.len(), 2, "{}", on.stdout);
+    assert!(sanctions
+        .iter()
+        .all(|s| s["properties"]["endDate"].is_null()));
+    assert!(on.stderr.contains("FtM entities (state on 2025-10-01)"));
+
+    // The history, to a file; the US delisting of 2025-11-04 is its end date.
+    let file = scratch.0.join("belavia.ftm.json");
+    std::fs::write(&file, "an older export\n")?;
+    let path = file.display().to_string();
+    let history = scratch.run(&["--digest", "export", "ftm", "--history", "-o", &path]);
+    assert!(
+        history
+            .exits(0)
+            .stdout
+            .contains(&format!("FtM entities (history) written to {path}\n")),
+        "{}",
+        history.stdout
+    );
+    assert!(history.stdout.contains("\ndigest: "), "{}", history.stdout);
+    let text = std::fs::read_to_string(&file)?;
+    let entities = lines(&text)?;
+    assert!(entities.iter().any(is_belavia));
+    assert!(
+        entities
+            .iter()
+            .any(|e| e["properties"]["endDate"][0] == "2025-11-04"),
+        "{text}"
+    );
+    // Nothing but the export is left beside it.
+    let names: Vec<_> = std::fs::read_dir(&scratch.0)?
+        .map(|entry| entry.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(names.len(), 2, "{names:?}");
+
+    // As known before the US licence was recorded, the export is a different one.
+    let then = scratch.run(&["export", "ftm", "--known-at", "2025-09-12T00:00:00Z"]);
+    assert_ne!(then.exits(0).stdout, text);
+
+    // The history imports into a new ledger, with the US delisting on its date.
+    let other = Scratch::new("export-import");
+    let imported = other.run(&[
+        "import",
+        "ftm",
+        &path,
+        "--history",
+        "--recorded",
+        "2026-01-01T00:00:00Z",
+    ]);
+    assert!(
+        imported
+            .exits(0)
+            .stdout
+            .starts_with("EU FTM-CONSOLIDATED list 2021-12-02 +1 -0 ~0\n"),
+        "{}",
+        imported.stdout
+    );
+    // Each authority's `Sanction`s are its own list entries, keyed by the exported entity id.
+    let us = "US-OFAC:sl-entity-e8c59ed6-5594-5d9c-920c-4be5327c219f";
+    for (on, status) in [
+        ("2025-10-01", "US-OFAC listed-licensed\n"),
+        ("2025-11-04", "US-OFAC not-listed\n"),
+    ] {
+        let run = other.run(&["status", us, "--on", on]);
+        assert!(
+            run.exits(0).stdout.starts_with(status),
+            "{on}: {}",
+            run.stdout
+        );
+    }
+    Ok(())
+}

@@ -1031,3 +1031,53 @@ fn linked_histories_reach_the_link_rules_and_larger_clusters() {
     }
     assert!(largest >= 3, "largest cluster drawn: {largest}");
 }
+
+/// Histories that hold links, relations and class measures together: the ledger accepts them,
+/// the cluster answers agree with the model (relations and class measures move no listing),
+/// links leave every entity's derived status alone (derived status follows ownership, not
+/// links), and an invalid change is refused with its rule.
+#[test]
+fn links_and_relations_together_keep_to_their_own_questions() {
+    let config = history_config().with_relations();
+    check(
+        (history(config.clone()), vec(any::<Index>(), 2)),
+        |(h, picks)| {
+            let ledger = ledger(&h);
+            for (view, model) in views(&ledger, &h, &picks) {
+                check_clusters_and_statuses(&view, &model, &h)?;
+            }
+            let links: BTreeSet<ChangeId> = h
+                .changes
+                .iter()
+                .filter(|c| c.kind.link().is_some())
+                .map(|c| c.id)
+                .collect();
+            let bare = Ledger::from_changes(without(&h, &links)).unwrap();
+            let (a, b) = (ledger.current(), bare.current());
+            for entity in entities(&h) {
+                prop_assert_eq!(a.derived_timeline(entity), b.derived_timeline(entity));
+                for date in dates(&h).into_iter().step_by(4) {
+                    for authority in &h.authorities {
+                        prop_assert_eq!(
+                            a.derived_status(entity, authority, date),
+                            b.derived_status(entity, authority, date)
+                        );
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+    check(invalid_change(config), |invalid| {
+        let InvalidChange {
+            history: h,
+            change,
+            rule,
+            ..
+        } = invalid;
+        let mut ledger = ledger(&h);
+        let error = ledger.apply(change).unwrap_err();
+        prop_assert!(rule.matches(&error), "{:?} expected, got {:?}", rule, error);
+        Ok(())
+    });
+}

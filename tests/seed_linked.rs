@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sanctions_ledger::import::{ofac::SdnFiles, reconcile, ReconcileOptions, Snapshot};
 use sanctions_ledger::{
-    Authority, Change, ChangeId, ChangeKind, Confidence, EntityId, Identifier, Ledger, Link,
-    LinkId, LinkReason, Source, StatusKind,
+    Authority, Change, ChangeId, ChangeKind, Confidence, DerivedKind, EntityId, Identifier, Ledger,
+    Link, LinkId, LinkReason, Source, StatusKind,
 };
 
 type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
@@ -58,22 +58,29 @@ fn build() -> TestResult<Ledger> {
     let hand_made = EntityId::derive("belavia");
     let mut ledger = Ledger::new();
 
-    // The EU listing: registration, designation, renewal, about the EU's own entry.
+    // The EU's side: Belavia registered as a Belarusian air carrier when the EU banned those
+    // (2021-06-04, applying from 2021-06-05), the ban itself, then the EU listing's facts, the
+    // listing and its renewal, about the EU's own entry.
     let mut eu = Vec::new();
     for (kind, effective) in [
-        ("register_entity", "2021-12-02"),
+        ("register_entity", "2021-06-05"),
+        ("impose_class_measure", "2021-06-05"),
+        ("amend_entity", "2021-12-02"),
         ("designate", "2021-12-02"),
         ("amend_designation", "2023-02-24"),
     ] {
         let mut change = seed_change(&seed, kind, effective)?.clone();
         change.id = ChangeId::derive(&format!("seed:linked:eu:{kind}:{effective}"));
         match &mut change.kind {
-            ChangeKind::RegisterEntity { entity, .. } => *entity = eu_entry(),
+            ChangeKind::RegisterEntity { entity, .. } | ChangeKind::AmendEntity { entity, .. } => {
+                *entity = eu_entry();
+            }
             ChangeKind::Designate { record, .. } => record.entity = eu_entry(),
             _ => {}
         }
         eu.push(change);
     }
+    let registered = eu[0].effective;
     ledger.apply_batch(eu)?;
 
     // OFAC's entries 44541 and 44580 as the importer reads the real file of 2023-08-09, which
@@ -96,11 +103,11 @@ fn build() -> TestResult<Ledger> {
     let aircraft = snapshot.entity_id("44580");
 
     // The analyst's link, the day after OFAC's action. It is effective from the EU entry's
-    // registration: the two entries are one airline, and the subject's history (its EU
-    // listing of 2021) answers through either entry.
+    // registration: the two entries are one airline, and the subject's history (the EU's ban of
+    // its class and its EU listing of 2021) answers through either entry.
     let link = Change::new(
         ChangeId::derive("seed:linked:link:eu=sdn-44541"),
-        day("2021-12-02")?,
+        registered,
         instant(2023, 8, 10, 9)?,
         Source::new(
             "analyst review of the EU entry (Council Implementing Regulation (EU) 2021/2124) and \
@@ -241,6 +248,23 @@ fn the_subject_answers_the_seed_case_from_its_list_entries() -> TestResult {
     assert_eq!(
         kind(sdn, &Authority::EU, "2021-12-01")?,
         StatusKind::NotListed
+    );
+    // The EU entry is a Belarusian air carrier from 2021-06-05: caught by the EU's ban of its
+    // class before the EU listed it, listed from 2021-12-02. The SDN entry, whose facts are
+    // OFAC's and name no sector, is not in that class on its own.
+    let derived = |entity, date: &str| -> TestResult<DerivedKind> {
+        Ok(now.derived_status(entity, &Authority::EU, day(date)?)?.kind)
+    };
+    assert_eq!(derived(eu_entry(), "2021-06-04")?, DerivedKind::NotListed);
+    assert_eq!(
+        derived(eu_entry(), "2021-06-05")?,
+        DerivedKind::ClassMeasure
+    );
+    assert_eq!(derived(eu_entry(), "2021-12-02")?, DerivedKind::Listed);
+    assert_eq!(derived(sdn, "2021-06-05")?, DerivedKind::NotListed);
+    assert_eq!(
+        clusters.cluster(sdn, day("2021-06-05")?)?.members,
+        clusters.cluster(sdn, day("2024-06-01")?)?.members
     );
     // Known at 2023-08-09 evening, before the analyst linked them, the two were apart.
     let before_link = ledger.known_at(instant(2023, 8, 9, 18)?);

@@ -10,7 +10,12 @@
 //! - about 10% of designations amended once or more;
 //! - licences covering about 2% of designations (one licence per 100 designations, one to three
 //!   entities each), half of them ended, 30% amended to cover one more entity;
-//! - one retraction per 200 designations, of a designation amendment or a delisting.
+//! - one retraction per 200 designations, of a designation amendment or a delisting;
+//! - one ownership or control relation per five designations ([`plan_ownership`]): chains of
+//!   one to six levels of new, unlisted subsidiaries under a listed entity, some of them also
+//!   held in part by a second listed owner (two partial stakes that reach 50% only added up),
+//!   some controlled rather than owned, a few with a small stake back in their listed root (a
+//!   cycle), 20% of relations ended and 10% with their share amended.
 //!
 //! Designations grow denser towards the present, as real lists do. On the recorded axis the
 //! ledger "went live" on 2012-01-01: history before that is back-filled in one batch per
@@ -42,7 +47,8 @@ use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Country, Designation, DesignationId, DesignationTerms,
     Entity, EntityId, EntityKind, Identifier, ImoNumber, Licence, LicenceEnd, LicenceId,
-    LicenceTerms, Measure, Program, Source,
+    LicenceTerms, Measure, OwnershipRule, Program, Relation, RelationId, RelationTerms, Share,
+    Source,
 };
 
 /// The sizes the issue asks for, by name.
@@ -212,6 +218,29 @@ pub(crate) struct PlannedRetraction {
     pub(crate) retracted: DateTime<Utc>,
 }
 
+/// One ownership or control relation, as the generator planned it (for choosing questions and
+/// for the SQL peer's table).
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedRelation {
+    /// Its id.
+    pub(crate) id: RelationId,
+    /// The owner or controller.
+    pub(crate) owner: EntityId,
+    /// The owned or controlled.
+    pub(crate) owned: EntityId,
+    /// `None` for a control; for an ownership, its versions: (from, share in hundredths).
+    pub(crate) shares: Option<Vec<(NaiveDate, u16)>>,
+    /// When it begins.
+    pub(crate) from: NaiveDate,
+    /// When it ends, if it does.
+    pub(crate) until: Option<NaiveDate>,
+    /// The authority of the listed entity at the top of its chain.
+    pub(crate) authority: Authority,
+    /// The period of that entity's designation, `[from, until)`, as planned (for questions
+    /// asked while the owner is listed).
+    pub(crate) listed: (NaiveDate, Option<NaiveDate>),
+}
+
 /// A generated workload: the change log and what the generator knows about it.
 #[derive(Debug, Clone)]
 pub(crate) struct Workload {
@@ -229,6 +258,8 @@ pub(crate) struct Workload {
     pub(crate) licences: usize,
     /// Number of retractions.
     pub(crate) retractions: usize,
+    /// Every ownership and control relation.
+    pub(crate) relations: Vec<PlannedRelation>,
 }
 
 impl Workload {
@@ -486,6 +517,8 @@ pub(crate) fn generate(designations: usize, seed: u64) -> Workload {
 
     let (covers, licences) = plan_licences(&mut g, &lives, &entities, &registered);
     let retracted_delistings = plan_retractions(&mut g, &mut lives, &mut planned, &entities);
+    // Last, so that everything above is drawn as before relations existed.
+    let relations = plan_ownership(&mut g, &lives, &mut entities, &mut registered);
     let retractions = g
         .pending
         .iter()
@@ -503,6 +536,7 @@ pub(crate) fn generate(designations: usize, seed: u64) -> Workload {
         retracted_delistings,
         licences,
         retractions,
+        relations,
     }
 }
 
@@ -852,6 +886,200 @@ fn plan_retractions(
     retracted_delistings
 }
 
+/// Plans one relation per five designations: chains of new subsidiaries under listed entities.
+#[allow(clippy::too_many_lines)] // one generator loop, level by level
+fn plan_ownership(
+    g: &mut Generator,
+    lives: &[DesignationLife],
+    entities: &mut Vec<EntityId>,
+    registered: &mut Vec<i64>,
+) -> Vec<PlannedRelation> {
+    const SHARES: [u16; 6] = [10_000, 7_500, 6_000, 5_100, 5_000, 10_000];
+    let end_day = g.end_day;
+    let target = (lives.len() / 5).max(1);
+    let mut relations: Vec<PlannedRelation> = Vec::with_capacity(target + 16);
+    // Per entity index: the largest shares its owners may hold, added up (at most 100%).
+    let mut held: std::collections::HashMap<usize, u16> = std::collections::HashMap::new();
+    let mut next_subsidiary = 0usize;
+    while relations.len() < target {
+        let root = &lives[g.rng.below(lives.len() as u64) as usize];
+        let authority = AUTHORITIES[root.authority].clone();
+        let listed = (root.from, root.until);
+        let depth = 1 + g.rng.weighted(&[30, 25, 20, 12, 8, 5]);
+        // The chain's relations begin around the root's listing, some before, some after.
+        let mut start = (root.from + g.rng.range(-3_000, 1_000)).clamp(0, end_day - 2);
+        // The owner at this level, as an index into the entities.
+        let mut parent = root.entity;
+        for _level in 0..depth {
+            if relations.len() >= target {
+                break;
+            }
+            // A new, unlisted subsidiary, registered when its first owner takes it.
+            let child = entities.len();
+            let entity = EntityId::derive(&format!("w{:x}:subsidiary:{next_subsidiary}", g.seed));
+            next_subsidiary += 1;
+            let recorded = g.natural_recorded(start).max(registered[parent]);
+            let record = Entity::new(
+                EntityKind::Organisation,
+                format!(
+                    "{} Holdings Subsidiary {next_subsidiary}",
+                    WORDS[g.rng.below(8) as usize]
+                ),
+            )
+            .with_country(Country::new(COUNTRIES[g.rng.below(8) as usize]).expect("a country"));
+            let change = g.change(
+                start,
+                recorded,
+                format!("company register extract {next_subsidiary}"),
+                ChangeKind::RegisterEntity { entity, record },
+            );
+            g.push(recorded, 0, change);
+            entities.push(entity);
+            registered.push(recorded);
+
+            // The stake (or control) of the parent, and sometimes a second, listed owner.
+            let control = g.rng.chance(0.05);
+            let (share, second) = if !control && g.rng.chance(0.15) {
+                (3_000, Some(2_500))
+            } else {
+                (SHARES[g.rng.below(SHARES.len() as u64) as usize], None)
+            };
+            let until = if g.rng.chance(0.2) {
+                Some(g.rng.range(start + 1, end_day))
+            } else {
+                None
+            };
+            let share = (!control).then_some(share);
+            relations.push(plan_relation(
+                g,
+                (entities[parent], parent),
+                (entity, child),
+                share,
+                (start, until),
+                (&authority, listed),
+                registered,
+                &mut held,
+            ));
+            if let Some(second_share) = second {
+                let other = &lives[g.rng.below(lives.len() as u64) as usize];
+                if other.entity != child && other.entity != parent {
+                    relations.push(plan_relation(
+                        g,
+                        (entities[other.entity], other.entity),
+                        (entity, child),
+                        Some(second_share),
+                        (start, until),
+                        (&authority, listed),
+                        registered,
+                        &mut held,
+                    ));
+                }
+            }
+            // A few chains end with a small stake back in their listed root: a cycle.
+            if g.rng.chance(0.02) && held.get(&root.entity).copied().unwrap_or(0) <= 9_000 {
+                relations.push(plan_relation(
+                    g,
+                    (entity, child),
+                    (entities[root.entity], root.entity),
+                    Some(1_000),
+                    (start, None),
+                    (&authority, listed),
+                    registered,
+                    &mut held,
+                ));
+            }
+            parent = child;
+            start = (start + g.rng.range(0, 400)).min(end_day - 2);
+        }
+    }
+    relations
+}
+
+/// One relation from `parent` to `child` (each an id and an index into the entities), with its
+/// share (`None` for a control) over `[from, until)`; 10% of ownerships have their share
+/// amended once. `held` keeps every entity's owners within 100%.
+#[allow(clippy::too_many_arguments)] // a private step of `plan_ownership`
+fn plan_relation(
+    g: &mut Generator,
+    (parent, parent_at): (EntityId, usize),
+    (child, child_at): (EntityId, usize),
+    share: Option<u16>,
+    (from, until): (i64, Option<i64>),
+    (authority, listed): (&Authority, (i64, Option<i64>)),
+    registered: &[i64],
+    held: &mut std::collections::HashMap<usize, u16>,
+) -> PlannedRelation {
+    let number = g.next_change;
+    let id = RelationId::derive(&format!("w{:x}:relation:{number}", g.seed));
+    let recorded = g
+        .natural_recorded(from)
+        .max(registered[parent_at])
+        .max(registered[child_at]);
+    let used = held.entry(child_at).or_insert(0);
+    let share = share.map(|s| s.min(10_000 - *used));
+    let record = match share {
+        Some(s) => Relation::ownership(parent, child, Share::hundredths(s, s).expect("a share")),
+        None => Relation::control(parent, child),
+    };
+    let change = g.change(
+        from,
+        recorded,
+        format!("ownership filing {number}"),
+        ChangeKind::Relate {
+            relation: id,
+            record,
+        },
+    );
+    g.push(recorded, 2, change);
+    let mut versions = Vec::new();
+    let mut chain_recorded = recorded;
+    if let Some(s) = share {
+        versions.push((date(from), s));
+        let last = until.unwrap_or(g.end_day);
+        if g.rng.chance(0.1) && from + 1 < last {
+            // Down to a smaller stake (which keeps the owned entity within 100%).
+            let day = g.rng.range(from + 1, last);
+            let lower = [5_000, 4_900, 2_000][g.rng.below(3) as usize].min(s);
+            let recorded = g.natural_recorded(day).max(chain_recorded);
+            chain_recorded = recorded;
+            let change = g.change(
+                day,
+                recorded,
+                format!("ownership filing {number} amended"),
+                ChangeKind::AmendRelation {
+                    relation: id,
+                    terms: RelationTerms::with_share(
+                        Share::hundredths(lower, lower).expect("a share"),
+                    ),
+                },
+            );
+            g.push(recorded, 2, change);
+            versions.push((date(day), lower));
+        }
+        *used += s;
+    }
+    if let Some(day) = until {
+        let recorded = g.natural_recorded(day).max(chain_recorded);
+        let change = g.change(
+            day,
+            recorded,
+            format!("ownership filing {number} ended"),
+            ChangeKind::EndRelation { relation: id },
+        );
+        g.push(recorded, 2, change);
+    }
+    PlannedRelation {
+        id,
+        owner: parent,
+        owned: child,
+        shares: share.map(|_| versions),
+        from: date(from),
+        until: until.map(date),
+        authority: authority.clone(),
+        listed: (date(listed.0), listed.1.map(date)),
+    }
+}
+
 /// One status question: an entity, an authority, a date.
 #[derive(Debug, Clone)]
 pub(crate) struct StatusQuery {
@@ -876,10 +1104,16 @@ pub(crate) struct Queries {
     pub(crate) known_at: Vec<(DateTime<Utc>, StatusQuery)>,
     /// Entities for `timeline`.
     pub(crate) entities: Vec<EntityId>,
+    /// Derived-status questions about entities that some relation owns or controls: seven in
+    /// ten with the authority (one with an ownership rule) of the listed entity atop its chain, on a date the relation and
+    /// (when the two overlap) that entity's designation are in force; the rest with any
+    /// authority on any date.
+    pub(crate) derived: Vec<StatusQuery>,
 }
 
 /// Picks `n` questions of each kind from `workload`, deterministically from `seed`.
 #[must_use]
+#[allow(clippy::too_many_lines)] // one block per kind of question, in the order of `Queries`
 pub(crate) fn sample_queries(workload: &Workload, seed: u64, n: usize) -> Queries {
     let mut rng = SplitMix64::new(seed ^ 0x7175_6572_6965_7321);
     let end_day = day_of(history_end());
@@ -963,11 +1197,55 @@ pub(crate) fn sample_queries(workload: &Workload, seed: u64, n: usize) -> Querie
     let entities = (0..n)
         .map(|_| workload.entities[rng.below(workload.entities.len() as u64) as usize])
         .collect();
+    let relations = &workload.relations;
+    let derived = (0..n)
+        .map(|k| {
+            if relations.is_empty() {
+                return status[k % status.len()].clone();
+            }
+            let mut r = &relations[rng.below(relations.len() as u64) as usize];
+            if k % 10 < 7 {
+                // Under an authority with an ownership rule (a few draws at most), so that the
+                // question walks up the owners.
+                for _ in 0..8 {
+                    if OwnershipRule::for_authority(&r.authority, r.from).is_some() {
+                        break;
+                    }
+                    r = &relations[rng.below(relations.len() as u64) as usize];
+                }
+                // While both the relation and the listing at the top of its chain are in force,
+                // when they overlap: the owner may still have been delisted, or own too small a
+                // stake, so every kind still turns up.
+                let from = r.from.max(r.listed.0);
+                let until = match (r.until, r.listed.1) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let (from, until) = if until.is_none_or(|u| from < u) {
+                    (from, until)
+                } else {
+                    (r.from, r.until)
+                };
+                StatusQuery {
+                    entity: r.owned,
+                    authority: r.authority.clone(),
+                    date: in_period(&mut rng, from, until),
+                }
+            } else {
+                StatusQuery {
+                    entity: r.owned,
+                    authority: AUTHORITIES[rng.below(AUTHORITIES.len() as u64) as usize].clone(),
+                    date: date(rng.range(0, end_day)),
+                }
+            }
+        })
+        .collect();
     Queries {
         status,
         dates,
         months,
         known_at,
         entities,
+        derived,
     }
 }

@@ -6,8 +6,10 @@ use chrono::{Days, NaiveDate};
 use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::Target;
-use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
+use crate::id::{ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
+use crate::index::Edge;
 use crate::list::List;
+use crate::relation::{RelationKind, RelationTerms};
 
 /// What a change creates or names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,6 +18,8 @@ pub(super) enum Subject {
     Designation(DesignationId),
     Licence(LicenceId),
     Link(LinkId),
+    Relation(RelationId),
+    ClassMeasure(ClassMeasureId),
 }
 
 /// What a change creates, if it is a creation.
@@ -25,6 +29,8 @@ pub(super) fn creates(kind: &ChangeKind) -> Option<Subject> {
         ChangeKind::Designate { designation, .. } => Some(Subject::Designation(*designation)),
         ChangeKind::IssueLicence { licence, .. } => Some(Subject::Licence(*licence)),
         ChangeKind::Link { link, .. } => Some(Subject::Link(*link)),
+        ChangeKind::Relate { relation, .. } => Some(Subject::Relation(*relation)),
+        ChangeKind::ImposeClassMeasure { measure, .. } => Some(Subject::ClassMeasure(*measure)),
         _ => None,
     }
 }
@@ -49,6 +55,18 @@ pub(super) fn names(kind: &ChangeKind) -> Vec<Subject> {
         ChangeKind::EndLicence { licence, .. } => vec![Subject::Licence(*licence)],
         ChangeKind::Link { record, .. } => record.entities.map(Subject::Entity).to_vec(),
         ChangeKind::Unlink { link } => vec![Subject::Link(*link)],
+        ChangeKind::Relate { record, .. } => record
+            .parties()
+            .iter()
+            .map(|e| Subject::Entity(*e))
+            .collect(),
+        ChangeKind::AmendRelation { relation, .. } | ChangeKind::EndRelation { relation } => {
+            vec![Subject::Relation(*relation)]
+        }
+        ChangeKind::AmendClassMeasure { measure, .. }
+        | ChangeKind::LiftClassMeasure { measure } => {
+            vec![Subject::ClassMeasure(*measure)]
+        }
         _ => Vec::new(),
     }
 }
@@ -66,6 +84,12 @@ pub(super) fn subject(kind: &ChangeKind) -> Option<Subject> {
         | ChangeKind::AmendLicence { licence, .. }
         | ChangeKind::EndLicence { licence, .. } => Some(Subject::Licence(*licence)),
         ChangeKind::Link { link, .. } | ChangeKind::Unlink { link } => Some(Subject::Link(*link)),
+        ChangeKind::Relate { relation, .. }
+        | ChangeKind::AmendRelation { relation, .. }
+        | ChangeKind::EndRelation { relation } => Some(Subject::Relation(*relation)),
+        ChangeKind::ImposeClassMeasure { measure, .. }
+        | ChangeKind::AmendClassMeasure { measure, .. }
+        | ChangeKind::LiftClassMeasure { measure } => Some(Subject::ClassMeasure(*measure)),
         _ => None,
     }
 }
@@ -79,6 +103,8 @@ pub(super) fn is_version(kind: &ChangeKind) -> bool {
             | ChangeKind::AmendEntity { .. }
             | ChangeKind::AmendDesignation { .. }
             | ChangeKind::AmendLicence { .. }
+            | ChangeKind::AmendRelation { .. }
+            | ChangeKind::AmendClassMeasure { .. }
     )
 }
 
@@ -98,6 +124,43 @@ pub(super) struct TargetFacts {
     /// Live amendments: position and date.
     pub(super) amendments: Vec<(usize, NaiveDate)>,
     pub(super) live: bool,
+    /// For a relation: its kind, subject and object, and the share each live version counts
+    /// (creation first, then amendments in log order: date, position, hundredths).
+    pub(super) relation: Option<RelationFacts>,
+}
+
+/// What a relation is, for [`TargetFacts::relation`].
+#[derive(Debug, Clone)]
+pub(super) struct RelationFacts {
+    pub(super) kind: RelationKind,
+    pub(super) subject: EntityId,
+    pub(super) object: EntityId,
+    pub(super) shares: Vec<(NaiveDate, usize, u16)>,
+}
+
+impl RelationFacts {
+    /// The share counted on `date` (0 when none): the last version on or before it, an
+    /// amendment winning over the creation.
+    pub(super) fn share_on(&self, date: NaiveDate) -> u16 {
+        let (creation, amendments) = self
+            .shares
+            .split_first()
+            .map_or((None, &[][..]), |(c, a)| (Some(c), a));
+        amendments
+            .iter()
+            .filter(|v| v.0 <= date)
+            .max_by_key(|v| (v.0, v.1))
+            .or(creation.filter(|c| c.0 <= date))
+            .map_or(0, |v| v.2)
+    }
+}
+
+/// The share a relation of `kind` with `terms` counts (what the ledger's stake rule adds up).
+pub(super) fn counted_share(kind: &RelationKind, terms: &RelationTerms) -> u16 {
+    match Edge::of(kind, terms) {
+        Edge::Ownership(low) => low,
+        Edge::Control | Edge::Nothing => 0,
+    }
 }
 
 /// The life of a link in a generated history.
@@ -130,6 +193,12 @@ pub(super) struct Facts {
     pub(super) entities: Vec<(EntityId, usize, bool)>,
     pub(super) designations: Vec<TargetFacts>,
     pub(super) licences: Vec<TargetFacts>,
+    pub(super) relations: Vec<TargetFacts>,
+    pub(super) class_measures: Vec<TargetFacts>,
+    /// Per entity, the largest share every ownership of it (live or not) has ever been given,
+    /// added up: what is left of 100% may go to a new stake whatever the dates, the order of
+    /// the changes or later retractions.
+    pub(super) stakes_in: Vec<(EntityId, u32)>,
     pub(super) dates: Vec<NaiveDate>,
     /// Every entity id ever registered, designation or licence id ever created.
     pub(super) registered: Vec<EntityId>,
@@ -138,6 +207,8 @@ pub(super) struct Facts {
     /// Links, in order of creation.
     pub(super) links: Vec<LinkFacts>,
     pub(super) created_links: Vec<LinkId>,
+    pub(super) created_relations: Vec<RelationId>,
+    pub(super) created_class_measures: Vec<ClassMeasureId>,
 }
 
 impl Facts {
@@ -153,7 +224,27 @@ impl Facts {
         self.designations
             .iter_mut()
             .chain(self.licences.iter_mut())
+            .chain(self.relations.iter_mut())
+            .chain(self.class_measures.iter_mut())
             .find(|t| t.target == target && t.live)
+    }
+
+    /// What is left of 100% of `entity` for a new stake (hundredths).
+    pub(super) fn capacity(&self, entity: EntityId) -> u16 {
+        let used = self
+            .stakes_in
+            .iter()
+            .find(|(e, _)| *e == entity)
+            .map_or(0, |(_, used)| *used);
+        u16::try_from(10_000_u32.saturating_sub(used)).unwrap_or(0)
+    }
+
+    /// Adds `share` to what the stakes in `entity` have used.
+    fn use_stake(&mut self, entity: EntityId, share: u16) {
+        match self.stakes_in.iter_mut().find(|(e, _)| *e == entity) {
+            Some((_, used)) => *used += u32::from(share),
+            None => self.stakes_in.push((entity, u32::from(share))),
+        }
     }
 
     #[allow(clippy::too_many_lines)] // one match over the change kinds
@@ -179,6 +270,7 @@ impl Facts {
                     end: None,
                     amendments: Vec::new(),
                     live: true,
+                    relation: None,
                 });
                 self.created_designations.push(*designation);
             }
@@ -193,8 +285,77 @@ impl Facts {
                     end: None,
                     amendments: Vec::new(),
                     live: true,
+                    relation: None,
                 });
                 self.created_licences.push(*licence);
+            }
+            ChangeKind::Relate { relation, record } => {
+                let share = counted_share(&record.kind, &record.terms);
+                self.use_stake(record.object(), share);
+                self.relations.push(TargetFacts {
+                    target: Target::Relation(*relation),
+                    // Unused: a relation has no authority.
+                    authority: Authority::UN,
+                    entity: None,
+                    created: at,
+                    start: on,
+                    end: None,
+                    amendments: Vec::new(),
+                    live: true,
+                    list: None,
+                    relation: Some(RelationFacts {
+                        kind: record.kind.clone(),
+                        subject: record.subject(),
+                        object: record.object(),
+                        shares: vec![(on, at, share)],
+                    }),
+                });
+                self.created_relations.push(*relation);
+            }
+            ChangeKind::ImposeClassMeasure { measure, record } => {
+                self.class_measures.push(TargetFacts {
+                    target: Target::ClassMeasure(*measure),
+                    authority: record.authority.clone(),
+                    entity: None,
+                    created: at,
+                    start: on,
+                    end: None,
+                    amendments: Vec::new(),
+                    live: true,
+                    list: None,
+                    relation: None,
+                });
+                self.created_class_measures.push(*measure);
+            }
+            ChangeKind::AmendRelation { relation, terms } => {
+                let mut used = None;
+                if let Some(t) = self.target_mut(Target::Relation(*relation)) {
+                    t.amendments.push((at, on));
+                    if let Some(r) = t.relation.as_mut() {
+                        let share = counted_share(&r.kind, terms);
+                        let before = r.shares.iter().map(|v| v.2).max().unwrap_or(0);
+                        r.shares.push((on, at, share));
+                        used = Some((r.object, share.saturating_sub(before)));
+                    }
+                }
+                if let Some((object, more)) = used {
+                    self.use_stake(object, more);
+                }
+            }
+            ChangeKind::EndRelation { relation } => {
+                if let Some(t) = self.target_mut(Target::Relation(*relation)) {
+                    t.end = Some((at, on));
+                }
+            }
+            ChangeKind::AmendClassMeasure { measure, .. } => {
+                if let Some(t) = self.target_mut(Target::ClassMeasure(*measure)) {
+                    t.amendments.push((at, on));
+                }
+            }
+            ChangeKind::LiftClassMeasure { measure } => {
+                if let Some(t) = self.target_mut(Target::ClassMeasure(*measure)) {
+                    t.end = Some((at, on));
+                }
             }
             ChangeKind::AmendDesignation { designation, .. } => {
                 if let Some(t) = self.target_mut(Target::Designation(*designation)) {
@@ -243,7 +404,13 @@ impl Facts {
                             l.end = None;
                         }
                     }
-                    for t in self.designations.iter_mut().chain(self.licences.iter_mut()) {
+                    let all = self
+                        .designations
+                        .iter_mut()
+                        .chain(self.licences.iter_mut())
+                        .chain(self.relations.iter_mut())
+                        .chain(self.class_measures.iter_mut());
+                    for t in all {
                         if t.created == target {
                             t.live = false;
                         }
@@ -251,6 +418,9 @@ impl Facts {
                             t.end = None;
                         }
                         t.amendments.retain(|&(p, _)| p != target);
+                        if let Some(r) = t.relation.as_mut() {
+                            r.shares.retain(|v| v.1 != target || v.1 == t.created);
+                        }
                     }
                     for e in &mut self.entities {
                         if e.1 == target {
@@ -282,8 +452,18 @@ impl Facts {
         self.designations
             .iter()
             .chain(&self.licences)
+            .chain(&self.relations)
+            .chain(&self.class_measures)
             .filter(|t| t.live)
             .collect()
+    }
+
+    pub(super) fn live_relations(&self) -> Vec<&TargetFacts> {
+        self.relations.iter().filter(|t| t.live).collect()
+    }
+
+    pub(super) fn live_class_measures(&self) -> Vec<&TargetFacts> {
+        self.class_measures.iter().filter(|t| t.live).collect()
     }
 
     /// Whether the change at `at` is live (not retracted, not a retraction).

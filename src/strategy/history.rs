@@ -11,14 +11,16 @@ use super::entities::{entity_from, take};
 use super::facts::{creates, is_version, names, subject, Facts, TargetFacts};
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
+use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
 use crate::designation::{Designation, DesignationTerms, Measure};
-use crate::entity::Identifier;
+use crate::entity::{Country, EntityKind, Identifier};
 use crate::error::{Result, Target};
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::ledger::Ledger;
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
 use crate::link::{Link, LinkReason};
 use crate::list::List;
+use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 
 /// Sizes, date window and authorities of the histories [`history`] generates.
 ///
@@ -60,6 +62,11 @@ pub struct HistoryConfig {
     /// histories without links are generated exactly as before (the saved cases in
     /// `proptest-regressions/` replay unchanged).
     pub links: bool,
+    /// Whether histories also hold relations (ownerships with shares and ranges, controls,
+    /// links; some in cycles), class measures, and entities in sectors: what derived status is
+    /// computed from. Off by default, so that histories without them are generated exactly as
+    /// before (the saved cases in `proptest-regressions/` replay unchanged).
+    pub relations: bool,
 }
 
 impl HistoryConfig {
@@ -88,6 +95,7 @@ impl HistoryConfig {
                 .single()
                 .unwrap_or_default(),
             links: false,
+            relations: false,
         }
     }
 
@@ -103,6 +111,14 @@ impl HistoryConfig {
     #[must_use]
     pub fn with_links(mut self) -> Self {
         self.links = true;
+        self
+    }
+
+    /// Makes histories hold relations, class measures and entities in sectors too (see
+    /// [`HistoryConfig::relations`]).
+    #[must_use]
+    pub fn with_relations(mut self) -> Self {
+        self.relations = true;
         self
     }
 
@@ -172,6 +188,10 @@ pub struct History {
     pub licences: Vec<LicenceId>,
     /// Every link it makes (some may be retracted), in order.
     pub links: Vec<LinkId>,
+    /// Every relation it begins (some may be retracted), in order.
+    pub relations: Vec<RelationId>,
+    /// Every class measure it imposes (some may be retracted), in order.
+    pub class_measures: Vec<ClassMeasureId>,
     /// The authorities it draws from.
     pub authorities: Vec<Authority>,
     /// The lists it draws from.
@@ -303,7 +323,12 @@ impl History {
 
 /// Generates valid change histories (see [`History`]).
 pub fn history(config: HistoryConfig) -> impl Strategy<Value = History> {
-    let table: &'static [Op] = if config.links { &OPS_WITH_LINKS } else { &OPS };
+    let table: &'static [Op] = match (config.links, config.relations) {
+        (false, false) => &OPS,
+        (true, false) => &OPS_WITH_LINKS,
+        (false, true) => &OPS_WITH_RELATIONS,
+        (true, true) => &OPS_WITH_LINKS_AND_RELATIONS,
+    };
     let steps = vec(step(table), 0..=config.changes);
     steps.prop_map(move |steps| into_history(build(&config, &steps), &config))
 }
@@ -337,6 +362,19 @@ enum Op {
     Link,
     /// Unlink an open link, after its start.
     Unlink,
+    /// Begin a relation between two live entities: an ownership (a share, a range, unknown,
+    /// sometimes indirect) within what is left of the owned entity, a control or a link.
+    Relate,
+    /// Amend a live relation while it is in force (an ownership's share).
+    AmendRelation,
+    /// End an open relation after its last amendment.
+    EndRelation,
+    /// Impose a class measure on the entities of a country (and sector, or kind).
+    ImposeClassMeasure,
+    /// Amend a live class measure while it is in force.
+    AmendClassMeasure,
+    /// Lift an open class measure after its last amendment.
+    LiftClassMeasure,
 }
 
 /// The operations a step draws from, each as often as its weight: a step picks one entry
@@ -371,6 +409,61 @@ const OPS_WITH_LINKS: [Op; 13] = [
     Op::AmendLicence,
     Op::EndLicence,
     Op::Retract,
+    Op::Link,
+    Op::Link,
+    Op::Unlink,
+];
+
+/// The operations of [`HistoryConfig::with_relations`] histories: those of [`OPS`], relations
+/// (drawn as often as designations, so that chains and cycles form among a few entities) and
+/// class measures; designations and licences a little more often, so that owners are listed
+/// and licences cover what they own.
+const OPS_WITH_RELATIONS: [Op; 20] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+    Op::Relate,
+    Op::Relate,
+    Op::Relate,
+    Op::AmendRelation,
+    Op::EndRelation,
+    Op::ImposeClassMeasure,
+    Op::AmendClassMeasure,
+    Op::LiftClassMeasure,
+];
+
+/// The operations of histories with both links and relations: those of
+/// [`OPS_WITH_RELATIONS`], and links and unlinks as in [`OPS_WITH_LINKS`].
+const OPS_WITH_LINKS_AND_RELATIONS: [Op; 23] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+    Op::Relate,
+    Op::Relate,
+    Op::Relate,
+    Op::AmendRelation,
+    Op::EndRelation,
+    Op::ImposeClassMeasure,
+    Op::AmendClassMeasure,
+    Op::LiftClassMeasure,
     Op::Link,
     Op::Link,
     Op::Unlink,
@@ -463,7 +556,7 @@ fn plan(
     match op {
         Op::RegisterEntity => (facts.registered.len() < config.entities).then(|| {
             let entity = EntityId::derive(&format!("gen:{}", facts.registered.len()));
-            let record = entity_from(bits);
+            let record = with_sector(config, entity_from(bits), step.a);
             (any_day, ChangeKind::RegisterEntity { entity, record })
         }),
         Op::AmendEntity => (!entities.is_empty()).then(|| {
@@ -480,7 +573,7 @@ fn plan(
                 facts.date(registered.min(last), last, step.c),
                 ChangeKind::AmendEntity {
                     entity,
-                    record: entity_from(bits),
+                    record: with_sector(config, entity_from(bits), step.b),
                 },
             )
         }),
@@ -499,7 +592,15 @@ fn plan(
                 }
                 _ => any_day,
             };
-            let terms = designation_terms(&authority, bits);
+            let mut terms = designation_terms(&authority, bits);
+            // With relations, most designations freeze assets: only those make what their
+            // entity owns blocked.
+            if config.relations
+                && !(step.bits >> 32).is_multiple_of(3)
+                && !terms.measures.contains(&Measure::AssetFreeze)
+            {
+                terms = terms.with_measure(Measure::AssetFreeze);
+            }
             let designation = DesignationId::derive(&format!("gen:{n}"));
             let mut record = Designation::new(entity, authority, terms);
             // The list is drawn from the high bits of the draw that chose the authority, so
@@ -513,11 +614,11 @@ fn plan(
                 },
             ))
         }
-        Op::AmendDesignation | Op::AmendLicence => {
-            let targets = if op == Op::AmendDesignation {
-                facts.live_designations()
-            } else {
-                facts.live_licences()
+        Op::AmendDesignation | Op::AmendLicence | Op::AmendClassMeasure => {
+            let targets = match op {
+                Op::AmendDesignation => facts.live_designations(),
+                Op::AmendLicence => facts.live_licences(),
+                _ => facts.live_class_measures(),
             };
             let t = *targets.get(pick_index(step.a, targets.len()))?;
             let until = t.end.map_or(last, |(_, end)| end.pred_opt().unwrap_or(end));
@@ -531,11 +632,12 @@ fn plan(
             );
             Some((on, change.kind))
         }
-        Op::Delist | Op::EndLicence => {
-            let targets = if op == Op::Delist {
-                facts.live_designations()
-            } else {
-                facts.live_licences()
+        Op::Delist | Op::EndLicence | Op::EndRelation | Op::LiftClassMeasure => {
+            let targets = match op {
+                Op::Delist => facts.live_designations(),
+                Op::EndLicence => facts.live_licences(),
+                Op::EndRelation => facts.live_relations(),
+                _ => facts.live_class_measures(),
             };
             let open: Vec<&TargetFacts> = targets.into_iter().filter(|t| t.end.is_none()).collect();
             let t = *open.get(pick_index(step.a, open.len()))?;
@@ -562,7 +664,12 @@ fn plan(
                 return None;
             }
             let licence = LicenceId::derive(&format!("gen:{n}"));
-            let record = Licence::new(authority(), licence_terms(&entities, bits));
+            let mut terms = licence_terms(&entities, bits);
+            // With relations, half the licences cover what their named entities own.
+            if config.relations && (step.bits >> 32).is_multiple_of(2) {
+                terms.covers_owned_entities = true;
+            }
+            let record = Licence::new(authority(), terms);
             Some((any_day, ChangeKind::IssueLicence { licence, record }))
         }
         Op::Link => {
@@ -622,6 +729,54 @@ fn plan(
                 ChangeKind::Unlink { link: l.link },
             ))
         }
+        Op::Relate => {
+            if entities.len() < 2 {
+                return None;
+            }
+            let subject = entities[pick_index(step.a, entities.len())];
+            let mut object = entities[pick_index(step.b, entities.len())];
+            if object == subject {
+                object = entities[(pick_index(step.b, entities.len()) + 1) % entities.len()];
+            }
+            let relation = RelationId::derive(&format!("gen:{n}"));
+            let record = relation_record(subject, object, facts.capacity(object), bits);
+            Some((any_day, ChangeKind::Relate { relation, record }))
+        }
+        Op::AmendRelation => {
+            let relations = facts.live_relations();
+            let t = *relations.get(pick_index(step.a, relations.len()))?;
+            let r = t.relation.as_ref()?;
+            let until = t.end.map_or(last, |(_, end)| end.pred_opt().unwrap_or(end));
+            let on = facts.date(t.start, until.max(t.start), step.c);
+            // The largest share this relation has had is still its own to give.
+            let own = r.shares.iter().map(|v| v.2).max().unwrap_or(0);
+            let room = facts.capacity(r.object).saturating_add(own);
+            let terms = relation_record(r.subject, r.object, room, bits).terms;
+            let terms = if r.kind == RelationKind::Ownership {
+                terms
+            } else {
+                RelationTerms::default().with_description("amended")
+            };
+            let Target::Relation(relation) = t.target else {
+                return None;
+            };
+            Some((on, ChangeKind::AmendRelation { relation, terms }))
+        }
+        Op::ImposeClassMeasure => {
+            let measure = ClassMeasureId::derive(&format!("gen:{n}"));
+            let authority = authority();
+            Some((
+                any_day,
+                ChangeKind::ImposeClassMeasure {
+                    measure,
+                    record: ClassMeasure::new(
+                        authority.clone(),
+                        entity_class(bits),
+                        class_measure_terms(&authority, bits >> 8),
+                    ),
+                },
+            ))
+        }
         Op::Retract => {
             let candidates = facts.retractable();
             let at = *candidates.get(pick_index(step.a, candidates.len()))?;
@@ -645,6 +800,8 @@ fn into_history(facts: Facts, config: &HistoryConfig) -> History {
         designations: facts.created_designations,
         licences: facts.created_licences,
         links: facts.created_links,
+        relations: facts.created_relations,
+        class_measures: facts.created_class_measures,
         authorities: config.authorities.clone(),
         lists: config.lists.clone(),
         window_start: config.window_start,
@@ -724,6 +881,15 @@ pub(super) fn amendment(
         // Links have no terms to amend, and `Facts` keeps them apart from the designations
         // and licences this is asked about: ending is all a change can do to one.
         Target::Link(link) => ChangeKind::Unlink { link },
+        // No share: a new share would need the room left in the owned entity.
+        Target::Relation(relation) => ChangeKind::AmendRelation {
+            relation,
+            terms: RelationTerms::default().with_description("amendment"),
+        },
+        Target::ClassMeasure(measure) => ChangeKind::AmendClassMeasure {
+            measure,
+            terms: class_measure_terms(&t.authority, bits),
+        },
     };
     Change::new(id, t.start, recorded, Source::new("amendment"), kind)
 }
@@ -737,8 +903,99 @@ pub(super) fn end(t: &TargetFacts, id: ChangeId, on: NaiveDate, recorded: DateTi
             end: LicenceEnd::Revoked,
         },
         Target::Link(link) => ChangeKind::Unlink { link },
+        Target::Relation(relation) => ChangeKind::EndRelation { relation },
+        Target::ClassMeasure(measure) => ChangeKind::LiftClassMeasure { measure },
     };
     Change::new(id, on, recorded, Source::new("end"), kind)
+}
+
+/// Adds the air-carrier sector to some entities of histories with relations, so that class
+/// measures on a sector catch some and miss others.
+fn with_sector(
+    config: &HistoryConfig,
+    record: crate::entity::Entity,
+    pick: u32,
+) -> crate::entity::Entity {
+    if config.relations && !pick.is_multiple_of(3) {
+        record.with_sector(Sector::AirCarrier)
+    } else {
+        record
+    }
+}
+
+/// A relation from `subject` to `object`: mostly ownerships whose share (exact or a range,
+/// sometimes unknown or indirect) fits in `room` hundredths, some controls and links. Shares
+/// straddle the thresholds: 50% exactly (OFAC's and the EU's "50% or more", not the UK's "more
+/// than 50%"), 51%, and pairs that reach 50% only added up.
+fn relation_record(subject: EntityId, object: EntityId, room: u16, mut bits: u64) -> Relation {
+    const SHARES: [(u16, u16); 10] = [
+        (1_000, 1_000),
+        (2_500, 2_500),
+        (3_000, 3_000),
+        (4_000, 4_000),
+        (5_000, 5_000),
+        (5_000, 5_000),
+        (5_100, 5_100),
+        (6_000, 6_000),
+        (10_000, 10_000),
+        (2_500, 5_000),
+    ];
+    match take(&mut bits, 10) {
+        0..=6 => {
+            let (low, high) = SHARES[take(&mut bits, SHARES.len())];
+            let share = if low <= room {
+                Share::hundredths(low, high.max(low)).ok()
+            } else if room > 0 && take(&mut bits, 2) == 0 {
+                Share::hundredths(room, room).ok()
+            } else {
+                None
+            };
+            let mut terms = RelationTerms {
+                share,
+                ..RelationTerms::default()
+            };
+            if take(&mut bits, 8) == 0 {
+                terms = terms.indirect();
+            }
+            Relation::new(RelationKind::Ownership, subject, object).with_terms(terms)
+        }
+        7 | 8 => Relation::control(subject, object),
+        _ => Relation::new(RelationKind::LinkedTo, subject, object),
+    }
+}
+
+/// A class of the countries the entity generator uses, sometimes narrowed to air carriers or
+/// organisations.
+fn entity_class(mut bits: u64) -> EntityClass {
+    let by = Country::new("BY").unwrap_or_else(|_| unreachable!());
+    let ru = Country::new("RU").unwrap_or_else(|_| unreachable!());
+    let mut class = match take(&mut bits, 3) {
+        0 => EntityClass::new(by),
+        1 => EntityClass::new(ru),
+        _ => EntityClass::new(by).with_country(ru),
+    };
+    if take(&mut bits, 3) != 0 {
+        class = class.with_sector(Sector::AirCarrier);
+    }
+    if take(&mut bits, 3) == 0 {
+        class = class.with_kind(EntityKind::Organisation);
+    }
+    class
+}
+
+fn class_measure_terms(authority: &Authority, mut bits: u64) -> ClassMeasureTerms {
+    let name = ["carrier ban", "port ban", "deposit ban"][take(&mut bits, 3)];
+    let measures = [Measure::FlightBan, Measure::Sectoral, Measure::AssetFreeze];
+    let mut terms = ClassMeasureTerms::new(name, measures[take(&mut bits, 3)].clone());
+    if take(&mut bits, 2) == 0 {
+        if let Ok(program) = Program::new(authority.clone(), "BLR") {
+            terms = terms.with_program(program);
+        }
+    }
+    if take(&mut bits, 3) == 0 {
+        terms = terms.with_exclusion("emergency landings");
+    }
+    terms
 }
 
 fn designation_terms(authority: &Authority, mut bits: u64) -> DesignationTerms {

@@ -10,12 +10,15 @@ use super::history::{amendment, end, history, History, HistoryConfig};
 use super::Rule;
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
+use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass};
 use crate::designation::{Designation, DesignationTerms, Measure};
+use crate::entity::Country;
 use crate::error::Target;
-use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::licence::{Licence, LicenceTerms};
 use crate::link::{Link, LinkReason};
 use crate::list::List;
+use crate::relation::{Relation, RelationTerms, Share};
 
 /// A valid history and one more change that breaks `rule` when applied after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +66,8 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         | Rule::UnknownEntity
         | Rule::UnknownTarget
         | Rule::UnknownChange
-        | Rule::SelfLink => true,
+        | Rule::SelfLink
+        | Rule::ClassWithoutCountry => true,
         Rule::LinkAlreadyInForce => !facts.live_links().is_empty(),
         Rule::AmendedBeforeRegistration | Rule::DuplicateEntity => {
             !facts.live_entities().is_empty()
@@ -80,7 +84,26 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
             .any(|c| matches!(c.kind, ChangeKind::Retract { .. })),
         Rule::RetractionOrphans => (0..facts.changes.len())
             .any(|at| facts.live(at) && facts.live_dependents(at).next().is_some()),
+        Rule::SelfRelation => !facts.live_entities().is_empty(),
+        Rule::ShareWithoutOwnership => facts.live_entities().len() >= 2,
+        Rule::OwnershipOverWhole => !stakes_to_overfill(facts).is_empty(),
     }
+}
+
+/// Live ownerships with a date on which they count a positive share: (object, subject, date).
+/// A new stake of 100% in the object on that date takes the total over the whole.
+fn stakes_to_overfill(facts: &Facts) -> Vec<(EntityId, EntityId, chrono::NaiveDate)> {
+    let mut found = Vec::new();
+    for t in facts.live_relations() {
+        let Some(r) = &t.relation else { continue };
+        for &(date, _, _) in &r.shares {
+            let before_end = t.end.is_none_or(|(_, end)| date < end);
+            if before_end && r.share_on(date) > 0 {
+                found.push((r.object, r.subject, date));
+            }
+        }
+    }
+    found
 }
 
 /// Live open targets with a live amendment after their start.
@@ -267,6 +290,24 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                         ),
                     })
                 }
+                // The same parties and kind, without terms: only the id repeats.
+                Target::Relation(relation) => {
+                    let r = t.relation.as_ref().unwrap_or_else(|| unreachable!());
+                    new(ChangeKind::Relate {
+                        relation,
+                        record: Relation::new(r.kind.clone(), r.subject, r.object),
+                    })
+                }
+                Target::ClassMeasure(measure) => {
+                    let ChangeKind::ImposeClassMeasure { record, .. } =
+                        &facts.changes[t.created].kind
+                    else {
+                        unreachable!()
+                    };
+                    let mut record = record.clone();
+                    record.terms.name.push_str(" (again)");
+                    new(ChangeKind::ImposeClassMeasure { measure, record })
+                }
             }
         }
         Rule::NotInForce => {
@@ -357,6 +398,51 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             });
             change.effective = l.start + Days::new(bits % offset);
             change
+        }
+        Rule::SelfRelation => {
+            let live = facts.live_entities();
+            let entity = live[pick(&mut bits, live.len())];
+            new(ChangeKind::Relate {
+                relation: RelationId::derive(&format!("invalid:{bits}")),
+                record: Relation::control(entity, entity),
+            })
+        }
+        Rule::ShareWithoutOwnership => {
+            let live = facts.live_entities();
+            let subject = pick(&mut bits, live.len());
+            let object = (subject + 1 + pick(&mut bits, live.len() - 1)) % live.len();
+            let share = Share::percent(10).unwrap_or_else(|_| unreachable!());
+            new(ChangeKind::Relate {
+                relation: RelationId::derive(&format!("invalid:{bits}")),
+                record: Relation::control(live[subject], live[object])
+                    .with_terms(RelationTerms::with_share(share)),
+            })
+        }
+        Rule::OwnershipOverWhole => {
+            let stakes = stakes_to_overfill(facts);
+            let (object, subject, date) = stakes[pick(&mut bits, stakes.len())];
+            let mut change = new(ChangeKind::Relate {
+                relation: RelationId::derive(&format!("invalid:{bits}")),
+                record: Relation::ownership(
+                    subject,
+                    object,
+                    Share::percent(100).unwrap_or_else(|_| unreachable!()),
+                ),
+            });
+            change.effective = date;
+            change
+        }
+        Rule::ClassWithoutCountry => {
+            let mut class = EntityClass::new(Country::new("BY").unwrap_or_else(|_| unreachable!()));
+            class.countries.clear();
+            new(ChangeKind::ImposeClassMeasure {
+                measure: ClassMeasureId::derive(&format!("invalid:{bits}")),
+                record: ClassMeasure::new(
+                    authority,
+                    class,
+                    ClassMeasureTerms::new("no country", Measure::FlightBan),
+                ),
+            })
         }
         Rule::RetractionOrphans => {
             let needed: Vec<usize> = (0..facts.changes.len())

@@ -798,7 +798,8 @@ impl<'a> Clusters<'a> {
                             .map_or(Vec::new(), |l| l.record.entities.to_vec()),
                     );
                 }
-                None => {}
+                // Relations and class measures move derived statuses, not listings.
+                Some(Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
             }
         }
         let mut touched = BTreeSet::new();

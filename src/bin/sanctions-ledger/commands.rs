@@ -2,6 +2,7 @@
 
 pub(crate) mod changes;
 pub(crate) mod diff;
+pub(crate) mod export;
 pub(crate) mod find;
 pub(crate) mod import;
 pub(crate) mod link;

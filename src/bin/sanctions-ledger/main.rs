@@ -92,6 +92,8 @@ enum Command {
     Link(commands::link::Args),
     /// Re-validate the ledger file; print its change count and digest.
     Verify(commands::verify::Args),
+    /// Export the ledger (Follow the Money entities), on a date or its whole history.
+    Export(commands::export::Args),
     /// Write the ledger to a new file in the current format version (with stored digests).
     Upgrade(commands::upgrade::Args),
 }
@@ -113,6 +115,7 @@ fn main() -> ExitCode {
         Command::Find(args) => commands::find::run(&globals, &args),
         Command::Link(args) => commands::link::run(&globals, &args),
         Command::Verify(args) => commands::verify::run(&globals, &args),
+        Command::Export(args) => commands::export::run(&globals, &args),
         Command::Upgrade(args) => commands::upgrade::run(&globals, &args),
     };
     match result {
