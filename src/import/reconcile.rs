@@ -437,8 +437,10 @@ impl Reconciliation {
 /// `known_at` still shows what each capture said). It is refused with
 /// [`ImportError::SameDateConflict`] when it would have to undo what the earlier capture
 /// recorded: an entry designated on that day and gone from the later file (a delisting cannot
-/// take effect on the day of the designation), or a return to a state already recorded and
-/// superseded that day. Whether the earlier capture was an error (a retraction) or the list
+/// take effect on the day of the designation), an entry delisted on that day and back in the
+/// later file, or any return to a state (an entry's facts or terms) that a capture of that day
+/// recorded and a later one superseded, whether the state came from a designation or from an
+/// amendment: captures A, B, A of one day are refused at the second A. Whether the earlier capture was an error (a retraction) or the list
 /// changed within the day (another date) is a person's call; the ledger never reports "in
 /// sync" while it disagrees with the file. The dates of the publication's earlier snapshots
 /// come from the citations of its changes (`"<authority> <key> list as of <date>"`), the one
@@ -840,10 +842,13 @@ impl<'s> Plan<'_, 's> {
     /// Its id derives from the publication, the entry, the event (naming the list when it is
     /// not the publication's default) and the date, so that re-applying a reconciliation is a
     /// no-op. When the ledger already holds that id, another capture of the publication on the
-    /// same date made a change of this kind that this file undoes or overrides; the change
-    /// then takes an id that also derives from its content, so that a second amendment on one
-    /// date is a new fact. When that id is taken too, the ledger already recorded this very
-    /// content on this date and superseded it: a conflict.
+    /// same date made a change of this kind that this file overrides; the change then takes an
+    /// id that also derives from its content, so that a further amendment on one date is a new
+    /// fact. A change that would return the entry to a state another capture recorded on this
+    /// date and a later one superseded is a conflict, whichever change recorded that state:
+    /// one with this content-derived id, or the first change of the day (registration,
+    /// designation or amendment, whose id derives from the date alone) when its state is this
+    /// change's state. See [`recorded_state`].
     fn change(
         &mut self,
         entry: &str,
@@ -852,12 +857,23 @@ impl<'s> Plan<'_, 's> {
         window: Option<ObservationWindow>,
         kind: ChangeKind,
     ) -> Option<Change> {
-        let base = format!("{}:{entry}:{event}:{effective}", self.snapshot.prefix());
+        let prefix = self.snapshot.prefix();
+        let base = format!("{prefix}:{entry}:{event}:{effective}");
         let mut id = ChangeId::derive(&base);
         if self.view.change(id).is_some() {
             let content = serde_json::to_string(&kind).unwrap_or_default();
             id = ChangeId::derive(&format!("{base}:{content}"));
-            if self.view.change(id).is_some() {
+            // The first change of the day that set the state this change sets, if any: the
+            // change of this event, or the registration / designation it amends.
+            let state = recorded_state(&kind);
+            let returns = state.is_some()
+                && first_events(event).iter().any(|first| {
+                    let first = ChangeId::derive(&format!("{prefix}:{entry}:{first}:{effective}"));
+                    self.view
+                        .change(first)
+                        .is_some_and(|c| recorded_state(&c.kind) == state)
+                });
+            if returns || self.view.change(id).is_some() {
                 self.conflicts.push((
                     entry.to_owned(),
                     format!(
@@ -1126,6 +1142,26 @@ impl<'s> Plan<'_, 's> {
             start.window = Some(self.window(date));
             designation = self.designation_id(&entry.id, list, date);
         }
+        // Delisted on this very date by another capture of it: designating it again would
+        // return to what that capture superseded.
+        let delisted = ChangeId::derive(&format!(
+            "{}:{}:{}:{}",
+            self.snapshot.prefix(),
+            entry.id,
+            self.event("delist", list),
+            start.effective
+        ));
+        if self.view.change(delisted).is_some() {
+            self.conflicts.push((
+                entry.id.clone(),
+                format!(
+                    "was delisted effective {} and is in this file; a designation cannot return \
+                     on the day of its delisting",
+                    start.effective
+                ),
+            ));
+            return None;
+        }
         if let Some(created) = self.view.designation(designation) {
             // Created already, yet not in force on the date: skipping it would report "in
             // sync" while the ledger and the file disagree.
@@ -1319,6 +1355,34 @@ impl<'s> Plan<'_, 's> {
             },
         });
     }
+}
+
+/// The state a change sets on its subject, as text: the entity's record for a registration or
+/// an entity amendment, the terms for a designation or a terms amendment; `None` for other
+/// kinds. Two changes with the same state leave the entry as the same capture described it.
+fn recorded_state(kind: &ChangeKind) -> Option<String> {
+    let state = match kind {
+        ChangeKind::RegisterEntity { record, .. } | ChangeKind::AmendEntity { record, .. } => {
+            serde_json::to_string(record)
+        }
+        ChangeKind::Designate { record, .. } => serde_json::to_string(&record.terms),
+        ChangeKind::AmendDesignation { terms, .. } => serde_json::to_string(terms),
+        _ => return None,
+    };
+    state.ok()
+}
+
+/// The events whose first change of a day sets the state that `event` changes: the event
+/// itself, and the registration (for `amend-entity`) or the designation on the same list (for
+/// `amend-designation[@CODE]`) it amends.
+fn first_events(event: &str) -> Vec<String> {
+    let mut events = vec![event.to_owned()];
+    if event == "amend-entity" {
+        events.push("register".to_owned());
+    } else if let Some(list) = event.strip_prefix("amend-designation") {
+        events.push(format!("designate{list}"));
+    }
+    events
 }
 
 /// The identifying fields in which two canonical entities differ.
