@@ -60,7 +60,10 @@ use crate::log::Log;
 /// assert!(Rule::UnknownTarget.matches(&error));
 /// assert!(ledger.is_empty());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Rule {
     /// An id already in the ledger, with different content: [`Error::ConflictingChangeId`].

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::error::ImportError;
 use super::snapshot::{canonical_entity, canonical_terms, ListEntry, Snapshot};
@@ -132,7 +133,8 @@ fn guard_share(share: f64) -> f64 {
 }
 
 /// A field of a list entry that an amendment can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Field {
     /// The kind of subject (person, organisation, …).
@@ -192,7 +194,11 @@ impl fmt::Display for Field {
 /// and, when that date is only the date the change was observed (OFAC's undated lists, a
 /// re-listing, a move inferred from two snapshots), the observation window in which the real
 /// date lies.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised like [`ChangeKind`](crate::ChangeKind): an object with one key, the outcome's
+/// name in snake case (`{"designated": {"designation": …, "effective": …}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
     /// A new entry, or an entry newly on this list: designated (after registering its entity,
@@ -202,10 +208,12 @@ pub enum Outcome {
         /// The new designation.
         designation: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// Its effective date.
         effective: NaiveDate,
         /// The window the real date lies in, when `effective` is an observation date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// A vanished entry, or an entry no longer on this list: delisted.
@@ -214,10 +222,12 @@ pub enum Outcome {
         /// The designation ended.
         designation: DesignationId,
         /// The list it was on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// The delisting's effective date (the snapshot's date: lists do not date removals).
         effective: NaiveDate,
         /// The window the real date lies in, `(previous snapshot, this snapshot]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// A changed entry: the fields that changed, sorted. An entry on several lists is reported
@@ -228,12 +238,14 @@ pub enum Outcome {
         /// The designation of the entry.
         designation: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// The fields that changed.
         fields: Vec<Field>,
         /// The amendment's effective date.
         effective: NaiveDate,
         /// The window the real date lies in, when `effective` is an observation date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// An entry that left one list and joined another of the same authority in the same
@@ -245,10 +257,12 @@ pub enum Outcome {
         /// The designation ended.
         from: DesignationId,
         /// The list it was on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         from_list: Option<List>,
         /// The new designation.
         to: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         to_list: Option<List>,
         /// The date of the move: the new designation's effective date, on which the old one
         /// ends.
@@ -256,6 +270,7 @@ pub enum Outcome {
         /// The window the new designation's real date lies in, when `effective` is an
         /// observation date; the end of the old one always carries a window, since the list
         /// gives no date for it and the move only implies it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
 }
@@ -309,7 +324,7 @@ impl Outcome {
 }
 
 /// What reconciliation found for one entry, with its list id and name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EntryReport {
     /// The entry's list id.
@@ -330,7 +345,7 @@ impl EntryReport {
 
 /// The result of reconciling a snapshot with a ledger: the changes to apply, and a report per
 /// entry that differs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Reconciliation {
     /// The snapshot's file.
@@ -338,6 +353,7 @@ pub struct Reconciliation {
     /// The snapshot's date.
     pub date: NaiveDate,
     /// The previous snapshot date used for observation windows, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<NaiveDate>,
     /// Designations of the publication in force in the ledger on the snapshot's date, before
     /// the changes (one per entry and list).
@@ -350,6 +366,7 @@ pub struct Reconciliation {
     /// One report per entry designated, delisted or amended, sorted by outcome then list id.
     pub report: Vec<EntryReport>,
     /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
 }
 

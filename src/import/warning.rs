@@ -3,6 +3,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// Something odd in a list file that the parser read past, with the file and line, so that a
 /// caller can log or show it. Parsers never skip input silently: what they read tolerantly or
@@ -30,7 +31,7 @@ use chrono::NaiveDate;
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Warning {
     /// The file.
@@ -65,7 +66,11 @@ impl fmt::Display for Warning {
 }
 
 /// What a [`Warning`] is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised like [`ChangeKind`](crate::ChangeKind): the kind's name in snake case, with its
+/// fields as an object when it has some (`"bare_quote"`, `{"no_listing_date": {"entry": …}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WarningKind {
     /// A quote inside a quoted field that is neither doubled nor the end of the field (a known
