@@ -319,3 +319,60 @@ fn two_lists_run_together_are_refused_not_read_as_the_last_one() {
 fn err_is_malformed_at(err: &ImportError, line: usize) -> bool {
     matches!(err, ImportError::Malformed { line: l, .. } if *l == line)
 }
+
+#[test]
+fn a_listing_or_amendment_date_after_the_files_own_date_is_a_warning_not_dropped() {
+    use sanctions_ledger::import::WarningKind;
+    // Made-up entries: QDi.990 listed after the file's date 2018-10-29, QDi.991 amended after.
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="2018-10-29T19:09:49.000-04:00">
+<INDIVIDUALS>
+  <INDIVIDUAL>
+    <FIRST_NAME>INVENTED</FIRST_NAME><SECOND_NAME>PERSON</SECOND_NAME>
+    <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.990</REFERENCE_NUMBER>
+    <LISTED_ON>2018-11-02</LISTED_ON>
+  </INDIVIDUAL>
+  <INDIVIDUAL>
+    <FIRST_NAME>MADE-UP</FIRST_NAME><SECOND_NAME>NAME</SECOND_NAME>
+    <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.991</REFERENCE_NUMBER>
+    <LISTED_ON>2018-10-15</LISTED_ON>
+    <LAST_DAY_UPDATED><VALUE>2018-10-20</VALUE><VALUE>2019-01-03</VALUE></LAST_DAY_UPDATED>
+  </INDIVIDUAL>
+</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>"#;
+    let snapshot = un::parse("un_future.xml", xml).expect("parses, not refused");
+    assert_eq!(snapshot.len(), 2);
+    let generated = day(2018, 10, 29);
+    let warnings: Vec<_> = snapshot
+        .warnings()
+        .iter()
+        .map(|w| (w.file.as_str(), w.line, w.kind.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                "un_future.xml",
+                4,
+                WarningKind::ListedAfterSnapshot {
+                    entry: "QDi.990".into(),
+                    listed_on: day(2018, 11, 2),
+                    snapshot: generated,
+                }
+            ),
+            (
+                "un_future.xml",
+                9,
+                WarningKind::AmendedAfterSnapshot {
+                    entry: "QDi.991".into(),
+                    amended_on: day(2019, 1, 3),
+                    snapshot: generated,
+                }
+            ),
+        ]
+    );
+    assert_eq!(
+        snapshot.warnings()[0].to_string(),
+        "un_future.xml line 4: entry QDi.990 is listed on 2018-11-02, after the file's own date \
+         2018-10-29; that date is not used, the listing is taken as observed on 2018-10-29"
+    );
+}

@@ -663,6 +663,7 @@ impl EuFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         snapshot
     }
 }

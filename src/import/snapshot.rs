@@ -11,7 +11,7 @@ use crate::entity::{Entity, Identifier};
 use crate::id::{DesignationId, EntityId};
 use crate::list::List;
 
-use super::warning::Warning;
+use super::warning::{Warning, WarningKind};
 
 /// One publication of an authority's list files, as published (or captured) on one date:
 /// the entries it holds, each on one of the authority's [`List`]s.
@@ -252,6 +252,46 @@ impl Snapshot {
     /// The distinct list ids, sorted (as text).
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
+    }
+
+    /// Warns of every date an entry gives after the snapshot's own date, which reconciliation
+    /// does not use ([`WarningKind::ListedAfterSnapshot`],
+    /// [`WarningKind::AmendedAfterSnapshot`]), with the entry's line; for parsers of dated
+    /// publications, once all entries are in.
+    pub(crate) fn warn_of_dates_after_snapshot(&mut self) {
+        let date = self.date;
+        let mut warnings = Vec::new();
+        for entry in self.entries() {
+            let listed = entry
+                .listed_on
+                .into_iter()
+                .map(|d| WarningKind::ListedAfterSnapshot {
+                    entry: entry.id.clone(),
+                    listed_on: d,
+                    snapshot: date,
+                });
+            let amended = entry
+                .amended_on
+                .iter()
+                .map(|&d| WarningKind::AmendedAfterSnapshot {
+                    entry: entry.id.clone(),
+                    amended_on: d,
+                    snapshot: date,
+                });
+            let after = |kind: &WarningKind| match kind {
+                WarningKind::ListedAfterSnapshot { listed_on: d, .. }
+                | WarningKind::AmendedAfterSnapshot { amended_on: d, .. } => *d > date,
+                _ => false,
+            };
+            warnings.extend(
+                listed
+                    .chain(amended)
+                    .filter(after)
+                    .map(|kind| Warning::new(&self.file, entry.line, kind)),
+            );
+        }
+        warnings.sort_by_key(|w| w.line);
+        self.warnings.extend(warnings);
     }
 
     /// What the parser read past without refusing the file (bare quotes, entries without a

@@ -592,6 +592,7 @@ impl UkFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         snapshot
     }
 }

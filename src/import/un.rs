@@ -15,7 +15,9 @@
 //! - `LISTED_ON` → [`ListEntry::listed_on`], the designation's effective date. An entry with
 //!   several takes the earliest, one without any is undated (in force from the snapshot's date
 //!   with an observation window, like an OFAC entry); each with a [`Warning`] on the snapshot.
-//!   `LAST_DAY_UPDATED/VALUE` → [`ListEntry::amended_on`];
+//!   `LAST_DAY_UPDATED/VALUE` → [`ListEntry::amended_on`]. A date after `dateGenerated` is
+//!   kept on the entry but not used by reconciliation, with a [`Warning`]
+//!   ([`WarningKind::ListedAfterSnapshot`], [`WarningKind::AmendedAfterSnapshot`]);
 //! - `COMMENTS1`, `NATIONALITY/VALUE` (without `na`), dates of birth → [`Entity::details`]
 //!   under `comments`, `nationality`, `date_of_birth`.
 //!
@@ -230,6 +232,7 @@ impl<'a> Parser<'a> {
                 for warning in self.warnings {
                     snapshot.add_warning(warning);
                 }
+                snapshot.warn_of_dates_after_snapshot();
                 Ok(snapshot)
             }
             Some(_) => Err(ImportError::Empty {
