@@ -376,3 +376,61 @@ fn a_listing_or_amendment_date_after_the_files_own_date_is_a_warning_not_dropped
          2018-10-29; that date is not used, the listing is taken as observed on 2018-10-29"
     );
 }
+
+#[test]
+fn a_record_nested_in_another_or_outside_its_list_is_malformed_naming_the_line() {
+    // Made-up entries.
+    let individual = |reference: &str, inner: &str| {
+        format!(
+            "<INDIVIDUAL>\n<FIRST_NAME>INVENTED</FIRST_NAME><UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE>\n\
+             <REFERENCE_NUMBER>{reference}</REFERENCE_NUMBER>{inner}\n</INDIVIDUAL>\n"
+        )
+    };
+    let file = |individuals: &str, entities: &str| {
+        format!(
+            "<CONSOLIDATED_LIST dateGenerated=\"2018-10-29\">\n<INDIVIDUALS>\n{individuals}\
+             </INDIVIDUALS>\n<ENTITIES>\n{entities}</ENTITIES>\n</CONSOLIDATED_LIST>\n"
+        )
+    };
+    let nested = file(
+        &(individual("QDi.990", "") + &individual("QDi.991", &individual("QDi.992", ""))),
+        "",
+    );
+    let err = un::parse("un_nested.xml", nested.as_bytes()).expect_err("a nested record");
+    let ImportError::Malformed {
+        file: name,
+        line,
+        what,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    // QDi.991 starts on line 7; the INDIVIDUAL inside it on line 9.
+    assert_eq!((name.as_str(), *line), ("un_nested.xml", 9), "{err}");
+    assert!(
+        what.contains("an INDIVIDUAL element inside the record that starts on line 7"),
+        "{what}"
+    );
+    // An ENTITY inside an INDIVIDUAL, and an INDIVIDUAL in the ENTITIES list, likewise.
+    let entity_inside = file(&individual("QDi.990", "<ENTITY></ENTITY>"), "");
+    let err = un::parse("un.xml", entity_inside.as_bytes()).expect_err("a nested record");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 5, what, .. } if what.contains("an ENTITY element inside the record that starts on line 3")),
+        "{err}"
+    );
+    let misplaced = file(&individual("QDi.990", ""), &individual("QDi.991", ""));
+    let err = un::parse("un.xml", misplaced.as_bytes()).expect_err("a record out of its list");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 9, what, .. } if what.contains("an INDIVIDUAL element inside ENTITIES")),
+        "{err}"
+    );
+    // The same records, each in its list, are read.
+    let good = file(
+        &(individual("QDi.990", "") + &individual("QDi.991", "")),
+        "",
+    );
+    assert_eq!(
+        un::parse("un.xml", good.as_bytes()).expect("parses").len(),
+        2
+    );
+}

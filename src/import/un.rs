@@ -336,12 +336,28 @@ impl<'a> Parser<'a> {
                     ),
                 });
             }
-            (Some("INDIVIDUALS"), "INDIVIDUAL") | (Some("ENTITIES"), "ENTITY") => {
+            (Some("INDIVIDUALS"), "INDIVIDUAL") | (Some("ENTITIES"), "ENTITY")
+                if self.record.is_none() =>
+            {
                 self.record = Some(Raw {
                     line,
                     individual: name == "INDIVIDUAL",
                     ..Raw::default()
                 });
+            }
+            (Some(parent), "INDIVIDUAL" | "ENTITY") => {
+                // A record anywhere but in its list: inside another record (whose fields it
+                // would overwrite) or in the other list. Either way the file is broken, and
+                // reading on would give a smaller list, never the file's.
+                let what = match self.record.as_ref() {
+                    Some(outer) => format!(
+                        "an {name} element inside the record that starts on line {}: a nested \
+                         record",
+                        outer.line
+                    ),
+                    None => format!("an {name} element inside {parent}, not in its list"),
+                };
+                return Err(self.malformed(line, what));
             }
             _ => {}
         }
