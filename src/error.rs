@@ -95,7 +95,9 @@ pub enum Error {
         on_or_before: NaiveDate,
     },
 
-    /// An entity record with a blank primary name.
+    /// An entity record with a blank primary name: one with no visible character (empty, or
+    /// only whitespace, no-break spaces included, control or invisible format characters such
+    /// as U+200B ZERO WIDTH SPACE).
     #[error("change {change} gives entity {entity} a blank name")]
     BlankName {
         /// The change refused.

@@ -72,7 +72,7 @@ pub enum Rule {
     RecordedOutOfOrder,
     /// An observation window that does not end on the effective date: [`Error::InvalidWindow`].
     InvalidWindow,
-    /// An entity with a blank name: [`Error::BlankName`].
+    /// An entity with a blank name, one with no visible character: [`Error::BlankName`].
     BlankName,
     /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
     ProgramOfOtherAuthority,
@@ -157,7 +157,7 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
     match &change.kind {
         ChangeKind::RegisterEntity { entity, record }
         | ChangeKind::AmendEntity { entity, record } => {
-            if record.name.trim().is_empty() {
+            if crate::entity::is_blank(&record.name) {
                 return Err(Error::BlankName {
                     change: change.id,
                     entity: *entity,

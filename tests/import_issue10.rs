@@ -1091,3 +1091,48 @@ fn kind4_a_capture_that_returns_an_entry_delisted_that_day_is_refused() {
         import_at(&mut ledger, &parse("c.csv", &full, day(2023, 12, 21)), 0).expect("a re-listing");
     assert_eq!(found.designations(), 1);
 }
+
+#[test]
+fn names_and_aliases_with_no_visible_character_are_blank_in_every_importer() {
+    use sanctions_ledger::import::{canonical_entity, un};
+    use sanctions_ledger::{Entity, EntityKind};
+
+    // OFAC CSV (Latin-1, so no zero-width space): an SDN_Name of a no-break space and a soft
+    // hyphen is an empty name.
+    let sdn = b"36,\"\xa0\xad\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    let err = SdnFiles::new("sdn.csv", sdn)
+        .parse(day(2024, 1, 1))
+        .expect_err("a blank name");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 1, what, .. } if what.contains("SDN_Name is empty")),
+        "{err}"
+    );
+    // OFAC remarks: an alias of invisible characters only is no alias.
+    let remarks = b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. '\xa0\xad'; a.k.a. 'AEROCARIBE'.\"\r\n\x1a";
+    let snapshot = SdnFiles::new("sdn.csv", remarks)
+        .parse(day(2024, 1, 1))
+        .expect("parses");
+    assert_eq!(
+        snapshot.get("36").expect("36").entity.aliases,
+        ["AEROCARIBE"]
+    );
+
+    // UN: a name of a zero-width space and a no-break space is no name.
+    let xml = "<CONSOLIDATED_LIST dateGenerated=\"2018-10-29\"><INDIVIDUALS>\n<INDIVIDUAL>\
+               <FIRST_NAME>\u{200B}</FIRST_NAME><SECOND_NAME>\u{00A0}</SECOND_NAME>\
+               <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.990</REFERENCE_NUMBER>\
+               </INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>";
+    let err = un::parse("un.xml", xml.as_bytes()).expect_err("no name");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 2, what, .. } if what.contains("entry QDi.990 has no name")),
+        "{err}"
+    );
+
+    // Canonical entities drop invisible aliases and addresses, as they drop blank ones.
+    let mut entity = Entity::new(EntityKind::Person, "INVENTED PERSON");
+    entity.aliases = vec!["\u{200B}".into(), "\u{2060}\u{FEFF}".into(), "ALIAS".into()];
+    entity.addresses = vec!["\u{00A0}".into()];
+    let entity = canonical_entity(entity);
+    assert_eq!(entity.aliases, ["ALIAS"]);
+    assert!(entity.addresses.is_empty());
+}

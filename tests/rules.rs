@@ -914,3 +914,58 @@ fn a_refusal_read_from_a_file_reports_the_rule_of_its_source() {
     assert!(!Rule::UnknownEntity.matches(&refused));
     assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
 }
+
+#[test]
+fn names_with_no_visible_character_are_blank() {
+    let mut ledger = acme();
+    // Names with no visible character are blank too, in a registration or an amendment.
+    for (n, name) in [
+        "\u{200B}",
+        "\u{00A0}\u{202F}",
+        " \u{200D}\u{2060}\u{FEFF}\u{00AD} ",
+        "\u{200E}\u{3164}\u{FE0F}\t",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = format!("invisible {n}");
+        let register = change(
+            &id,
+            "2024-01-01",
+            ChangeKind::RegisterEntity {
+                entity: entity(&id),
+                record: Entity::new(EntityKind::Person, name),
+            },
+        );
+        assert_eq!(
+            refuse(&mut ledger, vec![register]),
+            Error::BlankName {
+                change: ChangeId::derive(&id),
+                entity: entity(&id)
+            },
+            "{name:?}"
+        );
+        let amend = change(
+            &id,
+            "2024-01-01",
+            ChangeKind::AmendEntity {
+                entity: entity("acme"),
+                record: Entity::new(EntityKind::Organisation, name),
+            },
+        );
+        assert!(
+            matches!(refuse(&mut ledger, vec![amend]), Error::BlankName { .. }),
+            "{name:?}"
+        );
+    }
+    // A name with a visible character among invisible ones is a name.
+    let marked = change(
+        "marked",
+        "2024-01-01",
+        ChangeKind::RegisterEntity {
+            entity: entity("marked"),
+            record: Entity::new(EntityKind::Person, "\u{200B}X\u{200B}"),
+        },
+    );
+    ledger.apply(marked).unwrap();
+}

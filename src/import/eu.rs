@@ -865,7 +865,7 @@ impl Builder<'_> {
                     remarks,
                     summary,
                 };
-                if alias.whole_name.is_empty() {
+                if crate::entity::is_blank(&alias.whole_name) {
                     return Err(malformed(
                         self.file,
                         element.line,

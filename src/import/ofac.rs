@@ -578,7 +578,7 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     // The remarks stay untrimmed, to be joined with their overflow in sdn_comments.csv.
     let remarks = fields.next().flatten();
     let ent = ent_num(file, line, ent.as_deref())?;
-    let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
+    let Some(name) = name.as_deref().filter(|n| !crate::entity::is_blank(n)) else {
         return Err(malformed(file, line, "the SDN_Name is empty"));
     };
     let kind = match kind.as_deref() {

@@ -635,7 +635,7 @@ fn canonical_strings(values: &mut Vec<String>) {
     for value in values.iter_mut() {
         collapse_in_place(value);
     }
-    values.retain(|v| !v.is_empty());
+    values.retain(|v| !crate::entity::is_blank(v));
     values.sort();
     values.dedup();
 }

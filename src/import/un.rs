@@ -466,7 +466,7 @@ impl<'a> Parser<'a> {
             .names
             .into_iter()
             .flatten()
-            .filter(|part| !placeholder(part))
+            .filter(|part| !placeholder(part) && !crate::entity::is_blank(part))
             .collect();
         if name.is_empty() {
             return Err(self.malformed(line, format!("entry {reference} has no name")));

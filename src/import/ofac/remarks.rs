@@ -211,7 +211,7 @@ fn quoted_names(text: &str) -> Vec<&str> {
         }
     }
     names.push(rest.trim());
-    names.retain(|name| !name.is_empty());
+    names.retain(|name| !crate::entity::is_blank(name));
     names
 }
 
