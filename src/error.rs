@@ -106,6 +106,19 @@ pub enum Error {
         entity: EntityId,
     },
 
+    /// An entity record with a blank [`Identifier::ListEntry`](crate::Identifier::ListEntry)
+    /// id (no visible character): it names no entry of the list, and reconciliation and lookups
+    /// tell entries by it.
+    #[error("change {change} gives entity {entity} a blank id on a list of {authority}")]
+    BlankListEntryId {
+        /// The change refused.
+        change: ChangeId,
+        /// The entity.
+        entity: EntityId,
+        /// The authority of the list.
+        authority: Authority,
+    },
+
     /// A designation under a program of another authority.
     #[error("change {change} designates under {program}, which is not a program of {authority}")]
     ProgramOfOtherAuthority {
@@ -488,6 +501,7 @@ impl Error {
             Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
             Error::BlankName { .. } => Rule::BlankName,
+            Error::BlankListEntryId { .. } => Rule::BlankListEntryId,
             Error::ProgramOfOtherAuthority { .. } => Rule::ProgramOfOtherAuthority,
             Error::ListOfOtherAuthority { .. } => Rule::ListOfOtherAuthority,
             Error::LicenceCoversNothing { .. } => Rule::LicenceCoversNothing,
@@ -532,6 +546,7 @@ impl Error {
             | Error::RecordedOutOfOrder { change, .. }
             | Error::InvalidWindow { change, .. }
             | Error::BlankName { change, .. }
+            | Error::BlankListEntryId { change, .. }
             | Error::ProgramOfOtherAuthority { change, .. }
             | Error::ListOfOtherAuthority { change, .. }
             | Error::LicenceCoversNothing { change, .. }

@@ -12,6 +12,7 @@
 
 use crate::change::{Change, ChangeKind};
 use crate::designation::Designation;
+use crate::entity::Identifier;
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId};
 use crate::index::Index;
@@ -36,7 +37,7 @@ use crate::log::Log;
 /// | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
 /// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
-/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`BlankListEntryId`](Rule::BlankListEntryId), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
 ///
 /// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
 /// ledger's `apply_batch` and the file loader see to those.
@@ -74,6 +75,8 @@ pub enum Rule {
     InvalidWindow,
     /// An entity with a blank name, one with no visible character: [`Error::BlankName`].
     BlankName,
+    /// An entity with a blank list-entry id: [`Error::BlankListEntryId`].
+    BlankListEntryId,
     /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
     ProgramOfOtherAuthority,
     /// A designation on another authority's list: [`Error::ListOfOtherAuthority`].
@@ -110,11 +113,12 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 21] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
         Rule::BlankName,
+        Rule::BlankListEntryId,
         Rule::ProgramOfOtherAuthority,
         Rule::ListOfOtherAuthority,
         Rule::LicenceCoversNothing,
@@ -162,6 +166,19 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
                     change: change.id,
                     entity: *entity,
                 });
+            }
+            // A list-entry id is what reconciliation and lookups tell entries by: a blank one
+            // names no entry.
+            for identifier in &record.identifiers {
+                if let Identifier::ListEntry { authority, id } = identifier {
+                    if crate::entity::is_blank(id) {
+                        return Err(Error::BlankListEntryId {
+                            change: change.id,
+                            entity: *entity,
+                            authority: authority.clone(),
+                        });
+                    }
+                }
             }
         }
         ChangeKind::Designate { record, .. } => {

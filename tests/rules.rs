@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
-    EntityKind, Error, Interval, Ledger, LicenceId, LicenceTerms, List, Measure, ObservationWindow,
-    Program, Rule, Target,
+    EntityKind, Error, Identifier, Interval, Ledger, LicenceId, LicenceTerms, List, Measure,
+    ObservationWindow, Program, Rule, Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -968,4 +968,67 @@ fn names_with_no_visible_character_are_blank() {
         },
     );
     ledger.apply(marked).unwrap();
+}
+
+#[test]
+fn a_blank_list_entry_id_is_refused() {
+    let mut ledger = acme();
+    for (n, id) in ["", "   ", "\u{200B}"].into_iter().enumerate() {
+        let name = format!("no id {n}");
+        let record = Entity::new(EntityKind::Person, "INVENTED PERSON")
+            .with_identifier(Identifier::list_entry(Authority::US_OFAC, id));
+        let register = change(
+            &name,
+            "2024-01-01",
+            ChangeKind::RegisterEntity {
+                entity: entity(&name),
+                record: record.clone(),
+            },
+        );
+        let err = refuse(&mut ledger, vec![register]);
+        assert_eq!(
+            err,
+            Error::BlankListEntryId {
+                change: ChangeId::derive(&name),
+                entity: entity(&name),
+                authority: Authority::US_OFAC,
+            },
+            "{id:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "change {} gives entity {} a blank id on a list of US-OFAC",
+                ChangeId::derive(&name),
+                entity(&name)
+            )
+        );
+        let amend = change(
+            &name,
+            "2024-01-01",
+            ChangeKind::AmendEntity {
+                entity: entity("acme"),
+                record,
+            },
+        );
+        assert_eq!(
+            refuse(&mut ledger, vec![amend]).rule(),
+            Some(Rule::BlankListEntryId)
+        );
+    }
+    // In a JSON ledger document too.
+    let ledger = Ledger::from_changes([change(
+        "fine",
+        "2024-01-01",
+        ChangeKind::RegisterEntity {
+            entity: entity("fine"),
+            record: Entity::new(EntityKind::Person, "INVENTED PERSON")
+                .with_identifier(Identifier::list_entry(Authority::US_OFAC, "1")),
+        },
+    )])
+    .unwrap();
+    let text = json(&ledger).replace(r#""id":"1""#, r#""id":"""#);
+    assert_ne!(text, json(&ledger));
+    let err = Ledger::from_json_str(&text).expect_err("a blank id");
+    assert_eq!(err.rule(), Some(Rule::BlankListEntryId), "{err}");
 }

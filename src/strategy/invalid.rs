@@ -11,6 +11,7 @@ use super::Rule;
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
+use crate::entity::Identifier;
 use crate::error::Target;
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId};
 use crate::licence::{Licence, LicenceTerms};
@@ -56,6 +57,7 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         Rule::ConflictingChangeId | Rule::RecordedOutOfOrder => any_change,
         Rule::InvalidWindow
         | Rule::BlankName
+        | Rule::BlankListEntryId
         | Rule::ProgramOfOtherAuthority
         | Rule::ListOfOtherAuthority
         | Rule::LicenceCoversNothing
@@ -131,6 +133,16 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
         Rule::BlankName => {
             let mut record = entity_from(bits);
             record.name = " \t ".into();
+            new(ChangeKind::RegisterEntity {
+                entity: fresh_entity,
+                record,
+            })
+        }
+        Rule::BlankListEntryId => {
+            let mut record = entity_from(bits);
+            record
+                .identifiers
+                .push(Identifier::list_entry(Authority::US_OFAC, " "));
             new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
                 record,
