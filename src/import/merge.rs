@@ -3,6 +3,8 @@
 //! as a [`Note::ProbableMerge`]; whether they are one subject is a person's call (a
 //! [`Link`](crate::Link), then the delisting, tell the story in the ledger).
 
+use serde::{Deserialize, Serialize};
+
 use crate::authority::Authority;
 use crate::entity::{DocumentKind, Identifier};
 use crate::id::DesignationId;
@@ -12,7 +14,8 @@ use super::reconcile::{EntryReport, Outcome};
 use super::snapshot::Snapshot;
 
 /// A note reconciliation adds to its report: context a plain outcome does not carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Note {
     /// A removed entry whose strong identifiers match an entry still on the list: probably a
@@ -22,7 +25,7 @@ pub enum Note {
 }
 
 /// A removal that looks like a merge into another entry of the same list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProbableMerge {
     /// The removed entry's list id.

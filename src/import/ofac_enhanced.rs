@@ -794,6 +794,7 @@ impl EnhancedFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         Ok(snapshot)
     }
 }
