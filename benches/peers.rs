@@ -1713,6 +1713,10 @@ fn main() {
         note: "the status questions asked for derived status (most entities own nothing)"
             .to_owned(),
     });
+    // --- Clusters (issue 12): the same ledger with a tenth of its entities linked into
+    // clusters of two to four. The peers have no clusters: the cluster question is timed
+    // against the ledger's own single-entity status, on the same linked ledger.
+    let cluster_lines = clusters_section(ledger, &workload, &queries.status, options.seed);
 
     // --- Report.
     println!();
@@ -1759,6 +1763,9 @@ fn main() {
         );
     }
     report_targets(&rows, memory.map(|(_, b)| b), options.quick);
+    for line in cluster_lines.iter().filter(|l| !l.starts_with("RATIO")) {
+        println!("{line}");
+    }
     println!("total time {:.1?}", started.elapsed());
     println!();
     for row in &rows {
@@ -1772,6 +1779,87 @@ fn main() {
         println!("RATIO {} sqlite {:.6}", row.query, row.sqlite / row.ledger);
         println!("RATIO {} naive {:.6}", row.query, row.naive / row.ledger);
     }
+    for line in cluster_lines.iter().filter(|l| l.starts_with("RATIO")) {
+        println!("{line}");
+    }
+}
+
+/// Links a tenth of the entities into clusters of two to four, checks the cluster answers
+/// against the members' own, and times the status of an entity's cluster against the status
+/// of the entity alone (issue 12: within 2x). Returns the lines to print, `RATIO` lines last.
+fn clusters_section(
+    ledger: Ledger,
+    workload: &workload::Workload,
+    status: &[StatusQuery],
+    seed: u64,
+) -> Vec<String> {
+    let clusters = workload::clusters::generate(workload, seed);
+    let mut linked = ledger;
+    let t = Instant::now();
+    linked
+        .apply_batch(clusters.links.iter().cloned())
+        .expect("the links join registered entities");
+    let apply = t.elapsed();
+    let now = linked.current();
+    let clustered = workload::clusters::queries(workload, &clusters, seed, status.len());
+    let member_count: usize = clusters.clusters.iter().map(Vec::len).sum();
+
+    check_clusters(now, &clusters, status.iter().chain(&clustered));
+
+    let time = |queries: &[StatusQuery], cluster: bool| {
+        median_ns(queries, |q| {
+            if cluster {
+                let _ = black_box(now.clusters().status(q.entity, &q.authority, q.date));
+            } else {
+                let _ = black_box(now.status(q.entity, &q.authority, q.date));
+            }
+        })
+    };
+    let (alone_mix, cluster_mix) = (time(status, false), time(status, true));
+    let (alone_linked, cluster_linked) = (time(&clustered, false), time(&clustered, true));
+    let verdict = |ratio: f64| if ratio <= 2.0 { "met" } else { "MISSED" };
+    let listed = clustered
+        .iter()
+        .filter(|q| {
+            now.clusters()
+                .is_listed(q.entity, &q.authority, q.date)
+                .unwrap_or(false)
+        })
+        .count();
+    vec![
+        format!(
+            "clusters: {} links join {member_count} entities ({}‰ of {}) into {} clusters of \
+             2-4, applied in {:.1?}; cluster answers agree with the members' own",
+            clusters.links.len(),
+            member_count * 1000 / workload.entities.len().max(1),
+            workload.entities.len(),
+            clusters.clusters.len(),
+            apply
+        ),
+        format!(
+            "  status of an entity's cluster, the status sample ({} questions, ~10% about \
+             clustered entities): {} vs the entity alone {} = {:.2}x (target within 2x: {})",
+            status.len(),
+            fmt_ns(cluster_mix),
+            fmt_ns(alone_mix),
+            cluster_mix / alone_mix,
+            verdict(cluster_mix / alone_mix)
+        ),
+        format!(
+            "  clustered entities only ({} questions, {listed} listed as a subject): {} vs the \
+             entity alone {} = {:.2}x (target within 2x: {})",
+            clustered.len(),
+            fmt_ns(cluster_linked),
+            fmt_ns(alone_linked),
+            cluster_linked / alone_linked,
+            verdict(cluster_linked / alone_linked)
+        ),
+        format!("RATIO cluster_status status {:.6}", cluster_mix / alone_mix),
+        format!(
+            "RATIO cluster_status_clustered status {:.6}",
+            cluster_linked / alone_linked
+        ),
+    ]
 }
 
 /// The issue's targets (stated for 1M designations) against this run.
@@ -1849,5 +1937,53 @@ fn explain(sql: &Sql) {
             .map(|r| r.expect("a row"))
             .collect();
         println!("{}\n  plan: {}", q.trim(), plan.join("; "));
+    }
+}
+
+/// Checks the cluster answers: a cluster's designations are its members' own, and an entity
+/// linked to nothing answers as it does alone. A mismatch panics, as in the agreement checks.
+fn check_clusters<'q>(
+    now: View<'_>,
+    clusters: &workload::clusters::Clusters,
+    queries: impl Iterator<Item = &'q StatusQuery>,
+) {
+    let mut cluster_of: HashMap<sanctions_ledger::EntityId, &[sanctions_ledger::EntityId]> =
+        HashMap::new();
+    for c in &clusters.clusters {
+        for &m in c {
+            cluster_of.insert(m, c);
+        }
+    }
+    for q in queries {
+        let subject = now
+            .clusters()
+            .status(q.entity, &q.authority, q.date)
+            .expect("known");
+        let members = cluster_of
+            .get(&q.entity)
+            .copied()
+            .unwrap_or(std::slice::from_ref(&q.entity));
+        let mut own: Vec<DesignationId> = members
+            .iter()
+            .flat_map(|&m| {
+                now.status(m, &q.authority, q.date)
+                    .expect("known")
+                    .designations()
+                    .to_vec()
+            })
+            .collect();
+        own.sort_unstable();
+        assert_eq!(
+            subject.status.designations(),
+            own,
+            "cluster status on {q:?}"
+        );
+        if members.len() == 1 {
+            let alone = now.status(q.entity, &q.authority, q.date).expect("known");
+            assert_eq!(
+                subject.status, alone,
+                "an unlinked entity's cluster on {q:?}"
+            );
+        }
     }
 }

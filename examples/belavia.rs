@@ -1,6 +1,9 @@
-//! Belavia's sanctions history, loaded from the seed ledger `seeds/belavia.json`, with an
-//! invented company owned 60% by Belavia (`seeds/invented-subsidiary.json`, made up to show
-//! OFAC's 50% rule and Belarus General License 11's cover of entities Belavia owns).
+//! Belavia's sanctions history, told by list entries: the seed ledger `seeds/belavia_linked.json`
+//! holds the EU's entry and OFAC's SDN entry 44541 as two entities, joined by an analyst's link,
+//! and every answer is the subject's (the cluster of the two entries). The invented company owned
+//! 60% by Belavia (`seeds/invented-subsidiary.json`, made up to show OFAC's 50% rule and Belarus
+//! General License 11's cover of entities Belavia owns) is applied on top of `seeds/belavia.json`,
+//! where Belavia is one entity: derived status follows ownership, not links.
 //!
 //! ```text
 //! cargo run --example belavia                                # timelines, then statuses on key dates
@@ -8,20 +11,25 @@
 //! cargo run --example belavia -- --subsidiary 2025-10-01     # the same for the invented company
 //! ```
 //!
-//! Each status line is `<date> <authority> <status>`, so that scripts can read it. The status
-//! is the derived status ([`View::derived_status`]): `not-listed`, `listed` and
-//! `listed-licensed` mean what they mean for the listing alone, `class-measure` that a measure
-//! on a class of entities catches it (the EU's 2021 ban on Belarusian air carriers),
+//! Each status line is `<date> <authority> <status>`, so that scripts can read it. `not-listed`,
+//! `listed` and `listed-licensed` mean what they mean for the listing alone (for Belavia, the
+//! subject's listing through any of its entries: [`Clusters::status`]); when nothing lists it,
+//! the status is the derived one ([`View::derived_status`]): `class-measure` that a measure on a
+//! class of entities catches it (the EU's 2021 ban on Belarusian air carriers),
 //! `blocked-by-ownership` that blocked owners hold enough of it, and `-licensed` after either
 //! that a licence relieves it.
+//!
+//! [`Clusters::status`]: sanctions_ledger::Clusters::status
 
 use std::process::ExitCode;
 
 use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::{
-    Authority, Change, DerivedStatus, EntityId, Identifier, Ledger, Reason, View,
+    Authority, Change, ClusterTimeline, DerivedKind, DerivedStatus, EntityId, Identifier, Ledger,
+    LinkReason, Reason, StatusKind, View,
 };
 
+const LINKED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia_linked.json");
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/belavia.json");
 const INVENTED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -54,6 +62,8 @@ const SUBSIDIARY_DATES: [&str; 5] = [
     "2025-11-04",
 ];
 
+const AUTHORITIES: [Authority; 2] = [Authority::US_OFAC, Authority::EU];
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,8 +87,18 @@ fn run() -> Result<(), String> {
         dates.push(date);
     }
 
-    let ledger = load()?;
-    let now = ledger.current();
+    let subsidiary = EntityId::derive("invented:belavia-subsidiary");
+    let owned = load_with_invented()?;
+    let owned = owned.current();
+    if subsidiary_only {
+        for date in dates {
+            print_derived(&owned, subsidiary, date, false)?;
+        }
+        return Ok(());
+    }
+
+    let linked = load(LINKED)?;
+    let now = linked.current();
     let ofac_uid = Identifier::list_entry(Authority::US_OFAC, "44541");
     let belavia: EntityId = match now.find_by_identifier(&ofac_uid)[..] {
         [id] => id,
@@ -89,43 +109,49 @@ fn run() -> Result<(), String> {
             ))
         }
     };
-    let subsidiary = EntityId::derive("invented:belavia-subsidiary");
-    let authorities = [Authority::US_OFAC, Authority::EU];
 
     if !dates.is_empty() {
-        let entity = if subsidiary_only { subsidiary } else { belavia };
         for date in dates {
-            print_statuses(&now, entity, &authorities, date, false)?;
+            print_subject(&now, belavia, date)?;
         }
         return Ok(());
     }
 
-    print_timeline(&now, belavia)?;
+    print_subject_timeline(&now, belavia)?;
     for date in parse_all(&KEY_DATES) {
-        print_statuses(&now, belavia, &authorities, date, false)?;
+        print_subject(&now, belavia, date)?;
     }
     println!();
-    print_timeline(&now, subsidiary)?;
+    print_derived_timeline(&owned, subsidiary)?;
     for date in parse_all(&SUBSIDIARY_DATES) {
-        print_statuses(&now, subsidiary, &authorities, date, true)?;
+        print_derived(&owned, subsidiary, date, true)?;
     }
     Ok(())
 }
 
-/// The seed, with the invented company applied on top.
-fn load() -> Result<Ledger, String> {
-    let read =
-        |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
-    let refused = |path: &str, e: sanctions_ledger::Error| match std::error::Error::source(&e) {
+/// A seed ledger file.
+fn load(path: &str) -> Result<Ledger, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Ledger::from_json_str(&text).map_err(|e| refused(path, &e))
+}
+
+fn refused(path: &str, e: &sanctions_ledger::Error) -> String {
+    match std::error::Error::source(e) {
         Some(why) => format!("{path} is not valid: {e}: {why}"),
         None => format!("{path} is not valid: {e}"),
-    };
-    let mut ledger = Ledger::from_json_str(&read(SEED)?).map_err(|e| refused(SEED, e))?;
-    let invented: Vec<Change> = serde_json::from_str(&read(INVENTED)?)
+    }
+}
+
+/// `seeds/belavia.json`, with the invented company applied on top.
+fn load_with_invented() -> Result<Ledger, String> {
+    let mut ledger = load(SEED)?;
+    let text =
+        std::fs::read_to_string(INVENTED).map_err(|e| format!("cannot read {INVENTED}: {e}"))?;
+    let invented: Vec<Change> = serde_json::from_str(&text)
         .map_err(|e| format!("{INVENTED} is not a list of changes: {e}"))?;
     ledger
         .apply_batch(invented)
-        .map_err(|e| refused(INVENTED, e))?;
+        .map_err(|e| refused(INVENTED, &e))?;
     Ok(ledger)
 }
 
@@ -141,24 +167,157 @@ fn name(view: &View<'_>, entity: EntityId) -> String {
         .map_or_else(|| entity.to_string(), |e| e.name.clone())
 }
 
+/// The first 60 characters of the citations of `changes`.
+fn citations(view: &View<'_>, changes: &[sanctions_ledger::ChangeId]) -> String {
+    let sources: Vec<String> = changes
+        .iter()
+        .filter_map(|id| view.change(*id))
+        .map(|c| c.source.citation.chars().take(60).collect())
+        .collect();
+    sources.join(" | ")
+}
+
+/// The subject's status with `authority` on `date`: its listing through any of its entries, or,
+/// when nothing lists it, what catches one of its entries otherwise (a class measure, blocked
+/// owners), the strongest first.
+fn subject_status(
+    view: &View<'_>,
+    entity: EntityId,
+    authority: &Authority,
+    date: NaiveDate,
+) -> Result<String, String> {
+    let clusters = view.clusters();
+    let listing = clusters
+        .status(entity, authority, date)
+        .map_err(|e| e.to_string())?
+        .kind();
+    if listing != StatusKind::NotListed {
+        return Ok(listing.to_string());
+    }
+    let strength = [
+        DerivedKind::BlockedByOwnership,
+        DerivedKind::ClassMeasure,
+        DerivedKind::BlockedByOwnershipLicensed,
+        DerivedKind::ClassMeasureLicensed,
+    ];
+    let members = clusters
+        .cluster(entity, date)
+        .map_err(|e| e.to_string())?
+        .members;
+    let mut strongest = None;
+    for member in members {
+        let kind = view
+            .derived_status(member, authority, date)
+            .map_err(|e| e.to_string())?
+            .kind;
+        if let Some(rank) = strength.iter().position(|k| *k == kind) {
+            strongest = Some(strongest.map_or(rank, |r: usize| r.min(rank)));
+        }
+    }
+    Ok(strongest.map_or_else(|| listing.to_string(), |r| strength[r].to_string()))
+}
+
+/// `<date> <authority> <status>` per authority, for the subject.
+fn print_subject(view: &View<'_>, entity: EntityId, date: NaiveDate) -> Result<(), String> {
+    for authority in &AUTHORITIES {
+        println!(
+            "{date} {authority} {}",
+            subject_status(view, entity, authority, date)?
+        );
+    }
+    Ok(())
+}
+
+/// The subject's list entries and links, then its periods per authority: its listing periods
+/// and, from its entries' derived timelines, the periods a class measure or blocked owners
+/// catch one of them, each with what opened it.
+fn print_subject_timeline(view: &View<'_>, entity: EntityId) -> Result<(), String> {
+    let timeline = view
+        .clusters()
+        .timeline(entity)
+        .map_err(|e| e.to_string())?;
+    for member in &timeline.members {
+        println!(
+            "{} ({})",
+            name(view, *member),
+            member_lists(&timeline, *member).join(", ")
+        );
+    }
+    for link in &timeline.links {
+        let why = view
+            .link(link.link)
+            .map_or(String::new(), |l| match &l.record.reason {
+                LinkReason::Analyst(note) => format!("analyst: {note}"),
+                LinkReason::SharedIdentifier(i) => format!("shared {}", i.lookup_key()),
+                _ => String::new(),
+            });
+        let why: String = why.chars().take(60).collect();
+        println!("  linked {} ({why}…)", link.dates);
+    }
+    let mut periods = Vec::new();
+    for line in &timeline.authorities {
+        for period in &line.periods {
+            periods.push((
+                line.authority.clone(),
+                period.dates.from,
+                period.status.as_str(),
+                period.dates,
+                citations(view, &period.opened_by),
+            ));
+        }
+    }
+    for member in &timeline.members {
+        let derived = view.derived_timeline(*member).map_err(|e| e.to_string())?;
+        for line in derived.authorities {
+            let periods_of_member = line
+                .periods
+                .into_iter()
+                .filter(|p| !matches!(p.kind, DerivedKind::Listed | DerivedKind::ListedLicensed));
+            for period in periods_of_member {
+                periods.push((
+                    line.authority.clone(),
+                    period.dates.from,
+                    period.kind.as_str(),
+                    period.dates,
+                    citations(view, &period.opened_by),
+                ));
+            }
+        }
+    }
+    periods.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
+    for (authority, _, kind, dates, opened_by) in periods {
+        println!(
+            "  {:<8} {:<29} {dates} opened by: {opened_by}",
+            authority.as_str(),
+            kind
+        );
+    }
+    println!();
+    Ok(())
+}
+
+/// The authorities that have listed `member`, from its own timeline in the subject's.
+fn member_lists(timeline: &ClusterTimeline, member: EntityId) -> Vec<String> {
+    timeline
+        .by_member
+        .iter()
+        .filter(|t| t.entity == member)
+        .flat_map(|t| t.authorities.iter().map(|a| a.authority.to_string()))
+        .collect()
+}
+
 /// The entity's name, then its derived periods per authority with what opened each.
-fn print_timeline(view: &View<'_>, entity: EntityId) -> Result<(), String> {
+fn print_derived_timeline(view: &View<'_>, entity: EntityId) -> Result<(), String> {
     println!("{}", name(view, entity));
     let timeline = view.derived_timeline(entity).map_err(|e| e.to_string())?;
     for line in timeline.authorities {
         for period in line.periods {
-            let sources: Vec<String> = period
-                .opened_by
-                .iter()
-                .filter_map(|id| view.change(*id))
-                .map(|c| c.source.citation.chars().take(60).collect())
-                .collect();
             println!(
                 "  {:<8} {:<29} {} opened by: {}",
                 line.authority.as_str(),
                 period.kind.as_str(),
                 period.dates,
-                sources.join(" | ")
+                citations(view, &period.opened_by)
             );
         }
     }
@@ -166,15 +325,15 @@ fn print_timeline(view: &View<'_>, entity: EntityId) -> Result<(), String> {
     Ok(())
 }
 
-/// `<date> <authority> <status>` per authority, with the reasons on the next lines if asked.
-fn print_statuses(
+/// `<date> <authority> <status>` per authority (derived status), with the reasons on the next
+/// lines if asked.
+fn print_derived(
     view: &View<'_>,
     entity: EntityId,
-    authorities: &[Authority],
     date: NaiveDate,
     explain: bool,
 ) -> Result<(), String> {
-    for authority in authorities {
+    for authority in &AUTHORITIES {
         let status = view
             .derived_status(entity, authority, date)
             .map_err(|e| e.to_string())?;
@@ -195,9 +354,9 @@ fn reasons(view: &View<'_>, status: &DerivedStatus) -> Vec<String> {
         let steps: Vec<String> = chain
             .links
             .iter()
-            .map(|link| match link.share {
-                Some(share) => format!("owned {share} by {}", name(view, link.owner)),
-                None => format!("controlled by {}", name(view, link.owner)),
+            .map(|step| match step.share {
+                Some(share) => format!("owned {share} by {}", name(view, step.owner)),
+                None => format!("controlled by {}", name(view, step.owner)),
             })
             .collect();
         let listing = view

@@ -7,8 +7,9 @@ use crate::class_measure::{ClassMeasure, ClassMeasureTerms};
 use crate::designation::{Designation, DesignationTerms};
 use crate::entity::Entity;
 use crate::error::Target;
-use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::licence::{Licence, LicenceEnd, LicenceTerms};
+use crate::link::Link;
 use crate::relation::{Relation, RelationTerms};
 
 /// One event in the ledger.
@@ -190,6 +191,21 @@ pub enum ChangeKind {
         /// How it ended.
         end: LicenceEnd,
     },
+    /// States that two entities are one subject (see [`Link`]), from `effective` on: the
+    /// queries of [`View::clusters`](crate::View::clusters) answer for both together.
+    Link {
+        /// The new link's id.
+        link: LinkId,
+        /// The two entities and why they are one subject.
+        record: Link,
+    },
+    /// Ends a link: the two entities are not joined by it from `effective` on, which must be
+    /// strictly after the link's own effective date. (A link recorded in error is retracted
+    /// instead: then it was never in force.)
+    Unlink {
+        /// The link.
+        link: LinkId,
+    },
     /// Begins a relation between two entities (an ownership, a control, …), in force from
     /// `effective`.
     Relate {
@@ -258,6 +274,8 @@ impl ChangeKind {
             ChangeKind::IssueLicence { .. } => "issue_licence",
             ChangeKind::AmendLicence { .. } => "amend_licence",
             ChangeKind::EndLicence { .. } => "end_licence",
+            ChangeKind::Link { .. } => "link",
+            ChangeKind::Unlink { .. } => "unlink",
             ChangeKind::Relate { .. } => "relate",
             ChangeKind::AmendRelation { .. } => "amend_relation",
             ChangeKind::EndRelation { .. } => "end_relation",
@@ -268,8 +286,8 @@ impl ChangeKind {
         }
     }
 
-    /// The designation, licence, relation or class measure this change creates, amends or ends;
-    /// `None` for entity changes and retractions.
+    /// The designation, licence, link, relation or class measure this change creates, amends or
+    /// ends; `None` for entity changes and retractions.
     ///
     /// # Example
     ///
@@ -291,6 +309,9 @@ impl ChangeKind {
             ChangeKind::IssueLicence { licence, .. }
             | ChangeKind::AmendLicence { licence, .. }
             | ChangeKind::EndLicence { licence, .. } => Some(Target::Licence(*licence)),
+            ChangeKind::Link { link, .. } | ChangeKind::Unlink { link } => {
+                Some(Target::Link(*link))
+            }
             ChangeKind::Relate { relation, .. }
             | ChangeKind::AmendRelation { relation, .. }
             | ChangeKind::EndRelation { relation } => Some(Target::Relation(*relation)),
@@ -322,13 +343,13 @@ impl ChangeKind {
     }
 
     /// The entities this change names itself: the entity it registers or amends, the entity it
-    /// designates, the entities a licence covers as issued or amended, or the subject and the
-    /// object of a relation it begins.
+    /// designates, the entities a licence covers as issued or amended, the two a link joins, or
+    /// the subject and the object of a relation it begins.
     ///
-    /// Empty for a designation amendment, a delisting, a licence end, a relation's amendment or
-    /// end, every class measure change (a class names no entity) and a retraction: they name a
-    /// designation, a licence, a relation or a change, whose entities a [`View`](crate::View)
-    /// knows.
+    /// Empty for a designation amendment, a delisting, a licence end, an unlink, a relation's
+    /// amendment or end, every class measure change (a class names no entity) and a retraction:
+    /// they name a designation, a licence, a link, a relation or a change, whose entities a
+    /// [`View`](crate::View) knows.
     ///
     /// # Example
     ///
@@ -352,10 +373,12 @@ impl ChangeKind {
             ChangeKind::Designate { record, .. } => std::slice::from_ref(&record.entity),
             ChangeKind::IssueLicence { record, .. } => &record.terms.covers,
             ChangeKind::AmendLicence { terms, .. } => &terms.covers,
+            ChangeKind::Link { record, .. } => &record.entities,
             ChangeKind::Relate { record, .. } => record.parties(),
             ChangeKind::AmendDesignation { .. }
             | ChangeKind::Delist { .. }
             | ChangeKind::EndLicence { .. }
+            | ChangeKind::Unlink { .. }
             | ChangeKind::AmendRelation { .. }
             | ChangeKind::EndRelation { .. }
             | ChangeKind::ImposeClassMeasure { .. }
@@ -366,7 +389,7 @@ impl ChangeKind {
     }
 
     /// Whether this change creates what it acts on: registers an entity, designates, issues a
-    /// licence, begins a relation or imposes a class measure.
+    /// licence, links two entities, begins a relation or imposes a class measure.
     #[must_use]
     pub fn creates(&self) -> bool {
         matches!(
@@ -374,6 +397,7 @@ impl ChangeKind {
             ChangeKind::RegisterEntity { .. }
                 | ChangeKind::Designate { .. }
                 | ChangeKind::IssueLicence { .. }
+                | ChangeKind::Link { .. }
                 | ChangeKind::Relate { .. }
                 | ChangeKind::ImposeClassMeasure { .. }
         )
@@ -393,17 +417,39 @@ impl ChangeKind {
         )
     }
 
-    /// Whether this change ends what it acts on: delists a designation, ends a licence or a
-    /// relation, or lifts a class measure.
+    /// Whether this change ends what it acts on: delists a designation, ends a licence, unlinks
+    /// two entities, ends a relation, or lifts a class measure.
     #[must_use]
     pub fn ends(&self) -> bool {
         matches!(
             self,
             ChangeKind::Delist { .. }
                 | ChangeKind::EndLicence { .. }
+                | ChangeKind::Unlink { .. }
                 | ChangeKind::EndRelation { .. }
                 | ChangeKind::LiftClassMeasure { .. }
         )
+    }
+
+    /// The link this change creates or ends, if it acts on one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{ChangeKind, LinkId};
+    ///
+    /// let link = LinkId::derive("us-ofac:44541 = eu:belavia");
+    /// let unlink = ChangeKind::Unlink { link };
+    /// assert_eq!(unlink.link(), Some(link));
+    /// assert!(unlink.ends());
+    /// assert_eq!(unlink.designation(), None);
+    /// ```
+    #[must_use]
+    pub fn link(&self) -> Option<LinkId> {
+        match self.target() {
+            Some(Target::Link(id)) => Some(id),
+            _ => None,
+        }
     }
 
     /// The relation this change begins, amends or ends, if it acts on one.

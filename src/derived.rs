@@ -98,15 +98,15 @@ impl DerivedStatus {
 fn walk(
     reasons: &[Reason],
     owners: &BTreeMap<EntityId, Vec<Reason>>,
-    path: &mut Vec<Link>,
+    path: &mut Vec<ChainLink>,
     on_path: &mut Vec<EntityId>,
     chains: &mut Vec<Chain>,
 ) {
-    let links = reasons.iter().flat_map(|reason| -> Vec<Link> {
+    let links = reasons.iter().flat_map(|reason| -> Vec<ChainLink> {
         match reason {
             Reason::Owned { stakes, .. } => stakes
                 .iter()
-                .map(|s| Link {
+                .map(|s| ChainLink {
                     owner: s.owner,
                     relation: s.relation,
                     share: Some(s.share),
@@ -115,7 +115,7 @@ fn walk(
             Reason::Controlled {
                 controller,
                 relation,
-            } => vec![Link {
+            } => vec![ChainLink {
                 owner: *controller,
                 relation: *relation,
                 share: None,
@@ -151,7 +151,7 @@ fn walk(
 #[non_exhaustive]
 pub struct Chain {
     /// From the entity upwards: who holds it, then who holds that one, …
-    pub links: Vec<Link>,
+    pub links: Vec<ChainLink>,
     /// The blocking designation of the last owner in the chain.
     pub designation: DesignationId,
 }
@@ -159,7 +159,7 @@ pub struct Chain {
 /// One step of a [`Chain`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Link {
+pub struct ChainLink {
     /// The owner or controller.
     pub owner: EntityId,
     /// The relation.

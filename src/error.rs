@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::authority::{Authority, Program};
-use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::interval::Interval;
 use crate::list::List;
 use crate::relation::RelationKind;
@@ -14,7 +14,7 @@ use crate::rules::Rule;
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What a change acts on: a designation, a licence, a relation or a class measure.
+/// What a change acts on: a designation, a licence, a link, a relation or a class measure.
 ///
 /// Used by errors that apply to all of them alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -25,6 +25,8 @@ pub enum Target {
     Designation(DesignationId),
     /// A licence.
     Licence(LicenceId),
+    /// A link of two entities (one subject).
+    Link(LinkId),
     /// A relation between two entities.
     Relation(RelationId),
     /// A class measure.
@@ -36,6 +38,7 @@ impl std::fmt::Display for Target {
         match self {
             Target::Designation(id) => write!(f, "designation {id}"),
             Target::Licence(id) => write!(f, "licence {id}"),
+            Target::Link(id) => write!(f, "link {id}"),
             Target::Relation(id) => write!(f, "relation {id}"),
             Target::ClassMeasure(id) => write!(f, "class measure {id}"),
         }
@@ -305,6 +308,33 @@ pub enum Error {
         dependent: ChangeId,
     },
 
+    /// A link of an entity with itself.
+    #[error("change {change} links entity {entity} with itself in link {link}")]
+    SelfLink {
+        /// The change refused.
+        change: ChangeId,
+        /// The link.
+        link: LinkId,
+        /// The entity named at both ends.
+        entity: EntityId,
+    },
+
+    /// Two links of the same two entities in force on the same date.
+    #[error("change {change} puts link {link} in force on {on} while link {existing} of the same entities {} and {} is", entities[0], entities[1])]
+    LinkAlreadyInForce {
+        /// The change refused: the newer link's creation, or a retraction that makes an
+        /// ended link open again.
+        change: ChangeId,
+        /// The newer link.
+        link: LinkId,
+        /// The link already in force on that date.
+        existing: LinkId,
+        /// The two entities, smaller id first.
+        entities: [EntityId; 2],
+        /// The first date on which both are in force.
+        on: NaiveDate,
+    },
+
     /// A relation of an entity to itself (an entity owning or controlling itself).
     #[error("change {change} relates entity {entity} to itself in relation {relation}")]
     SelfRelation {
@@ -571,6 +601,8 @@ impl Error {
             Error::AlreadyRetracted { .. } => Rule::AlreadyRetracted,
             Error::RetractsRetraction { .. } => Rule::RetractsRetraction,
             Error::RetractionOrphans { .. } => Rule::RetractionOrphans,
+            Error::SelfLink { .. } => Rule::SelfLink,
+            Error::LinkAlreadyInForce { .. } => Rule::LinkAlreadyInForce,
             Error::SelfRelation { .. } => Rule::SelfRelation,
             Error::ShareWithoutOwnership { .. } => Rule::ShareWithoutOwnership,
             Error::OwnershipOverWhole { .. } => Rule::OwnershipOverWhole,
@@ -620,6 +652,8 @@ impl Error {
             | Error::AlreadyRetracted { change, .. }
             | Error::RetractsRetraction { change, .. }
             | Error::RetractionOrphans { change, .. }
+            | Error::SelfLink { change, .. }
+            | Error::LinkAlreadyInForce { change, .. }
             | Error::SelfRelation { change, .. }
             | Error::ShareWithoutOwnership { change, .. }
             | Error::OwnershipOverWhole { change, .. }

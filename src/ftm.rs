@@ -73,20 +73,23 @@
 //! | a licence | an `Event` (FtM has no licence schema; a `Sanction` would mark the covered entities as sanctioned): `name`, `publisher` (the authority's code), `involved` (the covered entities), `startDate`, `endDate` (history only), `date` (published), `summary` (what it authorises), `description` (each exclusion), `keywords` (`general licence` or `specific licence`, `covers owned entities`, `revoked` or `expired`), `notes` (the citation), `recordId` | amendments: the latest terms only |
 //! | the recorded axis, retractions | none: an export is of one [`View`] (`Ledger::current` or `Ledger::known_at`) | yes: FtM has no transaction time |
 //! | the list of a designation ([`List`]) | `publisher` of the `Sanction`: the list's text form, e.g. `US-OFAC/SDN` | no |
-//! | links between entities (when links exist) | one FtM entity per cluster whose `referents` are its members' ids | not yet built |
+//! | links between entities ([`ChangeKind::Link`]) | one FtM entity per cluster whose `referents` are its members' ids | not yet built: each member is exported as its own entity, the links are left out |
 //! | ownership and control ([`Relation`](crate::Relation)) | to be an `Ownership` with `owner`, `asset`, `percentage`, `startDate`, `endDate` | not yet exported: relations and class measures are skipped |
 //!
-//! Links are not in the ledger yet; relations are, but are not exported yet. Each is to be
-//! one function here beside the one that writes a `Sanction`: a linked cluster becomes one
-//! thing whose draft lists its members' ids in `referents` (the [`FtmEntity::referents`] that
-//! the line format carries), and a relation an `Ownership` draft with `owner`, `asset`,
-//! `percentage`, `startDate` and `endDate`, emitted after the things it joins.
+//! Links ([`ChangeKind::Link`], asked through [`View::clusters`](crate::View::clusters)) and
+//! relations are in the ledger but not in the export yet. Each is one function here beside the
+//! one that writes a `Sanction`: a linked cluster becomes one thing whose draft lists its
+//! members' ids in `referents` (the [`FtmEntity::referents`] that the line format carries), its
+//! members' `Sanction`s pointing at it, and a relation an `Ownership` draft with `owner`,
+//! `asset`, `percentage`, `startDate` and `endDate`, emitted after the things it joins.
 //!
 //! No feature flag: the export needs only `serde_json`, which the crate already depends on.
 //!
 //! [`EntityKind`]: crate::EntityKind
 //! [`Document`]: crate::Document
 //! [`ChangeKind::AmendEntity`]: crate::ChangeKind::AmendEntity
+//! [`ChangeKind::Link`]: crate::ChangeKind::Link
+//! [`ChangeKind::Link`]: crate::ChangeKind::Link
 
 // "FtM", "OpenSanctions" and "yente" are names here, not code.
 #![allow(clippy::doc_markdown)]

@@ -116,6 +116,12 @@ uuid_id!(
     "licence"
 );
 uuid_id!(
+    /// Identifies a [`Link`](crate::Link): one dated statement that two entities are one
+    /// subject. Ending it (an unlink) names this id.
+    LinkId,
+    "link"
+);
+uuid_id!(
     /// Identifies a [`Relation`](crate::Relation): one dated fact between two entities
     /// (ownership with a share, control, acting for, linked to).
     RelationId,

@@ -18,7 +18,12 @@
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
 //!   and whether the change is legal (programs, measures) or identifying; an entry that leaves
-//!   one list for another is reported as a move ([`Outcome::Moved`]).
+//!   one list for another is reported as a move ([`Outcome::Moved`]); a removal whose strong
+//!   identifiers match an entry still on the list is noted as a probable merge
+//!   ([`Note::ProbableMerge`]).
+//! - [`propose_links`]: a separate step after importing several lists: entries of different
+//!   lists that carry the same strong identifier become proposed [`Link`](crate::Link)s, and
+//!   identifiers that other evidence contradicts become [`Conflict`]s for a person.
 //!
 //! # Lists and publications
 //!
@@ -132,8 +137,10 @@ mod country;
 mod error;
 pub mod eu;
 pub mod ftm;
+mod merge;
 pub mod ofac;
 pub mod ofac_enhanced;
+mod propose;
 mod reconcile;
 mod snapshot;
 pub mod uk;
@@ -142,6 +149,10 @@ mod warning;
 mod xml;
 
 pub use self::error::ImportError;
+pub use self::merge::{Note, ProbableMerge};
+pub use self::propose::{
+    is_strong_identifier, propose_links, suggest_links, Conflict, Proposals, Separation, Suggestion,
+};
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };

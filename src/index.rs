@@ -27,6 +27,7 @@
 //! `retracted_at == NOT_RETRACTED`.
 
 mod derivation;
+mod links;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,9 +39,10 @@ use crate::authority::Authority;
 use crate::change::ChangeKind;
 use crate::designation::Designation;
 use crate::entity::{normalise_name, Entity};
-use crate::id::{DesignationId, EntityId, LicenceId};
+use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
 use crate::list::{List, Scope};
 use crate::log::Log;
+use crate::names::name_tokens;
 
 /// Which changes are retracted, and by which retraction.
 ///
@@ -97,6 +99,18 @@ struct EntityIndex {
     licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of its designations, rebuilt whenever one of them changes.
     listings: Vec<Listing>,
+    /// The starts and ends of the links that join it to other entities.
+    links: Vec<links::LinkEvent>,
+}
+
+impl EntityIndex {
+    /// Whether nothing names the entity any more.
+    fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+            && self.designations.is_empty()
+            && self.licences.is_empty()
+            && self.links.is_empty()
+    }
 }
 
 /// One designation of an entity starting or ending.
@@ -272,6 +286,18 @@ fn name_keys(record: &Entity) -> Vec<u64> {
     keys
 }
 
+/// The keys of the tokens of a record's names and aliases, without repeats.
+fn token_keys(record: &Entity) -> Vec<u64> {
+    let mut keys: Vec<u64> = record
+        .names()
+        .flat_map(name_tokens)
+        .map(|t| text_key(&t))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
 /// The keys of a record's identifiers, without repeats.
 fn identifier_keys(record: &Entity) -> Vec<u64> {
     let mut keys: Vec<u64> = record
@@ -321,6 +347,10 @@ pub(crate) struct Index {
     identifiers: HashMap<u64, Hits>,
     /// Entity versions by normalised name or alias.
     names: HashMap<u64, Hits>,
+    /// Entity versions by every token of their names and aliases (see `names.rs`).
+    tokens: HashMap<u64, Hits>,
+    /// Per link: the positions of the changes that name it (see `links.rs`).
+    links: HashMap<LinkId, Vec<usize>>,
     /// Relations, class measures and non-blocking designation terms, for derived status.
     derivation: Derivation,
 }
@@ -625,6 +655,14 @@ impl Index {
         hit_positions(&self.names, text_key(normalised))
     }
 
+    /// Positions of the entity versions whose names or aliases may hold `token` (a token of
+    /// `name_tokens`; the caller checks each record: the key is a hash), in log order.
+    pub(crate) fn token_candidates(&self, token: &str) -> &[u32] {
+        self.tokens
+            .get(&text_key(token))
+            .map_or(&[][..], Hits::positions)
+    }
+
     /// Positions of the entity versions that may carry an identifier with this lookup key
     /// (the caller checks each record: the key is a hash).
     pub(crate) fn identifier_candidates(
@@ -696,6 +734,9 @@ impl Index {
                 for key in identifier_keys(record) {
                     self.identifiers.entry(key).or_default().push(compact(at));
                 }
+                for key in token_keys(record) {
+                    self.tokens.entry(key).or_default().push(compact(at));
+                }
             }
             ChangeKind::Designate {
                 designation,
@@ -732,10 +773,12 @@ impl Index {
             ChangeKind::EndLicence { licence, .. } => {
                 self.licences.entry(*licence).or_default().push(at);
             }
+            ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.index_link(log, at),
             ChangeKind::Retract { change: target, .. } => {
                 if let Some(target_at) = log.position(*target) {
                     self.retracted_by.set(target_at, at);
                     refresh = self.mark_span(log, target_at, compact(at));
+                    self.refresh_link_of(log, target_at);
                 }
             }
         }
@@ -943,12 +986,7 @@ impl Index {
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
             | ChangeKind::AmendEntity { entity, record } => {
-                for key in name_keys(record) {
-                    forget_hit(&mut self.names, key, compact(at));
-                }
-                for key in identifier_keys(record) {
-                    forget_hit(&mut self.identifiers, key, compact(at));
-                }
+                self.forget_lookup_keys(record, at);
                 touched_entities.push(*entity);
             }
             ChangeKind::Designate {
@@ -976,6 +1014,7 @@ impl Index {
             ChangeKind::EndLicence { licence, .. } => {
                 drop_from(&mut self.licences, licence, |&i| i != at);
             }
+            ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.remove_link(log, at),
             ChangeKind::Relate { .. }
             | ChangeKind::AmendRelation { .. }
             | ChangeKind::EndRelation { .. }
@@ -986,6 +1025,7 @@ impl Index {
                 if let Some(target_at) = log.position(*target) {
                     self.retracted_by.clear(target_at);
                     refresh = self.mark_span(log, target_at, NOT_RETRACTED);
+                    self.refresh_link_of(log, target_at);
                 }
             }
         }
@@ -1011,10 +1051,7 @@ impl Index {
                 index.versions.retain(|&i| i != at);
                 index.designations.retain(|&(_, i)| i != at);
                 index.licences.retain(|&(_, i)| i != at);
-                if index.versions.is_empty()
-                    && index.designations.is_empty()
-                    && index.licences.is_empty()
-                {
+                if index.is_empty() {
                     self.entities.remove(&entity);
                 }
             }
@@ -1029,6 +1066,19 @@ impl Index {
         }
         if let Some(entity) = refresh {
             self.refresh_listings_excluding(log, entity, at);
+        }
+    }
+
+    /// Undoes the lookup keys (names, identifiers, name tokens) of the entity version at `at`.
+    fn forget_lookup_keys(&mut self, record: &Entity, at: usize) {
+        for key in name_keys(record) {
+            forget_hit(&mut self.names, key, compact(at));
+        }
+        for key in identifier_keys(record) {
+            forget_hit(&mut self.identifiers, key, compact(at));
+        }
+        for key in token_keys(record) {
+            forget_hit(&mut self.tokens, key, compact(at));
         }
     }
 
@@ -1213,16 +1263,19 @@ impl Index {
             let mut listings = index.listings.clone();
             listings.sort_by_key(|l| l.at);
             let listings: Vec<String> = listings.iter().map(|l| format!("{l:?}")).collect();
+            let mut links = index.links.clone();
+            links.sort_by_key(|l| (l.at, l.other));
             (
                 id,
                 &index.versions,
                 &index.designations,
                 &index.licences,
                 listings,
+                links,
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1233,6 +1286,8 @@ impl Index {
             self.by_effective,
             sorted(self.identifiers.iter()),
             sorted(self.names.iter()),
+            sorted(self.tokens.iter()),
+            sorted(self.links.iter()),
             self.derivation.canonical(),
         )
     }

@@ -73,7 +73,11 @@
 //!   [`DesignationTerms`] (programs, [`Measure`]s, legal basis, reason) that may be amended.
 //! - [`Licence`]: an authorisation that relieves listed entities without delisting them.
 //! - [`Change`]: one dated event, of a [`ChangeKind`]: register or amend an entity, designate,
-//!   amend, delist, issue / amend / end a licence, or retract an earlier change.
+//!   amend, delist, issue / amend / end a licence, link / unlink two entities, begin / amend /
+//!   end a [`Relation`], impose / amend / lift a [`ClassMeasure`], or retract an earlier change.
+//! - [`Link`]: two entities that are one subject (the same airline on the EU's and OFAC's
+//!   lists), dated and retractable; the links in force on a date join entities into a
+//!   [`Cluster`].
 //!
 //! # Time: three dates, two axes
 //!
@@ -88,8 +92,10 @@
 //!
 //! On a [`View`] ([`Ledger::current`] or [`Ledger::known_at`]): [`View::status`] and
 //! [`View::is_listed`] (per authority or per list: a [`Scope`]), [`View::state_on`], [`View::timeline`], [`View::changes_between`],
-//! [`View::diff`], [`View::find_by_identifier`] and [`View::find_by_name`]. Each documents its
-//! complexity and runs an example on the Belavia seed. An entity id the view has never seen has
+//! [`View::diff`], [`View::find_by_identifier`], [`View::find_by_name`] and
+//! [`View::find_by_tokens`]. Each documents its complexity and runs an example on the Belavia
+//! seed. [`View::clusters`] asks the same questions of a whole subject, the cluster of linked
+//! entities, and says which member (list entry) each listing belongs to. An entity id the view has never seen has
 //! no status: the queries about an entity's listing refuse it with
 //! [`Error::EntityNotKnown`] rather than answer "not listed".
 //!
@@ -107,7 +113,8 @@
 //! ledger into dated designations (each on its [`List`]), amendments, delistings and moves
 //! between lists: OFAC's legacy CSV (SDN and Consolidated) and ENHANCED XML, the UN
 //! consolidated XML, the EU Financial Sanctions Files XML and the UK Sanctions List (XML or
-//! CSV).
+//! CSV). [`import::propose_links`] proposes links between entries of different lists that
+//! share a strong identifier.
 //!
 //! # Follow the Money
 //!
@@ -139,6 +146,7 @@
 mod authority;
 mod change;
 mod class_measure;
+mod cluster;
 #[doc = include_str!("../DESIGN.md")]
 pub mod design {}
 mod derived;
@@ -155,8 +163,10 @@ mod index;
 mod interval;
 mod ledger;
 mod licence;
+mod link;
 mod list;
 mod log;
+mod names;
 mod ownership;
 mod relation;
 mod rules;
@@ -170,9 +180,13 @@ mod view;
 pub use crate::authority::{Authority, Program};
 pub use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
 pub use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
+pub use crate::cluster::{
+    Cluster, ClusterDiff, ClusterMatch, ClusterState, ClusterStatus, ClusterStatusChange,
+    ClusterStatuses, ClusterTimeline, LinkPeriod, SubjectInForce,
+};
 pub use crate::derived::{
-    Chain, ClassMeasureInForce, DerivedAuthorityTimeline, DerivedChange, DerivedDiff, DerivedEntry,
-    DerivedKind, DerivedPeriod, DerivedState, DerivedStatus, DerivedTimeline, Link, Reason,
+    Chain, ChainLink, ClassMeasureInForce, DerivedAuthorityTimeline, DerivedChange, DerivedDiff,
+    DerivedEntry, DerivedKind, DerivedPeriod, DerivedState, DerivedStatus, DerivedTimeline, Reason,
     RelationInForce, Relief, Stake,
 };
 pub use crate::designation::{Designation, DesignationTerms, Measure};
@@ -186,11 +200,15 @@ pub use crate::feed::{Cursor, Feed};
 pub use crate::file::{
     FileOptions, LedgerFile, Truncation, FILE_FORMAT_NAME, FILE_FORMAT_VERSION, MAX_LINE_BYTES,
 };
-pub use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+pub use crate::id::{
+    ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId,
+};
 pub use crate::interval::Interval;
 pub use crate::ledger::{Applied, Ledger, FORMAT_NAME, FORMAT_VERSION};
 pub use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+pub use crate::link::{Link, LinkReason};
 pub use crate::list::{List, Scope};
+pub use crate::names::name_tokens;
 pub use crate::ownership::{Aggregation, OwnershipRule, Threshold};
 pub use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 pub use crate::rules::Rule;
@@ -199,7 +217,7 @@ pub use crate::state::{
 };
 pub use crate::status::{Status, StatusKind};
 pub use crate::timeline::{AuthorityTimeline, Period, Timeline};
-pub use crate::view::View;
+pub use crate::view::{Clusters, View};
 
 /// Re-exported so that users name the same date and instant types as the API.
 pub use chrono;

@@ -13,9 +13,9 @@
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind};
 use crate::designation::Designation;
-use crate::entity::Identifier;
+use crate::entity::{Entity, Identifier};
 use crate::error::{Error, Result, Target};
-use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LinkId, RelationId};
 use crate::index::{Edge, Index};
 use crate::interval::Interval;
 use crate::log::Log;
@@ -40,14 +40,20 @@ use crate::relation::RelationKind;
 /// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
 /// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`BlankListEntryId`](Rule::BlankListEntryId), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+/// | A link joins two different entities, and two links of the same two entities are never in force on the same date. | [`SelfLink`](Rule::SelfLink), [`LinkAlreadyInForce`](Rule::LinkAlreadyInForce) |
 /// | A relation relates two different entities, and only an ownership gives a share. | [`SelfRelation`](Rule::SelfRelation), [`ShareWithoutOwnership`](Rule::ShareWithoutOwnership) |
 /// | The direct stakes in an entity never add up to more than the whole. | [`OwnershipOverWhole`](Rule::OwnershipOverWhole) |
 /// | A class measure's class names a country. | [`ClassWithoutCountry`](Rule::ClassWithoutCountry) |
 ///
-/// Relations and class measures live like designations: the rules on creation, amendment,
-/// end, ids and retraction above hold for them alike (with [`Target::Relation`] and
-/// [`Target::ClassMeasure`] in the errors), and a relation names two entities that the ledger
-/// knows.
+/// Links, relations and class measures live like designations: the rules on creation, end, ids
+/// and retraction above hold for them alike (with [`Target::Link`], [`Target::Relation`] and
+/// [`Target::ClassMeasure`] in the errors: an unlink of an unknown link is
+/// [`UnknownTarget`](Rule::UnknownTarget), one on or before the link's date
+/// [`EndNotAfterStart`](Rule::EndNotAfterStart), a second one
+/// [`AlreadyEnded`](Rule::AlreadyEnded), a link id created again for other entities
+/// [`DuplicateTarget`](Rule::DuplicateTarget)); relations and class measures are amended like
+/// designations too; and a link or a relation names two entities that the ledger knows
+/// ([`UnknownEntity`](Rule::UnknownEntity)).
 ///
 /// A batch is atomic (all of its changes apply or none do) and input never causes a panic: the
 /// ledger's `apply_batch` and the file loader see to those.
@@ -119,6 +125,10 @@ pub enum Rule {
     RetractsRetraction,
     /// A retraction that leaves a dependent change orphaned: [`Error::RetractionOrphans`].
     RetractionOrphans,
+    /// A link of an entity with itself: [`Error::SelfLink`].
+    SelfLink,
+    /// Two links of the same entities in force on one date: [`Error::LinkAlreadyInForce`].
+    LinkAlreadyInForce,
     /// A relation of an entity to itself: [`Error::SelfRelation`].
     SelfRelation,
     /// A share on a relation other than an ownership: [`Error::ShareWithoutOwnership`].
@@ -131,7 +141,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 27] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
@@ -153,6 +163,8 @@ impl Rule {
         Rule::AlreadyRetracted,
         Rule::RetractsRetraction,
         Rule::RetractionOrphans,
+        Rule::SelfLink,
+        Rule::LinkAlreadyInForce,
         Rule::SelfRelation,
         Rule::ShareWithoutOwnership,
         Rule::OwnershipOverWhole,
@@ -182,40 +194,9 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
     }
     match &change.kind {
         ChangeKind::RegisterEntity { entity, record }
-        | ChangeKind::AmendEntity { entity, record } => {
-            if crate::entity::is_blank(&record.name) {
-                return Err(Error::BlankName {
-                    change: change.id,
-                    entity: *entity,
-                });
-            }
-            // A list-entry id is what reconciliation and lookups tell entries by: a blank one
-            // names no entry.
-            for identifier in &record.identifiers {
-                if let Identifier::ListEntry { authority, id } = identifier {
-                    if crate::entity::is_blank(id) {
-                        return Err(Error::BlankListEntryId {
-                            change: change.id,
-                            entity: *entity,
-                            authority: authority.clone(),
-                        });
-                    }
-                }
-            }
-        }
+        | ChangeKind::AmendEntity { entity, record } => check_entity(change, *entity, record)?,
         ChangeKind::Designate { record, .. } => {
-            if let Some(program) = record
-                .terms
-                .programs
-                .iter()
-                .find(|p| *p.authority() != record.authority)
-            {
-                return Err(Error::ProgramOfOtherAuthority {
-                    change: change.id,
-                    authority: record.authority.clone(),
-                    program: program.clone(),
-                });
-            }
+            check_programs(change, &record.authority, &record.terms.programs)?;
             if let Some(list) = record
                 .list
                 .as_ref()
@@ -241,6 +222,16 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
                 return Err(Error::LicenceCoversNothing {
                     change: change.id,
                     licence: *licence,
+                });
+            }
+        }
+        ChangeKind::Link { link, record } => {
+            let [a, b] = record.entities;
+            if a == b {
+                return Err(Error::SelfLink {
+                    change: change.id,
+                    link: *link,
+                    entity: a,
                 });
             }
         }
@@ -272,11 +263,36 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
         ChangeKind::AmendDesignation { .. }
         | ChangeKind::Delist { .. }
         | ChangeKind::EndLicence { .. }
+        | ChangeKind::Unlink { .. }
         | ChangeKind::AmendRelation { .. }
         | ChangeKind::EndRelation { .. }
         | ChangeKind::AmendClassMeasure { .. }
         | ChangeKind::LiftClassMeasure { .. }
         | ChangeKind::Retract { .. } => {}
+    }
+    Ok(())
+}
+
+/// An entity's facts have a name, and no blank list-entry id.
+fn check_entity(change: &Change, entity: EntityId, record: &Entity) -> Result<()> {
+    if crate::entity::is_blank(&record.name) {
+        return Err(Error::BlankName {
+            change: change.id,
+            entity,
+        });
+    }
+    // A list-entry id is what reconciliation and lookups tell entries by: a blank one names no
+    // entry.
+    for identifier in &record.identifiers {
+        if let Identifier::ListEntry { authority, id } = identifier {
+            if crate::entity::is_blank(id) {
+                return Err(Error::BlankListEntryId {
+                    change: change.id,
+                    entity,
+                    authority: authority.clone(),
+                });
+            }
+        }
     }
     Ok(())
 }
@@ -334,6 +350,15 @@ pub(crate) struct Checker<'a> {
     pub(crate) index: &'a Index,
 }
 
+/// A live link as the rules read it (see [`Checker::link_life`]).
+struct LinkLife {
+    link: LinkId,
+    created: usize,
+    pair: (EntityId, EntityId),
+    start: chrono::NaiveDate,
+    end: Option<(usize, chrono::NaiveDate)>,
+}
+
 /// The changes being validated together: positions from `start` to the end of the log.
 #[derive(Clone, Copy)]
 struct Group {
@@ -374,6 +399,23 @@ impl<'a> Checker<'a> {
                 return Err(Error::DuplicateTarget {
                     change: change.id,
                     target: Target::Designation(*designation),
+                    existing,
+                });
+            }
+        }
+        if let ChangeKind::Link { link, record } = &change.kind {
+            // A link id keeps its two entities forever, as a designation id keeps its entity.
+            let positions = self.index.link_positions(*link).unwrap_or_default();
+            let existing = positions.iter().find_map(|&at| match &self.log[at].kind {
+                ChangeKind::Link {
+                    record: earlier, ..
+                } if earlier.pair() != record.pair() => Some(self.log[at].id),
+                _ => None,
+            });
+            if let Some(existing) = existing {
+                return Err(Error::DuplicateTarget {
+                    change: change.id,
+                    target: Target::Link(*link),
                     existing,
                 });
             }
@@ -461,6 +503,7 @@ impl<'a> Checker<'a> {
         let mut entities = Vec::new();
         let mut designations = Vec::new();
         let mut licences = Vec::new();
+        let mut links = Vec::new();
         let mut relations = Vec::new();
         let mut class_measures = Vec::new();
         for at in start..self.log.len() {
@@ -476,6 +519,7 @@ impl<'a> Checker<'a> {
                     let (named_designations, named_licences) = self.index.targets_naming(entity);
                     designations.extend(named_designations);
                     licences.extend(named_licences);
+                    links.extend(self.index.links_naming(entity));
                     let named = self.index.derivation().relations_naming(entity);
                     relations.extend(named.iter().map(|&(relation, _)| relation));
                 }
@@ -483,6 +527,7 @@ impl<'a> Checker<'a> {
             match kind.target() {
                 Some(Target::Designation(designation)) => designations.push(designation),
                 Some(Target::Licence(licence)) => licences.push(licence),
+                Some(Target::Link(link)) => links.push(link),
                 Some(Target::Relation(relation)) => relations.push(relation),
                 Some(Target::ClassMeasure(measure)) => class_measures.push(measure),
                 None => {}
@@ -505,6 +550,14 @@ impl<'a> Checker<'a> {
         for licence in licences {
             self.check_target(Target::Licence(licence), group)?;
         }
+        links.sort_unstable();
+        links.dedup();
+        for &link in &links {
+            self.check_target(Target::Link(link), group)?;
+        }
+        for link in links {
+            self.check_link_pair(link, group)?;
+        }
         relations.sort_unstable();
         relations.dedup();
         class_measures.sort_unstable();
@@ -522,6 +575,78 @@ impl<'a> Checker<'a> {
         objects.dedup();
         for object in objects {
             self.check_stakes(object, group)?;
+        }
+        Ok(())
+    }
+
+    /// The live creation of `link` (one at most, once its life is checked), its two entities
+    /// (smaller id first), and its period in force `[start, end)` with the live end's position.
+    fn link_life(self, link: LinkId) -> Option<LinkLife> {
+        let positions = self.index.link_positions(link)?;
+        let live = || positions.iter().copied().filter(|&at| self.live(at));
+        let (created, pair) = live().find_map(|at| match &self.log[at].kind {
+            ChangeKind::Link { record, .. } => Some((at, record.pair())),
+            _ => None,
+        })?;
+        let end = live().find(|&at| self.log[at].kind.ends());
+        Some(LinkLife {
+            link,
+            created,
+            pair,
+            start: self.log[created].effective,
+            end: end.map(|at| (at, self.log[at].effective)),
+        })
+    }
+
+    /// Checks that no other live link of `link`'s two entities is in force on a date it is.
+    fn check_link_pair(self, link: LinkId, group: Group) -> Result<()> {
+        let Some(this) = self.link_life(link) else {
+            return Ok(());
+        };
+        let (a, b) = this.pair;
+        let mut others: Vec<LinkId> = self
+            .index
+            .entity(a)
+            .into_iter()
+            .flat_map(|entry| entry.links_seen(usize::MAX))
+            .filter(|&(other, end, _, _)| other != link && end == b)
+            .map(|(other, ..)| other)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for other in others {
+            let Some(that) = self.link_life(other) else {
+                continue;
+            };
+            let on = this.start.max(that.start);
+            let before_end = |life: &LinkLife| life.end.is_none_or(|(_, end)| on < end);
+            if !(before_end(&this) && before_end(&that)) {
+                continue;
+            }
+            let (newer, older) = if this.created > that.created {
+                (&this, &that)
+            } else {
+                (&that, &this)
+            };
+            let blamed = if newer.created >= group.start {
+                newer.created
+            } else {
+                // Both links are older than the group: a retraction in it re-opened one.
+                (group.start..self.log.len())
+                    .find(|&at| {
+                        let withdrawn = self.log[at].kind.retracts();
+                        let link = withdrawn.and_then(|c| self.log.get(c)?.kind.link());
+                        link.is_some_and(|l| l == this.link || l == that.link)
+                    })
+                    .unwrap_or(group.start)
+            };
+            return Err(Error::LinkAlreadyInForce {
+                change: self.log[blamed].id,
+                link: newer.link,
+                existing: older.link,
+                entities: [a, b],
+                on,
+            });
         }
         Ok(())
     }
@@ -721,6 +846,7 @@ impl<'a> Checker<'a> {
         let all = match target {
             Target::Designation(id) => self.index.designation_positions(id),
             Target::Licence(id) => self.index.licence_positions(id),
+            Target::Link(id) => self.index.link_positions(id),
             Target::Relation(id) => self.index.relation_positions(id),
             Target::ClassMeasure(id) => self.index.class_measure_positions(id),
         };

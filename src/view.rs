@@ -1,6 +1,8 @@
-//! [`View`]: the ledger as known now or at a past instant, and every query on it (the
-//! derived-status queries in `view/derived.rs`).
+//! [`View`]: the ledger as known now or at a past instant, and every query on it; the same
+//! questions about whole subjects (clusters of linked entities) are in `view/cluster.rs`, the
+//! derived-status queries in `view/derived.rs`.
 
+mod cluster;
 mod derived;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,6 +23,8 @@ use crate::log::Log;
 use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::{Status, StatusKind};
 use crate::timeline::{AuthorityTimeline, Period, Timeline};
+
+pub use self::cluster::Clusters;
 
 /// The ledger as known at one instant: the changes recorded at or before it, minus those
 /// retracted at or before it. [`Ledger::current`](crate::Ledger::current) is the view that sees everything.
@@ -926,9 +930,11 @@ impl<'a> View<'a> {
                 Some(Target::Licence(id)) => {
                     licences.insert(id);
                 }
-                // Relations and class measures move derived statuses, which `derived_diff`
-                // compares; the state's designations and licences are what this compares.
-                Some(Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
+                // Links join entities into clusters; the per-entity difference leaves them to
+                // `Clusters::diff`. Relations and class measures move derived statuses, which
+                // `derived_diff` compares; the state's designations and licences are what this
+                // compares.
+                Some(Target::Link(_) | Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
             }
         }
         let mut diff = StateDiff {
@@ -1148,7 +1154,9 @@ impl<'a> View<'a> {
                 }
             }
         }
-        changes.sort_by_key(|c| c.effective);
+        // By date, then log order: the order of the index's listings is not canonical (a
+        // refused batch rebuilds them in another), and `opened_by` must not depend on it.
+        changes.sort_by_key(|c| (c.effective, self.log.position(c.id)));
         changes.dedup_by_key(|c| c.id);
         changes
     }
@@ -1211,6 +1219,48 @@ impl<'a> View<'a> {
         }
         self.lookup(self.index.name_candidates(&name), |record| {
             record.names().any(|n| normalise_name(n) == name)
+        })
+    }
+
+    /// Entities any version of which has a name or alias that holds every token of `query`
+    /// (see [`name_tokens`](crate::name_tokens): transliterated to Latin letters, lower-cased,
+    /// split at anything but letters and digits), sorted: the lookup a screener types, where
+    /// [`View::find_by_name`] wants a whole name. Tokens are whole words (`belavi` does not
+    /// find `Belavia`) in any order; a query without tokens finds nothing.
+    ///
+    /// O(t · log t + h · n) where t is the number of query tokens, h the number of versions
+    /// holding the rarest of them (one hash lookup per token picks it), and n the length of
+    /// the names of one version, which are tokenised again to confirm each hit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::*;
+    ///
+    /// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia.json")?)?;
+    /// let belavia = EntityId::derive("belavia");
+    /// let now = ledger.current();
+    /// assert_eq!(now.find_by_tokens("belavia"), [belavia]);
+    /// assert_eq!(now.find_by_tokens("AIRLINES belarusian"), [belavia]);
+    /// assert_eq!(now.find_by_tokens("Белавиа"), [belavia]); // Cyrillic, transliterated
+    /// assert!(now.find_by_tokens("belavia minsk").is_empty()); // no name holds both
+    /// assert!(now.find_by_name("belarusian airlines").is_empty()); // not a whole name
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn find_by_tokens(&self, query: &str) -> Vec<EntityId> {
+        let mut tokens = crate::names::name_tokens(query);
+        tokens.sort_unstable();
+        tokens.dedup();
+        let Some(rarest) = tokens
+            .iter()
+            .map(|t| self.index.token_candidates(t))
+            .min_by_key(|hits| hits.len())
+        else {
+            return Vec::new();
+        };
+        self.lookup(rarest.iter().map(|&at| at as usize), |record| {
+            crate::names::any_name_holds(record.names(), &tokens)
         })
     }
 

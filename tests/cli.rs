@@ -613,6 +613,83 @@ fn the_consolidated_list_is_its_own_publication() {
     bad.exits(2);
 }
 
+/// `link` proposes links between real entries of the SDN, Consolidated and UN lists that share
+/// a strong identifier, `link --apply` records them, and running it again proposes nothing.
+#[test]
+fn link_proposes_then_records_links_between_lists_once() {
+    let scratch = Scratch::new("link");
+    let imports: [&[&str]; 3] = [
+        &[
+            "import",
+            "ofac-csv",
+            &fixture("links/sdn_links_2024-05-03.csv"),
+            "--recorded",
+            "2024-05-04T00:00:00Z",
+        ],
+        &[
+            "import",
+            "un",
+            &fixture("links/un_links_2026-02-27.xml"),
+            "--recorded",
+            "2026-02-28T00:00:00Z",
+        ],
+        &[
+            "import",
+            "ofac-csv",
+            &fixture("links/cons_prim_links_2025-12-19.csv"),
+            "--list",
+            "cons",
+            "--recorded",
+            "2026-03-01T00:00:00Z",
+        ],
+    ];
+    for args in imports {
+        scratch.run(args).exits(0);
+    }
+    let proposed = scratch.run(&["link", "--recorded", "2026-03-02T00:00:00Z"]);
+    let lines: Vec<&str> = proposed.exits(0).stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", proposed.stdout);
+    assert!(lines[0].starts_with("link      2014-07-28  OCEAN MARITIME MANAGEMENT"));
+    assert!(lines[0].ends_with("(imo-company:1790183)"), "{}", lines[0]);
+    assert!(lines[1].ends_with("(list:US-OFAC:17013)"), "{}", lines[1]);
+    assert_eq!(
+        lines[2],
+        "2 links proposed, 0 conflicts (record them with --apply)"
+    );
+    // Nothing was written: the feed has no link yet.
+    let feed = scratch.run(&["changes"]);
+    assert!(
+        !feed.exits(0).stdout.contains("  link  "),
+        "{}",
+        feed.stdout
+    );
+
+    let applied = scratch.run(&["link", "--apply", "--recorded", "2026-03-02T00:00:00Z"]);
+    assert!(
+        applied
+            .exits(0)
+            .stdout
+            .ends_with("2 links recorded, 0 conflicts\n"),
+        "{}",
+        applied.stdout
+    );
+    let feed = scratch.run(&["changes"]);
+    let recorded: Vec<&str> = feed
+        .exits(0)
+        .stdout
+        .lines()
+        .filter(|l| l.split_whitespace().nth(2) == Some("link"))
+        .collect();
+    assert_eq!(recorded.len(), 2, "{}", feed.stdout);
+    assert!(recorded[0].ends_with(
+        "OCEAN MARITIME MANAGEMENT COMPANY LIMITED = OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM) (imo-company:1790183)"
+    ));
+    let again = scratch.run(&["link", "--recorded", "2026-03-03T00:00:00Z"]);
+    assert_eq!(
+        again.exits(0).stdout,
+        "0 links proposed, 0 conflicts (record them with --apply)\n"
+    );
+}
 /// Runs `args` (an import that must be refused) and checks that it exits 3 with a `refused:`
 /// message naming `names`, prints nothing on standard output, and leaves the ledger file byte
 /// for byte as it was.

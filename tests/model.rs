@@ -1361,13 +1361,14 @@ fn an_invalid_change_is_refused_with_the_rule_it_breaks() {
 }
 
 /// The invalid-change strategy reaches every rule: a rule it never draws would go untested by
-/// the two properties above. Without relations, no stake can be overfilled; the derived suite
+/// the two properties above (and, for the link rules, `tests/model_links.rs`, whose histories
+/// link entities as these do). Without relations, no stake can be overfilled; the derived suite
 /// (`model/derived.rs`) draws that rule from histories with relations.
 #[test]
 fn the_invalid_change_strategy_draws_every_rule() {
     use proptest::strategy::ValueTree;
     use sanctions_ledger::strategy::Rule;
-    let strategy = invalid_change(history_config());
+    let strategy = invalid_change(history_config().with_links());
     let wanted: Vec<Rule> = Rule::ALL
         .into_iter()
         .filter(|rule| *rule != Rule::OwnershipOverWhole)

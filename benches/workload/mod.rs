@@ -39,6 +39,8 @@
     clippy::cast_sign_loss
 )]
 
+pub(crate) mod clusters;
+
 use std::collections::HashSet;
 
 use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};

@@ -368,6 +368,10 @@ pub struct Reconciliation {
     /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Context for the report: removals that look like merges into another entry of the
+    /// list ([`Note::ProbableMerge`](super::Note::ProbableMerge)), in report order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<super::Note>,
 }
 
 impl Reconciliation {
@@ -595,6 +599,7 @@ pub fn reconcile(
         in_force_before: pairs,
         entries: snapshot.len(),
         changes,
+        notes: super::merge::probable_merges(view, snapshot, &report),
         report,
         warnings,
     })

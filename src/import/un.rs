@@ -19,13 +19,18 @@
 //!   kept on the entry but not used by reconciliation, with a [`Warning`]
 //!   ([`WarningKind::ListedAfterSnapshot`], [`WarningKind::AmendedAfterSnapshot`]);
 //! - `COMMENTS1`, `NATIONALITY/VALUE` (without `na`), dates of birth → [`Entity::details`]
-//!   under `comments`, `nationality`, `date_of_birth`.
+//!   under `comments`, `nationality`, `date_of_birth`; on an entity, every IMO number the
+//!   comments give (`International Maritime Organization (IMO) Number: 1790183`, a shipping
+//!   company's) also → [`Identifier::ImoCompany`], the strong identifier that links the entry
+//!   to other lists' (see [`propose_links`](crate::import::propose_links)).
 //!
 //! The list does not say which measures apply to each entry (they depend on the committee's
 //! resolutions); every entry is recorded with [`Measure::AssetFreeze`], the measure the
 //! regimes on the list have in common.
 
 use std::path::Path;
+
+use crate::entity::ImoCompanyNumber;
 
 use chrono::NaiveDate;
 use quick_xml::errors::SyntaxError;
@@ -483,6 +488,11 @@ impl<'a> Parser<'a> {
         for (scheme, value) in raw.documents {
             entity.identifiers.push(Identifier::Other { scheme, value });
         }
+        if let (false, Some(comments)) = (raw.individual, &raw.comments) {
+            entity
+                .identifiers
+                .extend(imo_company_numbers(comments).map(Identifier::ImoCompany));
+        }
         for (key, values) in [
             ("comments", raw.comments.into_iter().collect::<Vec<_>>()),
             ("nationality", raw.nationality),
@@ -579,5 +589,55 @@ mod tests {
         ] {
             assert_eq!(xs_date(bad), None, "{bad:?}");
         }
+    }
+}
+
+/// The IMO company numbers a UN entity's comments give: seven digits after `IMO` and at most
+/// a few words (`IMO Number:`, `(IMO) Number:`, `IMO number`), not part of a longer number.
+fn imo_company_numbers(comments: &str) -> impl Iterator<Item = ImoCompanyNumber> + '_ {
+    comments.match_indices("IMO").filter_map(|(at, _)| {
+        let after = &comments[at + 3..];
+        let start = after.find(|c: char| c.is_ascii_digit())?;
+        // Only "Number", spaces and punctuation between the acronym and the digits.
+        let between = &after[..start];
+        if between.len() > 12 || between.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let digits = &after[start..];
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        (end == 7).then(|| ImoCompanyNumber::new(&digits[..end]).ok())?
+    })
+}
+
+#[cfg(test)]
+mod imo_tests {
+    use super::imo_company_numbers;
+
+    #[test]
+    fn imo_numbers_are_read_from_the_comments_the_un_writes() {
+        let read = |text| {
+            imo_company_numbers(text)
+                .map(crate::entity::ImoCompanyNumber::get)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            read("the measures imposed by these resolutions. International Maritime Organization (IMO) Number: 1790183."),
+            [1_790_183]
+        );
+        assert_eq!(
+            read("fuel in late December 2017. IMO number: 5571322."),
+            [5_571_322]
+        );
+        assert_eq!(
+            read("IMO Number: 5342883. The Chongchongang Shipping Company"),
+            [5_342_883]
+        );
+        // Not seven digits, or too far from the acronym, or none at all.
+        assert!(read("IMO Number: 53428834").is_empty());
+        assert!(read("IMO 123456.").is_empty());
+        assert!(read("IMO membership since 1958 and 1234567").is_empty());
+        assert!(read("no number here").is_empty());
     }
 }

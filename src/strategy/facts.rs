@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use crate::authority::Authority;
 use crate::change::{Change, ChangeKind};
 use crate::error::Target;
-use crate::id::{ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+use crate::id::{ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::index::Edge;
 use crate::list::List;
 use crate::relation::{RelationKind, RelationTerms};
@@ -17,6 +17,7 @@ pub(super) enum Subject {
     Entity(EntityId),
     Designation(DesignationId),
     Licence(LicenceId),
+    Link(LinkId),
     Relation(RelationId),
     ClassMeasure(ClassMeasureId),
 }
@@ -27,6 +28,7 @@ pub(super) fn creates(kind: &ChangeKind) -> Option<Subject> {
         ChangeKind::RegisterEntity { entity, .. } => Some(Subject::Entity(*entity)),
         ChangeKind::Designate { designation, .. } => Some(Subject::Designation(*designation)),
         ChangeKind::IssueLicence { licence, .. } => Some(Subject::Licence(*licence)),
+        ChangeKind::Link { link, .. } => Some(Subject::Link(*link)),
         ChangeKind::Relate { relation, .. } => Some(Subject::Relation(*relation)),
         ChangeKind::ImposeClassMeasure { measure, .. } => Some(Subject::ClassMeasure(*measure)),
         _ => None,
@@ -51,6 +53,8 @@ pub(super) fn names(kind: &ChangeKind) -> Vec<Subject> {
             .chain(terms.covers.iter().map(|e| Subject::Entity(*e)))
             .collect(),
         ChangeKind::EndLicence { licence, .. } => vec![Subject::Licence(*licence)],
+        ChangeKind::Link { record, .. } => record.entities.map(Subject::Entity).to_vec(),
+        ChangeKind::Unlink { link } => vec![Subject::Link(*link)],
         ChangeKind::Relate { record, .. } => record
             .parties()
             .iter()
@@ -79,6 +83,7 @@ pub(super) fn subject(kind: &ChangeKind) -> Option<Subject> {
         ChangeKind::IssueLicence { licence, .. }
         | ChangeKind::AmendLicence { licence, .. }
         | ChangeKind::EndLicence { licence, .. } => Some(Subject::Licence(*licence)),
+        ChangeKind::Link { link, .. } | ChangeKind::Unlink { link } => Some(Subject::Link(*link)),
         ChangeKind::Relate { relation, .. }
         | ChangeKind::AmendRelation { relation, .. }
         | ChangeKind::EndRelation { relation } => Some(Subject::Relation(*relation)),
@@ -158,6 +163,26 @@ pub(super) fn counted_share(kind: &RelationKind, terms: &RelationTerms) -> u16 {
     }
 }
 
+/// The life of a link in a generated history.
+#[derive(Debug, Clone)]
+pub(super) struct LinkFacts {
+    pub(super) link: LinkId,
+    /// The two entities, smaller id first.
+    pub(super) pair: (EntityId, EntityId),
+    pub(super) created: usize,
+    pub(super) start: NaiveDate,
+    /// The live unlink: position and date.
+    pub(super) end: Option<(usize, NaiveDate)>,
+    pub(super) live: bool,
+}
+
+impl LinkFacts {
+    /// Whether the link is in force on some day on or after `from`.
+    pub(super) fn in_force_from(&self, from: NaiveDate) -> bool {
+        self.end.is_none_or(|(_, end)| from < end)
+    }
+}
+
 /// What a change list holds, kept up to date change by change: the builder's and the invalid
 /// change maker's own small model of the ledger.
 #[derive(Debug, Clone, Default)]
@@ -179,6 +204,9 @@ pub(super) struct Facts {
     pub(super) registered: Vec<EntityId>,
     pub(super) created_designations: Vec<DesignationId>,
     pub(super) created_licences: Vec<LicenceId>,
+    /// Links, in order of creation.
+    pub(super) links: Vec<LinkFacts>,
+    pub(super) created_links: Vec<LinkId>,
     pub(super) created_relations: Vec<RelationId>,
     pub(super) created_class_measures: Vec<ClassMeasureId>,
 }
@@ -349,9 +377,33 @@ impl Facts {
                     t.end = Some((at, on));
                 }
             }
+            ChangeKind::Link { link, record } => {
+                self.links.push(LinkFacts {
+                    link: *link,
+                    pair: record.pair(),
+                    created: at,
+                    start: on,
+                    end: None,
+                    live: true,
+                });
+                self.created_links.push(*link);
+            }
+            ChangeKind::Unlink { link } => {
+                if let Some(l) = self.links.iter_mut().find(|l| l.link == *link && l.live) {
+                    l.end = Some((at, on));
+                }
+            }
             ChangeKind::Retract { change: id, .. } => {
                 if let Some(target) = self.changes.iter().position(|c| c.id == *id) {
                     self.retracted[target] = true;
+                    for l in &mut self.links {
+                        if l.created == target {
+                            l.live = false;
+                        }
+                        if l.end.is_some_and(|(p, _)| p == target) {
+                            l.end = None;
+                        }
+                    }
                     let all = self
                         .designations
                         .iter_mut()
@@ -427,11 +479,36 @@ impl Facts {
         })
     }
 
-    /// Live changes that can be retracted: nothing live depends on them.
+    /// Live changes that can be retracted: nothing live depends on them, and no unlink whose
+    /// link would then be in force beside another link of the same two entities.
     pub(super) fn retractable(&self) -> Vec<usize> {
         (0..self.changes.len())
             .filter(|&at| self.live(at) && self.live_dependents(at).next().is_none())
+            .filter(|&at| !self.reopens_overlapping_link(at))
             .collect()
+    }
+
+    /// Live links, in order of creation.
+    pub(super) fn live_links(&self) -> Vec<&LinkFacts> {
+        self.links.iter().filter(|l| l.live).collect()
+    }
+
+    /// Whether retracting the change at `at`, an unlink, would leave its link open while a
+    /// later link of the same two entities is in force.
+    fn reopens_overlapping_link(&self, at: usize) -> bool {
+        let Some(ended) = self
+            .links
+            .iter()
+            .find(|l| l.live && l.end.is_some_and(|(p, _)| p == at))
+        else {
+            return false;
+        };
+        self.links.iter().any(|other| {
+            other.live
+                && other.link != ended.link
+                && other.pair == ended.pair
+                && other.in_force_from(ended.start)
+        })
     }
 
     /// A date in `lo ..= hi` (which must not be empty): often one already used, so that

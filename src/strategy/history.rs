@@ -13,11 +13,12 @@ use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, Confidence, ObservationWindow, Source};
 use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass, Sector};
 use crate::designation::{Designation, DesignationTerms, Measure};
-use crate::entity::{Country, EntityKind};
+use crate::entity::{Country, EntityKind, Identifier};
 use crate::error::{Result, Target};
-use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::ledger::Ledger;
 use crate::licence::{Authorisation, Licence, LicenceEnd, LicenceKind, LicenceTerms};
+use crate::link::{Link, LinkReason};
 use crate::list::List;
 use crate::relation::{Relation, RelationKind, RelationTerms, Share};
 
@@ -56,6 +57,11 @@ pub struct HistoryConfig {
     pub lists: Vec<List>,
     /// The recorded instant of the first change; later ones are the same or later.
     pub recorded_from: DateTime<Utc>,
+    /// Whether histories also link entities (and unlink them, and retract links), so that
+    /// entities form clusters of several members on some days. Off by default, so that
+    /// histories without links are generated exactly as before (the saved cases in
+    /// `proptest-regressions/` replay unchanged).
+    pub links: bool,
     /// Whether histories also hold relations (ownerships with shares and ranges, controls,
     /// links; some in cycles), class measures, and entities in sectors: what derived status is
     /// computed from. Off by default, so that histories without them are generated exactly as
@@ -88,8 +94,24 @@ impl HistoryConfig {
                 .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
                 .single()
                 .unwrap_or_default(),
+            links: false,
             relations: false,
         }
+    }
+
+    /// Makes histories link entities too (see [`HistoryConfig::links`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::strategy::HistoryConfig;
+    ///
+    /// assert!(HistoryConfig::default().with_links().links);
+    /// ```
+    #[must_use]
+    pub fn with_links(mut self) -> Self {
+        self.links = true;
+        self
     }
 
     /// Makes histories hold relations, class measures and entities in sectors too (see
@@ -164,6 +186,8 @@ pub struct History {
     pub designations: Vec<DesignationId>,
     /// Every licence it issues (some may be retracted), in order.
     pub licences: Vec<LicenceId>,
+    /// Every link it makes (some may be retracted), in order.
+    pub links: Vec<LinkId>,
     /// Every relation it begins (some may be retracted), in order.
     pub relations: Vec<RelationId>,
     /// Every class measure it imposes (some may be retracted), in order.
@@ -227,6 +251,34 @@ impl History {
             }
         }
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); changes.len()];
+        // Two links of the same two entities must not overlap in any prefix of the order: a
+        // link or unlink keeps its place after every earlier change (and retraction of one)
+        // about a link of the same two entities.
+        let pairs: HashMap<LinkId, (EntityId, EntityId)> = changes
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ChangeKind::Link { link, record } => Some((*link, record.pair())),
+                _ => None,
+            })
+            .collect();
+        let pair_of = |c: &Change| -> Option<(EntityId, EntityId)> {
+            let kind = match c.kind.retracts() {
+                Some(withdrawn) => &changes[*position.get(&withdrawn)?].kind,
+                None => &c.kind,
+            };
+            pairs.get(&kind.link()?).copied()
+        };
+        for (i, c) in changes.iter().enumerate() {
+            if c.kind.retracts().is_some() {
+                continue;
+            }
+            let Some(pair) = pair_of(c) else { continue };
+            for (j, other) in changes.iter().enumerate().take(i) {
+                if pair_of(other) == Some(pair) {
+                    deps[i].insert(j);
+                }
+            }
+        }
         for (i, c) in changes.iter().enumerate() {
             if let ChangeKind::Retract { change, .. } = &c.kind {
                 let Some(&target) = position.get(change) else {
@@ -271,10 +323,11 @@ impl History {
 
 /// Generates valid change histories (see [`History`]).
 pub fn history(config: HistoryConfig) -> impl Strategy<Value = History> {
-    let table: &'static [Op] = if config.relations {
-        &OPS_WITH_RELATIONS
-    } else {
-        &OPS
+    let table: &'static [Op] = match (config.links, config.relations) {
+        (false, false) => &OPS,
+        (true, false) => &OPS_WITH_LINKS,
+        (false, true) => &OPS_WITH_RELATIONS,
+        (true, true) => &OPS_WITH_LINKS_AND_RELATIONS,
     };
     let steps = vec(step(table), 0..=config.changes);
     steps.prop_map(move |steps| into_history(build(&config, &steps), &config))
@@ -305,6 +358,10 @@ enum Op {
     EndLicence,
     /// Retract a live change on which no live change depends.
     Retract,
+    /// Link two live entities, when no link of theirs is open, from the end of their last.
+    Link,
+    /// Unlink an open link, after its start.
+    Unlink,
     /// Begin a relation between two live entities: an ownership (a share, a range, unknown,
     /// sometimes indirect) within what is left of the owned entity, a control or a link.
     Relate,
@@ -338,6 +395,25 @@ const OPS: [Op; 10] = [
     Op::Retract,
 ];
 
+/// The operations of [`HistoryConfig::with_links`] histories: those of [`OPS`], and links
+/// drawn about as often as designations (so that clusters of three or four form among a few
+/// entities) and unlinks.
+const OPS_WITH_LINKS: [Op; 13] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+    Op::Link,
+    Op::Link,
+    Op::Unlink,
+];
+
 /// The operations of [`HistoryConfig::with_relations`] histories: those of [`OPS`], relations
 /// (drawn as often as designations, so that chains and cycles form among a few entities) and
 /// class measures; designations and licences a little more often, so that owners are listed
@@ -363,6 +439,34 @@ const OPS_WITH_RELATIONS: [Op; 20] = [
     Op::ImposeClassMeasure,
     Op::AmendClassMeasure,
     Op::LiftClassMeasure,
+];
+
+/// The operations of histories with both links and relations: those of
+/// [`OPS_WITH_RELATIONS`], and links and unlinks as in [`OPS_WITH_LINKS`].
+const OPS_WITH_LINKS_AND_RELATIONS: [Op; 23] = [
+    Op::RegisterEntity,
+    Op::AmendEntity,
+    Op::Designate,
+    Op::Designate,
+    Op::Designate,
+    Op::AmendDesignation,
+    Op::Delist,
+    Op::IssueLicence,
+    Op::IssueLicence,
+    Op::AmendLicence,
+    Op::EndLicence,
+    Op::Retract,
+    Op::Relate,
+    Op::Relate,
+    Op::Relate,
+    Op::AmendRelation,
+    Op::EndRelation,
+    Op::ImposeClassMeasure,
+    Op::AmendClassMeasure,
+    Op::LiftClassMeasure,
+    Op::Link,
+    Op::Link,
+    Op::Unlink,
 ];
 
 /// One step of a generated history: an operation and the random numbers that [`build`] turns
@@ -568,6 +672,63 @@ fn plan(
             let record = Licence::new(authority(), terms);
             Some((any_day, ChangeKind::IssueLicence { licence, record }))
         }
+        Op::Link => {
+            if entities.len() < 2 {
+                return None;
+            }
+            let first = pick_index(step.a, entities.len());
+            let mut second = pick_index(step.b, entities.len());
+            if second == first {
+                second = (first + 1) % entities.len();
+            }
+            let (a, b) = (entities[first], entities[second]);
+            let pair = (a.min(b), a.max(b));
+            let same: Vec<_> = facts
+                .live_links()
+                .into_iter()
+                .filter(|l| l.pair == pair)
+                .collect();
+            // Never beside another link of the same two entities: from the last one's end.
+            if same.iter().any(|l| l.end.is_none()) {
+                return None;
+            }
+            let from = same.iter().filter_map(|l| l.end.map(|(_, d)| d)).max();
+            let start = match from {
+                Some(from) => facts.date(from.min(last), last, step.c),
+                None => any_day,
+            };
+            let reason = if take(&mut bits, 2) == 0 {
+                LinkReason::analyst(["same IMO number", "same registry entry"][take(&mut bits, 2)])
+            } else {
+                LinkReason::SharedIdentifier(Identifier::list_entry(
+                    Authority::UN,
+                    format!("QDi.{}", take(&mut bits, 10)),
+                ))
+            };
+            Some((
+                start,
+                ChangeKind::Link {
+                    link: LinkId::derive(&format!("gen:{n}")),
+                    record: Link::new(a, b, reason),
+                },
+            ))
+        }
+        Op::Unlink => {
+            let open: Vec<_> = facts
+                .live_links()
+                .into_iter()
+                .filter(|l| l.end.is_none())
+                .collect();
+            let l = *open.get(pick_index(step.a, open.len()))?;
+            let lo = l.start.succ_opt()?;
+            if lo > last {
+                return None;
+            }
+            Some((
+                facts.date(lo, last, step.c),
+                ChangeKind::Unlink { link: l.link },
+            ))
+        }
         Op::Relate => {
             if entities.len() < 2 {
                 return None;
@@ -638,6 +799,7 @@ fn into_history(facts: Facts, config: &HistoryConfig) -> History {
         entities: facts.registered,
         designations: facts.created_designations,
         licences: facts.created_licences,
+        links: facts.created_links,
         relations: facts.created_relations,
         class_measures: facts.created_class_measures,
         authorities: config.authorities.clone(),
@@ -716,6 +878,9 @@ pub(super) fn amendment(
             licence,
             terms: licence_terms(live_entities, bits),
         },
+        // Links have no terms to amend, and `Facts` keeps them apart from the designations
+        // and licences this is asked about: ending is all a change can do to one.
+        Target::Link(link) => ChangeKind::Unlink { link },
         // No share: a new share would need the room left in the owned entity.
         Target::Relation(relation) => ChangeKind::AmendRelation {
             relation,
@@ -737,6 +902,7 @@ pub(super) fn end(t: &TargetFacts, id: ChangeId, on: NaiveDate, recorded: DateTi
             licence,
             end: LicenceEnd::Revoked,
         },
+        Target::Link(link) => ChangeKind::Unlink { link },
         Target::Relation(relation) => ChangeKind::EndRelation { relation },
         Target::ClassMeasure(measure) => ChangeKind::LiftClassMeasure { measure },
     };

@@ -14,8 +14,9 @@ use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Country, Identifier};
 use crate::error::Target;
-use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
+use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, LinkId, RelationId};
 use crate::licence::{Licence, LicenceTerms};
+use crate::link::{Link, LinkReason};
 use crate::list::List;
 use crate::relation::{Relation, RelationTerms, Share};
 
@@ -66,11 +67,14 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         | Rule::UnknownEntity
         | Rule::UnknownTarget
         | Rule::UnknownChange
+        | Rule::SelfLink
         | Rule::ClassWithoutCountry => true,
+        Rule::LinkAlreadyInForce => !facts.live_links().is_empty(),
         Rule::AmendedBeforeRegistration | Rule::DuplicateEntity => {
             !facts.live_entities().is_empty()
         }
-        Rule::DuplicateTarget | Rule::NotInForce => !facts.live_targets().is_empty(),
+        Rule::DuplicateTarget => !facts.live_targets().is_empty() || !facts.live_links().is_empty(),
+        Rule::NotInForce => !facts.live_targets().is_empty(),
         Rule::EndNotAfterStart => facts.live_targets().iter().any(|t| t.end.is_none()),
         Rule::AlreadyEnded => facts.live_targets().iter().any(|t| t.end.is_some()),
         Rule::InvalidatesLaterChange => !invalidatable(facts).is_empty(),
@@ -255,7 +259,16 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
         }
         Rule::DuplicateTarget => {
             let targets = facts.live_targets();
-            let t = targets[pick(&mut bits, targets.len())];
+            let links = facts.live_links();
+            let i = pick(&mut bits, targets.len() + links.len());
+            let Some(t) = targets.get(i) else {
+                // A link id made again for another pair of entities.
+                let l = links[i - targets.len()];
+                return new(ChangeKind::Link {
+                    link: l.link,
+                    record: Link::new(l.pair.0, fresh_entity, LinkReason::analyst("duplicate")),
+                });
+            };
             match t.target {
                 Target::Designation(designation) => {
                     let mut record = Designation::new(
@@ -269,6 +282,15 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                         record,
                     })
                 }
+                // `live_targets` holds designations and licences only; links are above.
+                Target::Link(link) => new(ChangeKind::Link {
+                    link,
+                    record: Link::new(
+                        fresh_entity,
+                        EntityId::derive("invalid-other"),
+                        LinkReason::analyst("duplicate"),
+                    ),
+                }),
                 Target::Licence(licence) => {
                     let covers = facts.live_entities()[0];
                     new(ChangeKind::IssueLicence {
@@ -361,6 +383,32 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 change: target,
                 reason: "undo".into(),
             })
+        }
+        Rule::SelfLink => {
+            let entity = facts
+                .live_entities()
+                .first()
+                .copied()
+                .unwrap_or(fresh_entity);
+            new(ChangeKind::Link {
+                link: LinkId::derive(&format!("invalid:{bits}")),
+                record: Link::new(entity, entity, LinkReason::analyst("itself")),
+            })
+        }
+        Rule::LinkAlreadyInForce => {
+            let links = facts.live_links();
+            let l = links[pick(&mut bits, links.len())];
+            // A second link of the same two entities, from a day the first is in force.
+            let span = l
+                .end
+                .map_or(30, |(_, end)| (end - l.start).num_days().max(1));
+            let offset = u64::try_from(span).unwrap_or(1);
+            let mut change = new(ChangeKind::Link {
+                link: LinkId::derive(&format!("invalid:{bits}")),
+                record: Link::new(l.pair.1, l.pair.0, LinkReason::analyst("again")),
+            });
+            change.effective = l.start + Days::new(bits % offset);
+            change
         }
         Rule::SelfRelation => {
             let live = facts.live_entities();

@@ -1013,12 +1013,13 @@ fn an_invalid_change_after_relations_is_refused_and_rolled_back() {
     );
 }
 
-/// The invalid-change strategy with relations reaches every rule, the new ones included.
+/// The invalid-change strategy with relations (and links, for the link rules) reaches every
+/// rule, the new ones included.
 #[test]
 fn the_invalid_change_strategy_with_relations_draws_every_rule() {
     use proptest::strategy::ValueTree;
     use sanctions_ledger::Rule;
-    let strategy = invalid_change(history_config().with_relations());
+    let strategy = invalid_change(history_config().with_links().with_relations());
     let mut runner = TestRunner::deterministic();
     let mut drawn = BTreeSet::new();
     for _ in 0..4_000 {

@@ -5,6 +5,7 @@ pub(crate) mod diff;
 pub(crate) mod export;
 pub(crate) mod find;
 pub(crate) mod import;
+pub(crate) mod link;
 pub(crate) mod state;
 pub(crate) mod status;
 pub(crate) mod timeline;

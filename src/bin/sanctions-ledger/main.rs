@@ -87,6 +87,9 @@ enum Command {
     Timeline(commands::timeline::Args),
     /// Find entities by name tokens or by an identifier.
     Find(commands::find::Args),
+    /// Propose links between entries of different lists that share a strong identifier;
+    /// record them with --apply.
+    Link(commands::link::Args),
     /// Re-validate the ledger file; print its change count and digest.
     Verify(commands::verify::Args),
     /// Export the ledger (Follow the Money entities), on a date or its whole history.
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::Changes(args) => commands::changes::run(&globals, &args),
         Command::Timeline(args) => commands::timeline::run(&globals, &args),
         Command::Find(args) => commands::find::run(&globals, &args),
+        Command::Link(args) => commands::link::run(&globals, &args),
         Command::Verify(args) => commands::verify::run(&globals, &args),
         Command::Export(args) => commands::export::run(&globals, &args),
         Command::Upgrade(args) => commands::upgrade::run(&globals, &args),

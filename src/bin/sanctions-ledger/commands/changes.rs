@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use sanctions_ledger::{Change, ChangeKind, Cursor, View};
+use sanctions_ledger::{Change, ChangeKind, Cursor, Link, LinkReason, View};
 
 use crate::failure::{Failure, Outcome};
 use crate::output::{self, name};
@@ -77,8 +77,8 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     Ok(())
 }
 
-/// What a change is about, in words: the entity's name, the licence's name, or the change a
-/// retraction withdraws.
+/// What a change is about, in words: the entity's name, the licence's name, the two entities
+/// a link joins (or an unlink parts), or the change a retraction withdraws.
 fn subject(view: View<'_>, change: &Change) -> String {
     let designation = |id| {
         view.designation(id).map_or_else(
@@ -109,6 +109,21 @@ fn subject(view: View<'_>, change: &Change) -> String {
         ChangeKind::AmendLicence { licence: id, .. }
         | ChangeKind::EndLicence { licence: id, .. } => licence(*id),
         ChangeKind::Retract { change, reason } => format!("{change}: {reason}"),
+        ChangeKind::Link { record, .. } => linked(view, record),
+        ChangeKind::Unlink { link } => view
+            .link(*link)
+            .map_or_else(|| link.to_string(), |l| linked(view, l.record)),
         _ => String::new(),
     }
+}
+
+/// The two entities of a link, and why they are one subject.
+fn linked(view: View<'_>, link: &Link) -> String {
+    let [a, b] = link.entities;
+    let why = match &link.reason {
+        LinkReason::SharedIdentifier(identifier) => identifier.lookup_key(),
+        LinkReason::Analyst(note) => format!("analyst: {note}"),
+        _ => String::new(),
+    };
+    format!("{} = {} ({why})", name(view, a), name(view, b))
 }
