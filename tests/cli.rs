@@ -689,6 +689,19 @@ fn link_proposes_then_records_links_between_lists_once() {
         again.exits(0).stdout,
         "0 links proposed, 0 conflicts (record them with --apply)\n"
     );
+    // `IMO:` finds a company's IMO number too (the OFAC and the UN entry of OMM), not only a
+    // ship's: a subject the ledger knows is never "not known".
+    let found = scratch.run(&["find", "IMO:1790183"]);
+    let stdout = found.exits(0).stdout.clone();
+    assert!(stdout.contains("2 found"), "{stdout}");
+    assert_eq!(
+        stdout.matches("OCEAN MARITIME MANAGEMENT").count(),
+        2,
+        "{stdout}"
+    );
+    scratch
+        .run(&["status", "IMO:1790183", "--on", "2026-03-02"])
+        .exits(0);
 }
 /// Runs `args` (an import that must be refused) and checks that it exits 3 with a `refused:`
 /// message naming `names`, prints nothing on standard output, and leaves the ledger file byte

@@ -4,12 +4,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};
-use sanctions_ledger::{Authority, EntityId, Identifier, ImoNumber, Ledger, View};
+use sanctions_ledger::{
+    Authority, EntityId, Identifier, ImoCompanyNumber, ImoNumber, Ledger, View,
+};
 
 use crate::failure::Failure;
 
 /// An entity as the user names it: `AUTHORITY:LIST-ID` (`US-OFAC:44541`, `UN:IRe.006`),
-/// `IMO:1234567`, or an entity id.
+/// `IMO:1234567` (a ship's or a company's IMO number), or an entity id.
 #[derive(Debug, Clone)]
 pub(crate) enum Reference {
     /// An identifier to look up.
@@ -35,8 +37,13 @@ impl FromStr for Reference {
             return Err(format!("{text:?} has nothing after the colon"));
         }
         if scheme.eq_ignore_ascii_case("IMO") {
-            let imo = ImoNumber::new(value).map_err(|e| e.to_string())?;
-            return Ok(Reference::Identifier(Identifier::Imo(imo)));
+            // A ship's number, else a company's (their check digits differ).
+            return match ImoNumber::new(value) {
+                Ok(imo) => Ok(Reference::Identifier(Identifier::Imo(imo))),
+                Err(ship) => ImoCompanyNumber::new(value)
+                    .map(|company| Reference::Identifier(Identifier::ImoCompany(company)))
+                    .map_err(|_| ship.to_string()),
+            };
         }
         let authority = Authority::new(&scheme.to_ascii_uppercase()).map_err(|e| e.to_string())?;
         Ok(Reference::Identifier(Identifier::list_entry(
@@ -50,6 +57,9 @@ impl fmt::Display for Reference {
         match self {
             Reference::Entity(id) => write!(f, "entity {id}"),
             Reference::Identifier(Identifier::Imo(imo)) => write!(f, "IMO:{imo}"),
+            Reference::Identifier(Identifier::ImoCompany(company)) => {
+                write!(f, "IMO:{:07}", company.get())
+            }
             Reference::Identifier(Identifier::ListEntry { authority, id }) => {
                 write!(f, "{authority}:{id}")
             }
@@ -63,6 +73,22 @@ impl Reference {
     /// because an entity the ledger has never seen has no status (it is not "not listed").
     pub(crate) fn resolve(&self, view: View<'_>, path: &str) -> Result<Vec<EntityId>, Failure> {
         let found = match self {
+            // `IMO:` names a ship's IMO number or a company's (owner, manager): the two number
+            // series are distinct, and users type both the same way.
+            Reference::Identifier(Identifier::Imo(_) | Identifier::ImoCompany(_)) => {
+                let digits = self.to_string();
+                let digits = digits.trim_start_matches("IMO:");
+                let mut found = Vec::new();
+                if let Ok(ship) = ImoNumber::new(digits) {
+                    found.extend(view.find_by_identifier(&Identifier::Imo(ship)));
+                }
+                if let Ok(company) = ImoCompanyNumber::new(digits) {
+                    found.extend(view.find_by_identifier(&Identifier::ImoCompany(company)));
+                }
+                found.sort();
+                found.dedup();
+                found
+            }
             Reference::Identifier(identifier) => view.find_by_identifier(identifier),
             Reference::Entity(id) => view.entity(*id).map(|_| *id).into_iter().collect(),
         };
