@@ -135,6 +135,7 @@ pub mod ftm;
 pub mod ofac;
 pub mod ofac_enhanced;
 mod reconcile;
+mod relations;
 mod snapshot;
 pub mod uk;
 pub mod un;
@@ -145,5 +146,6 @@ pub use self::error::ImportError;
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
+pub use self::relations::{RelationOutcome, RelationReport, StatedRelation};
 pub use self::snapshot::{canonical_entity, collapse_spaces, ListEntry, Snapshot};
 pub use self::warning::{Warning, WarningKind};

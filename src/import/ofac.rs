@@ -296,6 +296,7 @@ impl<'a> SdnFiles<'a> {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        super::relations::read_linked_to(&mut snapshot);
         Ok(snapshot)
     }
 

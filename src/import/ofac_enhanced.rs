@@ -794,6 +794,7 @@ impl EnhancedFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        super::relations::read_enhanced(self, &mut snapshot);
         Ok(snapshot)
     }
 }

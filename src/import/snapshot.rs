@@ -10,6 +10,7 @@ use crate::entity::{Entity, Identifier};
 use crate::id::{DesignationId, EntityId};
 use crate::list::List;
 
+use super::relations::StatedRelation;
 use super::warning::Warning;
 
 /// One publication of an authority's list files, as published (or captured) on one date:
@@ -60,6 +61,8 @@ pub struct Snapshot {
     /// Which lists the publication holds the entries of.
     coverage: Coverage,
     warnings: Vec<Warning>,
+    /// The relations the publication states between its entries.
+    relations: Vec<StatedRelation>,
 }
 
 impl Snapshot {
@@ -91,6 +94,7 @@ impl Snapshot {
             len: 0,
             coverage: Coverage::AllBut(Vec::new()),
             warnings: Vec::new(),
+            relations: Vec::new(),
         }
     }
 
@@ -257,6 +261,21 @@ impl Snapshot {
     /// Adds a warning, for parsers outside this crate.
     pub fn add_warning(&mut self, warning: Warning) {
         self.warnings.push(warning);
+    }
+
+    /// The relations the publication states between its entries (an ENHANCED relationship, a
+    /// UK parent company, an OFAC `Linked To:`), in the order read: see
+    /// [`StatedRelation`] and the [`import`](crate::import) module's table of what each
+    /// source states.
+    #[must_use]
+    pub fn relations(&self) -> &[StatedRelation] {
+        &self.relations
+    }
+
+    /// Adds a relation between two entries, for parsers outside this crate. Reconciliation
+    /// records it only when both entries are in the snapshot.
+    pub fn add_relation(&mut self, relation: StatedRelation) {
+        self.relations.push(relation);
     }
 
     /// Mutable access to every entry, for the parsers' last pass.

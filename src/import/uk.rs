@@ -592,6 +592,7 @@ impl UkFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        super::relations::read_uk(self, &mut snapshot);
         snapshot
     }
 }
