@@ -119,7 +119,7 @@ fn print_timeline(view: View<'_>, id: EntityId, ent: &str) -> Result<(), Box<dyn
                 .until
                 .map_or("now".to_owned(), |d| d.to_string());
             println!(
-                "  {} {:?} [{}, {until})",
+                "  {} {} [{}, {until})",
                 authority.authority, period.status, period.dates.from
             );
         }

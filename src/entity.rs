@@ -388,6 +388,43 @@ fn squeeze_into(key: &mut String, s: &str) {
     }
 }
 
+/// Whether `text` has no visible character: it is empty or made only of whitespace (the
+/// no-break spaces included), control characters, and characters that are invisible by Unicode's
+/// definition (`Default_Ignorable_Code_Point`: zero-width spaces and joiners, bidirectional
+/// marks, the word joiner, the byte-order mark, soft hyphens, variation selectors, Hangul
+/// fillers, tags) or the interlinear annotation marks. A name or alias for which this holds is
+/// blank: the ledger refuses such a name ([`Error::BlankName`](crate::Error::BlankName)) and
+/// importers refuse or drop it.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+}
+
+/// Unicode's `Default_Ignorable_Code_Point` characters (Unicode 15.1, `DerivedCoreProperties.txt`),
+/// and U+FFF9..U+FFFB, the interlinear annotation marks (format characters drawn as nothing).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// Normalises a name for lookup: lower case, every run of characters other than letters and
 /// digits becomes one space, no leading or trailing space.
 ///

@@ -102,13 +102,28 @@ pub enum Error {
         on_or_before: NaiveDate,
     },
 
-    /// An entity record with a blank primary name.
+    /// An entity record with a blank primary name: one with no visible character (empty, or
+    /// only whitespace, no-break spaces included, control or invisible format characters such
+    /// as U+200B ZERO WIDTH SPACE).
     #[error("change {change} gives entity {entity} a blank name")]
     BlankName {
         /// The change refused.
         change: ChangeId,
         /// The entity.
         entity: EntityId,
+    },
+
+    /// An entity record with a blank [`Identifier::ListEntry`](crate::Identifier::ListEntry)
+    /// id (no visible character): it names no entry of the list, and reconciliation and lookups
+    /// tell entries by it.
+    #[error("change {change} gives entity {entity} a blank id on a list of {authority}")]
+    BlankListEntryId {
+        /// The change refused.
+        change: ChangeId,
+        /// The entity.
+        entity: EntityId,
+        /// The authority of the list.
+        authority: Authority,
     },
 
     /// A designation under a program of another authority.
@@ -539,6 +554,7 @@ impl Error {
             Error::RecordedOutOfOrder { .. } => Rule::RecordedOutOfOrder,
             Error::InvalidWindow { .. } => Rule::InvalidWindow,
             Error::BlankName { .. } => Rule::BlankName,
+            Error::BlankListEntryId { .. } => Rule::BlankListEntryId,
             Error::ProgramOfOtherAuthority { .. } => Rule::ProgramOfOtherAuthority,
             Error::ListOfOtherAuthority { .. } => Rule::ListOfOtherAuthority,
             Error::LicenceCoversNothing { .. } => Rule::LicenceCoversNothing,
@@ -587,6 +603,7 @@ impl Error {
             | Error::RecordedOutOfOrder { change, .. }
             | Error::InvalidWindow { change, .. }
             | Error::BlankName { change, .. }
+            | Error::BlankListEntryId { change, .. }
             | Error::ProgramOfOtherAuthority { change, .. }
             | Error::ListOfOtherAuthority { change, .. }
             | Error::LicenceCoversNothing { change, .. }

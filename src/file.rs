@@ -118,7 +118,7 @@ pub struct FileOptions {
 }
 
 /// The bytes that recovery cut from the end of a file: a torn last line or an incomplete batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Truncation {
     /// Where the torn tail started: the file's length after recovery.

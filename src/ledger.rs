@@ -107,7 +107,9 @@ impl Ledger {
     /// # Errors
     ///
     /// [`Error::BadDocument`] if the text is not JSON or not of the document's shape (an
-    /// unknown field, an impossible date, …), with the line and column;
+    /// unknown field, an impossible date, …), with the line and column, and saying so when
+    /// the text is a ledger file's JSON Lines log (open that with
+    /// [`LedgerFile::open`](crate::LedgerFile::open));
     /// [`Error::UnsupportedFormat`] for another format name or version;
     /// [`Error::RefusedInDocument`] for a change the rules refuse.
     ///
@@ -138,7 +140,15 @@ impl Ledger {
     /// ```
     pub fn from_json_str(json: &str) -> Result<Ledger> {
         serde_json::from_str::<LedgerIn>(json)
-            .map_err(|e| bad_document(&e))?
+            .map_err(|e| {
+                let mut error = bad_document(&e);
+                if let Error::BadDocument { reason, .. } = &mut error {
+                    if let Some(cause) = log_lines(json) {
+                        reason.push_str(cause);
+                    }
+                }
+                error
+            })?
             .into_ledger()
     }
 
@@ -448,6 +458,24 @@ impl LedgerIn {
 }
 
 /// An [`Error::BadDocument`] from `serde_json`'s error, its position moved to the fields.
+/// Why `text`, not a ledger document, is likely a ledger file's JSON Lines log instead: its first
+/// line is an object with the log's header format, or is a whole JSON object followed by
+/// another line. A note to add to the reason, or `None`.
+fn log_lines(text: &str) -> Option<&'static str> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first: serde_json::Value = serde_json::from_str(lines.next()?).ok()?;
+    let header = first.get("format").and_then(serde_json::Value::as_str)
+        == Some(crate::file::FILE_FORMAT_NAME);
+    let object_lines = first.is_object()
+        && lines
+            .next()
+            .is_some_and(|l| serde_json::from_str::<serde_json::Map<_, _>>(l).is_ok());
+    (header || object_lines).then_some(
+        "; this is one JSON object per line, a ledger file's log (JSON Lines, FORMAT.md), not \
+         a ledger document: open it with LedgerFile::open",
+    )
+}
+
 fn bad_document(error: &serde_json::Error) -> Error {
     let mut reason = error.to_string();
     if let Some(at) = reason.rfind(" at line ") {

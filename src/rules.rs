@@ -13,6 +13,7 @@
 use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind};
 use crate::designation::Designation;
+use crate::entity::Identifier;
 use crate::error::{Error, Result, Target};
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, RelationId};
 use crate::index::{Edge, Index};
@@ -38,7 +39,7 @@ use crate::relation::RelationKind;
 /// | Ids are unique; a change already present with identical content is a no-op, with different content an error. | [`ConflictingChangeId`](Rule::ConflictingChangeId), [`DuplicateEntity`](Rule::DuplicateEntity), [`DuplicateTarget`](Rule::DuplicateTarget) |
 /// | The recorded axis never goes backwards. | [`RecordedOutOfOrder`](Rule::RecordedOutOfOrder) |
 /// | A correction withdraws an earlier change that is not a retraction, once, and orphans nothing. | [`UnknownChange`](Rule::UnknownChange), [`AlreadyRetracted`](Rule::AlreadyRetracted), [`RetractsRetraction`](Rule::RetractsRetraction), [`RetractionOrphans`](Rule::RetractionOrphans) |
-/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
+/// | A change is well formed on its own. | [`InvalidWindow`](Rule::InvalidWindow), [`BlankName`](Rule::BlankName), [`BlankListEntryId`](Rule::BlankListEntryId), [`ProgramOfOtherAuthority`](Rule::ProgramOfOtherAuthority), [`ListOfOtherAuthority`](Rule::ListOfOtherAuthority), [`LicenceCoversNothing`](Rule::LicenceCoversNothing) |
 /// | A relation relates two different entities, and only an ownership gives a share. | [`SelfRelation`](Rule::SelfRelation), [`ShareWithoutOwnership`](Rule::ShareWithoutOwnership) |
 /// | The direct stakes in an entity never add up to more than the whole. | [`OwnershipOverWhole`](Rule::OwnershipOverWhole) |
 /// | A class measure's class names a country. | [`ClassWithoutCountry`](Rule::ClassWithoutCountry) |
@@ -70,7 +71,10 @@ use crate::relation::RelationKind;
 /// assert!(Rule::UnknownTarget.matches(&error));
 /// assert!(ledger.is_empty());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Rule {
     /// An id already in the ledger, with different content: [`Error::ConflictingChangeId`].
@@ -79,8 +83,10 @@ pub enum Rule {
     RecordedOutOfOrder,
     /// An observation window that does not end on the effective date: [`Error::InvalidWindow`].
     InvalidWindow,
-    /// An entity with a blank name: [`Error::BlankName`].
+    /// An entity with a blank name, one with no visible character: [`Error::BlankName`].
     BlankName,
+    /// An entity with a blank list-entry id: [`Error::BlankListEntryId`].
+    BlankListEntryId,
     /// A designation under another authority's program: [`Error::ProgramOfOtherAuthority`].
     ProgramOfOtherAuthority,
     /// A designation on another authority's list: [`Error::ListOfOtherAuthority`].
@@ -125,11 +131,12 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 24] = [
+    pub const ALL: [Rule; 25] = [
         Rule::ConflictingChangeId,
         Rule::RecordedOutOfOrder,
         Rule::InvalidWindow,
         Rule::BlankName,
+        Rule::BlankListEntryId,
         Rule::ProgramOfOtherAuthority,
         Rule::ListOfOtherAuthority,
         Rule::LicenceCoversNothing,
@@ -161,6 +168,7 @@ impl Rule {
 }
 
 /// Rules that a change must meet on its own, whatever the ledger holds.
+#[allow(clippy::too_many_lines)] // one match over the kinds of change, one arm per rule
 pub(crate) fn check_alone(change: &Change) -> Result<()> {
     if let Some(window) = change.window {
         let ordered = window.after.is_none_or(|after| after < window.on_or_before);
@@ -176,11 +184,24 @@ pub(crate) fn check_alone(change: &Change) -> Result<()> {
     match &change.kind {
         ChangeKind::RegisterEntity { entity, record }
         | ChangeKind::AmendEntity { entity, record } => {
-            if record.name.trim().is_empty() {
+            if crate::entity::is_blank(&record.name) {
                 return Err(Error::BlankName {
                     change: change.id,
                     entity: *entity,
                 });
+            }
+            // A list-entry id is what reconciliation and lookups tell entries by: a blank one
+            // names no entry.
+            for identifier in &record.identifiers {
+                if let Identifier::ListEntry { authority, id } = identifier {
+                    if crate::entity::is_blank(id) {
+                        return Err(Error::BlankListEntryId {
+                            change: change.id,
+                            entity: *entity,
+                            authority: authority.clone(),
+                        });
+                    }
+                }
             }
         }
         ChangeKind::Designate { record, .. } => {

@@ -16,7 +16,10 @@ use crate::status::{Status, StatusKind};
 /// A designation or licence as created (its record before any amendment), with its period in
 /// force as the view knows it: what [`View::designation`](crate::View::designation) and
 /// [`View::licence`](crate::View::licence) return.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Serialisable (as `{"record": …, "in_force": …, "created_by": …}`) but not deserialisable:
+/// it borrows its record from the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct AsCreated<'a, T> {
     /// The record of the creating change ([`Designation`](crate::Designation) or

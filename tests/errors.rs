@@ -294,3 +294,29 @@ fn line_with_link(
     let body = json.strip_suffix('}').ok_or("a JSON object")?;
     Ok((format!("{body},\"digest\":\"{hex}\"}}\n"), hex.parse()?))
 }
+
+#[test]
+fn a_ledger_files_log_given_as_a_document_names_the_likely_cause() {
+    let hint = "a ledger file's log (JSON Lines, FORMAT.md), not a ledger document: open it with \
+                LedgerFile::open";
+    // The seed's log, with its header, and the same lines without it.
+    let log = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/belavia.jsonl"),
+    )
+    .unwrap();
+    let headless = log.split_once('\n').map_or("", |(_, rest)| rest);
+    for text in [log.as_str(), headless] {
+        let error = Ledger::from_json_str(text).unwrap_err();
+        assert!(
+            matches!(&error, Error::BadDocument { line: 1, reason, .. } if reason.contains(hint)),
+            "{error}"
+        );
+    }
+    // A document that is only broken says nothing of logs.
+    let error =
+        Ledger::from_json_str(r#"{"format": "sanctions-ledger", "version": 1}"#).unwrap_err();
+    assert!(
+        matches!(&error, Error::BadDocument { reason, .. } if reason == "missing field `changes`"),
+        "{error}"
+    );
+}

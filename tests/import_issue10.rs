@@ -872,23 +872,76 @@ fn kind4_a_second_amendment_on_one_date_is_imported_and_the_latest_capture_wins(
         then.entity_on(found36[0], d2).expect("known").aliases,
         ["AEROCARIBE"]
     );
-    // Each capture re-imported is either a no-op (the latest) or a new fact (a return to the
-    // first state, once); a state recorded and superseded twice is refused.
+    // The latest capture re-imported is a no-op; the first one again would return to a state
+    // recorded and superseded that day: refused, whichever capture comes back.
     assert!(import_at(&mut ledger, &second, 20)
         .expect("no-op")
         .is_empty());
-    assert_eq!(
-        import_at(&mut ledger, &first, 30)
-            .expect("applies")
-            .amendments(),
-        1
-    );
-    assert_eq!(name_on(&ledger), ["AEROCARIBE"]);
-    let err = import_at(&mut ledger, &second, 40).expect_err("ping-pong");
+    let len = ledger.len();
+    let err = import_at(&mut ledger, &first, 30).expect_err("a return to the first capture");
     assert!(
         matches!(&err, ImportError::SameDateConflict { entry, .. } if entry == "36"),
         "{err}"
     );
+    assert!(
+        err.to_string()
+            .contains("returns to what the ledger recorded on 2023-12-20"),
+        "{err}"
+    );
+    assert_eq!(ledger.len(), len, "nothing applied");
+    assert_eq!(name_on(&ledger), ["AERO CARIBBEAN S.A."]);
+}
+
+#[test]
+fn kind4_a_capture_that_returns_to_the_state_a_same_day_designation_recorded_is_refused() {
+    // A (99001 designated that day), B (99001 amended), A again: A's state was recorded by the
+    // registration and designation, not by an amendment, and is still a return to it.
+    let (d1, d2) = (day(2023, 12, 14), day(2023, 12, 20));
+    let first = String::from_utf8(fixture("ofac/sameday/sdn_2023-12-20_first.csv")).expect("text");
+    let amended = first.replace(
+        "\"Made-up entry for a test.\"",
+        "\"a.k.a. 'EXAMPLE SD TRADING'.\"",
+    );
+    let programs = first.replace(
+        "99001,\"EXAMPLE SAME DAY TRADING LTD.\",-0- ,\"CUBA\"",
+        "99001,\"EXAMPLE SAME DAY TRADING LTD.\",-0- ,\"CUBA] [IRAN\"",
+    );
+    for (label, other) in [("an alias", amended), ("a program", programs)] {
+        assert_ne!(other, first, "{label}");
+        let parse = |name: &str, text: &str| {
+            SdnFiles::new(name, text.as_bytes())
+                .parse(d2)
+                .expect("parses")
+        };
+        let (a, b) = (parse("a.csv", &first), parse("b.csv", &other));
+        let mut ledger = Ledger::new();
+        import_at(&mut ledger, &sameday("sdn_2023-12-14.csv", d1), 0).expect("applies");
+        assert_eq!(
+            import_at(&mut ledger, &a, 0)
+                .expect("applies")
+                .designations(),
+            1
+        );
+        assert_eq!(
+            import_at(&mut ledger, &b, 10)
+                .expect("applies")
+                .amendments(),
+            1,
+            "{label}"
+        );
+        let len = ledger.len();
+        let err = import_at(&mut ledger, &a, 20).expect_err(label);
+        assert!(
+            matches!(&err, ImportError::SameDateConflict { entry, .. } if entry == "99001"),
+            "{label}: {err}"
+        );
+        assert_eq!(ledger.len(), len, "{label}: nothing applied");
+        // B again is a no-op: the ledger agrees with it.
+        assert!(
+            import_at(&mut ledger, &b, 30).expect("no-op").is_empty(),
+            "{label}"
+        );
+    }
 }
 
 // Kind 9: UN details.
@@ -1018,4 +1071,87 @@ fn kind10_the_un_parser_names_other_file_types_too() {
         un::parse("un.xml", &with_bom).map(|s| s.len()).ok(),
         un::parse("un.xml", &xml).map(|s| s.len()).ok()
     );
+}
+
+#[test]
+fn kind4_a_capture_that_returns_an_entry_delisted_that_day_is_refused() {
+    // A (173 in force), B (173 gone: delisted that day), A again: a return, refused.
+    let (d1, d2) = (day(2023, 12, 14), day(2023, 12, 20));
+    let full = String::from_utf8(fixture("ofac/sameday/sdn_2023-12-14.csv")).expect("text");
+    let without = full.replace(
+        "173,\"ANGLO-CARIBBEAN CO., LTD.\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+        "",
+    );
+    assert_ne!(without, full);
+    let parse = |name: &str, text: &str, on| {
+        SdnFiles::new(name, text.as_bytes())
+            .parse(on)
+            .expect("parses")
+    };
+    let mut ledger = Ledger::new();
+    import_at(&mut ledger, &parse("a.csv", &full, d1), 0).expect("applies");
+    let delisted = import_at(&mut ledger, &parse("b.csv", &without, d2), 0).expect("applies");
+    assert_eq!(delisted.delistings(), 1);
+    let len = ledger.len();
+    let err = import_at(&mut ledger, &parse("a.csv", &full, d2), 10).expect_err("a return");
+    assert!(
+        matches!(&err, ImportError::SameDateConflict { entry, .. } if entry == "173"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("entry 173 was delisted effective 2023-12-20 and is in this file"),
+        "{err}"
+    );
+    assert_eq!(ledger.len(), len, "nothing applied");
+    assert!(!ofac_listed(&ledger, "173", d2));
+    // The next day's file that holds it again is a re-listing, as before.
+    let found =
+        import_at(&mut ledger, &parse("c.csv", &full, day(2023, 12, 21)), 0).expect("a re-listing");
+    assert_eq!(found.designations(), 1);
+}
+
+#[test]
+fn names_and_aliases_with_no_visible_character_are_blank_in_every_importer() {
+    use sanctions_ledger::import::{canonical_entity, un};
+    use sanctions_ledger::{Entity, EntityKind};
+
+    // OFAC CSV (Latin-1, so no zero-width space): an SDN_Name of a no-break space and a soft
+    // hyphen is an empty name.
+    let sdn = b"36,\"\xa0\xad\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    let err = SdnFiles::new("sdn.csv", sdn)
+        .parse(day(2024, 1, 1))
+        .expect_err("a blank name");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 1, what, .. } if what.contains("SDN_Name is empty")),
+        "{err}"
+    );
+    // OFAC remarks: an alias of invisible characters only is no alias.
+    let remarks = b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. '\xa0\xad'; a.k.a. 'AEROCARIBE'.\"\r\n\x1a";
+    let snapshot = SdnFiles::new("sdn.csv", remarks)
+        .parse(day(2024, 1, 1))
+        .expect("parses");
+    assert_eq!(
+        snapshot.get("36").expect("36").entity.aliases,
+        ["AEROCARIBE"]
+    );
+
+    // UN: a name of a zero-width space and a no-break space is no name.
+    let xml = "<CONSOLIDATED_LIST dateGenerated=\"2018-10-29\"><INDIVIDUALS>\n<INDIVIDUAL>\
+               <FIRST_NAME>\u{200B}</FIRST_NAME><SECOND_NAME>\u{00A0}</SECOND_NAME>\
+               <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.990</REFERENCE_NUMBER>\
+               </INDIVIDUAL></INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>";
+    let err = un::parse("un.xml", xml.as_bytes()).expect_err("no name");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 2, what, .. } if what.contains("entry QDi.990 has no name")),
+        "{err}"
+    );
+
+    // Canonical entities drop invisible aliases and addresses, as they drop blank ones.
+    let mut entity = Entity::new(EntityKind::Person, "INVENTED PERSON");
+    entity.aliases = vec!["\u{200B}".into(), "\u{2060}\u{FEFF}".into(), "ALIAS".into()];
+    entity.addresses = vec!["\u{00A0}".into()];
+    let entity = canonical_entity(entity);
+    assert_eq!(entity.aliases, ["ALIAS"]);
+    assert!(entity.addresses.is_empty());
 }

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use sanctions_ledger::chrono::{DateTime, NaiveDate, Utc};
+use sanctions_ledger::chrono::{self, DateTime, NaiveDate, Utc};
 use sanctions_ledger::import::{
-    apply_snapshot, ofac, ofac_enhanced, reconcile, uk, ReconcileOptions, RelationOutcome,
-    Snapshot, WarningKind,
+    apply_snapshot, ofac, ofac_enhanced, reconcile, uk, ImportError, ReconcileOptions,
+    RelationOutcome, Snapshot, WarningKind,
 };
 use sanctions_ledger::{Authority, DerivedKind, Ledger, ObservationWindow, RelationKind};
 
@@ -140,6 +140,16 @@ fn an_enhanced_relationship_the_next_file_drops_ends() {
     assert_eq!(now.relations_of(owned, day("2026-01-07")).len(), 1);
     assert!(now.relations_of(owned, day("2026-01-08")).is_empty());
     let ended = &found.relations[0];
+    // A second capture of that day that states it again would undo the first: refused.
+    let again = enhanced(name);
+    let options = ReconcileOptions::new(noon(day("2026-01-08")) + chrono::Duration::hours(1))
+        .allow_mass_amendment()
+        .allow_mass_delisting();
+    let refused = reconcile(ledger.current(), &again, &options).expect_err("a same-day return");
+    assert!(
+        matches!(refused, ImportError::SameDateConflict { ref entry, .. } if entry == "20312"),
+        "{refused}"
+    );
     assert_eq!(
         ended.window,
         ObservationWindow::new(Some(day("2025-01-10")), day("2026-01-08"))

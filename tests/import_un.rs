@@ -319,3 +319,118 @@ fn two_lists_run_together_are_refused_not_read_as_the_last_one() {
 fn err_is_malformed_at(err: &ImportError, line: usize) -> bool {
     matches!(err, ImportError::Malformed { line: l, .. } if *l == line)
 }
+
+#[test]
+fn a_listing_or_amendment_date_after_the_files_own_date_is_a_warning_not_dropped() {
+    use sanctions_ledger::import::WarningKind;
+    // Made-up entries: QDi.990 listed after the file's date 2018-10-29, QDi.991 amended after.
+    let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="2018-10-29T19:09:49.000-04:00">
+<INDIVIDUALS>
+  <INDIVIDUAL>
+    <FIRST_NAME>INVENTED</FIRST_NAME><SECOND_NAME>PERSON</SECOND_NAME>
+    <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.990</REFERENCE_NUMBER>
+    <LISTED_ON>2018-11-02</LISTED_ON>
+  </INDIVIDUAL>
+  <INDIVIDUAL>
+    <FIRST_NAME>MADE-UP</FIRST_NAME><SECOND_NAME>NAME</SECOND_NAME>
+    <UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><REFERENCE_NUMBER>QDi.991</REFERENCE_NUMBER>
+    <LISTED_ON>2018-10-15</LISTED_ON>
+    <LAST_DAY_UPDATED><VALUE>2018-10-20</VALUE><VALUE>2019-01-03</VALUE></LAST_DAY_UPDATED>
+  </INDIVIDUAL>
+</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>"#;
+    let snapshot = un::parse("un_future.xml", xml).expect("parses, not refused");
+    assert_eq!(snapshot.len(), 2);
+    let generated = day(2018, 10, 29);
+    let warnings: Vec<_> = snapshot
+        .warnings()
+        .iter()
+        .map(|w| (w.file.as_str(), w.line, w.kind.clone()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                "un_future.xml",
+                4,
+                WarningKind::ListedAfterSnapshot {
+                    entry: "QDi.990".into(),
+                    listed_on: day(2018, 11, 2),
+                    snapshot: generated,
+                }
+            ),
+            (
+                "un_future.xml",
+                9,
+                WarningKind::AmendedAfterSnapshot {
+                    entry: "QDi.991".into(),
+                    amended_on: day(2019, 1, 3),
+                    snapshot: generated,
+                }
+            ),
+        ]
+    );
+    assert_eq!(
+        snapshot.warnings()[0].to_string(),
+        "un_future.xml line 4: entry QDi.990 is listed on 2018-11-02, after the file's own date \
+         2018-10-29; that date is not used, the listing is taken as observed on 2018-10-29"
+    );
+}
+
+#[test]
+fn a_record_nested_in_another_or_outside_its_list_is_malformed_naming_the_line() {
+    // Made-up entries.
+    let individual = |reference: &str, inner: &str| {
+        format!(
+            "<INDIVIDUAL>\n<FIRST_NAME>INVENTED</FIRST_NAME><UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE>\n\
+             <REFERENCE_NUMBER>{reference}</REFERENCE_NUMBER>{inner}\n</INDIVIDUAL>\n"
+        )
+    };
+    let file = |individuals: &str, entities: &str| {
+        format!(
+            "<CONSOLIDATED_LIST dateGenerated=\"2018-10-29\">\n<INDIVIDUALS>\n{individuals}\
+             </INDIVIDUALS>\n<ENTITIES>\n{entities}</ENTITIES>\n</CONSOLIDATED_LIST>\n"
+        )
+    };
+    let nested = file(
+        &(individual("QDi.990", "") + &individual("QDi.991", &individual("QDi.992", ""))),
+        "",
+    );
+    let err = un::parse("un_nested.xml", nested.as_bytes()).expect_err("a nested record");
+    let ImportError::Malformed {
+        file: name,
+        line,
+        what,
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    // QDi.991 starts on line 7; the INDIVIDUAL inside it on line 9.
+    assert_eq!((name.as_str(), *line), ("un_nested.xml", 9), "{err}");
+    assert!(
+        what.contains("an INDIVIDUAL element inside the record that starts on line 7"),
+        "{what}"
+    );
+    // An ENTITY inside an INDIVIDUAL, and an INDIVIDUAL in the ENTITIES list, likewise.
+    let entity_inside = file(&individual("QDi.990", "<ENTITY></ENTITY>"), "");
+    let err = un::parse("un.xml", entity_inside.as_bytes()).expect_err("a nested record");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 5, what, .. } if what.contains("an ENTITY element inside the record that starts on line 3")),
+        "{err}"
+    );
+    let misplaced = file(&individual("QDi.990", ""), &individual("QDi.991", ""));
+    let err = un::parse("un.xml", misplaced.as_bytes()).expect_err("a record out of its list");
+    assert!(
+        matches!(&err, ImportError::Malformed { line: 9, what, .. } if what.contains("an INDIVIDUAL element inside ENTITIES")),
+        "{err}"
+    );
+    // The same records, each in its list, are read.
+    let good = file(
+        &(individual("QDi.990", "") + &individual("QDi.991", "")),
+        "",
+    );
+    assert_eq!(
+        un::parse("un.xml", good.as_bytes()).expect("parses").len(),
+        2
+    );
+}

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use sanctions_ledger::{
     Authority, Change, ChangeId, ChangeKind, Designation, DesignationId, DesignationTerms, Entity,
-    EntityKind, Error, Interval, Ledger, LicenceId, LicenceTerms, List, Measure, ObservationWindow,
-    Program, Rule, Target,
+    EntityKind, Error, Identifier, Interval, Ledger, LicenceId, LicenceTerms, List, Measure,
+    ObservationWindow, Program, Rule, Target,
 };
 
 /// Applies `changes` as one batch, expects a refusal, and checks nothing changed.
@@ -913,4 +913,122 @@ fn a_refusal_read_from_a_file_reports_the_rule_of_its_source() {
     assert!(Rule::UnknownTarget.matches(&refused));
     assert!(!Rule::UnknownEntity.matches(&refused));
     assert_eq!("x".parse::<ChangeId>().unwrap_err().rule(), None);
+}
+
+#[test]
+fn names_with_no_visible_character_are_blank() {
+    let mut ledger = acme();
+    // Names with no visible character are blank too, in a registration or an amendment.
+    for (n, name) in [
+        "\u{200B}",
+        "\u{00A0}\u{202F}",
+        " \u{200D}\u{2060}\u{FEFF}\u{00AD} ",
+        "\u{200E}\u{3164}\u{FE0F}\t",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = format!("invisible {n}");
+        let register = change(
+            &id,
+            "2024-01-01",
+            ChangeKind::RegisterEntity {
+                entity: entity(&id),
+                record: Entity::new(EntityKind::Person, name),
+            },
+        );
+        assert_eq!(
+            refuse(&mut ledger, vec![register]),
+            Error::BlankName {
+                change: ChangeId::derive(&id),
+                entity: entity(&id)
+            },
+            "{name:?}"
+        );
+        let amend = change(
+            &id,
+            "2024-01-01",
+            ChangeKind::AmendEntity {
+                entity: entity("acme"),
+                record: Entity::new(EntityKind::Organisation, name),
+            },
+        );
+        assert!(
+            matches!(refuse(&mut ledger, vec![amend]), Error::BlankName { .. }),
+            "{name:?}"
+        );
+    }
+    // A name with a visible character among invisible ones is a name.
+    let marked = change(
+        "marked",
+        "2024-01-01",
+        ChangeKind::RegisterEntity {
+            entity: entity("marked"),
+            record: Entity::new(EntityKind::Person, "\u{200B}X\u{200B}"),
+        },
+    );
+    ledger.apply(marked).unwrap();
+}
+
+#[test]
+fn a_blank_list_entry_id_is_refused() {
+    let mut ledger = acme();
+    for (n, id) in ["", "   ", "\u{200B}"].into_iter().enumerate() {
+        let name = format!("no id {n}");
+        let record = Entity::new(EntityKind::Person, "INVENTED PERSON")
+            .with_identifier(Identifier::list_entry(Authority::US_OFAC, id));
+        let register = change(
+            &name,
+            "2024-01-01",
+            ChangeKind::RegisterEntity {
+                entity: entity(&name),
+                record: record.clone(),
+            },
+        );
+        let err = refuse(&mut ledger, vec![register]);
+        assert_eq!(
+            err,
+            Error::BlankListEntryId {
+                change: ChangeId::derive(&name),
+                entity: entity(&name),
+                authority: Authority::US_OFAC,
+            },
+            "{id:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "change {} gives entity {} a blank id on a list of US-OFAC",
+                ChangeId::derive(&name),
+                entity(&name)
+            )
+        );
+        let amend = change(
+            &name,
+            "2024-01-01",
+            ChangeKind::AmendEntity {
+                entity: entity("acme"),
+                record,
+            },
+        );
+        assert_eq!(
+            refuse(&mut ledger, vec![amend]).rule(),
+            Some(Rule::BlankListEntryId)
+        );
+    }
+    // In a JSON ledger document too.
+    let ledger = Ledger::from_changes([change(
+        "fine",
+        "2024-01-01",
+        ChangeKind::RegisterEntity {
+            entity: entity("fine"),
+            record: Entity::new(EntityKind::Person, "INVENTED PERSON")
+                .with_identifier(Identifier::list_entry(Authority::US_OFAC, "1")),
+        },
+    )])
+    .unwrap();
+    let text = json(&ledger).replace(r#""id":"1""#, r#""id":"""#);
+    assert_ne!(text, json(&ledger));
+    let err = Ledger::from_json_str(&text).expect_err("a blank id");
+    assert_eq!(err.rule(), Some(Rule::BlankListEntryId), "{err}");
 }

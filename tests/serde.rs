@@ -190,3 +190,118 @@ fn a_designation_names_its_list_and_one_without_a_list_still_loads() {
         .is_listed(belavia, &List::US_OFAC_SDN, day("2024-06-01"))
         .unwrap());
 }
+
+#[test]
+fn rules_truncations_and_designations_as_created_serialise() {
+    use sanctions_ledger::{Rule, Truncation};
+    for rule in Rule::ALL {
+        round_trip(&rule);
+    }
+    assert_eq!(
+        serde_json::to_string(&Rule::BlankName).unwrap(),
+        r#""blank_name""#
+    );
+    let truncation: Truncation = serde_json::from_str(r#"{"offset":120,"bytes":7}"#).unwrap();
+    assert_eq!((truncation.offset, truncation.bytes), (120, 7));
+    round_trip(&truncation);
+
+    // Borrowed from the ledger: serialised only, with its record in full.
+    let ledger = seed();
+    let now = ledger.current();
+    let designation = ledger
+        .changes()
+        .iter()
+        .find_map(|c| match &c.kind {
+            ChangeKind::Designate { designation, .. } => Some(*designation),
+            _ => None,
+        })
+        .expect("a designation");
+    let created = now.designation(designation).expect("known");
+    let value = serde_json::to_value(&created).unwrap();
+    assert_eq!(
+        value["record"],
+        serde_json::to_value(created.record).unwrap()
+    );
+    assert_eq!(
+        value["created_by"],
+        serde_json::to_value(created.created_by).unwrap()
+    );
+    assert_eq!(
+        value["in_force"],
+        serde_json::to_value(created.in_force).unwrap()
+    );
+}
+
+#[test]
+fn snapshots_reconciliations_and_warnings_round_trip() {
+    use sanctions_ledger::import::{
+        ofac::{ParseOptions, SdnFiles},
+        reconcile, Outcome, ReconcileOptions, Snapshot, WarningKind,
+    };
+
+    // Day 1: three entries, one with a bare quote (a warning). Day 2: one amended, one gone,
+    // one new.
+    let first = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
+                 306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'BNC'.\"\r\n\
+                 424,\"BOUTIQUE \"LA MAISON\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    let second = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'AEROCARIBE'.\"\r\n\
+                  306,\"BANCO NACIONAL DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"a.k.a. 'BNC'.\"\r\n\
+                  475,\"CASA DE CUBA\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    let parse = |name: &str, text: &str, on: &str| {
+        SdnFiles::new(name, text.as_bytes())
+            .with_options(ParseOptions::new())
+            .parse(day(on))
+            .unwrap()
+    };
+    let a = parse("a.csv", first, "2023-12-14");
+    assert!(
+        a.warnings()
+            .iter()
+            .any(|w| w.kind == WarningKind::BareQuote),
+        "{:?}",
+        a.warnings()
+    );
+    let text = round_trip(&a);
+    assert!(text.contains(r#""kind":"bare_quote""#), "{text}");
+    let mut ledger = Ledger::new();
+    let found = reconcile(
+        ledger.current(),
+        &a,
+        &ReconcileOptions::new(at("2023-12-15T00:00:00Z")),
+    )
+    .unwrap();
+    round_trip(&found);
+    ledger.apply_batch(found.changes).unwrap();
+
+    let b: Snapshot =
+        serde_json::from_str(&round_trip(&parse("b.csv", second, "2023-12-20"))).unwrap();
+    let options = ReconcileOptions::new(at("2023-12-21T00:00:00Z"))
+        .allow_mass_delisting()
+        .allow_mass_amendment();
+    let found = reconcile(ledger.current(), &b, &options).unwrap();
+    assert_eq!(
+        (found.designations(), found.delistings(), found.amendments()),
+        (1, 1, 1)
+    );
+    let text = round_trip(&found);
+    for report in &found.report {
+        let shape = serde_json::to_value(&report.outcome).unwrap();
+        let key = match report.outcome {
+            Outcome::Designated { .. } => "designated",
+            Outcome::Delisted { .. } => "delisted",
+            Outcome::Amended { .. } => "amended",
+            _ => "other",
+        };
+        assert!(shape.get(key).is_some(), "{shape}");
+        round_trip(report);
+    }
+    assert!(text.contains(r#""fields":["aliases","details"]"#), "{text}");
+    round_trip(&b.entries().next().unwrap().clone());
+
+    // A snapshot comes back through `insert`: a repeated entry is refused.
+    let mut value = serde_json::to_value(&b).unwrap();
+    let entries = value["entries"].as_array_mut().unwrap();
+    entries.push(entries[0].clone());
+    let err = serde_json::from_value::<Snapshot>(value).unwrap_err();
+    assert!(err.to_string().contains("entry 306 appears twice"), "{err}");
+}

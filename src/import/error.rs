@@ -141,9 +141,10 @@ pub enum ImportError {
 
     /// A second snapshot of a list on a date the ledger already holds a snapshot of, which
     /// differs from the first in a way one day cannot hold: an entry the first capture
-    /// designated on that day is gone, or an entry returns to terms the ledger already recorded
-    /// and superseded on that day. Importing it would mean undoing what the ledger recorded from
-    /// the first capture, a judgement (an error in the first capture, or a list that changed
+    /// designated on that day is gone, an entry delisted on that day is back, or an entry
+    /// returns to a state (its facts or its terms) the ledger already recorded and superseded on
+    /// that day, whichever capture recorded it. Importing it would mean undoing what the ledger
+    /// recorded from an earlier capture, a judgement (an error in the first capture, or a list that changed
     /// twice in a day?) that the files cannot settle.
     #[error("{file} is a second snapshot of {list} on {date} that disagrees with the one the ledger holds: entry {entry} {what}; one day holds one state of a list, and undoing what the first capture recorded needs a person's decision (a retraction, or the real date of this capture)")]
     SameDateConflict {

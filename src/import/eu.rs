@@ -663,6 +663,7 @@ impl EuFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         snapshot
     }
 }
@@ -864,7 +865,7 @@ impl Builder<'_> {
                     remarks,
                     summary,
                 };
-                if alias.whole_name.is_empty() {
+                if crate::entity::is_blank(&alias.whole_name) {
                     return Err(malformed(
                         self.file,
                         element.line,

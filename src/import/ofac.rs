@@ -586,7 +586,7 @@ fn sdn_entry(file: &str, row: Row<'_>) -> Result<ListEntry, ImportError> {
     // The remarks stay untrimmed, to be joined with their overflow in sdn_comments.csv.
     let remarks = fields.next().flatten();
     let ent = ent_num(file, line, ent.as_deref())?;
-    let Some(name) = name.as_deref().filter(|n| !n.is_empty()) else {
+    let Some(name) = name.as_deref().filter(|n| !crate::entity::is_blank(n)) else {
         return Err(malformed(file, line, "the SDN_Name is empty"));
     };
     let kind = match kind.as_deref() {
@@ -827,14 +827,28 @@ fn tokenize<'a>(
         }
         let start_line = line;
         let mut fields = Vec::with_capacity(12);
+        // Where the previous field's closing quote is, when it was quoted.
+        let mut closed_at = None;
         loop {
             let (field, next) = if body[at] == b'"' {
                 let last = fields.len() + 1 >= width;
                 let (value, end) = quoted(file, body, at, &mut line, start_line, last, warnings)?;
+                closed_at = Some(end);
                 (Some(value), end + 1)
             } else {
                 let end =
                     memchr::memchr3(b',', b'\r', b'\n', &body[at..]).map_or(body.len(), |n| at + n);
+                if let Some(stray) = memchr::memchr(b'"', &body[at..end]) {
+                    return Err(stray_quote(
+                        file,
+                        body,
+                        line,
+                        fields.len() + 1,
+                        at + stray,
+                        closed_at,
+                    ));
+                }
+                closed_at = None;
                 let raw = body[at..end].trim_ascii();
                 let value = (raw != b"-0-").then(|| latin1(raw));
                 (value, end)
@@ -999,6 +1013,43 @@ fn runs_into_record(
     Ok(())
 }
 
+/// Refuses a record whose unquoted field `field` (1-based) holds a quote at `body[stray]`, on
+/// line `line`. OFAC quotes whole fields, so such a quote is what is left of a quoted field
+/// closed early: by a bare quote followed by a comma (`"AERO", CARIBBEAN"`), at `body[closed]`
+/// when the field before was quoted. The error names both quotes by line and column, never
+/// only a count of fields.
+fn stray_quote(
+    file: &str,
+    body: &[u8],
+    line: usize,
+    field: usize,
+    stray: usize,
+    closed: Option<usize>,
+) -> ImportError {
+    let column = |at: usize| {
+        at - body[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+            + 1
+    };
+    let what = match closed {
+        Some(closed) => format!(
+            "the quote at column {} is followed by a comma, so it closed field {} early, and \
+             field {field} holds the rest, with a quote at column {}: a bare quote followed by a \
+             comma inside a quoted field",
+            column(closed),
+            field - 1,
+            column(stray)
+        ),
+        None => format!(
+            "field {field} holds a quote at column {} but is not quoted",
+            column(stray)
+        ),
+    };
+    malformed(file, line, what)
+}
+
 fn truncated_record(file: &str, line: usize) -> ImportError {
     ImportError::Truncated {
         file: file.into(),
@@ -1041,6 +1092,34 @@ mod tests {
                     .collect()
             })
             .collect())
+    }
+
+    #[test]
+    fn a_bare_quote_before_a_comma_is_named_by_line_and_column() {
+        // Field 2 of line 2, `"AERO", CARIBBEAN"`: the quote after AERO (column 9) closes it.
+        let text = b"1,\"A\",-0- \r\n36,\"AERO\", CARIBBEAN\",-0- \r\n\x1a";
+        let err = rows(text).unwrap_err();
+        let ImportError::Malformed { file, line, what } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!((file.as_str(), *line), ("t.csv", 2));
+        assert!(
+            what.contains(
+                "the quote at column 9 is followed by a comma, so it closed field 2 early"
+            ) && what.contains("field 3 holds the rest, with a quote at column 21")
+                && what.contains("a bare quote followed by a comma"),
+            "{what}"
+        );
+        // Whatever the count of fields: here the record has its three.
+        let err = rows(b"36,\"B\", C\"\r\n\x1a").unwrap_err();
+        assert!(err.to_string().contains("closed field 2 early"), "{err}");
+        // A quote in a field that was never quoted.
+        let err = rows(b"36,AB\"C,-0- \r\n\x1a").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("field 2 holds a quote at column 6 but is not quoted"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -807,6 +807,7 @@ impl EnhancedFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         super::relations::read_enhanced(self, &mut snapshot);
         Ok(snapshot)
     }

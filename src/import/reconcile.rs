@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::error::ImportError;
 use super::relations::RelationReport;
@@ -133,7 +134,8 @@ fn guard_share(share: f64) -> f64 {
 }
 
 /// A field of a list entry that an amendment can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Field {
     /// The kind of subject (person, organisation, …).
@@ -193,7 +195,11 @@ impl fmt::Display for Field {
 /// and, when that date is only the date the change was observed (OFAC's undated lists, a
 /// re-listing, a move inferred from two snapshots), the observation window in which the real
 /// date lies.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised like [`ChangeKind`](crate::ChangeKind): an object with one key, the outcome's
+/// name in snake case (`{"designated": {"designation": …, "effective": …}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
     /// A new entry, or an entry newly on this list: designated (after registering its entity,
@@ -203,10 +209,12 @@ pub enum Outcome {
         /// The new designation.
         designation: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// Its effective date.
         effective: NaiveDate,
         /// The window the real date lies in, when `effective` is an observation date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// A vanished entry, or an entry no longer on this list: delisted.
@@ -215,10 +223,12 @@ pub enum Outcome {
         /// The designation ended.
         designation: DesignationId,
         /// The list it was on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// The delisting's effective date (the snapshot's date: lists do not date removals).
         effective: NaiveDate,
         /// The window the real date lies in, `(previous snapshot, this snapshot]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// A changed entry: the fields that changed, sorted. An entry on several lists is reported
@@ -229,12 +239,14 @@ pub enum Outcome {
         /// The designation of the entry.
         designation: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         list: Option<List>,
         /// The fields that changed.
         fields: Vec<Field>,
         /// The amendment's effective date.
         effective: NaiveDate,
         /// The window the real date lies in, when `effective` is an observation date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
     /// An entry that left one list and joined another of the same authority in the same
@@ -246,10 +258,12 @@ pub enum Outcome {
         /// The designation ended.
         from: DesignationId,
         /// The list it was on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         from_list: Option<List>,
         /// The new designation.
         to: DesignationId,
         /// The list it is on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         to_list: Option<List>,
         /// The date of the move: the new designation's effective date, on which the old one
         /// ends.
@@ -257,6 +271,7 @@ pub enum Outcome {
         /// The window the new designation's real date lies in, when `effective` is an
         /// observation date; the end of the old one always carries a window, since the list
         /// gives no date for it and the move only implies it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         window: Option<ObservationWindow>,
     },
 }
@@ -310,7 +325,7 @@ impl Outcome {
 }
 
 /// What reconciliation found for one entry, with its list id and name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EntryReport {
     /// The entry's list id.
@@ -331,7 +346,7 @@ impl EntryReport {
 
 /// The result of reconciling a snapshot with a ledger: the changes to apply, and a report per
 /// entry that differs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Reconciliation {
     /// The snapshot's file.
@@ -339,6 +354,7 @@ pub struct Reconciliation {
     /// The snapshot's date.
     pub date: NaiveDate,
     /// The previous snapshot date used for observation windows, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<NaiveDate>,
     /// Designations of the publication in force in the ledger on the snapshot's date, before
     /// the changes (one per entry and list).
@@ -352,8 +368,10 @@ pub struct Reconciliation {
     pub report: Vec<EntryReport>,
     /// One report per relation begun, amended or ended (see [`RelationReport`]), sorted by
     /// kind and parties for those the file states, then by id for those it ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<RelationReport>,
     /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
 }
 
@@ -441,8 +459,10 @@ impl Reconciliation {
 /// `known_at` still shows what each capture said). It is refused with
 /// [`ImportError::SameDateConflict`] when it would have to undo what the earlier capture
 /// recorded: an entry designated on that day and gone from the later file (a delisting cannot
-/// take effect on the day of the designation), or a return to a state already recorded and
-/// superseded that day. Whether the earlier capture was an error (a retraction) or the list
+/// take effect on the day of the designation), an entry delisted on that day and back in the
+/// later file, or any return to a state (an entry's facts or terms) that a capture of that day
+/// recorded and a later one superseded, whether the state came from a designation or from an
+/// amendment: captures A, B, A of one day are refused at the second A. Whether the earlier capture was an error (a retraction) or the list
 /// changed within the day (another date) is a person's call; the ledger never reports "in
 /// sync" while it disagrees with the file. The dates of the publication's earlier snapshots
 /// come from the citations of its changes (`"<authority> <key> list as of <date>"`), the one
@@ -862,10 +882,13 @@ impl<'s> Plan<'_, 's> {
     /// Its id derives from the publication, the entry, the event (naming the list when it is
     /// not the publication's default) and the date, so that re-applying a reconciliation is a
     /// no-op. When the ledger already holds that id, another capture of the publication on the
-    /// same date made a change of this kind that this file undoes or overrides; the change
-    /// then takes an id that also derives from its content, so that a second amendment on one
-    /// date is a new fact. When that id is taken too, the ledger already recorded this very
-    /// content on this date and superseded it: a conflict.
+    /// same date made a change of this kind that this file overrides; the change then takes an
+    /// id that also derives from its content, so that a further amendment on one date is a new
+    /// fact. A change that would return the entry to a state another capture recorded on this
+    /// date and a later one superseded is a conflict, whichever change recorded that state:
+    /// one with this content-derived id, or the first change of the day (registration,
+    /// designation or amendment, whose id derives from the date alone) when its state is this
+    /// change's state. See [`recorded_state`].
     fn change(
         &mut self,
         entry: &str,
@@ -874,12 +897,23 @@ impl<'s> Plan<'_, 's> {
         window: Option<ObservationWindow>,
         kind: ChangeKind,
     ) -> Option<Change> {
-        let base = format!("{}:{entry}:{event}:{effective}", self.snapshot.prefix());
+        let prefix = self.snapshot.prefix();
+        let base = format!("{prefix}:{entry}:{event}:{effective}");
         let mut id = ChangeId::derive(&base);
         if self.view.change(id).is_some() {
             let content = serde_json::to_string(&kind).unwrap_or_default();
             id = ChangeId::derive(&format!("{base}:{content}"));
-            if self.view.change(id).is_some() {
+            // The first change of the day that set the state this change sets, if any: the
+            // change of this event, or the registration / designation it amends.
+            let state = recorded_state(&kind);
+            let returns = state.is_some()
+                && first_events(event).iter().any(|first| {
+                    let first = ChangeId::derive(&format!("{prefix}:{entry}:{first}:{effective}"));
+                    self.view
+                        .change(first)
+                        .is_some_and(|c| recorded_state(&c.kind) == state)
+                });
+            if returns || self.view.change(id).is_some() {
                 self.conflicts.push((
                     entry.to_owned(),
                     format!(
@@ -1148,6 +1182,26 @@ impl<'s> Plan<'_, 's> {
             start.window = Some(self.window(date));
             designation = self.designation_id(&entry.id, list, date);
         }
+        // Delisted on this very date by another capture of it: designating it again would
+        // return to what that capture superseded.
+        let delisted = ChangeId::derive(&format!(
+            "{}:{}:{}:{}",
+            self.snapshot.prefix(),
+            entry.id,
+            self.event("delist", list),
+            start.effective
+        ));
+        if self.view.change(delisted).is_some() {
+            self.conflicts.push((
+                entry.id.clone(),
+                format!(
+                    "was delisted effective {} and is in this file; a designation cannot return \
+                     on the day of its delisting",
+                    start.effective
+                ),
+            ));
+            return None;
+        }
         if let Some(created) = self.view.designation(designation) {
             // Created already, yet not in force on the date: skipping it would report "in
             // sync" while the ledger and the file disagree.
@@ -1341,6 +1395,34 @@ impl<'s> Plan<'_, 's> {
             },
         });
     }
+}
+
+/// The state a change sets on its subject, as text: the entity's record for a registration or
+/// an entity amendment, the terms for a designation or a terms amendment; `None` for other
+/// kinds. Two changes with the same state leave the entry as the same capture described it.
+fn recorded_state(kind: &ChangeKind) -> Option<String> {
+    let state = match kind {
+        ChangeKind::RegisterEntity { record, .. } | ChangeKind::AmendEntity { record, .. } => {
+            serde_json::to_string(record)
+        }
+        ChangeKind::Designate { record, .. } => serde_json::to_string(&record.terms),
+        ChangeKind::AmendDesignation { terms, .. } => serde_json::to_string(terms),
+        _ => return None,
+    };
+    state.ok()
+}
+
+/// The events whose first change of a day sets the state that `event` changes: the event
+/// itself, and the registration (for `amend-entity`) or the designation on the same list (for
+/// `amend-designation[@CODE]`) it amends.
+fn first_events(event: &str) -> Vec<String> {
+    let mut events = vec![event.to_owned()];
+    if event == "amend-entity" {
+        events.push("register".to_owned());
+    } else if let Some(list) = event.strip_prefix("amend-designation") {
+        events.push(format!("designate{list}"));
+    }
+    events
 }
 
 /// The identifying fields in which two canonical entities differ.

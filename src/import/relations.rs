@@ -25,6 +25,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::ofac_enhanced::{EnhancedFile, RelationshipKind};
 use super::snapshot::{collapse_spaces, Snapshot};
@@ -48,7 +49,8 @@ use crate::view::View;
 /// let stated = StatedRelation::new(RelationKind::OwnedOrControlled, "17016", "20312", "20312", 1);
 /// assert_eq!((stated.subject.as_str(), stated.object.as_str()), ("17016", "20312"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StatedRelation {
     /// What the relation is.
@@ -58,6 +60,7 @@ pub struct StatedRelation {
     /// The list id of the object.
     pub object: String,
     /// What the source says of it besides (none of the sources gives a share).
+    #[serde(default)]
     pub terms: RelationTerms,
     /// The list id of the entry whose record states it.
     pub stated_by: String,
@@ -95,7 +98,8 @@ impl StatedRelation {
 }
 
 /// What reconciliation did to one relation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RelationOutcome {
     /// The file states a relation the ledger does not hold in force: begun.
@@ -107,7 +111,7 @@ pub enum RelationOutcome {
 }
 
 /// One relation change found by reconciliation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RelationReport {
     /// The relation.
@@ -362,9 +366,22 @@ pub(super) fn found(view: View<'_>, snapshot: &Snapshot, context: &Context<'_>) 
             conflicts: Vec::new(),
         },
     };
-    let in_force = pass.in_force();
+    let (in_force, ended_today) = pass.in_force();
     let stated = pass.stated();
     for (key, relation) in &stated {
+        if !in_force.contains_key(key) && ended_today.contains(key) {
+            // Ended on this very date by another capture of it: beginning it again would
+            // return to what that capture superseded.
+            pass.out.conflicts.push((
+                relation.stated_by.clone(),
+                format!(
+                    "states a relation ({}) that another capture ended effective {date}; it \
+                     cannot begin again on the day it ended",
+                    kind_name(&key.0)
+                ),
+            ));
+            continue;
+        }
         pass.begin_or_amend(key, relation, in_force.get(key));
     }
     pass.end_unstated(&in_force, &stated);
@@ -383,8 +400,9 @@ struct Pass<'v, 's, 'c> {
 }
 
 impl<'s> Pass<'_, 's, '_> {
-    /// The publication's relations in force on the date: those begun by a change citing it.
-    fn in_force(&self) -> BTreeMap<Key, (RelationId, RelationInForce)> {
+    /// The publication's relations in force on the date (those begun by a change citing it),
+    /// and those that end on the date.
+    fn in_force(&self) -> (BTreeMap<Key, (RelationId, RelationInForce)>, HashSet<Key>) {
         let mut begun: Vec<RelationId> = self
             .view
             .changes()
@@ -397,12 +415,16 @@ impl<'s> Pass<'_, 's, '_> {
         begun.sort_unstable();
         begun.dedup();
         let mut in_force = BTreeMap::new();
+        let mut ended_today = HashSet::new();
+        let day_before = self.date.pred_opt();
         for relation in begun {
             if let Some(r) = self.view.relation_on(relation, self.date) {
                 in_force.insert((r.kind.clone(), r.subject, r.object), (relation, r));
+            } else if let Some(r) = day_before.and_then(|d| self.view.relation_on(relation, d)) {
+                ended_today.insert((r.kind.clone(), r.subject, r.object));
             }
         }
-        in_force
+        (in_force, ended_today)
     }
 
     /// The relations the file states between entities the ledger or this batch knows, once

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::authority::{Authority, Program};
 use crate::designation::{DesignationTerms, Measure};
@@ -11,7 +12,7 @@ use crate::id::{DesignationId, EntityId};
 use crate::list::List;
 
 use super::relations::StatedRelation;
-use super::warning::Warning;
+use super::warning::{Warning, WarningKind};
 
 /// One publication of an authority's list files, as published (or captured) on one date:
 /// the entries it holds, each on one of the authority's [`List`]s.
@@ -47,7 +48,13 @@ use super::warning::Warning;
 /// assert_eq!(entry.list, Some(List::US_OFAC_SDN));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised as an object with the fields given to [`Snapshot::new`] (`authority`, `key`,
+/// `date`, `file`, `dated`), the `default_list`, the `coverage`, the `entries` in order and the
+/// `warnings`. Deserialising rebuilds the snapshot with [`Snapshot::insert`], so entries come
+/// back canonical and carrying their list id, and a repeated (id, list) pair is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "SnapshotRepr")]
 pub struct Snapshot {
     authority: Authority,
     key: String,
@@ -251,6 +258,46 @@ impl Snapshot {
         self.entries.keys().map(String::as_str)
     }
 
+    /// Warns of every date an entry gives after the snapshot's own date, which reconciliation
+    /// does not use ([`WarningKind::ListedAfterSnapshot`],
+    /// [`WarningKind::AmendedAfterSnapshot`]), with the entry's line; for parsers of dated
+    /// publications, once all entries are in.
+    pub(crate) fn warn_of_dates_after_snapshot(&mut self) {
+        let date = self.date;
+        let mut warnings = Vec::new();
+        for entry in self.entries() {
+            let listed = entry
+                .listed_on
+                .into_iter()
+                .map(|d| WarningKind::ListedAfterSnapshot {
+                    entry: entry.id.clone(),
+                    listed_on: d,
+                    snapshot: date,
+                });
+            let amended = entry
+                .amended_on
+                .iter()
+                .map(|&d| WarningKind::AmendedAfterSnapshot {
+                    entry: entry.id.clone(),
+                    amended_on: d,
+                    snapshot: date,
+                });
+            let after = |kind: &WarningKind| match kind {
+                WarningKind::ListedAfterSnapshot { listed_on: d, .. }
+                | WarningKind::AmendedAfterSnapshot { amended_on: d, .. } => *d > date,
+                _ => false,
+            };
+            warnings.extend(
+                listed
+                    .chain(amended)
+                    .filter(after)
+                    .map(|kind| Warning::new(&self.file, entry.line, kind)),
+            );
+        }
+        warnings.sort_by_key(|w| w.line);
+        self.warnings.extend(warnings);
+    }
+
     /// What the parser read past without refusing the file (bare quotes, entries without a
     /// listing date, rows left out by the caller's leave, ...), in file order.
     #[must_use]
@@ -334,8 +381,85 @@ impl Snapshot {
     }
 }
 
+/// A [`Snapshot`] as serialised: its parts, with the entries in one list.
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    authority: &'a Authority,
+    key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_list: Option<&'a List>,
+    date: NaiveDate,
+    file: &'a str,
+    dated: bool,
+    coverage: &'a Coverage,
+    entries: Vec<&'a ListEntry>,
+    #[serde(skip_serializing_if = "<[Warning]>::is_empty")]
+    warnings: &'a [Warning],
+    #[serde(skip_serializing_if = "<[StatedRelation]>::is_empty")]
+    relations: &'a [StatedRelation],
+}
+
+impl Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SnapshotRef {
+            authority: &self.authority,
+            key: &self.key,
+            default_list: self.default_list.as_ref(),
+            date: self.date,
+            file: &self.file,
+            dated: self.dated,
+            coverage: &self.coverage,
+            entries: self.entries().collect(),
+            warnings: &self.warnings,
+            relations: &self.relations,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A [`Snapshot`] as deserialised, before it is rebuilt entry by entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotRepr {
+    authority: Authority,
+    key: String,
+    #[serde(default)]
+    default_list: Option<List>,
+    date: NaiveDate,
+    file: String,
+    dated: bool,
+    coverage: Coverage,
+    entries: Vec<ListEntry>,
+    #[serde(default)]
+    warnings: Vec<Warning>,
+    #[serde(default)]
+    relations: Vec<StatedRelation>,
+}
+
+impl TryFrom<SnapshotRepr> for Snapshot {
+    type Error = String;
+
+    fn try_from(repr: SnapshotRepr) -> Result<Self, String> {
+        let mut snapshot =
+            Snapshot::new(repr.authority, repr.key, repr.date, repr.file, repr.dated);
+        snapshot.default_list = repr.default_list;
+        snapshot.coverage = repr.coverage;
+        snapshot.warnings = repr.warnings;
+        snapshot.relations = repr.relations;
+        for entry in repr.entries {
+            let (id, list) = (entry.id.clone(), entry.list.clone());
+            if !snapshot.insert(entry) {
+                let list = list.map_or_else(|| "its default list".to_owned(), |l| l.to_string());
+                return Err(format!("entry {id} appears twice on {list}"));
+            }
+        }
+        Ok(snapshot)
+    }
+}
+
 /// Which lists a publication holds the entries of.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Coverage {
     /// Every list but these.
     AllBut(Vec<List>),
@@ -345,7 +469,7 @@ enum Coverage {
 
 /// One entry of a publication on one of its lists: the subject's facts and the legal terms of
 /// its listing there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListEntry {
     /// The entry's id in the publication: OFAC `ent_num` / UID, UN `REFERENCE_NUMBER`, EU
@@ -354,28 +478,35 @@ pub struct ListEntry {
     /// The list the entry is on, e.g. `US-OFAC/SDN`, or `US-OFAC/SSI`, `US-OFAC/NS-MBS` for
     /// entries of OFAC's non-SDN Consolidated list. `None` until the entry is added to a
     /// snapshot, which then gives it the snapshot's [`default_list`](Snapshot::default_list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<List>,
     /// The subject, in canonical form (see [`canonical_entity`]); the same on every list the
     /// id is on.
     pub entity: Entity,
     /// The programs it is listed under, sorted, without repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programs: Vec<Program>,
     /// The measures imposed, sorted, without repeats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measures: Vec<Measure>,
     /// The designation date the list gives, if it gives one (UN `LISTED_ON`, EU
     /// `designationDate`, UK `DateDesignated`, OFAC ENHANCED `datePublished`): the source's
     /// claim, taken as the effective date unless it would back-date the listing to before an
     /// earlier snapshot that did not hold it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_on: Option<NaiveDate>,
     /// When the list gives no designation date but bounds it: the entry was listed on or before
     /// this date (the earliest `regulationSummary` of an EU entry). The designation is then
     /// effective on it, with the observation window `(…, listed_by]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_by: Option<NaiveDate>,
     /// When the listing was published (the listing act's publication in the EU's Official
     /// Journal), if the list says; otherwise the change's `published` date is `listed_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<NaiveDate>,
     /// Dates on which the list says the entry was amended (UN `LAST_DAY_UPDATED`, UK
     /// `LastUpdated`, the acts named by an EU entry), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended_on: Vec<NaiveDate>,
     /// The line of the file where the entry starts.
     pub line: usize,
@@ -529,7 +660,7 @@ fn canonical_strings(values: &mut Vec<String>) {
     for value in values.iter_mut() {
         collapse_in_place(value);
     }
-    values.retain(|v| !v.is_empty());
+    values.retain(|v| !crate::entity::is_blank(v));
     values.sort();
     values.dedup();
 }

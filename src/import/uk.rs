@@ -345,7 +345,11 @@ impl UkDesignation {
     /// that has any part (a `Name` element whose parts are all empty names nothing).
     #[must_use]
     pub fn primary_name(&self) -> Option<&UkName> {
-        let named = || self.names.iter().filter(|n| !n.full().is_empty());
+        let named = || {
+            self.names
+                .iter()
+                .filter(|n| !crate::entity::is_blank(&n.full()))
+        };
         named().find(|n| n.is_primary()).or_else(|| named().next())
     }
 
@@ -603,6 +607,7 @@ impl UkFile {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        snapshot.warn_of_dates_after_snapshot();
         super::relations::read_uk(self, &mut snapshot);
         snapshot
     }
@@ -735,7 +740,11 @@ fn check(file: &str, designation: &UkDesignation) -> Result<(), ImportError> {
             format!("designation {}: {what}", designation.unique_id),
         )
     };
-    if designation.names.iter().all(|n| n.full().is_empty()) {
+    if designation
+        .names
+        .iter()
+        .all(|n| crate::entity::is_blank(&n.full()))
+    {
         return Err(fail("no name"));
     }
     if matches!(&designation.subject, Subject::Other(s) if s.is_empty()) {
@@ -1116,7 +1125,7 @@ fn merge_row(
         name_type: some(get("Name type")),
         alias_strength: some(get("Alias strength")),
     };
-    if !name.full().is_empty() && !d.names.contains(&name) {
+    if !crate::entity::is_blank(&name.full()) && !d.names.contains(&name) {
         d.names.push(name);
     }
     if let Some(non_latin) = some(get("Name non-latin script")) {

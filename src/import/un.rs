@@ -15,7 +15,9 @@
 //! - `LISTED_ON` → [`ListEntry::listed_on`], the designation's effective date. An entry with
 //!   several takes the earliest, one without any is undated (in force from the snapshot's date
 //!   with an observation window, like an OFAC entry); each with a [`Warning`] on the snapshot.
-//!   `LAST_DAY_UPDATED/VALUE` → [`ListEntry::amended_on`];
+//!   `LAST_DAY_UPDATED/VALUE` → [`ListEntry::amended_on`]. A date after `dateGenerated` is
+//!   kept on the entry but not used by reconciliation, with a [`Warning`]
+//!   ([`WarningKind::ListedAfterSnapshot`], [`WarningKind::AmendedAfterSnapshot`]);
 //! - `COMMENTS1`, `NATIONALITY/VALUE` (without `na`), dates of birth → [`Entity::details`]
 //!   under `comments`, `nationality`, `date_of_birth`.
 //!
@@ -230,6 +232,7 @@ impl<'a> Parser<'a> {
                 for warning in self.warnings {
                     snapshot.add_warning(warning);
                 }
+                snapshot.warn_of_dates_after_snapshot();
                 Ok(snapshot)
             }
             Some(_) => Err(ImportError::Empty {
@@ -333,12 +336,28 @@ impl<'a> Parser<'a> {
                     ),
                 });
             }
-            (Some("INDIVIDUALS"), "INDIVIDUAL") | (Some("ENTITIES"), "ENTITY") => {
+            (Some("INDIVIDUALS"), "INDIVIDUAL") | (Some("ENTITIES"), "ENTITY")
+                if self.record.is_none() =>
+            {
                 self.record = Some(Raw {
                     line,
                     individual: name == "INDIVIDUAL",
                     ..Raw::default()
                 });
+            }
+            (Some(parent), "INDIVIDUAL" | "ENTITY") => {
+                // A record anywhere but in its list: inside another record (whose fields it
+                // would overwrite) or in the other list. Either way the file is broken, and
+                // reading on would give a smaller list, never the file's.
+                let what = match self.record.as_ref() {
+                    Some(outer) => format!(
+                        "an {name} element inside the record that starts on line {}: a nested \
+                         record",
+                        outer.line
+                    ),
+                    None => format!("an {name} element inside {parent}, not in its list"),
+                };
+                return Err(self.malformed(line, what));
             }
             _ => {}
         }
@@ -447,7 +466,7 @@ impl<'a> Parser<'a> {
             .names
             .into_iter()
             .flatten()
-            .filter(|part| !placeholder(part))
+            .filter(|part| !placeholder(part) && !crate::entity::is_blank(part))
             .collect();
         if name.is_empty() {
             return Err(self.malformed(line, format!("entry {reference} has no name")));

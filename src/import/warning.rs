@@ -3,6 +3,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 /// Something odd in a list file that the parser read past, with the file and line, so that a
 /// caller can log or show it. Parsers never skip input silently: what they read tolerantly or
@@ -30,7 +31,7 @@ use chrono::NaiveDate;
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Warning {
     /// The file.
@@ -65,7 +66,11 @@ impl fmt::Display for Warning {
 }
 
 /// What a [`Warning`] is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serialised like [`ChangeKind`](crate::ChangeKind): the kind's name in snake case, with its
+/// fields as an object when it has some (`"bare_quote"`, `{"no_listing_date": {"entry": …}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WarningKind {
     /// A quote inside a quoted field that is neither doubled nor the end of the field (a known
@@ -160,6 +165,27 @@ pub enum WarningKind {
         /// The other party's name as the file writes it, if it does.
         name: String,
     },
+    /// The list dates the entry's listing after the file's own date (the UN's `dateGenerated`,
+    /// the EU's `generationDate`, …): a date the file cannot know yet. It is not used; the
+    /// designation takes effect on the snapshot's date, with an observation window.
+    ListedAfterSnapshot {
+        /// The entry's id in the list.
+        entry: String,
+        /// The listing date the file gives.
+        listed_on: NaiveDate,
+        /// The snapshot's date.
+        snapshot: NaiveDate,
+    },
+    /// The list dates an amendment of the entry after the file's own date. It is not used; an
+    /// amendment found takes effect on the snapshot's date, with an observation window.
+    AmendedAfterSnapshot {
+        /// The entry's id in the list.
+        entry: String,
+        /// The amendment date the file gives.
+        amended_on: NaiveDate,
+        /// The snapshot's date.
+        snapshot: NaiveDate,
+    },
 }
 
 impl fmt::Display for WarningKind {
@@ -203,6 +229,24 @@ impl fmt::Display for WarningKind {
                 "entry {entry} is gone from the file, which does not hold the entries of {list}: \
                  its designation on {list} stays in force (that list's own publication tells \
                  whether it still holds)"
+            ),
+            WarningKind::ListedAfterSnapshot {
+                entry,
+                listed_on,
+                snapshot,
+            } => write!(
+                f,
+                "entry {entry} is listed on {listed_on}, after the file's own date {snapshot}; \
+                 that date is not used, the listing is taken as observed on {snapshot}"
+            ),
+            WarningKind::AmendedAfterSnapshot {
+                entry,
+                amended_on,
+                snapshot,
+            } => write!(
+                f,
+                "entry {entry} is amended on {amended_on}, after the file's own date {snapshot}; \
+                 that date is not used"
             ),
             WarningKind::UnknownListName { entry, name, list } => write!(
                 f,

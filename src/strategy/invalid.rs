@@ -12,7 +12,7 @@ use crate::authority::{Authority, Program};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::class_measure::{ClassMeasure, ClassMeasureTerms, EntityClass};
 use crate::designation::{Designation, DesignationTerms, Measure};
-use crate::entity::Country;
+use crate::entity::{Country, Identifier};
 use crate::error::Target;
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::licence::{Licence, LicenceTerms};
@@ -59,6 +59,7 @@ fn allows(facts: &Facts, rule: Rule) -> bool {
         Rule::ConflictingChangeId | Rule::RecordedOutOfOrder => any_change,
         Rule::InvalidWindow
         | Rule::BlankName
+        | Rule::BlankListEntryId
         | Rule::ProgramOfOtherAuthority
         | Rule::ListOfOtherAuthority
         | Rule::LicenceCoversNothing
@@ -154,6 +155,16 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
         Rule::BlankName => {
             let mut record = entity_from(bits);
             record.name = " \t ".into();
+            new(ChangeKind::RegisterEntity {
+                entity: fresh_entity,
+                record,
+            })
+        }
+        Rule::BlankListEntryId => {
+            let mut record = entity_from(bits);
+            record
+                .identifiers
+                .push(Identifier::list_entry(Authority::US_OFAC, " "));
             new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
                 record,

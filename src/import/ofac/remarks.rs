@@ -2,7 +2,8 @@
 //!
 //! Items read (an `alt. ` prefix, for a further value of the same kind, is dropped):
 //!
-//! - `a.k.a. 'NAME'`, `f.k.a. '…'`, `n.k.a. '…'` (or with double quotes) → aliases;
+//! - `a.k.a. 'NAME'`, `f.k.a. '…'`, `n.k.a. '…'` (or with double quotes) → aliases, one per
+//!   quoted name when the item lists several (`a.k.a. 'NAME ONE', 'NAME TWO'`);
 //! - `Aircraft Tail Number …` → [`Identifier::AircraftRegistration`],
 //!   `Aircraft Manufacturer's Serial Number (MSN) …` → [`Identifier::AircraftSerial`];
 //! - `IMO 1234567` anywhere in an item: on a vessel, the ship's number
@@ -150,11 +151,10 @@ pub(super) fn read(remarks: &str, kind: EntityKind) -> Read {
         }
         // OFAC quotes aliases with single quotes, and now and then with double ones.
         for prefix in ["a.k.a. ", "f.k.a. ", "n.k.a. "] {
-            let quoted = item.strip_prefix(prefix).and_then(|s| {
-                let quote = s.chars().next().filter(|&c| c == '\'' || c == '"')?;
-                s[1..].strip_suffix(quote)
-            });
-            read.aliases.extend(quoted.map(str::to_owned));
+            if let Some(names) = item.strip_prefix(prefix) {
+                read.aliases
+                    .extend(quoted_names(names).into_iter().map(str::to_owned));
+            }
         }
         if item.starts_with("a.k.a. ") || item.starts_with("f.k.a. ") || item.starts_with("n.k.a. ")
         {
@@ -182,6 +182,37 @@ pub(super) fn read(remarks: &str, kind: EntityKind) -> Read {
         }
     }
     read
+}
+
+/// The names of an alias item after its `a.k.a. ` prefix: `'NAME'`, or a list of quoted names
+/// `'NAME ONE', 'NAME TWO'` (single or double quotes, the same throughout), each without its
+/// quotes; none when the text is not quoted. A quote inside a name (`'SHALAI, 'Abd-al Reza'`)
+/// stays in it: names are split only where a closing quote is followed by a comma and an
+/// opening quote.
+fn quoted_names(text: &str) -> Vec<&str> {
+    let Some(quote) = text.chars().next().filter(|&c| c == '\'' || c == '"') else {
+        return Vec::new();
+    };
+    let Some(mut rest) = text[1..].strip_suffix(quote) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let separator = format!("{quote},");
+    let mut from = 0;
+    while let Some(at) = rest[from..].find(&separator[..]).map(|at| from + at) {
+        let after = rest[at + 2..].trim_start();
+        match after.strip_prefix(quote) {
+            Some(next) => {
+                names.push(rest[..at].trim());
+                rest = next;
+                from = 0;
+            }
+            None => from = at + 2,
+        }
+    }
+    names.push(rest.trim());
+    names.retain(|name| !crate::entity::is_blank(name));
+    names
 }
 
 /// Reads every `IMO 1234567` of `item`; whether there was one.
@@ -265,6 +296,28 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn every_quoted_name_of_an_alias_list_is_an_alias() {
+        let aliases = |remarks: &str| read(remarks, EntityKind::Person).aliases;
+        // As in the SDN files of 2023-08-03 to 2024-05-03, entry 11177 (once in each).
+        assert_eq!(
+            aliases("a.k.a. 'YUSIF, Hajji'; a.k.a. 'ABU-AL-KARKH', 'Yusuf'."),
+            ["YUSIF, Hajji", "ABU-AL-KARKH", "Yusuf"]
+        );
+        assert_eq!(
+            aliases("a.k.a. \"NAME ONE\", \"NAME TWO\",\"NAME THREE\"; f.k.a. 'OLD', 'OLDER'."),
+            ["NAME ONE", "NAME TWO", "NAME THREE", "OLD", "OLDER"]
+        );
+        // A quote inside a name, after a comma, is not a list.
+        assert_eq!(
+            aliases("a.k.a. 'SHALAI, 'Abd-al Reza'; a.k.a. 'AL-HAQ, 'Abd'"),
+            ["SHALAI, 'Abd-al Reza", "AL-HAQ, 'Abd"]
+        );
+        // Not quoted, or quotes that do not match: no alias.
+        assert!(aliases("a.k.a. NAME ONE; a.k.a. 'NAME\"").is_empty());
+        assert!(aliases("a.k.a. '', ''").is_empty());
     }
 
     #[test]
