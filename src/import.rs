@@ -5,15 +5,15 @@
 //! successive list files into designations, amendments and delistings, each designation on the
 //! [`List`](crate::List) the file says.
 //!
-//! | source | module | snapshot | publication key, lists | dates |
-//! |---|---|---|---|---|
-//! | OFAC SDN list, legacy CSV (`sdn.csv`, `add.csv`, `alt.csv`, `sdn_comments.csv`) | [`ofac`] | [`ofac::SdnFiles::parse`] | `SDN`: `US-OFAC/SDN` | none: observed |
-//! | OFAC non-SDN Consolidated list, legacy CSV (`cons_prim.csv` and companions) | [`ofac`] | [`ofac::ConsolidatedFiles::parse`] | `CONS`: SSI, NS-MBS, NS-CMIC, NS-PLC, CAPTA, FSE by program | none: observed |
-//! | OFAC ENHANCED XML (`SDN_ENHANCED`, `CONS_ENHANCED`, plain or zipped) | [`ofac_enhanced`] | [`ofac_enhanced::EnhancedFile::snapshot`] | `SDN` or `CONS`: every list an entity is on | `datePublished` |
-//! | UN Security Council consolidated list, XML | [`un`] | [`un::parse`] | `CONSOLIDATED`: `UN/CONSOLIDATED` | `LISTED_ON` |
-//! | EU Financial Sanctions Files, XML | [`eu`] | [`eu::EuFile::snapshot`] | `CONSOLIDATED`: `EU/CONSOLIDATED` | `designationDate`, the listing act, or a bound |
-//! | FCDO UK Sanctions List, XML or CSV | [`uk`] | [`uk::UkFile::snapshot`] | `UKSL`: `UK/UKSL` | `DateDesignated`, `LastUpdated` |
-//! | Follow the Money entities (exports of opensanctions.org, [`ftm::Export`](crate::ftm::Export)) | [`ftm`] | [`ftm::apply_state`], [`ftm::apply_history`] | per authority and `publisher` list (`FTM-SDN`) | `startDate`, `endDate`, `listingDate` |
+//! | source | module | snapshot | publication key, lists | dates | relations |
+//! |---|---|---|---|---|---|
+//! | OFAC SDN list, legacy CSV (`sdn.csv`, `add.csv`, `alt.csv`, `sdn_comments.csv`) | [`ofac`] | [`ofac::SdnFiles::parse`] | `SDN`: `US-OFAC/SDN` | none: observed | `Linked To:` remarks, by name |
+//! | OFAC non-SDN Consolidated list, legacy CSV (`cons_prim.csv` and companions) | [`ofac`] | [`ofac::ConsolidatedFiles::parse`] | `CONS`: SSI, NS-MBS, NS-CMIC, NS-PLC, CAPTA, FSE by program | none: observed | `Linked To:` remarks, by name |
+//! | OFAC ENHANCED XML (`SDN_ENHANCED`, `CONS_ENHANCED`, plain or zipped) | [`ofac_enhanced`] | [`ofac_enhanced::EnhancedFile::snapshot`] | `SDN` or `CONS`: every list an entity is on | `datePublished` | relationships, by entity id |
+//! | UN Security Council consolidated list, XML | [`un`] | [`un::parse`] | `CONSOLIDATED`: `UN/CONSOLIDATED` | `LISTED_ON` | none |
+//! | EU Financial Sanctions Files, XML | [`eu`] | [`eu::EuFile::snapshot`] | `CONSOLIDATED`: `EU/CONSOLIDATED` | `designationDate`, the listing act, or a bound | none |
+//! | FCDO UK Sanctions List, XML or CSV | [`uk`] | [`uk::UkFile::snapshot`] | `UKSL`: `UK/UKSL` | `DateDesignated`, `LastUpdated` | `Parent company`, `Subsidiaries`, by name |
+//! | Follow the Money entities (exports of opensanctions.org, [`ftm::Export`](crate::ftm::Export)) | [`ftm`] | [`ftm::apply_state`], [`ftm::apply_history`] | per authority and `publisher` list (`FTM-SDN`) | `startDate`, `endDate`, `listingDate` | none (not read yet) |
 //!
 //! - [`reconcile`] / [`apply_snapshot`]: new entries become designations, vanished entries
 //!   delistings, changed entries amendments, each reported with the [`Field`]s that changed
@@ -24,6 +24,40 @@
 //! - [`propose_links`]: a separate step after importing several lists: entries of different
 //!   lists that carry the same strong identifier become proposed [`Link`](crate::Link)s, and
 //!   identifiers that other evidence contradicts become [`Conflict`]s for a person.
+//! - Relations the source states between its entries ([`Snapshot::relations`],
+//!   [`StatedRelation`]) become relation changes ([`Reconciliation::relations`]): see below.
+//!
+//! # Relations
+//!
+//! | source | states | [`RelationKind`](crate::RelationKind) |
+//! |---|---|---|
+//! | OFAC ENHANCED XML | `Owned or Controlled By` | `OwnedOrControlled`, the related entity as subject |
+//! | OFAC ENHANCED XML | `Acting for or on behalf of` | `ActingFor` |
+//! | OFAC ENHANCED XML | `Owns, controls, or operates`, any other type | `Other`, in OFAC's words |
+//! | OFAC legacy CSV | `Linked To: NAME.` in the remarks | `LinkedTo` |
+//! | UK Sanctions List | `Parent company`, `Subsidiaries` | `Ownership` without a share |
+//!
+//! No source gives a share, a control in the EU / UK sense, or a date. So every imported
+//! relation is recorded and never derived from (derived status counts only an ownership with a
+//! known share and a control), and each relation change is effective on the snapshot's date
+//! with the observation window `(previous snapshot, date]`.
+//!
+//! An ENHANCED relationship names the other entity by id; a UK parent company or an OFAC
+//! `Linked To:` names it by name, and it is resolved to an entry of the same snapshot only when
+//! exactly one other entry has that name or alias (whitespace collapsed, case ignored; for
+//! OFAC's remarks with or without the closing full stop). Otherwise the snapshot keeps a
+//! [`WarningKind::RelationUnresolved`] (no entry, or several: `MINISTRY OF STATE SECURITY.`
+//! names two SDN entries) or a [`WarningKind::RelatedEntryMissing`] (an id not in the file) and
+//! no relation: nothing is guessed.
+//!
+//! Reconciliation begins a stated relation the ledger does not hold in force (a `Relate`
+//! change whose relation id derives from the publication, the kind, the two entry ids and the
+//! date), amends one whose terms changed, and ends one that the publication began and the file
+//! no longer states, typically because one of its entries is gone. It leaves a relation in force
+//! when the file cannot say: a party gone from a file that does not hold its list (a
+//! [`WarningKind::MembershipNotCovered`]), or an entry that still states such a relation whose
+//! other party no longer resolves. A refused file changes nothing, relations included, and
+//! re-importing a file adds nothing.
 //!
 //! # Lists and publications
 //!
@@ -142,6 +176,7 @@ pub mod ofac;
 pub mod ofac_enhanced;
 mod propose;
 mod reconcile;
+mod relations;
 mod snapshot;
 pub mod uk;
 pub mod un;
@@ -156,5 +191,6 @@ pub use self::propose::{
 pub use self::reconcile::{
     apply_snapshot, reconcile, EntryReport, Field, Outcome, ReconcileOptions, Reconciliation,
 };
+pub use self::relations::{RelationOutcome, RelationReport, StatedRelation};
 pub use self::snapshot::{canonical_entity, collapse_spaces, ListEntry, Snapshot};
 pub use self::warning::{Warning, WarningKind};

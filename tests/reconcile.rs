@@ -245,7 +245,10 @@ fn amendments_say_which_fields_changed_and_whether_legally() {
             "amend_entity",
             "delist",
             "designate",
-            "register_entity"
+            // Two `Linked To:` links end with their entries, two begin.
+            "end_relation",
+            "register_entity",
+            "relate"
         ]
         .into()
     );

@@ -37,6 +37,13 @@
 //!   [`Measure::AssetFreeze`] (blocking of property, which is what the SDN list imposes). The
 //!   non-SDN Consolidated list ([`ConsolidatedFiles`]) has the same format but restricts rather
 //!   than blocks: its measures follow each entry's list.
+//! - `Linked To: NAME` items of the remarks → a [`RelationKind::LinkedTo`](crate::RelationKind::LinkedTo)
+//!   relation from the entry to the entry named ([`Snapshot::relations`]), when exactly one other
+//!   entry of the file has that name or alias (whitespace collapsed, case ignored, with or
+//!   without the remarks' closing full stop); otherwise a
+//!   [`WarningKind::RelationUnresolved`] and no relation. OFAC dates no link: reconciliation
+//!   begins and ends it on the snapshot's date, with the observation window. A link is
+//!   recorded, never derived from.
 //!
 //! # Trusting the files
 //!
@@ -296,6 +303,7 @@ impl<'a> SdnFiles<'a> {
         for warning in warnings {
             snapshot.add_warning(warning);
         }
+        super::relations::read_linked_to(&mut snapshot);
         Ok(snapshot)
     }
 

@@ -12,6 +12,18 @@
 //! directive listing and effective dates, birth dates) and relationships to other entities.
 //! [`EnhancedFile::entity`] turns one record's subject into an [`Entity`].
 //!
+//! [`EnhancedFile::snapshot`] carries the relationships between entities of the file as
+//! relations ([`Snapshot::relations`]): `Owned or Controlled By` →
+//! [`RelationKind::OwnedOrControlled`](crate::RelationKind::OwnedOrControlled) with the related
+//! entity as owner (OFAC says neither which nor how much, so it is recorded, never derived
+//! from); `Acting for or on behalf of` → [`RelationKind::ActingFor`](crate::RelationKind::ActingFor);
+//! `Owns, controls, or operates` and any other type → [`RelationKind::Other`](crate::RelationKind::Other)
+//! in OFAC's words ("or operates" is more than owning or controlling). A relationship naming an
+//! entity the file does not hold (HAMAS, VTB Bank: entities of the SDN list only, in the
+//! Consolidated list's file) is a [`WarningKind::RelatedEntryMissing`] and no relation. The
+//! relationships carry no date (`dateRange` is empty in every file seen): reconciliation
+//! begins and ends relations on the snapshot's date, with the observation window.
+//!
 //! What the records do not do is say what happened: a list's `datePublished` is OFAC's claim
 //! about the membership, and after a move between lists it may be older than the move
 //! (Gazprombank's subsidiaries kept their 2016 SSI date on the SDN List in 2025). Removal is
@@ -669,8 +681,9 @@ impl EnhancedFile {
     ///   entity on the SDN list alone is not in it), and `SDN` shows its entities' non-SDN
     ///   memberships likewise: see [`Snapshot::set_not_covered`].
     ///
-    /// The relationships stay on the records ([`EnhancedEntity::relationships`]), typed, for
-    /// ownership; the snapshot carries the lists and the subjects.
+    /// The relationships between entities of the file become the snapshot's
+    /// [`relations`](Snapshot::relations) (see the module's documentation); they stay on the
+    /// records too ([`EnhancedEntity::relationships`]).
     ///
     /// # Errors
     ///
@@ -795,6 +808,7 @@ impl EnhancedFile {
             snapshot.add_warning(warning);
         }
         snapshot.warn_of_dates_after_snapshot();
+        super::relations::read_enhanced(self, &mut snapshot);
         Ok(snapshot)
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::ImportError;
+use super::relations::RelationReport;
 use super::snapshot::{canonical_entity, canonical_terms, ListEntry, Snapshot};
 use super::warning::{Warning, WarningKind};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
@@ -365,6 +366,10 @@ pub struct Reconciliation {
     pub changes: Vec<Change>,
     /// One report per entry designated, delisted or amended, sorted by outcome then list id.
     pub report: Vec<EntryReport>,
+    /// One report per relation begun, amended or ended (see [`RelationReport`]), sorted by
+    /// kind and parties for those the file states, then by id for those it ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<RelationReport>,
     /// What the parser read past in the snapshot's files (see [`Snapshot::warnings`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
@@ -559,12 +564,29 @@ pub fn reconcile(
         delistings,
         mut changes,
         mut report,
-        conflicts,
-        warnings,
+        mut conflicts,
+        mut warnings,
+        source,
         ..
     } = plan;
     // Delistings first, as they were found.
     changes.splice(0..0, delistings);
+    // Then the relations the file states between its entries.
+    let relations = super::relations::found(
+        view,
+        snapshot,
+        &super::relations::Context {
+            recorded: options.recorded,
+            previous,
+            source: &source,
+            cited_as: &format!("{label} as of "),
+            batch: &changes,
+            warnings: &warnings,
+        },
+    );
+    changes.extend(relations.changes);
+    warnings.extend(relations.warnings);
+    conflicts.extend(relations.conflicts);
     // Re-importing an older snapshot that the ledger already agrees with is a no-op; one that
     // would change anything is out of order.
     let differs = !changes.is_empty() || !conflicts.is_empty();
@@ -601,6 +623,7 @@ pub fn reconcile(
         changes,
         notes: super::merge::probable_merges(view, snapshot, &report),
         report,
+        relations: relations.report,
         warnings,
     })
 }

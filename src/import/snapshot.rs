@@ -11,6 +11,7 @@ use crate::entity::{Entity, Identifier};
 use crate::id::{DesignationId, EntityId};
 use crate::list::List;
 
+use super::relations::StatedRelation;
 use super::warning::{Warning, WarningKind};
 
 /// One publication of an authority's list files, as published (or captured) on one date:
@@ -67,6 +68,8 @@ pub struct Snapshot {
     /// Which lists the publication holds the entries of.
     coverage: Coverage,
     warnings: Vec<Warning>,
+    /// The relations the publication states between its entries.
+    relations: Vec<StatedRelation>,
 }
 
 impl Snapshot {
@@ -98,6 +101,7 @@ impl Snapshot {
             len: 0,
             coverage: Coverage::AllBut(Vec::new()),
             warnings: Vec::new(),
+            relations: Vec::new(),
         }
     }
 
@@ -306,6 +310,21 @@ impl Snapshot {
         self.warnings.push(warning);
     }
 
+    /// The relations the publication states between its entries (an ENHANCED relationship, a
+    /// UK parent company, an OFAC `Linked To:`), in the order read: see
+    /// [`StatedRelation`] and the [`import`](crate::import) module's table of what each
+    /// source states.
+    #[must_use]
+    pub fn relations(&self) -> &[StatedRelation] {
+        &self.relations
+    }
+
+    /// Adds a relation between two entries, for parsers outside this crate. Reconciliation
+    /// records it only when both entries are in the snapshot.
+    pub fn add_relation(&mut self, relation: StatedRelation) {
+        self.relations.push(relation);
+    }
+
     /// Mutable access to every entry, for the parsers' last pass.
     pub(crate) fn entries_mut(&mut self) -> impl Iterator<Item = &mut ListEntry> {
         self.entries.values_mut().flatten()
@@ -376,6 +395,8 @@ struct SnapshotRef<'a> {
     entries: Vec<&'a ListEntry>,
     #[serde(skip_serializing_if = "<[Warning]>::is_empty")]
     warnings: &'a [Warning],
+    #[serde(skip_serializing_if = "<[StatedRelation]>::is_empty")]
+    relations: &'a [StatedRelation],
 }
 
 impl Serialize for Snapshot {
@@ -390,6 +411,7 @@ impl Serialize for Snapshot {
             coverage: &self.coverage,
             entries: self.entries().collect(),
             warnings: &self.warnings,
+            relations: &self.relations,
         }
         .serialize(serializer)
     }
@@ -410,6 +432,8 @@ struct SnapshotRepr {
     entries: Vec<ListEntry>,
     #[serde(default)]
     warnings: Vec<Warning>,
+    #[serde(default)]
+    relations: Vec<StatedRelation>,
 }
 
 impl TryFrom<SnapshotRepr> for Snapshot {
@@ -421,6 +445,7 @@ impl TryFrom<SnapshotRepr> for Snapshot {
         snapshot.default_list = repr.default_list;
         snapshot.coverage = repr.coverage;
         snapshot.warnings = repr.warnings;
+        snapshot.relations = repr.relations;
         for entry in repr.entries {
             let (id, list) = (entry.id.clone(), entry.list.clone());
             if !snapshot.insert(entry) {

@@ -18,6 +18,17 @@
 //! [`Entity`]. Removal is absence; `LastUpdated` marks an amendment without saying what
 //! changed.
 //!
+//! [`UkFile::snapshot`] carries each designation's `Parent company` and `Subsidiaries` as
+//! [`RelationKind::Ownership`](crate::RelationKind::Ownership) relations without a share (the
+//! list gives none; derived status counts only known shares, so such an ownership is recorded,
+//! never derived from): the parent owns the entry, the entry owns its subsidiaries. The list
+//! names them by name: a relation is recorded only when exactly one other designation of the
+//! file has that name or alias (whitespace collapsed, case ignored), otherwise a
+//! [`WarningKind::RelationUnresolved`] (on the fixtures at hand, BEL0107's parents
+//! `CJSC Belarusian Oil Company` and `Belneftekhim` are not in the file). The list dates no
+//! relation: reconciliation begins and ends them on the snapshot's date, with the observation
+//! window.
+//!
 //! # Integrity
 //!
 //! Empty files, files of another type and files cut short are refused. A CSV has no end
@@ -597,6 +608,7 @@ impl UkFile {
             snapshot.add_warning(warning);
         }
         snapshot.warn_of_dates_after_snapshot();
+        super::relations::read_uk(self, &mut snapshot);
         snapshot
     }
 }

@@ -138,6 +138,33 @@ pub enum WarningKind {
         /// The list it was recorded under.
         list: crate::List,
     },
+    /// A relation whose other party the file names by name (a UK parent company or
+    /// subsidiary, an OFAC `Linked To:`) that is not the name or alias of exactly one other
+    /// entry of the file: no relation is recorded, and a relation of this kind that the entry
+    /// stated before stays in force.
+    RelationUnresolved {
+        /// The list id of the entry that states the relation.
+        entry: String,
+        /// What the relation would be.
+        relation: crate::RelationKind,
+        /// The other party's name, as written.
+        name: String,
+        /// How many other entries have that name (0, or more than 1).
+        matches: usize,
+    },
+    /// A relation whose other party is not an entry of the file (an ENHANCED relationship
+    /// naming an entity of another list) or not in the ledger: no relation is recorded, and a
+    /// relation of this kind that the entry stated before stays in force.
+    RelatedEntryMissing {
+        /// The list id of the entry that states the relation.
+        entry: String,
+        /// What the relation would be.
+        relation: crate::RelationKind,
+        /// The other party's list id.
+        related: String,
+        /// The other party's name as the file writes it, if it does.
+        name: String,
+    },
     /// The list dates the entry's listing after the file's own date (the UN's `dateGenerated`,
     /// the EU's `generationDate`, …): a date the file cannot know yet. It is not used; the
     /// designation takes effect on the snapshot's date, with an observation window.
@@ -225,6 +252,33 @@ impl fmt::Display for WarningKind {
                 f,
                 "entry {entry}: the list {name:?} is not one this crate knows; recorded under {list}"
             ),
+            WarningKind::RelationUnresolved {
+                entry,
+                relation,
+                name,
+                matches,
+            } => write!(
+                f,
+                "entry {entry}: {} {name:?} is the name of {matches} other entries of the file, \
+                 not exactly one; no relation recorded",
+                super::relations::kind_name(relation)
+            ),
+            WarningKind::RelatedEntryMissing {
+                entry,
+                relation,
+                related,
+                name,
+            } => {
+                write!(
+                    f,
+                    "entry {entry}: {} entry {related}",
+                    super::relations::kind_name(relation)
+                )?;
+                if !name.is_empty() {
+                    write!(f, " ({name})")?;
+                }
+                f.write_str(" is not an entry of the file, or not in the ledger; no relation recorded")
+            }
         }
     }
 }
