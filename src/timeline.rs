@@ -1,6 +1,7 @@
 //! An entity's [`Timeline`]: its periods of being listed and licensed, per authority.
 //!
-//! The result types only; [`View::timeline`](crate::View::timeline) computes them.
+//! The result types, and the fold of dated statuses into periods that
+//! [`View::timeline`](crate::View::timeline), the cluster timeline and the derived timeline share.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -75,4 +76,63 @@ pub struct Period {
     pub opened_by: Vec<ChangeId>,
     /// The changes effective on `dates.until` that concern this entity and authority.
     pub closed_by: Vec<ChangeId>,
+}
+
+/// Folds a status that can change only on `dates` (ascending) into periods: a period opens on
+/// a date where the status is not `none` and differs from the one before, and closes on the
+/// next date where it changes. `make(status, dates, opened_by, closed_by)` builds a period,
+/// `changes_on` gives the changes effective on each of its bounds.
+///
+/// O(d) calls of `status_on` and `changes_on` for d dates.
+pub(crate) fn fold_periods<K: Copy + PartialEq, P>(
+    dates: impl IntoIterator<Item = NaiveDate>,
+    none: K,
+    mut status_on: impl FnMut(NaiveDate) -> K,
+    changes_on: impl Fn(NaiveDate) -> Vec<ChangeId>,
+    make: impl Fn(K, Interval, Vec<ChangeId>, Vec<ChangeId>) -> P,
+) -> Vec<P> {
+    let mut periods = Vec::new();
+    let mut open: Option<(K, NaiveDate, Vec<ChangeId>)> = None;
+    for date in dates {
+        let status = status_on(date);
+        if status == open.as_ref().map_or(none, |(current, _, _)| *current) {
+            continue;
+        }
+        if let Some((current, from, opened_by)) = open.take() {
+            let closed_by = changes_on(date);
+            periods.push(make(
+                current,
+                Interval::new(from, Some(date)),
+                opened_by,
+                closed_by,
+            ));
+        }
+        if status != none {
+            open = Some((status, date, changes_on(date)));
+        }
+    }
+    if let Some((current, from, opened_by)) = open {
+        periods.push(make(
+            current,
+            Interval::new(from, None),
+            opened_by,
+            Vec::new(),
+        ));
+    }
+    periods
+}
+
+/// A [`Period`] of `status`: the `make` of [`fold_periods`] for status timelines.
+pub(crate) fn period(
+    status: StatusKind,
+    dates: Interval,
+    opened_by: Vec<ChangeId>,
+    closed_by: Vec<ChangeId>,
+) -> Period {
+    Period {
+        status,
+        dates,
+        opened_by,
+        closed_by,
+    }
 }

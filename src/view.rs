@@ -22,7 +22,7 @@ use crate::list::Scope;
 use crate::log::Log;
 use crate::state::{AsCreated, DesignationInForce, LicenceInForce, State, StateDiff, StatusChange};
 use crate::status::{Status, StatusKind};
-use crate::timeline::{AuthorityTimeline, Period, Timeline};
+use crate::timeline::{fold_periods, period, AuthorityTimeline, Timeline};
 
 pub use self::cluster::Clusters;
 
@@ -1094,31 +1094,16 @@ impl<'a> View<'a> {
                         .map(|c| c.id)
                         .collect()
                 };
-                let mut periods = Vec::new();
-                let mut open: Option<Period> = None;
-                for date in dates {
-                    let status = self
-                        .status_of(entry, entity, Scope::Authority(&authority), date)
-                        .kind();
-                    let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
-                    if status == current {
-                        continue;
-                    }
-                    if let Some(mut period) = open.take() {
-                        period.dates.until = Some(date);
-                        period.closed_by = on(date);
-                        periods.push(period);
-                    }
-                    if status != StatusKind::NotListed {
-                        open = Some(Period {
-                            status,
-                            dates: Interval::new(date, None),
-                            opened_by: on(date),
-                            closed_by: Vec::new(),
-                        });
-                    }
-                }
-                periods.extend(open);
+                let periods = fold_periods(
+                    dates,
+                    StatusKind::NotListed,
+                    |date| {
+                        self.status_of(entry, entity, Scope::Authority(&authority), date)
+                            .kind()
+                    },
+                    on,
+                    period,
+                );
                 AuthorityTimeline { authority, periods }
             })
             .collect();

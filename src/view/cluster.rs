@@ -16,12 +16,11 @@ use crate::entity::Identifier;
 use crate::error::{Result, Target};
 use crate::id::{ChangeId, DesignationId, EntityId, LicenceId, LinkId};
 use crate::index::EntityEntry;
-use crate::interval::Interval;
 use crate::link::Link;
 use crate::list::Scope;
 use crate::state::{AsCreated, State};
 use crate::status::{Status, StatusKind};
-use crate::timeline::{AuthorityTimeline, Period};
+use crate::timeline::{fold_periods, period, AuthorityTimeline};
 
 /// The queries of a [`View`] about whole subjects: each answers for the cluster of linked
 /// entities an entity belongs to on the date asked, and says which member (which list entry)
@@ -515,32 +514,17 @@ impl<'a> Clusters<'a> {
                     .collect()
             };
             let dates: BTreeSet<NaiveDate> = relevant.iter().map(|c| c.effective).collect();
-            let mut periods = Vec::new();
-            let mut open: Option<Period> = None;
-            for date in dates {
-                let gathered = self.members_on(entity, entry, date);
-                let status = self
-                    .status_of(&gathered.members, Scope::Authority(&authority), date)
-                    .kind();
-                let current = open.as_ref().map_or(StatusKind::NotListed, |p| p.status);
-                if status == current {
-                    continue;
-                }
-                if let Some(mut period) = open.take() {
-                    period.dates.until = Some(date);
-                    period.closed_by = on(date);
-                    periods.push(period);
-                }
-                if status != StatusKind::NotListed {
-                    open = Some(Period {
-                        status,
-                        dates: Interval::new(date, None),
-                        opened_by: on(date),
-                        closed_by: Vec::new(),
-                    });
-                }
-            }
-            periods.extend(open);
+            let periods = fold_periods(
+                dates,
+                StatusKind::NotListed,
+                |date| {
+                    let gathered = self.members_on(entity, entry, date);
+                    self.status_of(&gathered.members, Scope::Authority(&authority), date)
+                        .kind()
+                },
+                on,
+                period,
+            );
             if !periods.is_empty() {
                 timelines.push(AuthorityTimeline { authority, periods });
             }

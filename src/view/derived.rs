@@ -24,11 +24,11 @@ use crate::derived::{
 use crate::error::Result;
 use crate::id::{ChangeId, ClassMeasureId, DesignationId, EntityId, LicenceId, RelationId};
 use crate::index::{Edge, EntityEntry, OwnerEvent, Step};
-use crate::interval::Interval;
 use crate::list::Scope;
 use crate::ownership::{self, Graph, OwnershipRule, Spread};
 use crate::relation::{Relation, RelationKind, Share};
 use crate::state::AsCreated;
+use crate::timeline::fold_periods;
 
 /// The owner graph of one entity on one date: node 0 is the entity.
 struct Owners {
@@ -802,31 +802,21 @@ impl<'a> View<'a> {
                     .map(|c| c.id)
                     .collect()
             };
-            let mut periods: Vec<DerivedPeriod> = Vec::new();
-            let mut open: Option<DerivedPeriod> = None;
-            for date in dates {
-                let kind = self
-                    .derived_of(entry, entity, Scope::Authority(&authority), date)
-                    .kind;
-                let current = open.as_ref().map_or(DerivedKind::NotListed, |p| p.kind);
-                if kind == current {
-                    continue;
-                }
-                if let Some(mut period) = open.take() {
-                    period.dates.until = Some(date);
-                    period.closed_by = on(date);
-                    periods.push(period);
-                }
-                if kind.is_caught() {
-                    open = Some(DerivedPeriod {
-                        kind,
-                        dates: Interval::new(date, None),
-                        opened_by: on(date),
-                        closed_by: Vec::new(),
-                    });
-                }
-            }
-            periods.extend(open);
+            let periods = fold_periods(
+                dates,
+                DerivedKind::NotListed,
+                |date| {
+                    self.derived_of(entry, entity, Scope::Authority(&authority), date)
+                        .kind
+                },
+                on,
+                |kind, dates, opened_by, closed_by| DerivedPeriod {
+                    kind,
+                    dates,
+                    opened_by,
+                    closed_by,
+                },
+            );
             if !periods.is_empty() {
                 timelines.push(DerivedAuthorityTimeline { authority, periods });
             }
