@@ -303,6 +303,41 @@ fn the_change_feed_resumes_from_its_cursor_across_a_reopen() {
 }
 
 #[test]
+fn a_dry_run_on_a_ledger_that_does_not_exist_leaves_no_file_behind() {
+    let scratch = Scratch::new("dry-run-new");
+    let dry = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-03.csv"),
+        "--dry-run",
+        "--recorded",
+        "2023-08-04T06:00:00Z",
+    ]);
+    assert_eq!(dry.exits(0).stdout, "2023-08-03 +111 -0 ~0\n");
+    assert!(
+        !scratch.ledger().exists(),
+        "a dry run created {}",
+        scratch.ledger().display()
+    );
+    // The same import for real creates the ledger, and a dry run on it then leaves it as is.
+    two_snapshots(&scratch);
+    let before = std::fs::read(scratch.ledger()).expect("the ledger file");
+    let again = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-09.csv"),
+        "--date",
+        "2023-08-09",
+        "--dry-run",
+    ]);
+    assert_eq!(again.exits(0).stdout, "2023-08-09 +0 -0 ~0\n");
+    assert_eq!(
+        std::fs::read(scratch.ledger()).expect("the ledger file"),
+        before
+    );
+}
+
+#[test]
 fn a_truncated_file_is_refused_and_the_ledger_left_byte_for_byte() -> TestResult {
     let scratch = Scratch::new("truncated");
     two_snapshots(&scratch);

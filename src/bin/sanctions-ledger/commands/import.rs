@@ -113,7 +113,7 @@ fn import(
     what: &str,
     parse: impl FnOnce() -> Result<Snapshot, Failure>,
 ) -> Outcome {
-    in_ledger(globals, |file| {
+    in_ledger(globals, common, |file| {
         let spinner = Spinner::new(format!("reading {what}"));
         let snapshot = parse()?;
         spinner.say(format!(
@@ -146,13 +146,17 @@ fn import(
 /// Opens the ledger file (creating it if missing) and runs `import` on it.
 ///
 /// A refused file changes nothing: `import` writes only in one batch at its end, so the ledger
-/// file is byte for byte as it was, and a ledger file this import would have created is not
-/// left behind.
-fn in_ledger(globals: &Globals, import: impl FnOnce(&mut LedgerFile) -> Outcome) -> Outcome {
+/// file is byte for byte as it was. A ledger file this import created is not left behind when
+/// the import is refused or is a dry run (which writes nothing by definition).
+fn in_ledger(
+    globals: &Globals,
+    common: &Common,
+    import: impl FnOnce(&mut LedgerFile) -> Outcome,
+) -> Outcome {
     let existed = globals.ledger.exists();
     let mut file = ledger::open_with(&globals.ledger, LedgerFile::options().create(true))?;
     let result = import(&mut file);
-    if result.is_err() && !existed && file.ledger().is_empty() {
+    if (result.is_err() || common.dry_run) && !existed && file.ledger().is_empty() {
         let path = file.path().to_path_buf();
         drop(file);
         let _ = std::fs::remove_file(path);

@@ -78,7 +78,7 @@ pub(super) fn run(globals: &Globals, args: &Args) -> Outcome {
     for (name, authority) in &args.authority {
         options = options.authority(name, authority.clone());
     }
-    super::in_ledger(globals, |file| {
+    super::in_ledger(globals, common, |file| {
         let spinner = Spinner::new(format!("reading {}", args.file.display()));
         let ftm = FtmFile::read(&args.file)?;
         spinner.say(format!(
