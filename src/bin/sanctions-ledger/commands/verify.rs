@@ -90,7 +90,9 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     }
     out.flush()?;
     match (args.expect, found) {
-        (Some(expected), Some(None)) => Err(Failure::Ledger(format!(
+        // Exit 1, not 4: the file itself was just checked and is sound; the digest is an
+        // unknown reference, like an entity the ledger has never seen.
+        (Some(expected), Some(None)) => Err(Failure::Other(format!(
             "{expected} is not a digest of {} at any point of its history: the answer it came with was not given by this ledger, or the file was changed since",
             globals.ledger.display()
         ))),
