@@ -689,6 +689,17 @@ fn link_proposes_then_records_links_between_lists_once() {
     assert!(lines[0].starts_with("link      2014-07-28  OCEAN MARITIME MANAGEMENT"));
     assert!(lines[0].ends_with("(imo-company:1790183)"), "{}", lines[0]);
     assert!(lines[1].ends_with("(list:US-OFAC:17013)"), "{}", lines[1]);
+    // The two OFAC entries share ent_num 17013; each is named by its own list.
+    assert!(
+        lines[1].contains("[US-OFAC/SDN 17013] = ") && lines[1].contains("[US-OFAC/SSI 17013]"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[0].contains("[UN/CONSOLIDATED KPe.020]"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(
         lines[2],
         "2 links proposed, 0 conflicts (record them with --apply)"

@@ -8,7 +8,9 @@ use serde_json::json;
 
 use sanctions_ledger::chrono::{DateTime, Utc};
 use sanctions_ledger::import::{propose_links, Separation};
-use sanctions_ledger::{ChangeKind, LedgerFile, LinkReason, View};
+use std::collections::{BTreeSet, HashMap};
+
+use sanctions_ledger::{ChangeKind, EntityId, Identifier, LedgerFile, LinkReason, List, View};
 
 use crate::failure::Outcome;
 use crate::output::{self, name};
@@ -33,6 +35,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
     let proposals = propose_links(file.ledger().current(), recorded);
     let view = file.ledger().current();
+    let lists = lists_of_entities(view);
     let links: Vec<(String, String, String)> = proposals
         .changes
         .iter()
@@ -46,7 +49,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                 };
                 Some((
                     change.effective.to_string(),
-                    format!("{} = {}", entry(view, a), entry(view, b)),
+                    format!("{} = {}", entry(view, &lists, a), entry(view, &lists, b)),
                     why,
                 ))
             }
@@ -67,7 +70,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                 Separation::Unlinked { by } => format!("unlinked by {by}"),
                 _ => "separated".to_owned(),
             };
-            let names: Vec<String> = c.entities.iter().map(|&e| entry(view, e)).collect();
+            let names: Vec<String> = c.entities.iter().map(|&e| entry(view, &lists, e)).collect();
             (c.identifier.lookup_key(), names.join(" | "), why)
         })
         .collect();
@@ -121,8 +124,11 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     Ok(())
 }
 
-/// An entity as `NAME [AUTHORITY ENTRY-ID…]`: its name and its list entries.
-fn entry(view: View<'_>, entity: sanctions_ledger::EntityId) -> String {
+/// An entity as `NAME [LIST ENTRY-ID…]`: its name and its list entries, each named by the
+/// list the entity's designations by that authority are on (`US-OFAC/SDN 17013` and
+/// `US-OFAC/SSI 17013` are two entries sharing an OFAC `ent_num`), or by the authority alone
+/// when no designation names a list.
+fn entry(view: View<'_>, lists: &Lists, entity: EntityId) -> String {
     let ids: Vec<String> = view
         .entity(entity)
         .map(|record| {
@@ -130,8 +136,19 @@ fn entry(view: View<'_>, entity: sanctions_ledger::EntityId) -> String {
                 .identifiers
                 .iter()
                 .filter_map(|i| match i {
-                    sanctions_ledger::Identifier::ListEntry { authority, id } => {
-                        Some(format!("{authority} {id}"))
+                    Identifier::ListEntry { authority, id } => {
+                        let on: Vec<String> = lists
+                            .get(&entity)
+                            .into_iter()
+                            .flatten()
+                            .filter(|list| list.authority() == authority)
+                            .map(ToString::to_string)
+                            .collect();
+                        if on.is_empty() {
+                            Some(format!("{authority} {id}"))
+                        } else {
+                            Some(format!("{} {id}", on.join("+")))
+                        }
                     }
                     _ => None,
                 })
@@ -143,4 +160,19 @@ fn entry(view: View<'_>, entity: sanctions_ledger::EntityId) -> String {
     } else {
         format!("{} [{}]", name(view, entity), ids.join(", "))
     }
+}
+
+/// The lists each entity has been designated on, from one pass over the log.
+type Lists = HashMap<EntityId, BTreeSet<List>>;
+
+fn lists_of_entities(view: View<'_>) -> Lists {
+    let mut lists = Lists::new();
+    for change in view.changes() {
+        if let ChangeKind::Designate { record, .. } = &change.kind {
+            if let Some(list) = &record.list {
+                lists.entry(record.entity).or_default().insert(list.clone());
+            }
+        }
+    }
+    lists
 }
