@@ -58,7 +58,7 @@ pub enum Aggregation {
 /// |---|---|---|
 /// | US OFAC | [`OFAC`](OwnershipRule::OFAC): blocked if blocked persons own 50% or more in aggregate, directly or indirectly; control alone does not block | OFAC, *Revised Guidance on Entities Owned by Persons Whose Property and Interests in Property Are Blocked*, 2014-08-13 |
 /// | EU, before 2024-07-03 | [`EU_MAJORITY`](OwnershipRule::EU_MAJORITY): more than 50%, listed persons' stakes added up; or control | Council, *EU Best Practices for the effective implementation of restrictive measures* (2022); Commission FAQ on aggregated ownership, 2022-04-08 |
-/// | EU, from 2024-07-03 | [`EU`](OwnershipRule::EU): 50% or more, added up; or control | Council, update of the EU Best Practices published 2024-07-03 |
+/// | EU, from 2024-07-03 | [`EU`](OwnershipRule::EU): 50% or more, added up; or control | Council, update of the EU Best Practices published 2024-07-03 (anticipated in recital 28 of Council Regulation (EU) 2024/1745, the 14th package; the change from "more than 50%" is described by DLA Piper, *Changes to the EU Sanctions Best Practices*, 2024-08-06, and Skadden, *EU Updates Sanctions Best Practices*, 2024-09) |
 /// | UK | [`UK`](OwnershipRule::UK): more than 50% held by one designated person, directly or through entities it owns or controls (holdings of different designated persons are not added up); or control | The Russia (Sanctions) (EU Exit) Regulations 2019 reg. 7 and the like; OFSI general guidance §4.14 (March 2022) |
 ///
 /// "Indirectly" means through entities that are themselves blocked by the rule: if a listed
