@@ -316,3 +316,74 @@ fn sanctions_without_a_known_target_or_name_are_skipped() {
         ]
     );
 }
+
+#[test]
+fn sanctions_with_dates_that_cannot_be_used_as_written_are_reported() {
+    let org = |id: &str| {
+        format!(r#"{{"id": "{id}", "schema": "Organization", "properties": {{"name": ["{id}"]}}}}"#)
+    };
+    let sanction = |id: &str, entity: &str, dates: &str| {
+        format!(
+            r#"{{"id": "{id}", "schema": "Sanction", "properties": {{"entity": ["{entity}"], "authority": ["EU"]{dates}}}}}"#
+        )
+    };
+    let text = [
+        org("ended-first"),
+        sanction(
+            "s1",
+            "ended-first",
+            r#", "startDate": ["2024-02-01"], "endDate": ["2023-01-01"]"#,
+        ),
+        org("month-start"),
+        sanction("s2", "month-start", r#", "startDate": ["2021-06"]"#),
+        org("month-end"),
+        sanction(
+            "s3",
+            "month-end",
+            r#", "startDate": ["2020-01-01"], "endDate": ["2025"]"#,
+        ),
+        org("later"),
+        sanction("s4", "later", r#", "startDate": ["2026-05-01"]"#),
+    ]
+    .join("\n");
+    let file = FtmFile::parse("dates.ftm.json", text.as_bytes()).unwrap();
+    let (ledger, import) = import(&file, &FtmOptions::new());
+    let reasons = |found: &[sanctions_ledger::import::ftm::Skipped]| -> Vec<(String, usize)> {
+        found.iter().map(|s| (s.id.clone(), s.line)).collect()
+    };
+    // An end before the start is not a listing at all: skipped, and said so.
+    assert_eq!(reasons(&import.skipped), [("s1".to_owned(), 2)]);
+    assert!(import.skipped[0].reason.contains("2023-01-01 is not after"));
+    // Partial dates are read as no date (not dropped: that would look like a delisting), and a
+    // start after the state's date is not in force on it; each is a warning.
+    assert_eq!(
+        reasons(&import.warnings),
+        [
+            ("s2".to_owned(), 4),
+            ("s3".to_owned(), 6),
+            ("s4".to_owned(), 8)
+        ]
+    );
+    assert!(import.warnings[0]
+        .reason
+        .contains("startDate [\"2021-06\"]"));
+    assert!(import.warnings[1].reason.contains("read as not ended"));
+    assert!(import.warnings[2]
+        .reason
+        .contains("2026-05-01 is after 2026-04-29"));
+    let now = ledger.current();
+    let status = |id: &str| {
+        let found = now.find_by_identifier(&list_entry(Authority::EU, id));
+        match found.first() {
+            Some(&entity) => now
+                .status(entity, &Authority::EU, day("2026-04-29"))
+                .unwrap()
+                .kind(),
+            None => StatusKind::NotListed,
+        }
+    };
+    assert_eq!(status("ended-first"), StatusKind::NotListed);
+    assert_eq!(status("month-start"), StatusKind::Listed);
+    assert_eq!(status("month-end"), StatusKind::Listed);
+    assert_eq!(status("later"), StatusKind::NotListed);
+}

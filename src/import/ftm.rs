@@ -462,6 +462,11 @@ pub struct FtmImport {
     pub licence_changes: usize,
     /// `Sanction`s and licences not imported.
     pub skipped: Vec<Skipped>,
+    /// `Sanction`s imported, but not with the dates the file wrote: a `startDate` or `endDate`
+    /// that is not a full date (`YYYY-MM-DD`, e.g. `2021-06`), read as no start (in force
+    /// from the snapshot's date) or no end (still in force); and, for [`apply_state`], a
+    /// `startDate` after the date of the state (not in force on it). `reason` says which.
+    pub warnings: Vec<Skipped>,
     /// What the ledger appended.
     pub applied: Applied,
 }
@@ -507,6 +512,21 @@ pub fn apply_state(
     let by_list = read.sanctions();
     let mut steps = Vec::new();
     for ((authority, list), sanctions) in by_list {
+        let later = sanctions.iter().filter_map(|s| {
+            s.start
+                .filter(|&start| start > date)
+                .map(|start| (s, start))
+        });
+        for (sanction, start) in later {
+            let line = file
+                .index
+                .get(sanction.id)
+                .map_or(0, |&at| file.entities[at].0);
+            let reason = format!(
+                "its startDate {start} is after {date}, the date of the state: not in force on it"
+            );
+            read.warn(sanction.id, line, reason);
+        }
         let snapshot = read.snapshot(&authority, list.as_ref(), date, &sanctions);
         if !snapshot.snapshot.is_empty() {
             steps.push((snapshot, *reconcile_options, false));
@@ -615,6 +635,7 @@ fn run(
         reconciliations,
         licence_changes: count,
         skipped: read.skipped,
+        warnings: read.warnings,
         applied,
     })
 }
@@ -708,6 +729,7 @@ struct Reader<'f> {
     file: &'f FtmFile,
     options: &'f FtmOptions,
     skipped: Vec<Skipped>,
+    warnings: Vec<Skipped>,
     /// Wallets by holder id.
     wallets: HashMap<&'f str, Vec<&'f FtmEntity>>,
     /// Converted targets.
@@ -732,6 +754,7 @@ impl<'f> Reader<'f> {
             file,
             options,
             skipped: Vec::new(),
+            warnings: Vec::new(),
             wallets,
             converted: HashMap::new(),
             entries: HashMap::new(),
@@ -741,6 +764,14 @@ impl<'f> Reader<'f> {
 
     fn skip(&mut self, id: &str, line: usize, reason: impl Into<String>) {
         self.skipped.push(Skipped {
+            id: id.to_owned(),
+            line,
+            reason: reason.into(),
+        });
+    }
+
+    fn warn(&mut self, id: &str, line: usize, reason: impl Into<String>) {
+        self.warnings.push(Skipped {
             id: id.to_owned(),
             line,
             reason: reason.into(),
@@ -775,6 +806,29 @@ impl<'f> Reader<'f> {
                 self.skip(&sanction.id, *line, reason);
                 continue;
             }
+            let (starts, ends) = (sanction.get("startDate"), sanction.get("endDate"));
+            let (start, end) = (earliest(starts), earliest(ends));
+            if let (Some(start), Some(end)) = (start, end) {
+                if end <= start {
+                    let reason = format!("its endDate {end} is not after its startDate {start}");
+                    self.skip(&sanction.id, *line, reason);
+                    continue;
+                }
+            }
+            // A date the file wrote but that is not a full date is read as none, and said so:
+            // dropping the `Sanction` would make its entry look delisted.
+            if start.is_none() && !starts.is_empty() {
+                let reason = format!(
+                    "startDate {starts:?} is not a full date (YYYY-MM-DD): read as in force from \
+                     the snapshot's date"
+                );
+                self.warn(&sanction.id, *line, reason);
+            }
+            if end.is_none() && !ends.is_empty() {
+                let reason =
+                    format!("endDate {ends:?} is not a full date (YYYY-MM-DD): read as not ended");
+                self.warn(&sanction.id, *line, reason);
+            }
             // The list, when `publisher` names one of the authority's (as the export writes).
             let list = sanction
                 .get("publisher")
@@ -785,8 +839,8 @@ impl<'f> Reader<'f> {
                 id: &sanction.id,
                 target,
                 sanction,
-                start: earliest(sanction.get("startDate")),
-                end: earliest(sanction.get("endDate")),
+                start,
+                end,
             });
         }
         out

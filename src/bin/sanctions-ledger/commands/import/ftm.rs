@@ -109,9 +109,23 @@ pub(super) fn run(globals: &Globals, args: &Args) -> Outcome {
                 skipped.reason
             );
         }
+        for warning in &done.warnings {
+            eprintln!(
+                "warning: {} line {}: {}: {}",
+                ftm.file(),
+                warning.line,
+                warning.id,
+                warning.reason
+            );
+        }
         let extra = json!({
             "file": ftm.file(),
             "skipped": done.skipped.iter().map(|s| json!({
+                "id": s.id,
+                "line": s.line,
+                "reason": s.reason,
+            })).collect::<Vec<_>>(),
+            "warnings": done.warnings.iter().map(|s| json!({
                 "id": s.id,
                 "line": s.line,
                 "reason": s.reason,
