@@ -29,9 +29,10 @@
 mod derivation;
 mod links;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use foldhash::HashMap;
 
 pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
@@ -266,11 +267,10 @@ fn forget_hit(map: &mut HashMap<u64, Hits>, key: u64, at: u32) {
 
 /// The 64-bit lookup key of a text: deterministic, so a ledger built twice indexes alike.
 fn text_key(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // Every `DefaultHasher::new()` hashes alike within a process, which is all we need.
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    // A fixed seed: every key of a text is the same, in every ledger and every process.
+    const KEYS: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x5a17);
+    KEYS.hash_one(text)
 }
 
 /// The keys of a record's names and aliases (normalised; empty ones skipped), without repeats.

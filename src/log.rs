@@ -3,7 +3,7 @@
 //! The log is the ledger's only source of truth; the [`Index`](crate::index::Index) is derived
 //! from it and refers to changes by their position here.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -15,7 +15,9 @@ use crate::id::ChangeId;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Log {
     changes: Vec<Change>,
-    by_id: HashMap<ChangeId, usize>,
+    /// Positions are stored in 32 bits: the ledger refuses a change past
+    /// [`Index::can_index`](crate::index::Index::can_index), which keeps them below `u32::MAX`.
+    by_id: HashMap<ChangeId, u32>,
     /// The digest after each change (see `digest.rs`), computed when first asked for.
     chain: Chain,
 }
@@ -36,7 +38,7 @@ impl Log {
     /// The position of the change with this id.
     #[inline]
     pub(crate) fn position(&self, id: ChangeId) -> Option<usize> {
-        self.by_id.get(&id).copied()
+        self.by_id.get(&id).map(|&at| at as usize)
     }
 
     /// The change with this id.
@@ -56,10 +58,12 @@ impl Log {
         self.by_id.reserve(additional);
     }
 
-    /// Appends a change whose id is not in the log yet; returns its position.
+    /// Appends a change whose id is not in the log yet, at a position that
+    /// [`Index::can_index`](crate::index::Index::can_index) accepts; returns its position.
     pub(crate) fn push(&mut self, change: Change) -> usize {
         let at = self.changes.len();
-        self.by_id.insert(change.id, at);
+        self.by_id
+            .insert(change.id, u32::try_from(at).unwrap_or(u32::MAX));
         self.changes.push(change);
         at
     }
@@ -99,7 +103,7 @@ impl std::ops::Index<usize> for Log {
 #[cfg(test)]
 impl Log {
     pub(crate) fn canonical(&self) -> String {
-        let mut by_id: Vec<(ChangeId, usize)> =
+        let mut by_id: Vec<(ChangeId, u32)> =
             self.by_id.iter().map(|(id, at)| (*id, *at)).collect();
         by_id.sort_unstable();
         let ids: Vec<ChangeId> = self.changes.iter().map(|c| c.id).collect();

@@ -15,9 +15,10 @@
 //! Visibility in a view is not stored: every event keeps its log position and the view asks
 //! [`Index::sees`](super::Index::sees).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use foldhash::HashMap;
 
 use super::compact;
 use crate::change::ChangeKind;
