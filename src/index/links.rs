@@ -32,7 +32,7 @@ impl Index {
         let Some(link) = log[at].kind.link() else {
             return;
         };
-        self.links.entry(link).or_default().push(at);
+        super::push_small(self.links.entry(link).or_default(), at);
         self.refresh_link(log, link, usize::MAX);
     }
 
