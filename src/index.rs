@@ -96,10 +96,18 @@ struct EntityIndex {
     versions: Vec<usize>,
     /// Designations of it, with the position of the `Designate` change.
     designations: Vec<(DesignationId, usize)>,
-    /// Licences covering it, with the position of the issue or amendment that names it.
-    licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of its designations, rebuilt whenever one of them changes.
     listings: Vec<Listing>,
+    /// Its licences and links, which few entities have: boxed, so that an entity without
+    /// them spends 8 bytes on them in the entity map rather than 48.
+    rare: Option<Box<RareEntityIndex>>,
+}
+
+/// The part of an [`EntityIndex`] that few entities have.
+#[derive(Debug, Clone, Default)]
+struct RareEntityIndex {
+    /// Licences covering it, with the position of the issue or amendment that names it.
+    licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of the links that join it to other entities.
     links: Vec<links::LinkEvent>,
 }
@@ -109,8 +117,39 @@ impl EntityIndex {
     fn is_empty(&self) -> bool {
         self.versions.is_empty()
             && self.designations.is_empty()
-            && self.licences.is_empty()
-            && self.links.is_empty()
+            && self.licences().is_empty()
+            && self.links().is_empty()
+    }
+
+    /// Licences covering it, with the position of the issue or amendment that names it.
+    fn licences(&self) -> &[(LicenceId, usize)] {
+        self.rare.as_deref().map_or(&[], |rare| &rare.licences)
+    }
+
+    /// The starts and ends of the links that join it to other entities.
+    fn links(&self) -> &[links::LinkEvent] {
+        self.rare.as_deref().map_or(&[], |rare| &rare.links)
+    }
+
+    /// Its licences and links, to add to.
+    fn rare_mut(&mut self) -> &mut RareEntityIndex {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Keeps the licences `keep_licence` accepts and the links `keep_link` accepts, and drops
+    /// the box once both lists are empty.
+    fn retain_rare(
+        &mut self,
+        keep_licence: impl FnMut(&(LicenceId, usize)) -> bool,
+        keep_link: impl FnMut(&links::LinkEvent) -> bool,
+    ) {
+        if let Some(rare) = self.rare.as_deref_mut() {
+            rare.licences.retain(keep_licence);
+            rare.links.retain(keep_link);
+            if rare.licences.is_empty() && rare.links.is_empty() {
+                self.rare = None;
+            }
+        }
     }
 }
 
@@ -432,7 +471,7 @@ impl<'a> EntityEntry<'a> {
     /// Licences naming it, each with the position of the issue or amendment that names it.
     #[inline]
     pub(crate) fn licences(self) -> &'a [(LicenceId, usize)] {
-        &self.entry.licences
+        self.entry.licences()
     }
 
     /// The ids of its designations in `scope` (by one authority, or on one list) in force on
@@ -542,7 +581,7 @@ impl Index {
             .flat_map(|e| e.designations.iter().map(|&(d, _)| d));
         let licences = entry
             .into_iter()
-            .flat_map(|e| e.licences.iter().map(|&(l, _)| l));
+            .flat_map(|e| e.licences().iter().map(|&(l, _)| l));
         (designations, licences)
     }
 
@@ -795,14 +834,14 @@ impl Index {
                 push_small(self.licences.entry(*licence).or_default(), at);
                 for entity in &record.terms.covers {
                     let index = self.entities.entry(*entity).or_default();
-                    push_small(&mut index.licences, (*licence, at));
+                    push_small(&mut index.rare_mut().licences, (*licence, at));
                 }
             }
             ChangeKind::AmendLicence { licence, terms } => {
                 push_small(self.licences.entry(*licence).or_default(), at);
                 for entity in &terms.covers {
                     let index = self.entities.entry(*entity).or_default();
-                    push_small(&mut index.licences, (*licence, at));
+                    push_small(&mut index.rare_mut().licences, (*licence, at));
                 }
             }
             ChangeKind::EndLicence { licence, .. } => {
@@ -1090,7 +1129,7 @@ impl Index {
             if let Some(index) = self.entities.get_mut(&entity) {
                 index.versions.retain(|&i| i != at);
                 index.designations.retain(|&(_, i)| i != at);
-                index.licences.retain(|&(_, i)| i != at);
+                index.retain_rare(|&(_, i)| i != at, |_| true);
                 if index.is_empty() {
                     self.entities.remove(&entity);
                 }
@@ -1303,13 +1342,13 @@ impl Index {
             let mut listings = index.listings.clone();
             listings.sort_by_key(|l| l.at);
             let listings: Vec<String> = listings.iter().map(|l| format!("{l:?}")).collect();
-            let mut links = index.links.clone();
+            let mut links = index.links().to_vec();
             links.sort_by_key(|l| (l.at, l.other));
             (
                 id,
                 &index.versions,
                 &index.designations,
-                &index.licences,
+                index.licences(),
                 listings,
                 links,
             )
