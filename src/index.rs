@@ -29,9 +29,10 @@
 mod derivation;
 mod links;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use foldhash::HashMap;
 
 pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
@@ -95,10 +96,18 @@ struct EntityIndex {
     versions: Vec<usize>,
     /// Designations of it, with the position of the `Designate` change.
     designations: Vec<(DesignationId, usize)>,
-    /// Licences covering it, with the position of the issue or amendment that names it.
-    licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of its designations, rebuilt whenever one of them changes.
     listings: Vec<Listing>,
+    /// Its licences and links, which few entities have: boxed, so that an entity without
+    /// them spends 8 bytes on them in the entity map rather than 48.
+    rare: Option<Box<RareEntityIndex>>,
+}
+
+/// The part of an [`EntityIndex`] that few entities have.
+#[derive(Debug, Clone, Default)]
+struct RareEntityIndex {
+    /// Licences covering it, with the position of the issue or amendment that names it.
+    licences: Vec<(LicenceId, usize)>,
     /// The starts and ends of the links that join it to other entities.
     links: Vec<links::LinkEvent>,
 }
@@ -108,8 +117,39 @@ impl EntityIndex {
     fn is_empty(&self) -> bool {
         self.versions.is_empty()
             && self.designations.is_empty()
-            && self.licences.is_empty()
-            && self.links.is_empty()
+            && self.licences().is_empty()
+            && self.links().is_empty()
+    }
+
+    /// Licences covering it, with the position of the issue or amendment that names it.
+    fn licences(&self) -> &[(LicenceId, usize)] {
+        self.rare.as_deref().map_or(&[], |rare| &rare.licences)
+    }
+
+    /// The starts and ends of the links that join it to other entities.
+    fn links(&self) -> &[links::LinkEvent] {
+        self.rare.as_deref().map_or(&[], |rare| &rare.links)
+    }
+
+    /// Its licences and links, to add to.
+    fn rare_mut(&mut self) -> &mut RareEntityIndex {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// Keeps the licences `keep_licence` accepts and the links `keep_link` accepts, and drops
+    /// the box once both lists are empty.
+    fn retain_rare(
+        &mut self,
+        keep_licence: impl FnMut(&(LicenceId, usize)) -> bool,
+        keep_link: impl FnMut(&links::LinkEvent) -> bool,
+    ) {
+        if let Some(rare) = self.rare.as_deref_mut() {
+            rare.licences.retain(keep_licence);
+            rare.links.retain(keep_link);
+            if rare.licences.is_empty() && rare.links.is_empty() {
+                self.rare = None;
+            }
+        }
     }
 }
 
@@ -207,70 +247,97 @@ struct DesignationIndex {
     positions: Vec<usize>,
 }
 
-/// The positions of the entity versions that carry one lookup key.
+/// Entity versions by lookup key: the positions of the versions that carry each key.
 ///
 /// Lookups key on a 64-bit hash of the normalised name or identifier, which keeps the indexes
 /// small; a lookup checks each hit's record, so a hash collision never gives a wrong answer.
+/// Most keys have one position, kept inline in 16 bytes per key; a key with several (a common
+/// name token) points into a side table.
 #[derive(Debug, Clone, Default)]
-enum Hits {
-    /// No position (only transiently, while being built or emptied).
-    #[default]
-    None,
-    /// One position, the usual case, kept inline.
+struct Lookup {
+    keys: HashMap<u64, Hit>,
+    /// The positions of the keys with several, each in log order. A slot emptied by a rollback
+    /// that is not the last stays, empty, until the lookup is dropped.
+    many: Vec<Vec<u32>>,
+}
+
+/// Where a [`Lookup`] key's positions are.
+#[derive(Debug, Clone, Copy)]
+enum Hit {
+    /// One position.
     One(u32),
-    /// Several positions, in log order.
-    Many(Vec<u32>),
+    /// Several: the index of their slot in `Lookup::many`.
+    Many(u32),
 }
 
-impl Hits {
-    fn push(&mut self, at: u32) {
-        *self = match std::mem::take(self) {
-            Hits::None => Hits::One(at),
-            Hits::One(first) => Hits::Many(vec![first, at]),
-            Hits::Many(mut all) => {
-                all.push(at);
-                Hits::Many(all)
+impl Lookup {
+    /// Adds the position `at`, later than any other of `key`.
+    fn push(&mut self, key: u64, at: u32) {
+        match self.keys.entry(key) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(Hit::One(at));
             }
-        };
-    }
-
-    /// The positions, in log order.
-    fn positions(&self) -> &[u32] {
-        match self {
-            Hits::None => &[],
-            Hits::One(at) => std::slice::from_ref(at),
-            Hits::Many(all) => all,
+            std::collections::hash_map::Entry::Occupied(mut entry) => match *entry.get() {
+                Hit::One(first) => {
+                    entry.insert(Hit::Many(compact(self.many.len())));
+                    self.many.push(vec![first, at]);
+                }
+                Hit::Many(slot) => self.many[slot as usize].push(at),
+            },
         }
     }
-}
 
-/// Removes `at` from the hits of `key`, and the key when nothing is left.
-fn forget_hit(map: &mut HashMap<u64, Hits>, key: u64, at: u32) {
-    let Some(hits) = map.get_mut(&key) else {
-        return;
-    };
-    let left: Vec<u32> = hits
-        .positions()
-        .iter()
-        .copied()
-        .filter(|&p| p != at)
-        .collect();
-    match left[..] {
-        [] => {
-            map.remove(&key);
+    /// The positions of `key`, in log order.
+    fn positions(&self, key: u64) -> &[u32] {
+        match self.keys.get(&key) {
+            None => &[],
+            Some(Hit::One(at)) => std::slice::from_ref(at),
+            Some(&Hit::Many(slot)) => &self.many[slot as usize],
         }
-        [one] => *hits = Hits::One(one),
-        _ => *hits = Hits::Many(left),
+    }
+
+    /// Removes `at` from the positions of `key`, and the key when nothing is left.
+    fn forget(&mut self, key: u64, at: u32) {
+        match self.keys.get(&key).copied() {
+            Some(Hit::One(one)) if one == at => {
+                self.keys.remove(&key);
+            }
+            None | Some(Hit::One(_)) => {}
+            Some(Hit::Many(slot)) => {
+                let all = &mut self.many[slot as usize];
+                all.retain(|&p| p != at);
+                if let [one] = all[..] {
+                    self.keys.insert(key, Hit::One(one));
+                    // Rollback removes the newest positions first, so the slot is usually last.
+                    if slot as usize + 1 == self.many.len() {
+                        self.many.pop();
+                    } else {
+                        self.many[slot as usize] = Vec::new();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every key with its positions, sorted, for tests that compare two indexes.
+    #[cfg(test)]
+    fn canonical(&self) -> Vec<(u64, Vec<u32>)> {
+        let mut all: Vec<(u64, Vec<u32>)> = self
+            .keys
+            .keys()
+            .map(|&key| (key, self.positions(key).to_vec()))
+            .collect();
+        all.sort_unstable();
+        all
     }
 }
 
 /// The 64-bit lookup key of a text: deterministic, so a ledger built twice indexes alike.
 fn text_key(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // Every `DefaultHasher::new()` hashes alike within a process, which is all we need.
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    // A fixed seed: every key of a text is the same, in every ledger and every process.
+    const KEYS: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x5a17);
+    KEYS.hash_one(text)
 }
 
 /// The keys of a record's names and aliases (normalised; empty ones skipped), without repeats.
@@ -310,6 +377,17 @@ fn identifier_keys(record: &Entity) -> Vec<u64> {
     keys
 }
 
+/// Appends `item` to a vector that usually stays short (an entity's versions and designations,
+/// a designation's or licence's changes): its allocation grows one item at a time up to four,
+/// then as `Vec`'s does. Most of these hold one to three items, where `Vec`'s first allocation
+/// already holds four, and there is one of each per entity or designation.
+pub(crate) fn push_small<T>(items: &mut Vec<T>, item: T) {
+    if items.len() == items.capacity() && items.len() < 4 {
+        items.reserve_exact(1);
+    }
+    items.push(item);
+}
+
 /// `at` as stored in the compact indexes. [`Index::can_index`] tells which positions fit.
 fn compact(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(NOT_RETRACTED)
@@ -344,11 +422,11 @@ pub(crate) struct Index {
     /// Every change except retractions, bucketed by effective date, each bucket in log order.
     by_effective: BTreeMap<NaiveDate, Vec<usize>>,
     /// Entity versions by identifier lookup key.
-    identifiers: HashMap<u64, Hits>,
+    identifiers: Lookup,
     /// Entity versions by normalised name or alias.
-    names: HashMap<u64, Hits>,
+    names: Lookup,
     /// Entity versions by every token of their names and aliases (see `names.rs`).
-    tokens: HashMap<u64, Hits>,
+    tokens: Lookup,
     /// Per link: the positions of the changes that name it (see `links.rs`).
     links: HashMap<LinkId, Vec<usize>>,
     /// Relations, class measures and non-blocking designation terms, for derived status.
@@ -393,7 +471,7 @@ impl<'a> EntityEntry<'a> {
     /// Licences naming it, each with the position of the issue or amendment that names it.
     #[inline]
     pub(crate) fn licences(self) -> &'a [(LicenceId, usize)] {
-        &self.entry.licences
+        self.entry.licences()
     }
 
     /// The ids of its designations in `scope` (by one authority, or on one list) in force on
@@ -503,7 +581,7 @@ impl Index {
             .flat_map(|e| e.designations.iter().map(|&(d, _)| d));
         let licences = entry
             .into_iter()
-            .flat_map(|e| e.licences.iter().map(|&(l, _)| l));
+            .flat_map(|e| e.licences().iter().map(|&(l, _)| l));
         (designations, licences)
     }
 
@@ -652,15 +730,13 @@ impl Index {
     /// Positions of the entity versions whose names or aliases may normalise to `normalised`
     /// (the caller checks each record: the key is a hash).
     pub(crate) fn name_candidates(&self, normalised: &str) -> impl Iterator<Item = usize> + '_ {
-        hit_positions(&self.names, text_key(normalised))
+        widen(self.names.positions(text_key(normalised)))
     }
 
     /// Positions of the entity versions whose names or aliases may hold `token` (a token of
     /// `name_tokens`; the caller checks each record: the key is a hash), in log order.
     pub(crate) fn token_candidates(&self, token: &str) -> &[u32] {
-        self.tokens
-            .get(&text_key(token))
-            .map_or(&[][..], Hits::positions)
+        self.tokens.positions(text_key(token))
     }
 
     /// Positions of the entity versions that may carry an identifier with this lookup key
@@ -669,7 +745,7 @@ impl Index {
         &self,
         lookup_key: &str,
     ) -> impl Iterator<Item = usize> + '_ {
-        hit_positions(&self.identifiers, text_key(lookup_key))
+        widen(self.identifiers.positions(text_key(lookup_key)))
     }
 
     /// The entity a designation lists, from any of its `Designate` changes (all name the same
@@ -710,11 +786,9 @@ impl Index {
     }
 }
 
-/// The positions under `key`, in log order.
-fn hit_positions(map: &HashMap<u64, Hits>, key: u64) -> impl Iterator<Item = usize> + '_ {
-    map.get(&key)
-        .into_iter()
-        .flat_map(|hits| hits.positions().iter().map(|&at| at as usize))
+/// Compact positions as log positions.
+fn widen(positions: &[u32]) -> impl Iterator<Item = usize> + '_ {
+    positions.iter().map(|&at| at as usize)
 }
 
 /// Updates of the index: one change appended, or the last ones removed.
@@ -727,15 +801,15 @@ impl Index {
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
             | ChangeKind::AmendEntity { entity, record } => {
-                self.entities.entry(*entity).or_default().versions.push(at);
+                push_small(&mut self.entities.entry(*entity).or_default().versions, at);
                 for key in name_keys(record) {
-                    self.names.entry(key).or_default().push(compact(at));
+                    self.names.push(key, compact(at));
                 }
                 for key in identifier_keys(record) {
-                    self.identifiers.entry(key).or_default().push(compact(at));
+                    self.identifiers.push(key, compact(at));
                 }
                 for key in token_keys(record) {
-                    self.tokens.entry(key).or_default().push(compact(at));
+                    self.tokens.push(key, compact(at));
                 }
             }
             ChangeKind::Designate {
@@ -757,21 +831,21 @@ impl Index {
             | ChangeKind::AmendClassMeasure { .. }
             | ChangeKind::LiftClassMeasure { .. } => self.derivation.insert(log, at),
             ChangeKind::IssueLicence { licence, record } => {
-                self.licences.entry(*licence).or_default().push(at);
+                push_small(self.licences.entry(*licence).or_default(), at);
                 for entity in &record.terms.covers {
                     let index = self.entities.entry(*entity).or_default();
-                    index.licences.push((*licence, at));
+                    push_small(&mut index.rare_mut().licences, (*licence, at));
                 }
             }
             ChangeKind::AmendLicence { licence, terms } => {
-                self.licences.entry(*licence).or_default().push(at);
+                push_small(self.licences.entry(*licence).or_default(), at);
                 for entity in &terms.covers {
                     let index = self.entities.entry(*entity).or_default();
-                    index.licences.push((*licence, at));
+                    push_small(&mut index.rare_mut().licences, (*licence, at));
                 }
             }
             ChangeKind::EndLicence { licence, .. } => {
-                self.licences.entry(*licence).or_default().push(at);
+                push_small(self.licences.entry(*licence).or_default(), at);
             }
             ChangeKind::Link { .. } | ChangeKind::Unlink { .. } => self.index_link(log, at),
             ChangeKind::Retract { change: target, .. } => {
@@ -824,11 +898,10 @@ impl Index {
     ) -> Option<EntityId> {
         let effective = log[at].effective;
         let entity = record.entity;
-        self.entities
-            .entry(entity)
-            .or_default()
-            .designations
-            .push((designation, at));
+        push_small(
+            &mut self.entities.entry(entity).or_default().designations,
+            (designation, at),
+        );
         let slot = self.push_span(log, designation, at, false);
         // Every `Designate` of one id names the same authority and list (the rules see to it).
         let scope = SlotScope {
@@ -846,15 +919,18 @@ impl Index {
         }
         // The usual case, a new designation: its start is the only listing to add.
         if let Some(index) = self.entities.get_mut(&entity) {
-            index.listings.push(Listing {
-                designation,
-                at: compact(at),
-                retracted_at: NOT_RETRACTED,
-                date: effective,
-                authority: scope.authority,
-                list: scope.list,
-                ends: false,
-            });
+            push_small(
+                &mut index.listings,
+                Listing {
+                    designation,
+                    at: compact(at),
+                    retracted_at: NOT_RETRACTED,
+                    date: effective,
+                    authority: scope.authority,
+                    list: scope.list,
+                    ends: false,
+                },
+            );
         }
         None
     }
@@ -943,15 +1019,18 @@ impl Index {
             .find(|l| l.designation == designation && !l.ends)
             .copied();
         if let Some(start) = start {
-            index.listings.push(Listing {
-                designation,
-                at: compact(at),
-                retracted_at: NOT_RETRACTED,
-                date: effective,
-                authority: start.authority,
-                list: start.list,
-                ends: true,
-            });
+            push_small(
+                &mut index.listings,
+                Listing {
+                    designation,
+                    at: compact(at),
+                    retracted_at: NOT_RETRACTED,
+                    date: effective,
+                    authority: start.authority,
+                    list: start.list,
+                    ends: true,
+                },
+            );
         }
     }
 
@@ -1050,7 +1129,7 @@ impl Index {
             if let Some(index) = self.entities.get_mut(&entity) {
                 index.versions.retain(|&i| i != at);
                 index.designations.retain(|&(_, i)| i != at);
-                index.licences.retain(|&(_, i)| i != at);
+                index.retain_rare(|&(_, i)| i != at, |_| true);
                 if index.is_empty() {
                     self.entities.remove(&entity);
                 }
@@ -1072,13 +1151,13 @@ impl Index {
     /// Undoes the lookup keys (names, identifiers, name tokens) of the entity version at `at`.
     fn forget_lookup_keys(&mut self, record: &Entity, at: usize) {
         for key in name_keys(record) {
-            forget_hit(&mut self.names, key, compact(at));
+            self.names.forget(key, compact(at));
         }
         for key in identifier_keys(record) {
-            forget_hit(&mut self.identifiers, key, compact(at));
+            self.identifiers.forget(key, compact(at));
         }
         for key in token_keys(record) {
-            forget_hit(&mut self.tokens, key, compact(at));
+            self.tokens.forget(key, compact(at));
         }
     }
 
@@ -1093,7 +1172,7 @@ impl Index {
                 slot: next,
                 positions: Vec::new(),
             });
-        index.positions.push(at);
+        push_small(&mut index.positions, at);
         let slot = index.slot;
         if slot == next {
             self.designation_ids.push(designation);
@@ -1263,13 +1342,13 @@ impl Index {
             let mut listings = index.listings.clone();
             listings.sort_by_key(|l| l.at);
             let listings: Vec<String> = listings.iter().map(|l| format!("{l:?}")).collect();
-            let mut links = index.links.clone();
+            let mut links = index.links().to_vec();
             links.sort_by_key(|l| (l.at, l.other));
             (
                 id,
                 &index.versions,
                 &index.designations,
-                &index.licences,
+                index.licences(),
                 listings,
                 links,
             )
@@ -1284,9 +1363,9 @@ impl Index {
             sorted(self.licences.iter()),
             self.current_licence_periods,
             self.by_effective,
-            sorted(self.identifiers.iter()),
-            sorted(self.names.iter()),
-            sorted(self.tokens.iter()),
+            self.identifiers.canonical(),
+            self.names.canonical(),
+            self.tokens.canonical(),
             sorted(self.links.iter()),
             self.derivation.canonical(),
         )

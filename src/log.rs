@@ -3,7 +3,10 @@
 //! The log is the ledger's only source of truth; the [`Index`](crate::index::Index) is derived
 //! from it and refers to changes by their position here.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
 
 use chrono::{DateTime, Utc};
 
@@ -15,7 +18,13 @@ use crate::id::ChangeId;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Log {
     changes: Vec<Change>,
-    by_id: HashMap<ChangeId, usize>,
+    /// The position of each change, hashed by its id. The table holds only the positions, in
+    /// 32 bits (the ledger refuses a change past
+    /// [`Index::can_index`](crate::index::Index::can_index)), and compares ids in `changes`:
+    /// 5 bytes a slot where a map of ids would take 21.
+    by_id: HashTable<u32>,
+    /// The hasher of `by_id`, randomly seeded.
+    hasher: RandomState,
     /// The digest after each change (see `digest.rs`), computed when first asked for.
     chain: Chain,
 }
@@ -36,7 +45,10 @@ impl Log {
     /// The position of the change with this id.
     #[inline]
     pub(crate) fn position(&self, id: ChangeId) -> Option<usize> {
-        self.by_id.get(&id).copied()
+        let hash = self.hasher.hash_one(id);
+        self.by_id
+            .find(hash, |&at| self.changes[at as usize].id == id)
+            .map(|&at| at as usize)
     }
 
     /// The change with this id.
@@ -53,13 +65,21 @@ impl Log {
     /// Makes room for `additional` more changes.
     pub(crate) fn reserve(&mut self, additional: usize) {
         self.changes.reserve(additional);
-        self.by_id.reserve(additional);
+        let (changes, hasher) = (&self.changes, &self.hasher);
+        self.by_id
+            .reserve(additional, |&at| hasher.hash_one(changes[at as usize].id));
     }
 
-    /// Appends a change whose id is not in the log yet; returns its position.
+    /// Appends a change whose id is not in the log yet, at a position that
+    /// [`Index::can_index`](crate::index::Index::can_index) accepts; returns its position.
     pub(crate) fn push(&mut self, change: Change) -> usize {
         let at = self.changes.len();
-        self.by_id.insert(change.id, at);
+        let (changes, hasher) = (&self.changes, &self.hasher);
+        self.by_id.insert_unique(
+            hasher.hash_one(change.id),
+            u32::try_from(at).unwrap_or(u32::MAX),
+            |&at| hasher.hash_one(changes[at as usize].id),
+        );
         self.changes.push(change);
         at
     }
@@ -79,7 +99,11 @@ impl Log {
         self.chain.truncate(len);
         while self.changes.len() > len {
             if let Some(change) = self.changes.pop() {
-                self.by_id.remove(&change.id);
+                let at = self.changes.len();
+                let hash = self.hasher.hash_one(change.id);
+                if let Ok(entry) = self.by_id.find_entry(hash, |&p| p as usize == at) {
+                    entry.remove();
+                }
             }
         }
     }
@@ -99,8 +123,11 @@ impl std::ops::Index<usize> for Log {
 #[cfg(test)]
 impl Log {
     pub(crate) fn canonical(&self) -> String {
-        let mut by_id: Vec<(ChangeId, usize)> =
-            self.by_id.iter().map(|(id, at)| (*id, *at)).collect();
+        let mut by_id: Vec<(ChangeId, u32)> = self
+            .by_id
+            .iter()
+            .map(|&at| (self.changes[at as usize].id, at))
+            .collect();
         by_id.sort_unstable();
         let ids: Vec<ChangeId> = self.changes.iter().map(|c| c.id).collect();
         format!("{ids:?}\n{by_id:?}")

@@ -15,9 +15,10 @@
 //! Visibility in a view is not stored: every event keeps its log position and the view asks
 //! [`Index::sees`](super::Index::sees).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use foldhash::HashMap;
 
 use super::compact;
 use crate::change::ChangeKind;
@@ -160,15 +161,15 @@ impl Derivation {
     pub(crate) fn insert(&mut self, log: &Log, at: usize) {
         let kind = &log[at].kind;
         if let Some(id) = kind.relation() {
-            self.relations.entry(id).or_default().push(at);
+            super::push_small(self.relations.entry(id).or_default(), at);
             if let ChangeKind::Relate { record, .. } = kind {
                 for &entity in record.parties() {
-                    self.naming.entry(entity).or_default().push((id, at));
+                    super::push_small(self.naming.entry(entity).or_default(), (id, at));
                 }
             }
             self.refresh_relation(log, id, usize::MAX);
         } else if let Some(id) = kind.class_measure() {
-            self.class_measures.entry(id).or_default().push(at);
+            super::push_small(self.class_measures.entry(id).or_default(), at);
         }
     }
 

@@ -32,7 +32,7 @@ impl Index {
         let Some(link) = log[at].kind.link() else {
             return;
         };
-        self.links.entry(link).or_default().push(at);
+        super::push_small(self.links.entry(link).or_default(), at);
         self.refresh_link(log, link, usize::MAX);
     }
 
@@ -78,7 +78,7 @@ impl Index {
         };
         for entity in [a, b] {
             if let Some(index) = self.entities.get_mut(&entity) {
-                index.links.retain(|e| e.link != link);
+                index.retain_rare(|_| true, |e| e.link != link);
             }
         }
         for &at in positions.iter().filter(|&&at| at != excluded) {
@@ -96,6 +96,7 @@ impl Index {
                 self.entities
                     .entry(entity)
                     .or_default()
+                    .rare_mut()
                     .links
                     .push(LinkEvent {
                         link,
@@ -129,7 +130,7 @@ impl Index {
         self.entities
             .get(&entity)
             .into_iter()
-            .flat_map(|e| e.links.iter().map(|l| l.link))
+            .flat_map(|e| e.links().iter().map(|l| l.link))
     }
 }
 
@@ -142,7 +143,7 @@ impl<'a> EntityEntry<'a> {
         date: NaiveDate,
         cut: usize,
     ) -> impl Iterator<Item = (LinkId, EntityId)> + 'a {
-        let events = &self.entry.links[..];
+        let events = self.entry.links();
         events
             .iter()
             .filter(move |l| !l.ends && l.date <= date && sees_event(cut, l.at, l.retracted_at))
@@ -163,7 +164,7 @@ impl<'a> EntityEntry<'a> {
         self,
         cut: usize,
     ) -> impl Iterator<Item = (LinkId, EntityId, NaiveDate, Option<NaiveDate>)> + 'a {
-        let events = &self.entry.links[..];
+        let events = self.entry.links();
         events
             .iter()
             .filter(move |l| !l.ends && sees_event(cut, l.at, l.retracted_at))
@@ -184,6 +185,6 @@ impl<'a> EntityEntry<'a> {
     /// that lets an entity never linked skip the cluster walk.
     #[inline]
     pub(crate) fn has_links(self) -> bool {
-        !self.entry.links.is_empty()
+        !self.entry.links().is_empty()
     }
 }
