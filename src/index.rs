@@ -28,6 +28,7 @@
 
 mod derivation;
 mod links;
+mod recorded;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -353,6 +354,8 @@ pub(crate) struct Index {
     links: HashMap<LinkId, Vec<usize>>,
     /// Relations, class measures and non-blocking designation terms, for derived status.
     derivation: Derivation,
+    /// The log's distinct recorded instants, for the cut of a view known at an instant.
+    recorded: recorded::Recorded,
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
@@ -467,6 +470,13 @@ impl Index {
     #[inline]
     pub(crate) fn retracted_by(&self, at: usize) -> Option<usize> {
         self.retracted_by.get(at)
+    }
+
+    /// The number of changes recorded at or before `instant`: the cut of a view known then.
+    /// O(log r) in the distinct recorded instants, reading no change.
+    #[inline]
+    pub(crate) fn cut_at(&self, instant: chrono::DateTime<chrono::Utc>) -> usize {
+        self.recorded.cut(instant)
     }
 
     /// Whether a view of the changes below `cut` sees the change at `at`.
@@ -723,6 +733,7 @@ impl Index {
     pub(crate) fn insert(&mut self, log: &Log, at: usize) {
         let change = &log[at];
         let effective = change.effective;
+        self.recorded.push(change.recorded, at);
         let mut refresh = None;
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
@@ -960,6 +971,7 @@ impl Index {
     pub(crate) fn truncate(&mut self, log: &Log, len: usize) {
         for at in (len..log.len()).rev() {
             self.remove(log, at);
+            self.recorded.pop(at);
         }
     }
 
@@ -1275,7 +1287,7 @@ impl Index {
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1289,6 +1301,7 @@ impl Index {
             sorted(self.tokens.iter()),
             sorted(self.links.iter()),
             self.derivation.canonical(),
+            self.recorded,
         )
     }
 }
