@@ -26,6 +26,7 @@
 //! structures, `at < cut && retracted_at >= cut`, where a change never retracted has
 //! `retracted_at == NOT_RETRACTED`.
 
+mod clusters;
 mod derivation;
 mod links;
 mod recorded;
@@ -34,6 +35,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+pub(crate) use self::clusters::ComponentEntry;
 pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
 use crate::authority::Authority;
@@ -356,6 +358,8 @@ pub(crate) struct Index {
     derivation: Derivation,
     /// The log's distinct recorded instants, for the cut of a view known at an instant.
     recorded: recorded::Recorded,
+    /// The components of the link graph, for the status of a cluster (see `clusters.rs`).
+    clusters: clusters::Components,
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
@@ -823,6 +827,7 @@ impl Index {
                     .insert_terms(log, at, designation, positions);
             }
         }
+        self.refresh_clusters(log, at);
     }
 
     /// Indexes the `Designate` at `at`; returns the entity whose listings need a full refresh.
@@ -1079,6 +1084,7 @@ impl Index {
         if let Some(entity) = refresh {
             self.refresh_listings_excluding(log, entity, at);
         }
+        self.refresh_clusters(log, at);
     }
 
     /// Undoes the lookup keys (names, identifiers, name tokens) of the entity version at `at`.
@@ -1302,7 +1308,7 @@ impl Index {
             sorted(self.links.iter()),
             self.derivation.canonical(),
             self.recorded,
-        )
+        ) + &self.clusters.canonical()
     }
 }
 
