@@ -26,14 +26,17 @@
 //! structures, `at < cut && retracted_at >= cut`, where a change never retracted has
 //! `retracted_at == NOT_RETRACTED`.
 
+mod clusters;
 mod derivation;
 mod links;
+mod recorded;
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use foldhash::HashMap;
 
+pub(crate) use self::clusters::ComponentEntry;
 pub(crate) use self::derivation::{Derivation, Edge, OwnerEvent, Step};
 
 use crate::authority::Authority;
@@ -431,6 +434,10 @@ pub(crate) struct Index {
     links: HashMap<LinkId, Vec<usize>>,
     /// Relations, class measures and non-blocking designation terms, for derived status.
     derivation: Derivation,
+    /// The log's distinct recorded instants, for the cut of a view known at an instant.
+    recorded: recorded::Recorded,
+    /// The components of the link graph, for the status of a cluster (see `clusters.rs`).
+    clusters: clusters::Components,
 }
 
 /// Whether an event of a compact index is seen by a view of the changes below `cut`.
@@ -545,6 +552,13 @@ impl Index {
     #[inline]
     pub(crate) fn retracted_by(&self, at: usize) -> Option<usize> {
         self.retracted_by.get(at)
+    }
+
+    /// The number of changes recorded at or before `instant`: the cut of a view known then.
+    /// O(log r) in the distinct recorded instants, reading no change.
+    #[inline]
+    pub(crate) fn cut_at(&self, instant: chrono::DateTime<chrono::Utc>) -> usize {
+        self.recorded.cut(instant)
     }
 
     /// Whether a view of the changes below `cut` sees the change at `at`.
@@ -797,6 +811,7 @@ impl Index {
     pub(crate) fn insert(&mut self, log: &Log, at: usize) {
         let change = &log[at];
         let effective = change.effective;
+        self.recorded.push(change.recorded, at);
         let mut refresh = None;
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record }
@@ -886,6 +901,7 @@ impl Index {
                     .insert_terms(log, at, designation, positions);
             }
         }
+        self.refresh_clusters(log, at);
     }
 
     /// Indexes the `Designate` at `at`; returns the entity whose listings need a full refresh.
@@ -1039,6 +1055,7 @@ impl Index {
     pub(crate) fn truncate(&mut self, log: &Log, len: usize) {
         for at in (len..log.len()).rev() {
             self.remove(log, at);
+            self.recorded.pop(at);
         }
     }
 
@@ -1146,6 +1163,7 @@ impl Index {
         if let Some(entity) = refresh {
             self.refresh_listings_excluding(log, entity, at);
         }
+        self.refresh_clusters(log, at);
     }
 
     /// Undoes the lookup keys (names, identifiers, name tokens) of the entity version at `at`.
@@ -1354,7 +1372,7 @@ impl Index {
             )
         }));
         format!(
-            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
+            "{entities:?}\n{:?}\n{:?} {:?} {:?} {:?}\n{:?} {:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
             sorted(self.designations.iter()),
             self.designation_ids,
             self.current_periods,
@@ -1368,7 +1386,8 @@ impl Index {
             self.tokens.canonical(),
             sorted(self.links.iter()),
             self.derivation.canonical(),
-        )
+            self.recorded,
+        ) + &self.clusters.canonical()
     }
 }
 

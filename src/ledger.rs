@@ -344,10 +344,7 @@ impl Ledger {
     /// ```
     #[must_use]
     pub fn known_at(&self, instant: DateTime<Utc>) -> View<'_> {
-        let cut = self
-            .log
-            .changes()
-            .partition_point(|c| c.recorded <= instant);
+        let cut = self.index.cut_at(instant);
         View::new(&self.log, &self.index, cut, Some(instant))
     }
 

@@ -89,6 +89,24 @@ impl<'a> Life<'a> {
     }
 }
 
+/// A designation or licence as seen on two dates, read in one pass over its changes without
+/// allocating: its creating and ending changes and, for each date, the amendment in force then.
+/// What the whole-state and difference queries read for each designation and licence.
+struct LifeOn<'a> {
+    created: &'a Change,
+    ended: Option<&'a Change>,
+    /// The amendment in force on each of the two dates: the latest by effective date on or
+    /// before it, then by log order (as [`Life::amendment_on`]).
+    amendments: [Option<&'a Change>; 2],
+}
+
+impl LifeOn<'_> {
+    /// Whether it is in force on `date`.
+    fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.created.effective <= date && self.ended.is_none_or(|c| date < c.effective)
+    }
+}
+
 impl<'a> View<'a> {
     pub(crate) fn new(
         log: &'a Log,
@@ -375,6 +393,45 @@ impl<'a> View<'a> {
         })
     }
 
+    /// [`View::life`] as seen on the dates `on`, without collecting the amendments.
+    fn life_on(&self, positions: &[usize], on: [NaiveDate; 2]) -> Option<LifeOn<'a>> {
+        let mut created = None;
+        let mut ended = None;
+        let mut amendments: [Option<&'a Change>; 2] = [None, None];
+        for &at in positions.iter().filter(|&&at| self.sees(at)) {
+            let change = &self.log[at];
+            if change.kind.creates() {
+                created = Some(change);
+            } else if change.kind.ends() {
+                ended = Some(change);
+            } else {
+                for (amendment, date) in amendments.iter_mut().zip(on) {
+                    // Later in the log wins among equal effective dates.
+                    if change.effective <= date
+                        && amendment.is_none_or(|a| a.effective <= change.effective)
+                    {
+                        *amendment = Some(change);
+                    }
+                }
+            }
+        }
+        Some(LifeOn {
+            created: created?,
+            ended,
+            amendments,
+        })
+    }
+
+    /// The designation as seen on the dates `on`.
+    fn designation_on_dates(&self, id: DesignationId, on: [NaiveDate; 2]) -> Option<LifeOn<'a>> {
+        self.life_on(self.index.designation_positions(id)?, on)
+    }
+
+    /// The licence as seen on the dates `on`.
+    fn licence_on_dates(&self, id: LicenceId, on: [NaiveDate; 2]) -> Option<LifeOn<'a>> {
+        self.life_on(self.index.licence_positions(id)?, on)
+    }
+
     /// The designation as created, with its period in force.
     ///
     /// O(c) in the changes naming the designation.
@@ -430,9 +487,9 @@ impl<'a> View<'a> {
     /// ```
     #[must_use]
     pub fn designation_on(&self, id: DesignationId, date: NaiveDate) -> Option<DesignationInForce> {
-        let life = self.designation_life(id)?;
+        let life = self.designation_on_dates(id, [date, date])?;
         life.in_force_on(date)
-            .then(|| designation_in_force(&life, date))?
+            .then(|| designation_in_force(&life, 0))?
     }
 
     /// The licence as issued, with its period in force.
@@ -487,9 +544,8 @@ impl<'a> View<'a> {
     /// ```
     #[must_use]
     pub fn licence_on(&self, id: LicenceId, date: NaiveDate) -> Option<LicenceInForce> {
-        let life = self.licence_life(id)?;
-        life.in_force_on(date)
-            .then(|| licence_in_force(&life, date))?
+        let life = self.licence_on_dates(id, [date, date])?;
+        life.in_force_on(date).then(|| licence_in_force(&life, 0))?
     }
 
     /// The status of `entity` with `authority`, or on one of its lists, on `date`: not listed,
@@ -581,6 +637,29 @@ impl<'a> View<'a> {
             .map(|(id, _)| *id)
             .collect();
         Status::from_parts(designations, licences)
+    }
+
+    /// The kind of [`View::status_of`], without collecting the designations and licences.
+    fn status_kind_of(
+        &self,
+        entry: EntityEntry<'a>,
+        entity: EntityId,
+        scope: Scope<'_>,
+        date: NaiveDate,
+    ) -> StatusKind {
+        if entry.listed(scope, date, self.cut).next().is_none() {
+            return StatusKind::NotListed;
+        }
+        let authority = scope.authority();
+        let licensed = entry
+            .licences()
+            .iter()
+            .any(|(id, at)| self.sees(*at) && self.licence_covers(*id, entity, authority, date));
+        if licensed {
+            StatusKind::ListedLicensed
+        } else {
+            StatusKind::Listed
+        }
     }
 
     /// What the index holds about `entity`, if this view knows it.
@@ -699,12 +778,12 @@ impl<'a> View<'a> {
         authority: &Authority,
         date: NaiveDate,
     ) -> bool {
-        self.licence_life(id).is_some_and(|life| {
+        self.licence_on_dates(id, [date, date]).is_some_and(|life| {
             life.in_force_on(date)
                 && match &life.created.kind {
                     ChangeKind::IssueLicence { record, .. } => {
                         record.authority == *authority
-                            && licence_terms_on(&life, date)
+                            && licence_terms_of(&life, 0)
                                 .is_some_and(|t| t.covers.contains(&entity))
                     }
                     _ => false,
@@ -791,8 +870,9 @@ impl<'a> View<'a> {
     /// Every designation and licence in force on `date`, with their terms as amended by then.
     ///
     /// The ids as [`View::designations_in_force`] and [`View::licences_in_force`] find them,
-    /// plus O(c) per designation and licence in force to read its amended terms (which it
-    /// clones into the `State`).
+    /// sorted (O(D log D)), plus O(c) per designation and licence in force to read its amended
+    /// terms (which it clones into the `State`), in one pass over its changes without
+    /// allocating.
     ///
     /// # Example
     ///
@@ -814,20 +894,23 @@ impl<'a> View<'a> {
     /// ```
     #[must_use]
     pub fn state_on(&self, date: NaiveDate) -> State {
-        let designations = self
-            .designations_in_force(date)
+        let mut ids = self.designations_in_force(date);
+        // Sorted before the terms are read: the map is then built from a sorted run, without
+        // moving the large entries through a sort.
+        ids.sort_unstable();
+        let designations = ids
             .into_iter()
             .filter_map(|id| {
-                let life = self.designation_life(id)?;
-                designation_in_force(&life, date).map(|d| (id, d))
+                let life = self.designation_on_dates(id, [date, date])?;
+                designation_in_force(&life, 0).map(|d| (id, d))
             })
             .collect();
         let licences = self
             .licences_in_force(date)
             .into_iter()
             .filter_map(|id| {
-                let life = self.licence_life(id)?;
-                licence_in_force(&life, date).map(|l| (id, l))
+                let life = self.licence_on_dates(id, [date, date])?;
+                licence_in_force(&life, 0).map(|l| (id, l))
             })
             .collect();
         State {
@@ -920,16 +1003,12 @@ impl<'a> View<'a> {
     #[must_use]
     pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> StateDiff {
         let (low, high) = if from <= to { (from, to) } else { (to, from) };
-        let mut designations = BTreeSet::new();
-        let mut licences = BTreeSet::new();
+        let mut designations = Vec::new();
+        let mut licences = Vec::new();
         for change in self.changes_between(low, high) {
             match change.kind.target() {
-                Some(Target::Designation(id)) => {
-                    designations.insert(id);
-                }
-                Some(Target::Licence(id)) => {
-                    licences.insert(id);
-                }
+                Some(Target::Designation(id)) => designations.push(id),
+                Some(Target::Licence(id)) => licences.push(id),
                 // Links join entities into clusters; the per-entity difference leaves them to
                 // `Clusters::diff`. Relations and class measures move derived statuses, which
                 // `derived_diff` compares; the state's designations and licences are what this
@@ -937,6 +1016,10 @@ impl<'a> View<'a> {
                 Some(Target::Link(_) | Target::Relation(_) | Target::ClassMeasure(_)) | None => {}
             }
         }
+        designations.sort_unstable();
+        designations.dedup();
+        licences.sort_unstable();
+        licences.dedup();
         let mut diff = StateDiff {
             from,
             to,
@@ -948,52 +1031,92 @@ impl<'a> View<'a> {
             licences_amended: BTreeMap::new(),
             status_changes: Vec::new(),
         };
-        // The (entity, authority) pairs whose status may differ.
-        let mut pairs: BTreeSet<(EntityId, Authority)> = BTreeSet::new();
+        // The (entity, authority) pairs whose status may differ. Each designation and licence
+        // is read once for both dates, and only what the difference holds is cloned.
+        let mut pairs: Vec<(EntityId, Authority)> = Vec::new();
+        let on = [from, to];
         for id in designations {
-            match (self.designation_on(id, from), self.designation_on(id, to)) {
-                (None, Some(after)) => {
-                    pairs.insert((after.entity, after.authority.clone()));
-                    diff.designated.insert(id, after);
+            let Some(life) = self.designation_on_dates(id, on) else {
+                continue;
+            };
+            let Some((record, _)) = designation_terms_of(&life, 1) else {
+                continue;
+            };
+            match (life.in_force_on(from), life.in_force_on(to)) {
+                (false, true) => {
+                    pairs.push((record.entity, record.authority.clone()));
+                    diff.designated
+                        .extend(designation_in_force(&life, 1).map(|d| (id, d)));
                 }
-                (Some(before), None) => {
-                    pairs.insert((before.entity, before.authority.clone()));
+                (true, false) => {
+                    pairs.push((record.entity, record.authority.clone()));
                     diff.delisted.insert(id);
                 }
-                (Some(before), Some(after)) if before != after => {
-                    diff.amended.insert(id, after);
+                (true, true) => {
+                    let before = designation_terms_of(&life, 0).map(|(_, t)| t);
+                    let after = designation_terms_of(&life, 1).map(|(_, t)| t);
+                    if !same(before, after) {
+                        diff.amended
+                            .extend(designation_in_force(&life, 1).map(|d| (id, d)));
+                    }
                 }
-                _ => {}
+                (false, false) => {}
             }
         }
         for id in licences {
-            let (before, after) = (self.licence_on(id, from), self.licence_on(id, to));
-            for l in before.iter().chain(after.iter()) {
-                pairs.extend(l.terms.covers.iter().map(|e| (*e, l.authority.clone())));
-            }
-            match (before, after) {
-                (None, Some(after)) => {
-                    diff.licences_issued.insert(id, after);
+            let Some(life) = self.licence_on_dates(id, on) else {
+                continue;
+            };
+            let ChangeKind::IssueLicence { record, .. } = &life.created.kind else {
+                continue;
+            };
+            let in_force = [life.in_force_on(from), life.in_force_on(to)];
+            let terms = [licence_terms_of(&life, 0), licence_terms_of(&life, 1)];
+            for (k, t) in terms.iter().enumerate() {
+                if let (true, Some(t)) = (in_force[k], t) {
+                    pairs.extend(t.covers.iter().map(|e| (*e, record.authority.clone())));
                 }
-                (Some(_), None) => {
+            }
+            match in_force {
+                [false, true] => {
+                    diff.licences_issued
+                        .extend(licence_in_force(&life, 1).map(|l| (id, l)));
+                }
+                [true, false] => {
                     diff.licences_ended.insert(id);
                 }
-                (Some(before), Some(after)) if before != after => {
-                    diff.licences_amended.insert(id, after);
+                [true, true] if !same(terms[0], terms[1]) => {
+                    diff.licences_amended
+                        .extend(licence_in_force(&life, 1).map(|l| (id, l)));
                 }
                 _ => {}
             }
         }
+        diff.status_changes = self.status_changes(pairs, from, to);
+        diff
+    }
+
+    /// The (entity, authority) pairs among `pairs` whose status kind differs from `from` to
+    /// `to`, sorted.
+    fn status_changes(
+        &self,
+        mut pairs: Vec<(EntityId, Authority)>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<StatusChange> {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut changes = Vec::new();
         for (entity, authority) in pairs {
             // Every entity a designation or licence names is registered: the rules see to it.
             let Ok(entry) = self.known_entity(entity) else {
                 continue;
             };
             let scope = Scope::Authority(&authority);
-            let before = self.status_of(entry, entity, scope, from).kind();
-            let after = self.status_of(entry, entity, scope, to).kind();
+            let before = self.status_kind_of(entry, entity, scope, from);
+            let after = self.status_kind_of(entry, entity, scope, to);
             if before != after {
-                diff.status_changes.push(StatusChange {
+                changes.push(StatusChange {
                     entity,
                     authority,
                     before,
@@ -1001,7 +1124,7 @@ impl<'a> View<'a> {
                 });
             }
         }
-        diff
+        changes
     }
 
     /// The ids of the licences in force on `date`, sorted. The light form of the licence half
@@ -1290,28 +1413,31 @@ impl<'a> View<'a> {
     }
 }
 
-fn designation_terms_on<'a>(
-    life: &Life<'a>,
-    date: NaiveDate,
+/// The designation's record and its terms on the `k`th date the life was read for.
+fn designation_terms_of<'a>(
+    life: &LifeOn<'a>,
+    k: usize,
 ) -> Option<(&'a Designation, &'a DesignationTerms)> {
     let ChangeKind::Designate { record, .. } = &life.created.kind else {
         return None;
     };
-    let terms = match life.amendment_on(date).map(|c| &c.kind) {
+    let terms = match life.amendments[k].map(|c| &c.kind) {
         Some(ChangeKind::AmendDesignation { terms, .. }) => terms,
         _ => &record.terms,
     };
     Some((record, terms))
 }
 
-fn designation_in_force(life: &Life<'_>, date: NaiveDate) -> Option<DesignationInForce> {
-    let (record, terms) = designation_terms_on(life, date)?;
+/// The designation in force on the `k`th date the life was read for (whether it is in force
+/// then is the caller's question).
+fn designation_in_force(life: &LifeOn<'_>, k: usize) -> Option<DesignationInForce> {
+    let (record, terms) = designation_terms_of(life, k)?;
     Some(DesignationInForce {
         entity: record.entity,
         authority: record.authority.clone(),
         list: record.list.clone(),
         terms: terms.clone(),
-        since: life.start(),
+        since: life.created.effective,
         designated_by: life.created.id,
     })
 }
@@ -1325,14 +1451,33 @@ fn licence_terms_on<'a>(life: &Life<'a>, date: NaiveDate) -> Option<&'a LicenceT
     }
 }
 
-fn licence_in_force(life: &Life<'_>, date: NaiveDate) -> Option<LicenceInForce> {
+/// The licence's terms on the `k`th date the life was read for.
+fn licence_terms_of<'a>(life: &LifeOn<'a>, k: usize) -> Option<&'a LicenceTerms> {
+    match (&life.created.kind, life.amendments[k].map(|c| &c.kind)) {
+        (_, Some(ChangeKind::AmendLicence { terms, .. })) => Some(terms),
+        (ChangeKind::IssueLicence { record, .. }, _) => Some(&record.terms),
+        _ => None,
+    }
+}
+
+/// The licence in force on the `k`th date the life was read for.
+fn licence_in_force(life: &LifeOn<'_>, k: usize) -> Option<LicenceInForce> {
     let ChangeKind::IssueLicence { record, .. } = &life.created.kind else {
         return None;
     };
     Some(LicenceInForce {
         authority: record.authority.clone(),
-        terms: licence_terms_on(life, date)?.clone(),
-        since: life.start(),
+        terms: licence_terms_of(life, k)?.clone(),
+        since: life.created.effective,
         issued_by: life.created.id,
     })
+}
+
+/// Whether two terms read from the ledger are equal: the same record, or equal ones.
+fn same<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+        (None, None) => true,
+        _ => false,
+    }
 }
