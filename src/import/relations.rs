@@ -323,6 +323,8 @@ pub(super) struct Context<'a> {
     pub(super) source: &'a Source,
     /// The citation prefix of the publication's changes, `"<label> as of "`.
     pub(super) cited_as: &'a str,
+    /// The entity ids of the snapshot's entries.
+    pub(super) entity_ids: &'a super::reconcile::EntityIds<'a>,
     /// The changes found so far for the entries.
     pub(super) batch: &'a [Change],
     /// The warnings so far.
@@ -445,8 +447,8 @@ impl<'s> Pass<'_, 's, '_> {
             |entity: EntityId| registered.contains(&entity) || view.entity(entity).is_some();
         let mut stated = BTreeMap::new();
         for relation in snapshot.relations() {
-            let subject = snapshot.entity_id(&relation.subject);
-            let object = snapshot.entity_id(&relation.object);
+            let subject = self.context.entity_ids.get(&relation.subject);
+            let object = self.context.entity_ids.get(&relation.object);
             if subject == object {
                 continue;
             }

@@ -258,6 +258,13 @@ impl Snapshot {
         self.entries.keys().map(String::as_str)
     }
 
+    /// The distinct list ids, sorted (as text), each with its memberships.
+    pub(crate) fn by_id(&self) -> impl Iterator<Item = (&str, &[ListEntry])> {
+        self.entries
+            .iter()
+            .map(|(id, memberships)| (id.as_str(), memberships.as_slice()))
+    }
+
     /// Warns of every date an entry gives after the snapshot's own date, which reconciliation
     /// does not use ([`WarningKind::ListedAfterSnapshot`],
     /// [`WarningKind::AmendedAfterSnapshot`]), with the entry's line; for parsers of dated
