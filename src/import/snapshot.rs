@@ -152,8 +152,13 @@ impl Snapshot {
         if entry.list.is_none() {
             entry.list.clone_from(&self.default_list);
         }
-        let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
-        if !entry.entity.identifiers.contains(&own) {
+        // Compared in place: parsers that add it (most) cost no identifier built per entry.
+        let carries_own = entry.entity.identifiers.iter().any(|i| {
+            matches!(i, Identifier::ListEntry { authority, id }
+                if *authority == self.authority && *id == entry.id)
+        });
+        if !carries_own {
+            let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
             let placeholder = Entity::new(entry.entity.kind, "");
             let mut entity = std::mem::replace(&mut entry.entity, placeholder);
             entity.identifiers.push(own);
