@@ -1,6 +1,6 @@
 //! Reconciliation: a [`Snapshot`] compared with a ledger gives the dated changes between them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -528,16 +528,20 @@ pub fn reconcile(
         return Err(ImportError::Empty { file });
     }
     let label = snapshot.label();
+    let entity_ids = EntityIds::of(snapshot);
     let Imported {
         latest,
         before: derived_previous,
+        in_force_ids,
         in_force,
         pairs,
-    } = imported(view, snapshot, &label);
+    } = imported(view, snapshot, &label, &entity_ids);
     let previous = options.previous.or(derived_previous);
     let mut plan = Plan {
         view,
         snapshot,
+        entity_ids: &entity_ids,
+        prefix: snapshot.prefix(),
         recorded: options.recorded,
         previous,
         holds_earlier: derived_previous.is_some(),
@@ -548,18 +552,7 @@ pub fn reconcile(
         conflicts: Vec::new(),
         warnings: snapshot.warnings().to_vec(),
     };
-    // Every list id in the ledger or in the snapshot, once, in order.
-    let mut ids: Vec<&str> = in_force
-        .keys()
-        .map(String::as_str)
-        .chain(snapshot.ids())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    for id in ids {
-        let known = in_force.get(id).map_or(&[][..], Vec::as_slice);
-        plan.entry(id, snapshot.memberships(id), known);
-    }
+    plan.entries(&in_force_ids, &in_force);
     let Plan {
         delistings,
         mut changes,
@@ -580,6 +573,7 @@ pub fn reconcile(
             previous,
             source: &source,
             cited_as: &format!("{label} as of "),
+            entity_ids: &entity_ids,
             batch: &changes,
             warnings: &warnings,
         },
@@ -737,15 +731,56 @@ struct InForce {
 }
 
 /// What the ledger holds of one publication.
-struct Imported {
+struct Imported<'a> {
     /// The latest date of a snapshot of the publication that left changes in the ledger.
     latest: Option<NaiveDate>,
     /// The latest such date strictly before the snapshot's.
     before: Option<NaiveDate>,
-    /// The designations in force on the snapshot's date, by list id, sorted by list.
-    in_force: BTreeMap<String, Vec<InForce>>,
+    /// The list id of each designation of `in_force`.
+    in_force_ids: Vec<&'a str>,
+    /// The designations in force on the snapshot's date, sorted by list id, then list.
+    in_force: Vec<InForce>,
     /// How many designations that is.
     pairs: usize,
+}
+
+/// The entity ids of a snapshot's entries, derived once per reconciliation.
+///
+/// Deriving one (a SHA-1 of the publication's prefix and the entry id) is the costliest step
+/// of looking an entry up, and a reconciliation needs most entries' ids more than once: to
+/// find the designations in force, to register new entries, to find both parties of each
+/// relation the file states.
+pub(super) struct EntityIds<'s> {
+    snapshot: &'s Snapshot,
+    /// By list id, sorted.
+    ids: Vec<(&'s str, EntityId)>,
+}
+
+impl<'s> EntityIds<'s> {
+    pub(super) fn of(snapshot: &'s Snapshot) -> Self {
+        let prefix = snapshot.prefix();
+        let mut name = String::new();
+        let ids = snapshot
+            .ids()
+            .map(|id| {
+                // As `Snapshot::entity_id`, without a string per entry.
+                name.clear();
+                name.push_str(&prefix);
+                name.push(':');
+                name.push_str(id);
+                (id, EntityId::derive(&name))
+            })
+            .collect();
+        EntityIds { snapshot, ids }
+    }
+
+    /// [`Snapshot::entity_id`] of entry `id`, from the table when the snapshot holds it.
+    pub(super) fn get(&self, id: &str) -> EntityId {
+        match self.ids.binary_search_by(|&(known, _)| known.cmp(id)) {
+            Ok(at) => self.ids[at].1,
+            Err(_) => self.snapshot.entity_id(id),
+        }
+    }
 }
 
 /// Finds, in one pass over the view's changes, the publication's designations in force on the
@@ -757,7 +792,12 @@ struct Imported {
 /// [`Identifier::ListEntry`] of that authority). The dates of its snapshots come from the
 /// changes citing it (`"<label> as of <date>"`): nothing else records when a snapshot was
 /// taken.
-fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
+fn imported<'a>(
+    view: View<'a>,
+    snapshot: &Snapshot,
+    label: &str,
+    entity_ids: &EntityIds<'_>,
+) -> Imported<'a> {
     let date = snapshot.date();
     let authority = snapshot.authority();
     let default_list = snapshot.default_list();
@@ -810,8 +850,7 @@ fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
             _ => {}
         }
     }
-    let mut in_force: BTreeMap<String, Vec<InForce>> = BTreeMap::new();
-    let mut pairs = 0;
+    let mut in_force: Vec<(&str, InForce)> = Vec::new();
     // Entity → its entry id in this publication, once checked (one derived id per entity).
     let mut entries: HashMap<EntityId, Option<&str>> = HashMap::new();
     for (designation, entity, since, list) in designated {
@@ -819,29 +858,31 @@ fn imported(view: View<'_>, snapshot: &Snapshot, label: &str) -> Imported {
             continue;
         }
         let id = *entries.entry(entity).or_insert_with(|| {
-            registered.get(&entity).and_then(|ids| {
-                ids.iter()
-                    .copied()
-                    .find(|id| snapshot.entity_id(id) == entity)
-            })
+            registered
+                .get(&entity)
+                .and_then(|ids| ids.iter().copied().find(|id| entity_ids.get(id) == entity))
         });
         let Some(id) = id else {
             continue;
         };
-        in_force.entry(id.to_owned()).or_default().push(InForce {
-            designation,
-            since,
-            entity,
-            list: list.cloned(),
-        });
-        pairs += 1;
+        in_force.push((
+            id,
+            InForce {
+                designation,
+                since,
+                entity,
+                list: list.cloned(),
+            },
+        ));
     }
-    for known in in_force.values_mut() {
-        known.sort_by(|a, b| a.list.cmp(&b.list));
-    }
+    // Stable: designations of one id on one list stay in log order.
+    in_force.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.list.cmp(&y.list)));
+    let pairs = in_force.len();
+    let (in_force_ids, in_force) = in_force.into_iter().unzip();
     Imported {
         latest,
         before,
+        in_force_ids,
         in_force,
         pairs,
     }
@@ -861,6 +902,9 @@ struct Start {
 struct Plan<'v, 's> {
     view: View<'v>,
     snapshot: &'s Snapshot,
+    entity_ids: &'s EntityIds<'s>,
+    /// The snapshot's [`Snapshot::prefix`], which every change id derives from.
+    prefix: String,
     recorded: DateTime<Utc>,
     /// The lower bound of observation windows: the caller's previous snapshot date, or the
     /// ledger's latest snapshot date of the publication before this one.
@@ -902,7 +946,7 @@ impl<'s> Plan<'_, 's> {
         window: Option<ObservationWindow>,
         kind: ChangeKind,
     ) -> Option<Change> {
-        let prefix = self.snapshot.prefix();
+        let prefix = &self.prefix;
         let base = format!("{prefix}:{entry}:{event}:{effective}");
         let mut id = ChangeId::derive(&base);
         if self.view.change(id).is_some() {
@@ -976,6 +1020,29 @@ impl<'s> Plan<'_, 's> {
         match list {
             Some(list) => self.snapshot.designation_id_on(entry, list, since),
             None => self.snapshot.designation_id(entry, since),
+        }
+    }
+
+    /// Reconciles every list id in the ledger (`in_force`, with the list id of each in `ids`,
+    /// sorted by it) or in the snapshot, once, in order: the two sorted runs, merged.
+    fn entries(&mut self, ids: &[&str], in_force: &[InForce]) {
+        let mut at = 0;
+        let mut present = self.snapshot.by_id().peekable();
+        loop {
+            let next_known = ids.get(at).copied();
+            let next_present = present.peek().map(|&(id, _)| id);
+            let id = match (next_known, next_present) {
+                (None, None) => break,
+                (Some(id), None) | (None, Some(id)) => id,
+                (Some(known), Some(new)) => known.min(new),
+            };
+            let end = at + ids[at..].iter().take_while(|&&k| k == id).count();
+            let entries = match present.next_if(|&(new, _)| new == id) {
+                Some((_, entries)) => entries,
+                None => &[],
+            };
+            self.entry(id, entries, &in_force[at..end]);
+            at = end;
         }
     }
 
@@ -1097,7 +1164,7 @@ impl<'s> Plan<'_, 's> {
     /// Registers the subject of a new entry effective `start`, or amends its facts when the
     /// ledger knows it from an earlier listing; `false` on a conflict.
     fn register(&mut self, entry: &ListEntry, start: Start) -> bool {
-        let entity = self.snapshot.entity_id(&entry.id);
+        let entity = self.entity_ids.get(&entry.id);
         match self
             .view
             .entity_on(entity, start.effective)
@@ -1191,7 +1258,7 @@ impl<'s> Plan<'_, 's> {
         // return to what that capture superseded.
         let delisted = ChangeId::derive(&format!(
             "{}:{}:{}:{}",
-            self.snapshot.prefix(),
+            self.prefix,
             entry.id,
             self.event("delist", list),
             start.effective
@@ -1220,7 +1287,7 @@ impl<'s> Plan<'_, 's> {
             ));
             return None;
         }
-        let entity = self.snapshot.entity_id(&entry.id);
+        let entity = self.entity_ids.get(&entry.id);
         let mut terms = DesignationTerms::new(Measure::AssetFreeze);
         terms.measures.clone_from(&entry.measures);
         terms.programs.clone_from(&entry.programs);

@@ -147,18 +147,45 @@ fn normalise(name: &str) -> String {
     collapse_spaces(name).to_uppercase()
 }
 
-/// The snapshot's entries by normalised name and alias.
-struct Names(HashMap<String, Vec<String>>);
+/// [`normalise`] into `buffer`, without allocating for ASCII text (nearly every name).
+fn normalise_into(name: &str, buffer: &mut String) {
+    buffer.clear();
+    if !name.is_ascii() {
+        buffer.push_str(&normalise(name));
+        return;
+    }
+    // `collapse_spaces` joins the words `split_whitespace` gives; ASCII upper case is the full
+    // upper case of ASCII text.
+    for word in name.split_whitespace() {
+        if !buffer.is_empty() {
+            buffer.push(' ');
+        }
+        buffer.extend(word.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    }
+}
 
-impl Names {
-    fn of(snapshot: &Snapshot) -> Self {
-        let mut names: HashMap<String, Vec<String>> = HashMap::new();
+/// The snapshot's entries by normalised name and alias, for the names sought only.
+struct Names<'s>(HashMap<String, Vec<&'s str>>);
+
+impl<'s> Names<'s> {
+    /// The entries of `snapshot` whose name or an alias is one of `sought`: the snapshot's
+    /// names are normalised into one reused buffer and looked up among those sought, so only
+    /// the few that are sought are kept (a full SDN file has some 40,000 names and aliases, its
+    /// links name about 6,000).
+    fn of<'n>(snapshot: &'s Snapshot, sought: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut names: HashMap<String, Vec<&'s str>> = sought
+            .into_iter()
+            .map(|name| (normalise(name), Vec::new()))
+            .collect();
+        let mut buffer = String::new();
         for entry in snapshot.entries() {
             let entity = &entry.entity;
             for name in std::iter::once(&entity.name).chain(&entity.aliases) {
-                let ids = names.entry(normalise(name)).or_default();
-                if !ids.contains(&entry.id) {
-                    ids.push(entry.id.clone());
+                normalise_into(name, &mut buffer);
+                if let Some(ids) = names.get_mut(buffer.as_str()) {
+                    if !ids.contains(&entry.id.as_str()) {
+                        ids.push(&entry.id);
+                    }
                 }
             }
         }
@@ -167,19 +194,26 @@ impl Names {
 
     /// The one entry other than `stated_by` that `texts` name, or how many they name.
     fn resolve(&self, texts: &[&str], stated_by: &str) -> Result<String, usize> {
-        let mut found: Vec<&String> = texts
+        let mut found: Vec<&str> = texts
             .iter()
             .filter_map(|t| self.0.get(&normalise(t)))
             .flatten()
-            .filter(|id| id.as_str() != stated_by)
+            .copied()
+            .filter(|id| *id != stated_by)
             .collect();
         found.sort_unstable();
         found.dedup();
         match found[..] {
-            [one] => Ok(one.clone()),
+            [one] => Ok(one.to_owned()),
             _ => Err(found.len()),
         }
     }
+}
+
+/// A name without the full stop that ends OFAC's remarks, which may also end a name
+/// (`S.A. DE C.V.`): both are sought.
+fn bare(name: &str) -> &str {
+    name.strip_suffix('.').unwrap_or(name)
 }
 
 /// Adds to `snapshot` the relations stated by name, `(stated_by, line, kind, name, the name
@@ -188,12 +222,20 @@ fn add_by_name(snapshot: &mut Snapshot, stated: Vec<(String, usize, RelationKind
     if stated.is_empty() {
         return;
     }
-    let names = Names::of(snapshot);
+    let resolved: Vec<Result<String, usize>> = {
+        let sought = stated
+            .iter()
+            .flat_map(|(_, _, _, name, _)| [name.as_str(), bare(name)]);
+        let names = Names::of(snapshot, sought);
+        stated
+            .iter()
+            .map(|(stated_by, _, _, name, _)| names.resolve(&[name, bare(name)], stated_by))
+            .collect()
+    };
     let file = snapshot.file().to_owned();
-    for (stated_by, line, kind, name, named_is_subject) in stated {
-        // OFAC ends its remarks with a full stop, which may also end a name (`S.A. DE C.V.`).
-        let bare = name.strip_suffix('.').unwrap_or(&name);
-        match names.resolve(&[&name, bare], &stated_by) {
+    for ((stated_by, line, kind, name, named_is_subject), found) in stated.into_iter().zip(resolved)
+    {
+        match found {
             Ok(other) => {
                 let (subject, object) = if named_is_subject {
                     (other, stated_by.clone())
@@ -323,6 +365,8 @@ pub(super) struct Context<'a> {
     pub(super) source: &'a Source,
     /// The citation prefix of the publication's changes, `"<label> as of "`.
     pub(super) cited_as: &'a str,
+    /// The entity ids of the snapshot's entries.
+    pub(super) entity_ids: &'a super::reconcile::EntityIds<'a>,
     /// The changes found so far for the entries.
     pub(super) batch: &'a [Change],
     /// The warnings so far.
@@ -445,8 +489,8 @@ impl<'s> Pass<'_, 's, '_> {
             |entity: EntityId| registered.contains(&entity) || view.entity(entity).is_some();
         let mut stated = BTreeMap::new();
         for relation in snapshot.relations() {
-            let subject = snapshot.entity_id(&relation.subject);
-            let object = snapshot.entity_id(&relation.object);
+            let subject = self.context.entity_ids.get(&relation.subject);
+            let object = self.context.entity_ids.get(&relation.object);
             if subject == object {
                 continue;
             }
@@ -621,6 +665,29 @@ impl<'s> Pass<'_, 's, '_> {
             if self.push(*id, "end", ChangeKind::EndRelation { relation: *id }) {
                 self.report(*id, key, RelationOutcome::Ended);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalise_alike_with_and_without_the_buffer() {
+        let mut buffer = String::from("left over");
+        for name in [
+            "BELAVIA",
+            "  Belavia  Belarusian\tAirlines ",
+            "a\u{b}b\u{c}c\r\nd",
+            "S.A. DE C.V.",
+            "",
+            " \t ",
+            "Lukašenka straße",
+            "ÉCOLE\u{a0}NATIONALE",
+        ] {
+            normalise_into(name, &mut buffer);
+            assert_eq!(buffer, normalise(name), "{name:?}");
         }
     }
 }

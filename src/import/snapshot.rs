@@ -152,8 +152,13 @@ impl Snapshot {
         if entry.list.is_none() {
             entry.list.clone_from(&self.default_list);
         }
-        let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
-        if !entry.entity.identifiers.contains(&own) {
+        // Compared in place: parsers that add it (most) cost no identifier built per entry.
+        let carries_own = entry.entity.identifiers.iter().any(|i| {
+            matches!(i, Identifier::ListEntry { authority, id }
+                if *authority == self.authority && *id == entry.id)
+        });
+        if !carries_own {
+            let own = Identifier::list_entry(self.authority.clone(), entry.id.clone());
             let placeholder = Entity::new(entry.entity.kind, "");
             let mut entity = std::mem::replace(&mut entry.entity, placeholder);
             entity.identifiers.push(own);
@@ -256,6 +261,13 @@ impl Snapshot {
     /// The distinct list ids, sorted (as text).
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.entries.keys().map(String::as_str)
+    }
+
+    /// The distinct list ids, sorted (as text), each with its memberships.
+    pub(crate) fn by_id(&self) -> impl Iterator<Item = (&str, &[ListEntry])> {
+        self.entries
+            .iter()
+            .map(|(id, memberships)| (id.as_str(), memberships.as_slice()))
     }
 
     /// Warns of every date an entry gives after the snapshot's own date, which reconciliation

@@ -253,10 +253,13 @@ fn document(item: &str) -> Option<Document> {
     })?;
     let rest = rest.trim_start();
     let rest = rest.strip_prefix('#').map_or(rest, str::trim_start);
-    let end = [" (", " issued", " expires"]
-        .iter()
-        .filter_map(|stop| rest.find(stop))
-        .min()
+    // The number ends where the first of ` (`, ` issued`, ` expires` starts: one pass over the
+    // spaces, not a search per word.
+    let end = memchr::memchr_iter(b' ', rest.as_bytes())
+        .find(|&at| {
+            let after = &rest[at + 1..];
+            after.starts_with('(') || after.starts_with("issued") || after.starts_with("expires")
+        })
         .unwrap_or(rest.len());
     let number = rest[..end].trim();
     if number.is_empty() || !number.bytes().any(|b| b.is_ascii_alphanumeric()) {
