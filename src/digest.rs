@@ -272,53 +272,6 @@ pub(crate) fn split_digest(line: &mut [u8]) -> Option<(usize, Digest)> {
     Some((at + 1, digest))
 }
 
-/// The digest chain of a ledger file as it is read: in version 2, each change line's stored
-/// digest is checked against the chain computed from the lines before and its own bytes, and the
-/// links are kept for the ledger. A version 1 file stores none, and its chain is left to be
-/// computed when first asked for, so that opening it costs what it always did.
-pub(crate) struct ChainReader {
-    check: bool,
-    last: Digest,
-    links: Vec<Digest>,
-}
-
-impl ChainReader {
-    /// A reader for a file of format `version`.
-    pub(crate) fn new(version: u32) -> ChainReader {
-        ChainReader {
-            check: version >= 2,
-            last: Digest::EMPTY,
-            links: Vec::new(),
-        }
-    }
-
-    /// Follows the chain over the next change, whose JSON is `json` and whose line stores
-    /// `stored`. `Err` holds the stored and the computed digests when they differ.
-    pub(crate) fn follow(
-        &mut self,
-        json: &[u8],
-        stored: Option<Digest>,
-    ) -> std::result::Result<(), (Digest, Digest)> {
-        if !self.check {
-            return Ok(());
-        }
-        let computed = self.last.then(json);
-        match stored {
-            Some(stored) if stored != computed => Err((stored, computed)),
-            _ => {
-                self.last = computed;
-                self.links.push(computed);
-                Ok(())
-            }
-        }
-    }
-
-    /// The links, one per change read (none for a version 1 file).
-    pub(crate) fn into_links(self) -> Vec<Digest> {
-        self.links
-    }
-}
-
 impl Ledger {
     /// The digest of every change in the log: the digest of [`Ledger::current`].
     ///

@@ -158,9 +158,11 @@ impl FileOptions {
 
     /// Opens the file, locks it, and loads every change, validating each.
     ///
-    /// Time is linear in the file's size (see `benches/load.rs` for throughput): lines are
-    /// parsed on a second thread while this one validates them. Memory is that of the
-    /// resulting [`Ledger`] plus a few thousand changes in flight.
+    /// Time is linear in the file's size (see `benches/load.rs` for throughput): one thread
+    /// reads the file and checks the digest chain, others (one per core, up to four) parse its
+    /// lines, and this one validates the changes in order; on two or more cores a load takes
+    /// about as long as validation alone. Memory is that of the resulting [`Ledger`] plus at
+    /// most eight 2 MiB blocks of lines in flight (or the changes parsed from them).
     ///
     /// # Errors
     ///
@@ -263,46 +265,54 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<(Line, 
 }
 
 /// What a complete line after the header holds.
+// A change is the common case, so it is kept inline rather than boxed: one allocation and one
+// copy less per line on the load path.
+#[allow(clippy::large_enum_variant)]
 enum Entry {
-    /// A change; the change's JSON (the bytes its digest link hashes) is the line's first
-    /// `json` bytes; `stored` is the digest a version 2 line carries.
-    Change {
-        change: Box<Change>,
-        json: usize,
-        stored: Option<Digest>,
-    },
+    /// A change.
+    Change(Change),
+    /// A batch line announcing this many changes.
     Batch(u64),
 }
 
 /// Parses a line after the header of a file of `version`; `Err` holds the reason it is bad.
 ///
 /// A version 2 change line ends with its digest member; this rewrites the line in place so
-/// that its first `json` bytes are the change's own JSON (see [`digest::split_digest`]).
+/// that its first bytes are the change's own JSON (see [`digest::split_digest`]).
 fn parse_entry(version: u32, bytes: &mut [u8]) -> std::result::Result<Entry, String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err("empty line".to_owned());
-    }
-    let (json, stored) = match version {
+    let (json, stored) = split_line(version, bytes);
+    parse_json(version, &bytes[..json], stored.is_some())
+}
+
+/// The length of the change's JSON at the start of a line (the whole line, unless a version 2
+/// line ends with a digest member, which this cuts off in place) and the digest the line
+/// stores.
+fn split_line(version: u32, bytes: &mut [u8]) -> (usize, Option<Digest>) {
+    match version {
         1 => (bytes.len(), None),
         _ => match digest::split_digest(bytes) {
             Some((json, stored)) => (json, Some(stored)),
             None => (bytes.len(), None),
         },
-    };
-    let text = std::str::from_utf8(&bytes[..json])
+    }
+}
+
+/// Parses the JSON of a line after the header of a file of `version` (a line without its
+/// digest member, which it had if `has_digest`); `Err` holds the reason it is bad.
+fn parse_json(version: u32, json: &[u8], has_digest: bool) -> std::result::Result<Entry, String> {
+    if json.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty line".to_owned());
+    }
+    let text = std::str::from_utf8(json)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
     match serde_json::from_str::<Change>(text) {
-        Ok(_) if version >= 2 && stored.is_none() => Err(
+        Ok(_) if version >= 2 && !has_digest => Err(
             "a change without its digest (in a version 2 file every change line ends with a \"digest\" member)"
                 .to_owned(),
         ),
-        Ok(change) => Ok(Entry::Change {
-            change: Box::new(change),
-            json,
-            stored,
-        }),
+        Ok(change) => Ok(Entry::Change(change)),
         Err(error) => match serde_json::from_str::<BatchLine>(text) {
-            Ok(_) if stored.is_some() => Err("a batch line with a digest".to_owned()),
+            Ok(_) if has_digest => Err("a batch line with a digest".to_owned()),
             Ok(BatchLine { batch: 0 }) => Err("a batch of 0 changes".to_owned()),
             Ok(BatchLine { batch }) => Ok(Entry::Batch(batch)),
             Err(_) => Err(format!("not a change: {}", json_reason(&error))),
@@ -506,146 +516,438 @@ fn is_json_document(first: &[u8], reader: &mut impl BufRead) -> bool {
     false
 }
 
-/// Reads and parses a whole file (header, changes, batch lines) from its start, passing each
-/// change to `sink` in order, without applying them.
-fn read_log(path: &Path, file: &File, sink: &mut dyn FnMut(Change)) -> Result<Log> {
+/// Bytes read from the file at a time; the complete lines of one read go to one parser as a
+/// [`Segment`]. Larger than [`MAX_LINE_BYTES`], so that a read holding no newline is a line too
+/// long.
+const BLOCK: usize = 2 << 20;
+/// Segments read but not yet validated, at most: bounds what a load holds beyond the ledger
+/// (this many blocks of bytes, or of the changes parsed from them).
+const IN_FLIGHT: usize = 8;
+/// Parsing threads at most, however many cores there are: past a few, validation on the one
+/// thread that applies the changes bounds a load.
+const MAX_PARSERS: usize = 4;
+
+/// Complete lines read from a file, each with its digest member split off and its link of the
+/// digest chain computed: one read's worth, parsed on one thread.
+struct Segment {
+    /// The segment's place among the segments of the file.
+    seq: u64,
+    bytes: Vec<u8>,
+    lines: Vec<RawLine>,
+}
+
+/// A complete line of a [`Segment`].
+struct RawLine {
+    /// Where the line starts in the segment's bytes.
+    start: usize,
+    /// Its length without the newline.
+    len: usize,
+    /// The length of its JSON: the line without its digest member.
+    json: usize,
+    /// The digest the line stores, and the link of the chain computed from the line's JSON and
+    /// the lines before (version 2 lines with a digest member only).
+    link: Option<(Digest, Digest)>,
+}
+
+/// A [`Segment`] parsed.
+struct Parsed {
+    seq: u64,
+    lines: Vec<ParsedLine>,
+}
+
+/// A line of a [`Segment`] parsed.
+struct ParsedLine {
+    /// The line's bytes, newline included.
+    bytes: u64,
+    entry: std::result::Result<Entry, String>,
+    link: Option<(Digest, Digest)>,
+}
+
+/// How the lines after the last complete segment end, as the reading thread found them.
+enum Ending {
+    /// With the last complete line.
+    Clean,
+    /// With this many bytes and no newline: a torn tail.
+    Torn(u64),
+    /// With a line longer than [`MAX_LINE_BYTES`].
+    TooLong,
+    /// Reading failed.
+    Failed(io::Error),
+    /// The validating side stopped first (it found an error earlier in the file).
+    Stopped,
+}
+
+/// Reads the lines after the header of a file of `version`, from the file's current position,
+/// into [`Segment`]s for the parsers, one per [`BLOCK`] read. The work that must follow the
+/// file's order, and only it, is done here: finding the lines, splitting off each digest member
+/// and following the digest chain over the lines' JSON. Takes a token before sending each
+/// segment, so that at most [`IN_FLIGHT`] are read ahead of validation.
+fn read_segments(
+    mut reader: &File,
+    version: u32,
+    work: &std::sync::mpsc::SyncSender<Segment>,
+    tokens: &std::sync::mpsc::Receiver<()>,
+) -> Ending {
+    let mut carry = Vec::new();
+    let mut last = Digest::EMPTY;
+    let mut seq = 0;
+    loop {
+        let mut bytes = Vec::with_capacity(BLOCK);
+        bytes.append(&mut carry);
+        let want = to_u64(BLOCK - bytes.len());
+        if let Err(error) = Read::by_ref(&mut reader).take(want).read_to_end(&mut bytes) {
+            return Ending::Failed(error);
+        }
+        let end_of_file = bytes.len() < BLOCK;
+        let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |at| at + 1);
+        carry = bytes.split_off(complete);
+        let mut lines = Vec::new();
+        let mut too_long = false;
+        let mut start = 0;
+        while let Some(newline) = memchr::memchr(b'\n', &bytes[start..]) {
+            if newline > MAX_LINE_BYTES {
+                too_long = true;
+                bytes.truncate(start);
+                break;
+            }
+            let text = &mut bytes[start..start + newline];
+            let (json, stored) = split_line(version, text);
+            let link = stored.map(|stored| {
+                last = last.then(&text[..json]);
+                (stored, last)
+            });
+            lines.push(RawLine {
+                start,
+                len: newline,
+                json,
+                link,
+            });
+            start += newline + 1;
+        }
+        if !lines.is_empty() {
+            let segment = Segment { seq, bytes, lines };
+            if tokens.recv().is_err() || work.send(segment).is_err() {
+                return Ending::Stopped;
+            }
+            seq += 1;
+        }
+        if too_long || (complete == 0 && !end_of_file) {
+            return Ending::TooLong;
+        }
+        if end_of_file {
+            return match carry.len() {
+                0 => Ending::Clean,
+                n if n > MAX_LINE_BYTES => Ending::TooLong,
+                n => Ending::Torn(to_u64(n)),
+            };
+        }
+    }
+}
+
+/// Parses segments from `work` until it is closed, and sends them to `parsed`.
+fn parse_segments(
+    version: u32,
+    work: &std::sync::Mutex<std::sync::mpsc::Receiver<Segment>>,
+    parsed: &std::sync::mpsc::Sender<Parsed>,
+) {
+    loop {
+        let next = work
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv();
+        let Ok(segment) = next else {
+            return;
+        };
+        let lines = segment
+            .lines
+            .iter()
+            .map(|line| {
+                let json = &segment.bytes[line.start..line.start + line.json];
+                ParsedLine {
+                    bytes: to_u64(line.len) + 1,
+                    entry: parse_json(version, json, line.link.is_some()),
+                    link: line.link,
+                }
+            })
+            .collect();
+        drop(segment.bytes);
+        let parsed_segment = Parsed {
+            seq: segment.seq,
+            lines,
+        };
+        if parsed.send(parsed_segment).is_err() {
+            return;
+        }
+    }
+}
+
+/// The changes of a file in order, as an iterator: puts the parsed segments back in the file's
+/// order, checks each change's digest link and the batch lines, and keeps what [`Log`] reports.
+/// Iteration stops at the first bad line, which [`Entries::finish`] then reports.
+struct Entries<'a> {
+    path: &'a Path,
+    version: u32,
+    /// `None` when the file has no lines after its header to read.
+    parsed: Option<std::sync::mpsc::Receiver<Parsed>>,
+    tokens: Option<std::sync::mpsc::SyncSender<()>>,
+    /// Segments parsed ahead of their turn.
+    waiting: std::collections::BTreeMap<u64, Vec<ParsedLine>>,
+    next_seq: u64,
+    current: std::vec::IntoIter<ParsedLine>,
+    count: usize,
+    /// Offset and number of the last line read.
+    offset: u64,
+    lines: u64,
+    /// The open batch: its offset, line, changes before it, changes still to come.
+    batch: Option<(u64, u64, usize, u64)>,
+    digests: Vec<Digest>,
+    error: Option<Error>,
+}
+
+impl<'a> Entries<'a> {
+    fn new(path: &'a Path, version: u32, header: u64) -> Self {
+        Entries {
+            path,
+            version,
+            parsed: None,
+            tokens: None,
+            waiting: std::collections::BTreeMap::new(),
+            next_seq: 0,
+            current: Vec::new().into_iter(),
+            count: 0,
+            offset: header,
+            lines: 1,
+            batch: None,
+            digests: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn bad_line(&self, reason: String) -> Error {
+        Error::BadLine {
+            path: self.path.to_path_buf(),
+            line: self.lines,
+            reason,
+        }
+    }
+
+    /// Moves to the next segment in the file's order; `false` once there is none.
+    fn next_segment(&mut self) -> bool {
+        let lines = match self.waiting.remove(&self.next_seq) {
+            Some(lines) => lines,
+            None => loop {
+                let Some(Ok(parsed)) = self.parsed.as_ref().map(std::sync::mpsc::Receiver::recv)
+                else {
+                    return false;
+                };
+                if parsed.seq == self.next_seq {
+                    break parsed.lines;
+                }
+                self.waiting.insert(parsed.seq, parsed.lines);
+            },
+        };
+        self.next_seq += 1;
+        if let Some(tokens) = &self.tokens {
+            // Fails only once the reader has stopped, when no token is needed.
+            let _ = tokens.try_send(());
+        }
+        self.current = lines.into_iter();
+        true
+    }
+
+    /// Reads what is left (a bad line after a refused change is reported as such, as when
+    /// reading alone), then reports how the file ends.
+    fn finish(mut self, ending: impl FnOnce() -> Ending) -> Result<Log> {
+        while self.next().is_some() {}
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let mut torn = None;
+        let total = match ending() {
+            Ending::Clean => self.offset,
+            Ending::Torn(bytes) => {
+                torn = Some(self.offset);
+                self.offset + bytes
+            }
+            Ending::TooLong => {
+                self.lines += 1;
+                return Err(self.bad_line(format!("line longer than {MAX_LINE_BYTES} bytes")));
+            }
+            Ending::Failed(error) => return Err(io_error(self.path, "read", &error)),
+            Ending::Stopped => {
+                return Err(io_error(
+                    self.path,
+                    "read",
+                    &io::Error::other("reading stopped before the end of the file"),
+                ))
+            }
+        };
+        let mut lines = self.lines;
+        let mut cut = None;
+        if let Some((start, line, before, _)) = self.batch {
+            // A batch cut short: its changes were never acknowledged, so it is part of the tail.
+            cut = Some(before);
+            torn = Some(start);
+            lines = line - 1;
+        }
+        let mut digests = self.digests;
+        digests.truncate(cut.unwrap_or(self.count));
+        Ok(Log {
+            count: self.count,
+            cut,
+            len: torn.unwrap_or(total),
+            lines,
+            torn,
+            total,
+            version: self.version,
+            digests,
+        })
+    }
+}
+
+impl Iterator for Entries<'_> {
+    type Item = Change;
+
+    fn next(&mut self) -> Option<Change> {
+        loop {
+            if self.error.is_some() {
+                return None;
+            }
+            let Some(line) = self.current.next() else {
+                if self.next_segment() {
+                    continue;
+                }
+                return None;
+            };
+            self.lines += 1;
+            let offset = self.offset;
+            self.offset += line.bytes;
+            match line.entry {
+                Err(reason) => self.error = Some(self.bad_line(reason)),
+                Ok(Entry::Change(change)) => {
+                    if let Some((stored, computed)) = line.link {
+                        if stored != computed {
+                            self.error = Some(Error::DigestMismatch {
+                                path: self.path.to_path_buf(),
+                                line: self.lines,
+                                stored,
+                                computed,
+                            });
+                            return None;
+                        }
+                        self.digests.push(computed);
+                    }
+                    self.count += 1;
+                    if let Some((_, _, _, left)) = &mut self.batch {
+                        *left -= 1;
+                        if *left == 0 {
+                            self.batch = None;
+                        }
+                    }
+                    return Some(change);
+                }
+                Ok(Entry::Batch(size)) => {
+                    if let Some((_, started, before, announced)) = self.batch {
+                        let had = self.count - before;
+                        self.error = Some(self.bad_line(format!(
+                            "a batch line inside the batch that line {started} announced ({had} of {} changes so far)",
+                            to_u64(had) + announced
+                        )));
+                    } else {
+                        self.batch = Some((offset, self.lines, self.count, size));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads and parses a whole file (header, changes, batch lines) from its start, handing its
+/// changes, in order, to `consume` while they are read, and returns what was found with what
+/// `consume` returned.
+///
+/// One thread reads the file and follows the digest chain, up to [`MAX_PARSERS`] threads
+/// parse lines (a segment of lines each at a time), and this thread puts the changes back in
+/// order for `consume`: so a load takes about as long as the slowest of reading, parsing (on
+/// every core) and what `consume` does (validation), rather than their sum. `consume` may stop
+/// early; the rest of the file is then still read and checked.
+fn read_log_then<T>(
+    path: &Path,
+    file: &File,
+    consume: impl FnOnce(&mut Entries<'_>) -> T,
+) -> (Result<Log>, T) {
+    let header = read_log_header(path, file);
+    let (header, version) = match header {
+        Ok(Start::Header(n, version)) => (n, version),
+        Ok(Start::Done(log)) => {
+            let consumed = consume(&mut Entries::new(path, log.version, 0));
+            return (Ok(log), consumed);
+        }
+        Err(error) => {
+            let consumed = consume(&mut Entries::new(path, FILE_FORMAT_VERSION, 0));
+            return (Err(error), consumed);
+        }
+    };
+    let mut reader = file;
+    if let Err(error) = reader.seek(SeekFrom::Start(header)) {
+        let consumed = consume(&mut Entries::new(path, version, header));
+        return (Err(io_error(path, "read", &error)), consumed);
+    }
+    let parsers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, MAX_PARSERS);
+    std::thread::scope(|scope| {
+        let (work_sender, work) = std::sync::mpsc::sync_channel::<Segment>(IN_FLIGHT);
+        let (token_sender, tokens) = std::sync::mpsc::sync_channel::<()>(IN_FLIGHT);
+        for _ in 0..IN_FLIGHT {
+            let _ = token_sender.try_send(());
+        }
+        let (parsed_sender, parsed) = std::sync::mpsc::channel::<Parsed>();
+        let reader = scope.spawn(move || read_segments(file, version, &work_sender, &tokens));
+        let work = std::sync::Arc::new(std::sync::Mutex::new(work));
+        for _ in 0..parsers {
+            let work = std::sync::Arc::clone(&work);
+            let parsed_sender = parsed_sender.clone();
+            scope.spawn(move || parse_segments(version, &work, &parsed_sender));
+        }
+        drop((work, parsed_sender));
+        let mut entries = Entries::new(path, version, header);
+        entries.parsed = Some(parsed);
+        entries.tokens = Some(token_sender);
+        let consumed = consume(&mut entries);
+        let log = entries.finish(|| {
+            reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (log, consumed)
+    })
+}
+
+/// Reads the header of `file` from its start.
+fn read_log_header(path: &Path, file: &File) -> Result<Start> {
     let mut reader = file;
     reader
         .seek(SeekFrom::Start(0))
         .map_err(|e| io_error(path, "read", &e))?;
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut buf = Vec::new();
-    let read_error = |e: io::Error| io_error(path, "read", &e);
-    let bad_line = |line: u64, reason: String| Error::BadLine {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
-
-    let (n, version) = match read_header(path, &mut reader, &mut buf)? {
-        Start::Header(n, version) => (n, version),
-        Start::Done(log) => return Ok(log),
-    };
-    let mut chain = digest::ChainReader::new(version);
-    let mut count = 0;
-    let mut offset = n;
-    let mut lines = 1;
-    // The open batch: its offset, line, changes before it, changes still to come.
-    let mut batch: Option<(u64, u64, usize, u64)> = None;
-    let mut torn = None;
-    loop {
-        let (line, n) = next_line(&mut reader, &mut buf).map_err(read_error)?;
-        match line {
-            Line::End => break,
-            Line::Torn => {
-                torn = Some(offset);
-                offset += n;
-                break;
-            }
-            Line::TooLong => {
-                return Err(bad_line(
-                    lines + 1,
-                    format!("line longer than {MAX_LINE_BYTES} bytes"),
-                ))
-            }
-            Line::Complete => {}
-        }
-        lines += 1;
-        match parse_entry(version, &mut buf).map_err(|reason| bad_line(lines, reason))? {
-            Entry::Change {
-                change,
-                json,
-                stored,
-            } => {
-                chain
-                    .follow(&buf[..json], stored)
-                    .map_err(|(stored, computed)| Error::DigestMismatch {
-                        path: path.to_path_buf(),
-                        line: lines,
-                        stored,
-                        computed,
-                    })?;
-                sink(*change);
-                count += 1;
-                if let Some((_, _, _, left)) = &mut batch {
-                    *left -= 1;
-                    if *left == 0 {
-                        batch = None;
-                    }
-                }
-            }
-            Entry::Batch(size) => {
-                if let Some((_, started, before, announced)) = batch {
-                    let had = count - before;
-                    return Err(bad_line(
-                        lines,
-                        format!(
-                            "a batch line inside the batch that line {started} announced ({had} of {} changes so far)",
-                            to_u64(had) + announced
-                        ),
-                    ));
-                }
-                batch = Some((offset, lines, count, size));
-            }
-        }
-        offset += n;
-    }
-    let total = offset;
-    let mut cut = None;
-    if let Some((start, line, before, _)) = batch {
-        // A batch cut short: its changes were never acknowledged, so it is part of the tail.
-        cut = Some(before);
-        torn = Some(start);
-        lines = line - 1;
-    }
-    let len = torn.unwrap_or(total);
-    let mut digests = chain.into_links();
-    digests.truncate(cut.unwrap_or(count));
-    Ok(Log {
-        count,
-        cut,
-        len,
-        lines,
-        torn,
-        total,
-        version,
-        digests,
-    })
+    let mut reader = BufReader::with_capacity(64 << 10, reader);
+    read_header(path, &mut reader, &mut Vec::new())
 }
 
-/// Changes sent from the parsing thread to the validating one at a time.
-const CHUNK: usize = 1024;
+/// Reads and parses a whole file, and returns its changes without applying them.
+fn read_log(path: &Path, file: &File) -> Result<(Log, Vec<Change>)> {
+    let (log, changes) = read_log_then(path, file, |entries| entries.collect());
+    Ok((log?, changes))
+}
 
-/// Reads and validates a file, parsing on a second thread while this one validates, so that a
-/// load takes about as long as the slower of the two rather than their sum.
+/// Reads and validates a file (see [`read_log_then`]).
 ///
 /// Returns what the reader found and the ledger of *every* change read, including those of a
 /// batch cut short; the caller checks [`Log::cut`]. After a validation error the reader still
 /// reads to the end, so that a bad line is reported before a refused change, as when reading
 /// alone.
 fn load(path: &Path, file: &File) -> (Result<Log>, Result<Ledger>) {
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Change>>(8);
-        let reader = scope.spawn(move || {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            let log = read_log(path, file, &mut |change| {
-                chunk.push(change);
-                if chunk.len() == CHUNK {
-                    // Fails once the validator has stopped; reading goes on regardless.
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    let _ = sender.send(full);
-                }
-            });
-            let _ = sender.send(chunk);
-            log
-        });
-        let ledger = Ledger::from_changes(receiver.iter().flatten());
-        drop(receiver);
-        let log = reader
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (log, ledger)
-    })
+    read_log_then(path, file, |entries| Ledger::from_changes(entries))
 }
 
 /// Finds the line of the change `error` refuses on load: for a conflicting id, the first line
@@ -714,7 +1016,7 @@ fn for_each_change(
         if line == 1 {
             continue;
         }
-        if let Ok(Entry::Change { change, .. }) = parse_entry(version, &mut buf) {
+        if let Ok(Entry::Change(change)) = parse_entry(version, &mut buf) {
             if !visit(line, &change) {
                 break;
             }
@@ -829,8 +1131,7 @@ impl LedgerFile {
             // applied with the rest): read again without overlap, to apply exactly the complete
             // changes and to name the line of a refused one.
             _ => {
-                let mut changes = Vec::new();
-                let log = read_log(path, &this.file, &mut |change| changes.push(change))?;
+                let (log, mut changes) = read_log(path, &this.file)?;
                 changes.truncate(log.cut.unwrap_or(log.count));
                 let count = changes.len();
                 let ledger = Ledger::from_changes(changes).map_err(|e| this.refused(e))?;
