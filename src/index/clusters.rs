@@ -145,7 +145,7 @@ impl Index {
         let linked = self
             .entities
             .get(&entity)
-            .is_some_and(|e| !e.links.is_empty());
+            .is_some_and(|e| !e.links().is_empty());
         let old = self.clusters.of.get(&entity).copied();
         if !linked && old.is_none() {
             return;
@@ -169,7 +169,7 @@ impl Index {
         while next < members.len() {
             let a = super::compact(next);
             if let Some(index) = self.entities.get(&members[next]) {
-                for l in &index.links {
+                for l in index.links() {
                     let b = *number.entry(l.other).or_insert_with(|| {
                         members.push(l.other);
                         super::compact(members.len() - 1)
@@ -199,7 +199,7 @@ impl Index {
             let i = super::compact(i);
             if let Some(index) = self.entities.get(member) {
                 listings.extend(index.listings.iter().map(|l| (i, *l)));
-                licences.extend(index.licences.iter().map(|&(id, at)| (i, id, at)));
+                licences.extend(index.licences().iter().map(|&(id, at)| (i, id, at)));
             }
         }
         self.clusters.put(Component {
