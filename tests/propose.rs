@@ -72,7 +72,7 @@ fn imported() -> TestResult<(Ledger, Entries)> {
     apply_snapshot(
         &mut ledger,
         &un,
-        &ReconcileOptions::new(instant("2025-01-01T00:00:00Z")),
+        &ReconcileOptions::new(instant("2026-02-28T00:00:00Z")),
     )?;
     let cons = ConsolidatedFiles::new(
         "cons_prim_links_2025-12-19.csv",
@@ -82,7 +82,7 @@ fn imported() -> TestResult<(Ledger, Entries)> {
     apply_snapshot(
         &mut ledger,
         &cons,
-        &ReconcileOptions::new(instant("2025-12-20T00:00:00Z")),
+        &ReconcileOptions::new(instant("2026-03-01T00:00:00Z")),
     )?;
     let (eu, changes) = eu_entry(instant("2026-08-06T00:00:00Z"))?;
     ledger.apply_batch(changes)?;

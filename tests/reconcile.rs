@@ -596,3 +596,43 @@ fn an_empty_snapshot_is_refused() {
     );
     assert!(matches!(err, Err(ImportError::Empty { .. })));
 }
+
+#[test]
+fn a_snapshot_dated_after_its_recorded_day_is_refused_and_blocks_nothing() {
+    let snapshot = sdn(FILES[0]); // 2023-08-03
+    let mut ledger = Ledger::new();
+    // Recorded two days before the list's date: the date or the instant is wrong.
+    let early = ReconcileOptions::new(noon(day(2023, 8, 1), 0));
+    let err = reconcile(ledger.current(), &snapshot, &early).expect_err("dated after recorded");
+    assert!(
+        matches!(&err, ImportError::DatedAfterRecorded { date, .. } if *date == day(2023, 8, 3)),
+        "{err}"
+    );
+    assert_eq!(err.file(), Some(snapshot.file()));
+    assert!(
+        err.to_string()
+            .contains("cannot be captured before its date"),
+        "{err}"
+    );
+    // A day of slack for time zones: recorded on 2023-08-02 is accepted.
+    let slack = ReconcileOptions::new(noon(day(2023, 8, 2), 0));
+    assert!(reconcile(ledger.current(), &snapshot, &slack).is_ok());
+    // The refusal left nothing behind: the genuine snapshot of 2023-08-03 and the next one
+    // import in order.
+    apply_snapshot(
+        &mut ledger,
+        &snapshot,
+        &ReconcileOptions::new(noon(day(2023, 8, 3), 0)),
+    )
+    .expect("the genuine snapshot");
+    let next = sdn(FILES[1]);
+    apply_snapshot(
+        &mut ledger,
+        &next,
+        &ReconcileOptions::new(noon(day(2023, 8, 9), 0)),
+    )
+    .expect("the next snapshot");
+    // A history that states dates still to come opts out.
+    let ahead = early.allow_dated_after_recorded();
+    assert!(reconcile(Ledger::new().current(), &snapshot, &ahead).is_ok());
+}

@@ -1,6 +1,6 @@
 //! [`ImportError`]: what can go wrong reading a list file or reconciling it with a ledger.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// An error from reading an official list file or reconciling it with a ledger.
 ///
@@ -139,6 +139,22 @@ pub enum ImportError {
         latest: NaiveDate,
     },
 
+    /// A snapshot dated more than a day after the instant its changes would be recorded: a list
+    /// cannot be captured before its own date, so the date (or the recorded instant) is wrong.
+    /// Accepting it would also refuse every genuine later snapshot up to that date as
+    /// [`ImportError::OutOfOrder`]. A day of slack allows for time zones. Histories whose own
+    /// dates run ahead (a scheduled end) opt out with
+    /// [`ReconcileOptions::allow_dated_after_recorded`](crate::import::ReconcileOptions::allow_dated_after_recorded).
+    #[error("{file} is a snapshot of {date}, after {recorded}, when its changes would be recorded: a list cannot be captured before its date; check the snapshot's date and the recorded instant")]
+    DatedAfterRecorded {
+        /// The file of the snapshot refused.
+        file: String,
+        /// The snapshot's date.
+        date: NaiveDate,
+        /// The instant the changes would be recorded at.
+        recorded: DateTime<Utc>,
+    },
+
     /// A second snapshot of a list on a date the ledger already holds a snapshot of, which
     /// differs from the first in a way one day cannot hold: an entry the first capture
     /// designated on that day is gone, an entry delisted on that day is back, or an entry
@@ -252,6 +268,7 @@ impl ImportError {
             | ImportError::MissingEntries { file, .. }
             | ImportError::Malformed { file, .. }
             | ImportError::OutOfOrder { file, .. }
+            | ImportError::DatedAfterRecorded { file, .. }
             | ImportError::SameDateConflict { file, .. }
             | ImportError::TooManyDelistings { file, .. }
             | ImportError::TooManyAmendments { file, .. }

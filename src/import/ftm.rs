@@ -574,7 +574,9 @@ pub fn apply_history(
         let mut previous = None;
         for date in dates {
             let snapshot = read.snapshot(&authority, list.as_ref(), date, &sanctions);
-            let mut reconcile_options = ReconcileOptions::new(recorded);
+            // The file's own dates may run ahead of `recorded` (an `endDate` still to come).
+            let mut reconcile_options =
+                ReconcileOptions::new(recorded).allow_dated_after_recorded();
             if let Some(previous) = previous {
                 reconcile_options = reconcile_options
                     .previous(previous)

@@ -48,6 +48,7 @@ pub struct ReconcileOptions {
     allow_mass_delisting: bool,
     max_amend_share: f64,
     allow_mass_amendment: bool,
+    allow_dated_after_recorded: bool,
 }
 
 impl ReconcileOptions {
@@ -70,6 +71,7 @@ impl ReconcileOptions {
             allow_mass_delisting: false,
             max_amend_share: Self::DEFAULT_MAX_AMEND_SHARE,
             allow_mass_amendment: false,
+            allow_dated_after_recorded: false,
         }
     }
 
@@ -97,6 +99,16 @@ impl ReconcileOptions {
     #[must_use]
     pub fn allow_mass_delisting(mut self) -> Self {
         self.allow_mass_delisting = true;
+        self
+    }
+
+    /// Allows a snapshot dated more than a day after the recorded instant. A file of a list
+    /// cannot be captured before its date, so by default such a snapshot is refused
+    /// ([`ImportError::DatedAfterRecorded`]); a history whose own dates run ahead of today (a
+    /// Follow the Money `endDate` still to come) is the one case that needs this.
+    #[must_use]
+    pub fn allow_dated_after_recorded(mut self) -> Self {
+        self.allow_dated_after_recorded = true;
         self
     }
 
@@ -527,6 +539,7 @@ pub fn reconcile(
     if snapshot.is_empty() {
         return Err(ImportError::Empty { file });
     }
+    check_dated_by_recorded(snapshot, options)?;
     let label = snapshot.label();
     let entity_ids = EntityIds::of(snapshot);
     let Imported {
@@ -619,6 +632,23 @@ pub fn reconcile(
         report,
         relations: relations.report,
         warnings,
+    })
+}
+
+/// Refuses a snapshot dated more than a day after the recorded instant (one day of slack: a
+/// list published "tomorrow" in a time zone east of UTC), unless the options allow it.
+fn check_dated_by_recorded(
+    snapshot: &Snapshot,
+    options: &ReconcileOptions,
+) -> Result<(), ImportError> {
+    let latest = options.recorded.date_naive().succ_opt();
+    if options.allow_dated_after_recorded || latest.is_none_or(|latest| snapshot.date() <= latest) {
+        return Ok(());
+    }
+    Err(ImportError::DatedAfterRecorded {
+        file: snapshot.file().to_owned(),
+        date: snapshot.date(),
+        recorded: options.recorded,
     })
 }
 
