@@ -320,6 +320,29 @@ fn a_dry_run_on_a_ledger_that_does_not_exist_leaves_no_file_behind() {
         "a dry run created {}",
         scratch.ledger().display()
     );
+    // An empty file stays empty: opening it writes a header, which a dry run or a refused
+    // import takes back.
+    std::fs::write(scratch.ledger(), b"").expect("an empty ledger file");
+    let dry = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-03.csv"),
+        "--dry-run",
+        "--recorded",
+        "2023-08-04T06:00:00Z",
+    ]);
+    assert_eq!(dry.exits(0).stdout, "2023-08-03 +111 -0 ~0\n");
+    assert_eq!(
+        std::fs::read(scratch.ledger()).expect("the ledger file"),
+        b""
+    );
+    let refused = scratch.run(&["import", "ofac-csv", &fixture("un/un_details_2026-02-27.xml")]);
+    refused.exits(3);
+    assert_eq!(
+        std::fs::read(scratch.ledger()).expect("the ledger file"),
+        b""
+    );
+    std::fs::remove_file(scratch.ledger()).expect("removed");
     // The same import for real creates the ledger, and a dry run on it then leaves it as is.
     two_snapshots(&scratch);
     let before = std::fs::read(scratch.ledger()).expect("the ledger file");

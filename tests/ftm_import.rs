@@ -387,3 +387,46 @@ fn sanctions_with_dates_that_cannot_be_used_as_written_are_reported() {
     assert_eq!(status("month-end"), StatusKind::Listed);
     assert_eq!(status("later"), StatusKind::NotListed);
 }
+
+#[test]
+fn a_history_skips_and_names_sanctions_without_a_full_start_date() {
+    let text = [
+        r#"{"id": "o1", "schema": "Organization", "properties": {"name": ["Dated"]}}"#,
+        r#"{"id": "s1", "schema": "Sanction", "properties": {"entity": ["o1"], "authority": ["EU"], "startDate": ["2023-02-24"]}}"#,
+        r#"{"id": "o2", "schema": "Organization", "properties": {"name": ["Impossible day"]}}"#,
+        r#"{"id": "s2", "schema": "Sanction", "properties": {"entity": ["o2"], "authority": ["EU"], "startDate": ["2023-02-30"]}}"#,
+        r#"{"id": "o3", "schema": "Organization", "properties": {"name": ["Undated"]}}"#,
+        r#"{"id": "s3", "schema": "Sanction", "properties": {"entity": ["o3"], "authority": ["EU"]}}"#,
+    ]
+    .join("\n");
+    let file = FtmFile::parse("history.ftm.json", text.as_bytes()).unwrap();
+    let mut ledger = Ledger::new();
+    let import = sanctions_ledger::import::ftm::apply_history(
+        &mut ledger,
+        &file,
+        &FtmOptions::new(),
+        recorded(),
+    )
+    .unwrap();
+    // Neither is silently left out, nor reported as imported: a history places each listing
+    // by its own start date.
+    let skipped: Vec<(&str, usize)> = import
+        .skipped
+        .iter()
+        .map(|s| (s.id.as_str(), s.line))
+        .collect();
+    assert_eq!(skipped, [("s2", 4), ("s3", 6)]);
+    assert!(import.skipped[0].reason.contains("2023-02-30"));
+    assert!(import.warnings.is_empty(), "{:?}", import.warnings);
+    let now = ledger.current();
+    let dated = now.find_by_identifier(&list_entry(Authority::EU, "s1"));
+    let dated = dated
+        .first()
+        .copied()
+        .or_else(|| now.find_by_name("Dated").first().copied());
+    let dated = dated.expect("the dated Sanction is imported");
+    assert!(now
+        .is_listed(dated, &Authority::EU, day("2023-02-24"))
+        .unwrap());
+    assert!(now.find_by_name("Undated").is_empty());
+}

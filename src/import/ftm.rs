@@ -509,7 +509,7 @@ pub fn apply_state(
     reconcile_options: &ReconcileOptions,
 ) -> Result<FtmImport, ImportError> {
     let mut read = Reader::new(file, options);
-    let by_list = read.sanctions();
+    let by_list = read.sanctions(false);
     let mut steps = Vec::new();
     for ((authority, list), sanctions) in by_list {
         let later = sanctions.iter().filter_map(|s| {
@@ -562,7 +562,7 @@ pub fn apply_history(
     recorded: DateTime<Utc>,
 ) -> Result<FtmImport, ImportError> {
     let mut read = Reader::new(file, options);
-    let by_list = read.sanctions();
+    let by_list = read.sanctions(true);
     let mut steps = Vec::new();
     for ((authority, list), sanctions) in by_list {
         let mut dates: Vec<NaiveDate> = sanctions
@@ -780,9 +780,11 @@ impl<'f> Reader<'f> {
         });
     }
 
-    /// The `Sanction`s to import, by authority and list, in file order.
+    /// The `Sanction`s to import, by authority and list, in file order. For a `history`, a
+    /// `Sanction` without a full `startDate` is skipped: a history places each listing by its
+    /// own dates, and there is no snapshot date to fall back on.
     #[allow(clippy::type_complexity)] // a map of lists to their Sanctions reads plainly
-    fn sanctions(&mut self) -> BTreeMap<(Authority, Option<List>), Vec<Read<'f>>> {
+    fn sanctions(&mut self, history: bool) -> BTreeMap<(Authority, Option<List>), Vec<Read<'f>>> {
         let mut out: BTreeMap<(Authority, Option<List>), Vec<Read<'f>>> = BTreeMap::new();
         let file = self.file;
         for (line, sanction) in &file.entities {
@@ -816,6 +818,14 @@ impl<'f> Reader<'f> {
                     self.skip(&sanction.id, *line, reason);
                     continue;
                 }
+            }
+            if history && start.is_none() {
+                let reason = format!(
+                    "a history needs each Sanction's startDate as a full date (YYYY-MM-DD); it \
+                     has {starts:?}"
+                );
+                self.skip(&sanction.id, *line, reason);
+                continue;
             }
             // A date the file wrote but that is not a full date is read as none, and said so:
             // dropping the `Sanction` would make its entry look delisted.

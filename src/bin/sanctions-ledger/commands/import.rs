@@ -146,20 +146,34 @@ fn import(
 /// Opens the ledger file (creating it if missing) and runs `import` on it.
 ///
 /// A refused file changes nothing: `import` writes only in one batch at its end, so the ledger
-/// file is byte for byte as it was. A ledger file this import created is not left behind when
-/// the import is refused or is a dry run (which writes nothing by definition).
+/// file is byte for byte as it was. A ledger file this import created is not left behind, and
+/// an empty one gets no header, when the import is refused or is a dry run (which writes
+/// nothing by definition).
 fn in_ledger(
     globals: &Globals,
     common: &Common,
     import: impl FnOnce(&mut LedgerFile) -> Outcome,
 ) -> Outcome {
-    let existed = globals.ledger.exists();
+    // `None`: no file; `Some(0)`: an empty file, to which opening writes a header.
+    let length_before = std::fs::metadata(&globals.ledger).ok().map(|m| m.len());
     let mut file = ledger::open_with(&globals.ledger, LedgerFile::options().create(true))?;
     let result = import(&mut file);
-    if (result.is_err() || common.dry_run) && !existed && file.ledger().is_empty() {
+    if (result.is_err() || common.dry_run) && file.ledger().is_empty() {
         let path = file.path().to_path_buf();
         drop(file);
-        let _ = std::fs::remove_file(path);
+        match length_before {
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+            Some(0) => {
+                // Back to the empty file it was: without the header opening wrote.
+                let _ = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .and_then(|f| f.set_len(0));
+            }
+            Some(_) => {}
+        }
     }
     result
 }
