@@ -336,7 +336,11 @@ fn a_dry_run_on_a_ledger_that_does_not_exist_leaves_no_file_behind() {
         std::fs::read(scratch.ledger()).expect("the ledger file"),
         b""
     );
-    let refused = scratch.run(&["import", "ofac-csv", &fixture("un/un_details_2026-02-27.xml")]);
+    let refused = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("un/un_details_2026-02-27.xml"),
+    ]);
     refused.exits(3);
     assert_eq!(
         std::fs::read(scratch.ledger()).expect("the ledger file"),
