@@ -14,9 +14,6 @@
 //! or rolled back, or retracted or un-retracted ([`Index::refresh_clusters`]): linked entities
 //! are a small part of a ledger, and rebuilding keeps the copies obviously in step.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use chrono::NaiveDate;
 
 use super::{sees_event, Index, Listing, ScopeIx};
@@ -24,27 +21,9 @@ use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
 use crate::list::Scope;
 use crate::log::Log;
 
-/// A hasher for ids that are already uniformly random (UUIDs derived by SHA-1, or random):
-/// it keeps the last 8 bytes written, mixed once. Only for maps keyed by such ids.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0_u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IdMap<V> = HashMap<EntityId, V, BuildHasherDefault<IdHasher>>;
+/// Entity ids to their number in a component or to their component, hashed with foldhash as the
+/// index's other id-keyed maps are.
+type IdMap<V> = foldhash::HashMap<EntityId, V>;
 
 /// One link starting or ending, between two members of a component (indexes into its members).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
