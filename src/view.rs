@@ -373,21 +373,10 @@ impl<'a> View<'a> {
     }
 
     fn life(&self, positions: &[usize]) -> Option<Life<'a>> {
-        let mut created = None;
-        let mut ended = None;
         let mut amendments = Vec::new();
-        for &at in positions.iter().filter(|&&at| self.sees(at)) {
-            let change = &self.log[at];
-            if change.kind.creates() {
-                created = Some(change);
-            } else if change.kind.ends() {
-                ended = Some(change);
-            } else {
-                amendments.push(change);
-            }
-        }
+        let (created, ended) = self.walk_life(positions, |change| amendments.push(change))?;
         Some(Life {
-            created: created?,
+            created,
             ended,
             amendments,
         })
@@ -395,9 +384,34 @@ impl<'a> View<'a> {
 
     /// [`View::life`] as seen on the dates `on`, without collecting the amendments.
     fn life_on(&self, positions: &[usize], on: [NaiveDate; 2]) -> Option<LifeOn<'a>> {
+        let mut amendments: [Option<&'a Change>; 2] = [None, None];
+        let (created, ended) = self.walk_life(positions, |change| {
+            for (amendment, date) in amendments.iter_mut().zip(on) {
+                // Later in the log wins among equal effective dates.
+                if change.effective <= date
+                    && amendment.is_none_or(|a| a.effective <= change.effective)
+                {
+                    *amendment = Some(change);
+                }
+            }
+        })?;
+        Some(LifeOn {
+            created,
+            ended,
+            amendments,
+        })
+    }
+
+    /// One pass over the visible changes at `positions` (one designation's or licence's): its
+    /// creating and ending changes, each amendment handed to `amendment` in log order. `None`
+    /// when the view sees no creation.
+    fn walk_life(
+        &self,
+        positions: &[usize],
+        mut amendment: impl FnMut(&'a Change),
+    ) -> Option<(&'a Change, Option<&'a Change>)> {
         let mut created = None;
         let mut ended = None;
-        let mut amendments: [Option<&'a Change>; 2] = [None, None];
         for &at in positions.iter().filter(|&&at| self.sees(at)) {
             let change = &self.log[at];
             if change.kind.creates() {
@@ -405,21 +419,10 @@ impl<'a> View<'a> {
             } else if change.kind.ends() {
                 ended = Some(change);
             } else {
-                for (amendment, date) in amendments.iter_mut().zip(on) {
-                    // Later in the log wins among equal effective dates.
-                    if change.effective <= date
-                        && amendment.is_none_or(|a| a.effective <= change.effective)
-                    {
-                        *amendment = Some(change);
-                    }
-                }
+                amendment(change);
             }
         }
-        Some(LifeOn {
-            created: created?,
-            ended,
-            amendments,
-        })
+        Some((created?, ended))
     }
 
     /// The designation as seen on the dates `on`.
