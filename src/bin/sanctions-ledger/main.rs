@@ -49,7 +49,8 @@ struct Cli {
     )]
     ledger: PathBuf,
 
-    /// Machine output: one JSON document on standard output, with the digest.
+    /// Machine output: one JSON document on standard output, with the digest, the number of
+    /// changes seen and `known_at` (null for the current view).
     #[arg(long, global = true)]
     json: bool,
 
