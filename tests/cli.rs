@@ -216,6 +216,22 @@ fn the_digest_of_an_answer_is_the_ledgers_and_verify_finds_it_in_the_history() {
         .exits(0)
         .stdout
         .contains("the digest after the first 226 changes"));
+    // A prefix that stops inside one import's changes (all recorded at one instant) is no
+    // view's digest: verify places it without calling it "as known at" that instant.
+    let first = scratch
+        .run(&["changes", "--limit", "1", "--json"])
+        .exits(0)
+        .json();
+    let next = first["cursor"].as_str().expect("a cursor").to_owned();
+    let (position, inside) = next.split_once('-').expect("position-digest");
+    assert_eq!(position, "1");
+    let placed = scratch.run(&["verify", "--expect", inside]);
+    let text = &placed.exits(0).stdout;
+    assert!(
+        text.contains("the digest after the first 1 changes (inside the changes recorded at"),
+        "{text}"
+    );
+    assert!(!text.contains("(as known at"), "{text}");
     let foreign = scratch.run(&["verify", "--expect", &"ab".repeat(32)]);
     // The file is sound (exit 0 would hide the mismatch, exit 4 would call it damaged): exit 1.
     assert!(foreign.exits(1).stderr.contains("is not a digest of"));

@@ -75,13 +75,23 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         )?;
         writeln!(out, "digest: {}", ledger.digest())?;
         if let (Some(expected), Some(Some(n))) = (args.expect, found) {
-            let recorded = n
-                .checked_sub(1)
-                .and_then(|at| ledger.changes().get(at))
-                .map_or_else(
-                    || "before any change".to_owned(),
-                    |c| format!("as known at {}", instant(c.recorded)),
-                );
+            let changes = ledger.changes();
+            let recorded = match n.checked_sub(1).and_then(|at| changes.get(at)) {
+                None => "before any change".to_owned(),
+                // A view as known at an instant sees every change recorded at it: a prefix
+                // that stops inside such a group (a batch) is no view's digest.
+                Some(last)
+                    if changes
+                        .get(n)
+                        .is_some_and(|next| next.recorded == last.recorded) =>
+                {
+                    format!(
+                        "inside the changes recorded at {}: no view as known at an instant has exactly these",
+                        instant(last.recorded)
+                    )
+                }
+                Some(last) => format!("as known at {}", instant(last.recorded)),
+            };
             writeln!(
                 out,
                 "{expected}: the digest after the first {n} changes ({recorded})"
