@@ -8,8 +8,9 @@
 //! the program it carried, and the 44022 of the first snapshot lacks that program.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use sanctions_ledger::import::{apply_snapshot, ofac::SdnFiles, Note, ReconcileOptions};
-use sanctions_ledger::{Document, DocumentKind, Identifier, Ledger};
+use sanctions_ledger::import::ofac::{ConsolidatedFiles, SdnFiles};
+use sanctions_ledger::import::{apply_snapshot, Note, ReconcileOptions};
+use sanctions_ledger::{Authority, Document, DocumentKind, Identifier, Ledger};
 
 const STAR: &str = "44022,\"JOINT STOCK COMPANY STAR\",-0- ,\"NPWMD] [IFSR] [RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"Website www.ao-star.ru; Additional Sanctions Information - Subject to Secondary Sanctions; Organization Established Date 1943; Tax ID No. 5904100329 (Russia); Business Registration Number 1025900895712 (Russia); Linked To: IRAN AIRCRAFT MANUFACTURING INDUSTRIAL COMPANY.\"\r\n";
 
@@ -91,5 +92,125 @@ fn a_plain_removal_has_no_note() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     assert_eq!(found.delistings(), 1);
     assert!(found.notes.is_empty());
+    Ok(())
+}
+
+/// A made-up SDN row of an organisation with `remarks`.
+fn organisation(id: &str, name: &str, remarks: &str) -> String {
+    format!("{id},\"{name}\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"{remarks}\"\r\n")
+}
+
+fn day(d: u32) -> Result<NaiveDate, &'static str> {
+    NaiveDate::from_ymd_opt(2023, 9, d).ok_or("date")
+}
+
+fn at(d: u32) -> Result<chrono::DateTime<Utc>, &'static str> {
+    Utc.with_ymd_and_hms(2023, 9, d, 0, 0, 0)
+        .single()
+        .ok_or("instant")
+}
+
+/// Imports `before` then `after` (SDN CSV rows) and returns the notes of the second import.
+fn notes_of(before: &str, after: &str) -> Result<Vec<Note>, Box<dyn std::error::Error>> {
+    let mut ledger = Ledger::new();
+    let (before, after) = (format!("{before}\x1a"), format!("{after}\x1a"));
+    let first = SdnFiles::new("before.csv", before.as_bytes()).parse(day(20)?)?;
+    apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(at(21)?))?;
+    let second = SdnFiles::new("after.csv", after.as_bytes()).parse(day(25)?)?;
+    let (found, _) = apply_snapshot(
+        &mut ledger,
+        &second,
+        &ReconcileOptions::new(at(26)?)
+            .allow_mass_delisting()
+            .allow_mass_amendment(),
+    )?;
+    Ok(found.notes)
+}
+
+#[test]
+fn a_removal_matching_several_entries_names_the_first_and_only_what_it_shares(
+) -> Result<(), Box<dyn std::error::Error>> {
+    // Made up: 300 shares its registration number with 200 and its tax id with 250; both stay.
+    let removed = organisation(
+        "300",
+        "OOO RESHETKA",
+        "Tax ID No. 7701000001 (Russia); Registration Number 1027700000001 (Russia)",
+    );
+    let by_registration = organisation(
+        "200",
+        "OOO KLETKA",
+        "Registration Number 1027700000001 (Russia)",
+    );
+    let by_tax_id = organisation("250", "OOO SETKA", "Tax ID No. 7701000001 (Russia)");
+    let notes = notes_of(
+        &format!("{by_registration}{by_tax_id}{removed}"),
+        &format!("{by_registration}{by_tax_id}"),
+    )?;
+    let [Note::ProbableMerge(merge)] = &notes[..] else {
+        return Err(format!("one probable merge expected: {notes:?}").into());
+    };
+    // The first entry in the snapshot's order that carries any of its evidence...
+    assert_eq!(
+        (merge.removed.as_str(), merge.kept.as_str()),
+        ("300", "200")
+    );
+    // ...and only the identifiers shared with that one.
+    let registration =
+        Identifier::Document(Document::new(DocumentKind::Registration, "1027700000001"));
+    let keys: Vec<String> = merge.shared.iter().map(Identifier::lookup_key).collect();
+    assert_eq!(keys, [registration.lookup_key()]);
+    Ok(())
+}
+
+#[test]
+fn a_shared_name_or_a_weak_document_is_no_merge_evidence() -> Result<(), Box<dyn std::error::Error>>
+{
+    // Made up: 300 has the name of 200 and a D-U-N-S number (a document of kind Other) that
+    // 200 also has; names and other documents never say two entries are one subject.
+    let removed = organisation("300", "OOO KLETKA", "D-U-N-S Number 123456789");
+    let kept = organisation("200", "OOO KLETKA", "D-U-N-S Number 123456789");
+    let notes = notes_of(&format!("{kept}{removed}"), &kept)?;
+    assert!(notes.is_empty(), "{notes:?}");
+    Ok(())
+}
+
+#[test]
+fn evidence_on_another_list_is_not_a_merge_within_this_one(
+) -> Result<(), Box<dyn std::error::Error>> {
+    // Made up: 300 leaves the SDN list while an entry of the non-SDN Consolidated list carries
+    // its tax id. A merge is within one list: the removal is a plain delisting there.
+    let mut ledger = Ledger::new();
+    let cons = format!(
+        "{}\x1a",
+        organisation("400", "OOO RESHETKA", "Tax ID No. 7701000001 (Russia)")
+            .replace("RUSSIA-EO14024", "CMIC-EO13959")
+    );
+    let cons = ConsolidatedFiles::new("cons_prim.csv", cons.as_bytes()).parse(day(20)?)?;
+    apply_snapshot(&mut ledger, &cons, &ReconcileOptions::new(at(21)?))?;
+    let removed = organisation("300", "OOO RESHETKA", "Tax ID No. 7701000001 (Russia)");
+    let other = organisation("200", "OOO KLETKA", "Tax ID No. 7701000002 (Russia)");
+    let (before, after) = (format!("{other}{removed}\x1a"), format!("{other}\x1a"));
+    let first = SdnFiles::new("before.csv", before.as_bytes()).parse(day(20)?)?;
+    apply_snapshot(&mut ledger, &first, &ReconcileOptions::new(at(21)?))?;
+    let second = SdnFiles::new("after.csv", after.as_bytes()).parse(day(25)?)?;
+    let (found, _) = apply_snapshot(
+        &mut ledger,
+        &second,
+        &ReconcileOptions::new(at(26)?).allow_mass_delisting(),
+    )?;
+    assert_eq!(found.delistings(), 1);
+    assert!(found.notes.is_empty(), "{:?}", found.notes);
+    // Of the two entities with the tax id, the Consolidated entry's alone is still listed.
+    let now = ledger.current();
+    let tax_id = Identifier::Document(Document::new(DocumentKind::TaxId, "7701000001"));
+    let holders = now.find_by_identifier(&tax_id);
+    assert_eq!(holders.len(), 2, "{holders:?}");
+    let mut listed = Vec::new();
+    for entity in holders {
+        if now.is_listed(entity, &Authority::US_OFAC, day(26)?)? {
+            listed.push(entity);
+        }
+    }
+    assert_eq!(listed.len(), 1, "{listed:?}");
     Ok(())
 }
