@@ -174,6 +174,8 @@ fn belavia_is_not_listed_before_2023_08_09_and_listed_from_it() {
     ]);
     let json = known.exits(0).json();
     assert_eq!(json["entities"][0]["statuses"][0]["status"], "listed");
+    // Linked to no other entry: its own status is its subject's.
+    assert!(json["entities"][0]["subject"].is_null(), "{json}");
     assert_eq!(json["known_at"], "2023-08-10T06:00:00Z");
     // 222 + 34 entry changes, and the 4 + 7 `Linked To:` relations the two files state.
     assert_eq!(json["changes_seen"], 267);
@@ -695,9 +697,10 @@ fn the_consolidated_list_is_its_own_publication() {
 
 /// `link` proposes links between real entries of the SDN, Consolidated and UN lists that share
 /// a strong identifier, `link --apply` records them, and running it again proposes nothing.
-#[test]
-fn link_proposes_then_records_links_between_lists_once() {
-    let scratch = Scratch::new("link");
+/// Imports the SDN, UN and Consolidated fixtures of tests/fixtures/links, whose entries
+/// `link` joins: OMM (SDN 17068 = UN KPe.020, by IMO company number) and VTB (SDN 17013 = SSI
+/// 17013).
+fn three_lists_to_link(scratch: &Scratch) {
     let imports: [&[&str]; 3] = [
         &[
             "import",
@@ -726,6 +729,65 @@ fn link_proposes_then_records_links_between_lists_once() {
     for args in imports {
         scratch.run(args).exits(0);
     }
+}
+
+#[test]
+fn status_answers_for_the_subject_of_linked_entries() {
+    let scratch = Scratch::new("subject");
+    three_lists_to_link(&scratch);
+    scratch
+        .run(&["link", "--apply", "--recorded", "2026-03-02T00:00:00Z"])
+        .exits(0);
+    // The UN entry of OMM is not on a US list, but the subject it makes with the SDN entry it
+    // is linked to is: status says so, and through which list entry.
+    let un_entry = scratch.run(&[
+        "status",
+        "UN:KPe.020",
+        "--authority",
+        "US-OFAC",
+        "--on",
+        "2026-03-02",
+    ]);
+    let lines: Vec<&str> = un_entry.exits(0).stdout.lines().collect();
+    assert_eq!(lines[0], "US-OFAC not-listed", "{}", un_entry.stdout);
+    assert!(
+        lines[2].starts_with(
+            "# linked on 2026-03-02 to OCEAN MARITIME MANAGEMENT COMPANY LIMITED (US-OFAC:17068)"
+        ),
+        "{}",
+        un_entry.stdout
+    );
+    assert_eq!(
+        lines[3],
+        "subject US-OFAC listed (through US-OFAC/SDN 17068)"
+    );
+    // Before the link's date the two are separate: no subject lines.
+    let before = scratch.run(&["status", "UN:KPe.020", "--on", "2014-07-27", "--json"]);
+    assert!(before.exits(0).json()["entities"][0]["subject"].is_null());
+    // Both VTB entries of ent_num 17013 answer for the subject on both OFAC lists.
+    let vtb = scratch.run(&["status", "US-OFAC:17013", "--on", "2026-03-02", "--json"]);
+    let vtb = vtb.exits(0).json();
+    let entries = vtb["entities"].as_array().expect("entities");
+    assert_eq!(entries.len(), 2, "{vtb}");
+    for entity in entries {
+        let subject = &entity["subject"];
+        assert_eq!(
+            subject["members"].as_array().map(Vec::len),
+            Some(2),
+            "{vtb}"
+        );
+        assert_eq!(subject["statuses"][0]["status"], "listed");
+        assert_eq!(
+            subject["statuses"][0]["through"],
+            serde_json::json!(["US-OFAC/SDN 17013", "US-OFAC/SSI 17013"])
+        );
+    }
+}
+
+#[test]
+fn link_proposes_then_records_links_between_lists_once() {
+    let scratch = Scratch::new("link");
+    three_lists_to_link(&scratch);
     let proposed = scratch.run(&["link", "--recorded", "2026-03-02T00:00:00Z"]);
     let lines: Vec<&str> = proposed.exits(0).stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{}", proposed.stdout);

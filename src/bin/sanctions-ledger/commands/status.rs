@@ -1,11 +1,13 @@
-//! `status REF --on DATE`: an entity's status per authority, with the reasons.
+//! `status REF --on DATE`: an entity's status per authority, with the reasons, and when the
+//! entity is linked to other list entries on the date, the status of the subject they make
+//! together (`View::clusters`).
 
 use std::io::Write;
 
 use serde_json::{json, Value};
 
 use sanctions_ledger::chrono::NaiveDate;
-use sanctions_ledger::{Authority, EntityId, Status, StatusKind, View};
+use sanctions_ledger::{Authority, ClusterStatus, EntityId, Status, StatusKind, View};
 
 use crate::failure::{Failure, Outcome};
 use crate::output::{self, name};
@@ -45,12 +47,17 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .iter()
         .map(|&entity| Ok((entity, statuses(view, entity, args)?)))
         .collect::<Result<_, Failure>>()?;
+    let subjects: Vec<Option<Subject>> = entities
+        .iter()
+        .map(|&entity| subject(view, entity, args))
+        .collect::<Result<_, Failure>>()?;
 
     let mut out = output::stdout();
     if globals.json {
         let entities: Vec<Value> = answers
             .iter()
-            .map(|(entity, statuses)| {
+            .zip(&subjects)
+            .map(|((entity, statuses), subject)| {
                 json!({
                     "entity": entity,
                     "name": name(view, *entity),
@@ -61,6 +68,18 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                             "reasons": reasons(view, *entity, authority, status, args.on),
                         })
                     }).collect::<Vec<_>>(),
+                    "subject": subject.as_ref().map(|subject| json!({
+                        "members": subject.members.iter().map(|&member| json!({
+                            "entity": member,
+                            "name": name(view, member),
+                            "list_ids": output::all_list_ids(view, member),
+                        })).collect::<Vec<_>>(),
+                        "statuses": subject.statuses.iter().map(|(authority, status)| json!({
+                            "authority": authority,
+                            "status": status.kind(),
+                            "through": through(view, status),
+                        })).collect::<Vec<_>>(),
+                    })),
                 })
             })
             .collect();
@@ -71,7 +90,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
-    for (entity, statuses) in &answers {
+    for ((entity, statuses), subject) in answers.iter().zip(&subjects) {
         if statuses.is_empty() {
             writeln!(
                 out,
@@ -83,6 +102,33 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
             writeln!(out, "{authority} {}", status.kind())?;
             for reason in reasons(view, *entity, authority, status, args.on) {
                 writeln!(out, "  {reason}")?;
+            }
+        }
+        if let Some(subject) = subject {
+            let others: Vec<String> = subject
+                .members
+                .iter()
+                .filter(|&&member| member != *entity)
+                .map(|&member| entry(view, member))
+                .collect();
+            writeln!(
+                out,
+                "# linked on {} to {}: one subject, whose status follows",
+                args.on,
+                others.join(", ")
+            )?;
+            for (authority, status) in &subject.statuses {
+                let through = through(view, status);
+                if through.is_empty() {
+                    writeln!(out, "subject {authority} {}", status.kind())?;
+                } else {
+                    writeln!(
+                        out,
+                        "subject {authority} {} (through {})",
+                        status.kind(),
+                        through.join(", ")
+                    )?;
+                }
             }
         }
     }
@@ -103,6 +149,72 @@ fn statuses(
         Some(authority) => vec![(authority.clone(), view.status(entity, authority, args.on)?)],
         None => view.statuses(entity, args.on)?.into_iter().collect(),
     })
+}
+
+/// The subject an entity makes with the list entries it is linked to on the date.
+struct Subject {
+    /// Every member, the entity included, sorted.
+    members: Vec<EntityId>,
+    /// With `--authority`, that authority's status of the subject; otherwise one per authority
+    /// that ever designated a member.
+    statuses: Vec<(Authority, ClusterStatus)>,
+}
+
+/// The entity's subject on `--on`, or `None` when it is linked to nothing then (its own status
+/// is then the subject's).
+fn subject(view: View<'_>, entity: EntityId, args: &Args) -> Result<Option<Subject>, Failure> {
+    let clusters = view.clusters();
+    let cluster = clusters.cluster(entity, args.on)?;
+    if cluster.members.len() < 2 {
+        return Ok(None);
+    }
+    let statuses = match &args.authority {
+        Some(authority) => vec![(
+            authority.clone(),
+            clusters.status(entity, authority, args.on)?,
+        )],
+        None => clusters
+            .statuses(entity, args.on)?
+            .statuses
+            .into_iter()
+            .collect(),
+    };
+    Ok(Some(Subject {
+        members: cluster.members,
+        statuses,
+    }))
+}
+
+/// The list entries a subject's status comes from: each designation in it as `LIST ID`
+/// (`US-OFAC/SDN 17013`), or `AUTHORITY ID` for a designation on no named list.
+fn through(view: View<'_>, status: &ClusterStatus) -> Vec<String> {
+    let mut entries: Vec<String> = status
+        .status
+        .designations()
+        .iter()
+        .filter_map(|&designation| view.designation(designation))
+        .map(|designation| {
+            let record = designation.record;
+            let ids = output::list_ids(view, record.entity, &record.authority);
+            match &record.list {
+                Some(list) => format!("{list} {ids}"),
+                None => format!("{} {ids}", record.authority),
+            }
+        })
+        .collect();
+    entries.sort();
+    entries.dedup();
+    entries
+}
+
+/// `NAME (AUTHORITY:ID …)`, or the name alone for an entity with no list id.
+fn entry(view: View<'_>, entity: EntityId) -> String {
+    let ids = output::all_list_ids(view, entity);
+    if ids.is_empty() {
+        name(view, entity)
+    } else {
+        format!("{} ({ids})", name(view, entity))
+    }
 }
 
 /// Why the status is what it is: the designations and licences in force, or the nearest
