@@ -785,6 +785,55 @@ fn status_answers_for_the_subject_of_linked_entries() {
 }
 
 #[test]
+fn timeline_adds_the_periods_of_the_subject_of_linked_entries() {
+    let scratch = Scratch::new("subject-timeline");
+    three_lists_to_link(&scratch);
+    let alone = scratch
+        .run(&["timeline", "UN:KPe.020", "--json"])
+        .exits(0)
+        .json();
+    assert!(alone["entities"][0]["subject"].is_null(), "{alone}");
+    scratch
+        .run(&["link", "--apply", "--recorded", "2026-03-02T00:00:00Z"])
+        .exits(0);
+    let text = scratch.run(&["timeline", "UN:KPe.020"]);
+    let lines: Vec<&str> = text.exits(0).stdout.lines().collect();
+    // Its own periods: the UN listing only.
+    assert!(
+        lines[2].starts_with("UN         listed  2014-07-28"),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(
+        lines[3],
+        "# linked to OCEAN MARITIME MANAGEMENT COMPANY LIMITED US-OFAC:17068 (from 2014-07-28): the subject they make, on each date"
+    );
+    // The subject's: the UN listing and the SDN listing of the linked entry.
+    assert!(
+        lines[5].starts_with("UN         listed  2014-07-28"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        lines[6].starts_with("US-OFAC    listed  2024-05-03"),
+        "{}",
+        text.stdout
+    );
+    let json = scratch
+        .run(&["timeline", "UN:KPe.020", "--json"])
+        .exits(0)
+        .json();
+    let subject = &json["entities"][0]["subject"];
+    assert_eq!(
+        subject["members"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
+    assert_eq!(subject["authorities"][1]["authority"], "US-OFAC");
+    assert_eq!(subject["links"][0]["from"], "2014-07-28");
+}
+
+#[test]
 fn link_proposes_then_records_links_between_lists_once() {
     let scratch = Scratch::new("link");
     three_lists_to_link(&scratch);

@@ -1,10 +1,12 @@
-//! `timeline REF`: an entity's periods of being listed and licensed, per authority.
+//! `timeline REF`: an entity's periods of being listed and licensed, per authority, and when it
+//! is linked to other list entries on some date, the periods of the subject they make together
+//! (`View::clusters().timeline`).
 
 use std::io::Write;
 
 use serde_json::json;
 
-use sanctions_ledger::{ChangeId, View};
+use sanctions_ledger::{AuthorityTimeline, ChangeId, ClusterTimeline, View};
 
 use crate::failure::Outcome;
 use crate::output::{self, all_list_ids, name};
@@ -32,20 +34,37 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .iter()
         .map(|&e| view.timeline(e))
         .collect::<Result<Vec<_>, _>>()?;
+    // The subject of an entity linked to nothing is the entity itself: no second timeline.
+    let subjects = entities
+        .iter()
+        .map(|&e| {
+            let subject = view.clusters().timeline(e)?;
+            Ok(Some(subject).filter(|s| s.members.len() > 1))
+        })
+        .collect::<Result<Vec<Option<ClusterTimeline>>, sanctions_ledger::Error>>()?;
 
     let mut out = output::stdout();
     if globals.json {
         let value = json!({
             "ref": args.reference.to_string(),
-            "entities": timelines.iter().map(|t| json!({
+            "entities": timelines.iter().zip(&subjects).map(|(t, subject)| json!({
                 "entity": t.entity,
                 "name": name(view, t.entity),
                 "timeline": t,
+                "subject": subject.as_ref().map(|s| json!({
+                    "members": s.members.iter().map(|&member| json!({
+                        "entity": member,
+                        "name": name(view, member),
+                        "list_ids": all_list_ids(view, member),
+                    })).collect::<Vec<_>>(),
+                    "authorities": s.authorities,
+                    "links": s.links,
+                })),
             })).collect::<Vec<_>>(),
         });
         return output::print_json(&mut out, view, value);
     }
-    for timeline in &timelines {
+    for (timeline, subject) in timelines.iter().zip(&subjects) {
         writeln!(
             out,
             "{} {} (entity {})",
@@ -53,36 +72,64 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
             all_list_ids(view, timeline.entity),
             timeline.entity
         )?;
-        let mut table = output::table(&[
-            "authority",
-            "status",
-            "from",
-            "until",
-            "opened by",
-            "closed by",
-        ]);
-        for authority in &timeline.authorities {
-            for period in &authority.periods {
-                table.add_row(vec![
-                    authority.authority.to_string(),
-                    period.status.to_string(),
-                    period.dates.from.to_string(),
-                    period
-                        .dates
-                        .until
-                        .map_or_else(|| "-".to_owned(), |d| d.to_string()),
-                    sources(view, &period.opened_by),
-                    sources(view, &period.closed_by),
-                ]);
-            }
+        output::print_table(&mut out, &periods(view, &timeline.authorities))?;
+        if let Some(subject) = subject {
+            let others: Vec<String> = subject
+                .members
+                .iter()
+                .filter(|&&member| member != timeline.entity)
+                .map(|&member| format!("{} {}", name(view, member), all_list_ids(view, member)))
+                .collect();
+            let links: Vec<String> = subject
+                .links
+                .iter()
+                .map(|link| match link.dates.until {
+                    Some(until) => format!("from {} until {until}", link.dates.from),
+                    None => format!("from {}", link.dates.from),
+                })
+                .collect();
+            writeln!(
+                out,
+                "# linked to {} ({}): the subject they make, on each date",
+                others.join(", "),
+                links.join(", ")
+            )?;
+            output::print_table(&mut out, &periods(view, &subject.authorities))?;
         }
-        output::print_table(&mut out, &table)?;
     }
     if globals.digest {
         output::print_digest(&mut out, view)?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// A table of the periods per authority, with the changes that open and close each.
+fn periods(view: View<'_>, authorities: &[AuthorityTimeline]) -> comfy_table::Table {
+    let mut table = output::table(&[
+        "authority",
+        "status",
+        "from",
+        "until",
+        "opened by",
+        "closed by",
+    ]);
+    for authority in authorities {
+        for period in &authority.periods {
+            table.add_row(vec![
+                authority.authority.to_string(),
+                period.status.to_string(),
+                period.dates.from.to_string(),
+                period
+                    .dates
+                    .until
+                    .map_or_else(|| "-".to_owned(), |d| d.to_string()),
+                sources(view, &period.opened_by),
+                sources(view, &period.closed_by),
+            ]);
+        }
+    }
+    table
 }
 
 /// The changes' kinds and citations, e.g. `designate: US-OFAC SDN list as of 2023-08-09`.
