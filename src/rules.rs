@@ -656,7 +656,7 @@ impl<'a> Checker<'a> {
     fn live_relate(self, relation: RelationId) -> Option<(usize, &'a crate::relation::Relation)> {
         let positions = self.index.relation_positions(relation)?;
         positions.iter().find_map(|&at| match &self.log[at].kind {
-            ChangeKind::Relate { record, .. } if self.live(at) => Some((at, record)),
+            ChangeKind::Relate { record, .. } if self.live(at) => Some((at, &**record)),
             _ => None,
         })
     }
