@@ -65,10 +65,10 @@ fn record_history(belavia: EntityId) -> Result<Ledger, sanctions_ledger::Error> 
             "OFAC SDN entry 44541",
             ChangeKind::RegisterEntity {
                 entity: belavia,
-                record: Entity::new(
+                record: Box::new(Entity::new(
                     EntityKind::Organisation,
                     "Open Joint Stock Company Belavia Belarusian Airlines",
-                ),
+                )),
             },
         ),
         change(
@@ -78,12 +78,12 @@ fn record_history(belavia: EntityId) -> Result<Ledger, sanctions_ledger::Error> 
             "OFAC SDN entry 44541",
             ChangeKind::Designate {
                 designation: sdn_entry,
-                record: Designation::new(
+                record: Box::new(Designation::new(
                     belavia,
                     Authority::US_OFAC,
                     DesignationTerms::new(Measure::AssetFreeze)
                         .with_program(Program::new(Authority::US_OFAC, "BELARUS-EO14038")?),
-                ),
+                )),
             },
         ),
     ])?;
@@ -118,12 +118,12 @@ fn record_history(belavia: EntityId) -> Result<Ledger, sanctions_ledger::Error> 
             "OFAC Belarus General License 11",
             ChangeKind::IssueLicence {
                 licence: LicenceId::derive("us-ofac:belarus-gl-11"),
-                record: Licence::new(
+                record: Box::new(Licence::new(
                     Authority::US_OFAC,
                     LicenceTerms::general("Belarus General License 11", belavia)
                         .with_owned_entities()
                         .with_exclusion("does not unblock blocked property"),
-                ),
+                )),
             },
         ),
     ])?;

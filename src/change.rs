@@ -130,6 +130,11 @@ impl Change {
 ///
 /// Serialised as an object with one key, the kind's name, e.g.
 /// `"kind": {"delist": {"designation": "…"}}`. Unknown kinds and unknown fields are refused.
+///
+/// Every `record` and every `terms` is boxed, so that a change's size in the ledger's log does
+/// not depend on its kind's largest payload: a delisting or a retraction stays small, and only
+/// the changes that carry facts or terms pay for them, on the heap. The box changes nothing in
+/// the serialised form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -139,7 +144,7 @@ pub enum ChangeKind {
         /// The new entity's id.
         entity: EntityId,
         /// Its facts.
-        record: Entity,
+        record: Box<Entity>,
     },
     /// Replaces an entity's facts from `effective` on, which may not be before the entity's
     /// registration.
@@ -147,14 +152,14 @@ pub enum ChangeKind {
         /// The entity.
         entity: EntityId,
         /// Its facts from `effective` on.
-        record: Entity,
+        record: Box<Entity>,
     },
     /// Lists an entity: the designation is in force from `effective`.
     Designate {
         /// The new designation's id.
         designation: DesignationId,
         /// Who is listed, by whom, on what terms.
-        record: Designation,
+        record: Box<Designation>,
     },
     /// Replaces a designation's terms from `effective` on; the designation must be in force on
     /// that date. An amendment that keeps the terms (a listing maintained at renewal) is valid.
@@ -162,7 +167,7 @@ pub enum ChangeKind {
         /// The designation.
         designation: DesignationId,
         /// Its terms from `effective` on.
-        terms: DesignationTerms,
+        terms: Box<DesignationTerms>,
     },
     /// Ends a designation: not listed from `effective` on, which must be strictly after the
     /// designation's own effective date.
@@ -175,14 +180,14 @@ pub enum ChangeKind {
         /// The new licence's id.
         licence: LicenceId,
         /// The licence.
-        record: Licence,
+        record: Box<Licence>,
     },
     /// Replaces a licence's terms from `effective` on; the licence must be in force then.
     AmendLicence {
         /// The licence.
         licence: LicenceId,
         /// Its terms from `effective` on.
-        terms: LicenceTerms,
+        terms: Box<LicenceTerms>,
     },
     /// Ends a licence (revoked or expired): not in force from `effective` on.
     EndLicence {
@@ -197,7 +202,7 @@ pub enum ChangeKind {
         /// The new link's id.
         link: LinkId,
         /// The two entities and why they are one subject.
-        record: Link,
+        record: Box<Link>,
     },
     /// Ends a link: the two entities are not joined by it from `effective` on, which must be
     /// strictly after the link's own effective date. (A link recorded in error is retracted
@@ -212,7 +217,7 @@ pub enum ChangeKind {
         /// The new relation's id.
         relation: RelationId,
         /// Who relates to whom, how.
-        record: Relation,
+        record: Box<Relation>,
     },
     /// Replaces a relation's terms (an ownership's share) from `effective` on; the relation
     /// must be in force on that date.
@@ -220,7 +225,7 @@ pub enum ChangeKind {
         /// The relation.
         relation: RelationId,
         /// Its terms from `effective` on.
-        terms: RelationTerms,
+        terms: Box<RelationTerms>,
     },
     /// Ends a relation: not in force from `effective` on, which must be strictly after the
     /// relation began.
@@ -233,7 +238,7 @@ pub enum ChangeKind {
         /// The new class measure's id.
         measure: ClassMeasureId,
         /// Which authority, on which class, on what terms.
-        record: ClassMeasure,
+        record: Box<ClassMeasure>,
     },
     /// Replaces a class measure's terms from `effective` on; the measure must be in force on
     /// that date.
@@ -241,7 +246,7 @@ pub enum ChangeKind {
         /// The class measure.
         measure: ClassMeasureId,
         /// Its terms from `effective` on.
-        terms: ClassMeasureTerms,
+        terms: Box<ClassMeasureTerms>,
     },
     /// Lifts a class measure: not in force from `effective` on, which must be strictly after it
     /// was imposed.
@@ -359,7 +364,7 @@ impl ChangeKind {
     /// let belavia = EntityId::derive("belavia");
     /// let listing = ChangeKind::Designate {
     ///     designation: DesignationId::derive("eu:belavia"),
-    ///     record: Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze)),
+    ///     record: Box::new(Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze))),
     /// };
     /// assert_eq!(listing.entities(), [belavia]);
     /// assert!(listing.creates());
@@ -572,5 +577,19 @@ impl ObservationWindow {
             after,
             on_or_before,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Change, ChangeKind};
+
+    /// The log holds every change inline, so its size is paid by every change, whatever its
+    /// kind: a payload added inline to one variant would make each delisting pay for it.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_change_stays_small_whatever_its_kind() {
+        assert!(std::mem::size_of::<ChangeKind>() <= 40);
+        assert!(std::mem::size_of::<Change>() <= 144);
     }
 }

@@ -62,7 +62,7 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 ///     Source::new("Council Implementing Regulation (EU) 2021/2124"),
 ///     ChangeKind::RegisterEntity {
 ///         entity: belavia,
-///         record: Entity::new(EntityKind::Organisation, "Belavia"),
+///         record: Box::new(Entity::new(EntityKind::Organisation, "Belavia")),
 ///     },
 /// );
 ///

@@ -46,7 +46,7 @@ use crate::entity::{normalise_name, Entity};
 use crate::id::{DesignationId, EntityId, LicenceId, LinkId};
 use crate::list::{List, Scope};
 use crate::log::Log;
-use crate::names::name_tokens;
+use crate::names::for_each_token;
 
 /// Which changes are retracted, and by which retraction.
 ///
@@ -358,11 +358,11 @@ fn name_keys(record: &Entity) -> Vec<u64> {
 
 /// The keys of the tokens of a record's names and aliases, without repeats.
 fn token_keys(record: &Entity) -> Vec<u64> {
-    let mut keys: Vec<u64> = record
-        .names()
-        .flat_map(name_tokens)
-        .map(|t| text_key(&t))
-        .collect();
+    let mut keys = Vec::new();
+    let mut scratch = String::new();
+    for name in record.names() {
+        for_each_token(name, &mut scratch, |t| keys.push(text_key(t)));
+    }
     keys.sort_unstable();
     keys.dedup();
     keys

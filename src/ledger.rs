@@ -45,13 +45,13 @@ pub const FORMAT_VERSION: u32 = 1;
 ///     Change::new(ChangeId::derive("1"), day(2021, 12, 2), recorded, source.clone(),
 ///         ChangeKind::RegisterEntity {
 ///             entity: belavia,
-///             record: Entity::new(EntityKind::Organisation, "Belavia"),
+///             record: Box::new(Entity::new(EntityKind::Organisation, "Belavia")),
 ///         }),
 ///     Change::new(ChangeId::derive("2"), day(2021, 12, 2), recorded, source,
 ///         ChangeKind::Designate {
 ///             designation: listing,
-///             record: Designation::new(belavia, Authority::EU,
-///                 DesignationTerms::new(Measure::AssetFreeze)),
+///             record: Box::new(Designation::new(belavia, Authority::EU,
+///                 DesignationTerms::new(Measure::AssetFreeze))),
 ///         }),
 /// ])?;
 ///
@@ -515,9 +515,11 @@ mod tests {
         };
         let register = |name: &str, alias: &str, uid: &str| ChangeKind::RegisterEntity {
             entity: EntityId::derive(name),
-            record: Entity::new(EntityKind::Organisation, name)
-                .with_alias(alias)
-                .with_identifier(Identifier::list_entry(Authority::US_OFAC, uid)),
+            record: Box::new(
+                Entity::new(EntityKind::Organisation, name)
+                    .with_alias(alias)
+                    .with_identifier(Identifier::list_entry(Authority::US_OFAC, uid)),
+            ),
         };
         // On the authority's well-known list, if it has one, so that lists are interned too.
         let designate = |id: &str, who: &str, authority: Authority| {
@@ -532,7 +534,7 @@ mod tests {
             record.list = list;
             ChangeKind::Designate {
                 designation: DesignationId::derive(id),
-                record,
+                record: Box::new(record),
             }
         };
         let kept = vec![
@@ -544,10 +546,10 @@ mod tests {
                 0,
                 ChangeKind::IssueLicence {
                     licence: LicenceId::derive("l-a"),
-                    record: Licence::new(
+                    record: Box::new(Licence::new(
                         Authority::EU,
                         LicenceTerms::general("GL 1", EntityId::derive("Alpha")),
-                    ),
+                    )),
                 },
             ),
         ];

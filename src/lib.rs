@@ -28,19 +28,19 @@
 //! ledger.apply_batch([
 //!     change("register", on(2021, 12, 2), ChangeKind::RegisterEntity {
 //!         entity: belavia,
-//!         record: Entity::new(EntityKind::Organisation, "Belavia Belarusian Airlines"),
+//!         record: Box::new(Entity::new(EntityKind::Organisation, "Belavia Belarusian Airlines")),
 //!     }),
 //!     change("EU listing", on(2021, 12, 2), ChangeKind::Designate {
 //!         designation: DesignationId::derive("eu:belavia"),
-//!         record: Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze)),
+//!         record: Box::new(Designation::new(belavia, Authority::EU, DesignationTerms::new(Measure::AssetFreeze))),
 //!     }),
 //!     change("SDN 44541", on(2023, 8, 9), ChangeKind::Designate {
 //!         designation: us_listing,
-//!         record: Designation::new(belavia, Authority::US_OFAC, DesignationTerms::new(Measure::AssetFreeze)),
+//!         record: Box::new(Designation::new(belavia, Authority::US_OFAC, DesignationTerms::new(Measure::AssetFreeze))),
 //!     }),
 //!     change("Belarus GL 11", on(2025, 9, 11), ChangeKind::IssueLicence {
 //!         licence: LicenceId::derive("us-ofac:belarus-gl-11"),
-//!         record: Licence::new(Authority::US_OFAC, LicenceTerms::general("Belarus General License 11", belavia)),
+//!         record: Box::new(Licence::new(Authority::US_OFAC, LicenceTerms::general("Belarus General License 11", belavia))),
 //!     }),
 //!     change("SDN removal", on(2025, 11, 4), ChangeKind::Delist { designation: us_listing }),
 //! ])?;

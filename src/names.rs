@@ -22,12 +22,25 @@
 /// ```
 #[must_use]
 pub fn name_tokens(name: &str) -> Vec<String> {
-    let latin = deunicode::deunicode(name);
-    latin
+    let mut tokens = Vec::new();
+    for_each_token(name, &mut String::new(), |token| {
+        tokens.push(token.to_owned());
+    });
+    tokens
+}
+
+/// Calls `each` with every token of `name`, in order, as [`name_tokens`] gives them, without
+/// allocating a string per token: `scratch` receives the transliterated, lower-cased name.
+pub(crate) fn for_each_token(name: &str, scratch: &mut String, mut each: impl FnMut(&str)) {
+    scratch.clear();
+    // What `deunicode::deunicode` does, without its copy of a name that is already ASCII.
+    scratch.push_str(&deunicode::deunicode_with_tofu_cow(name, "[?]"));
+    // Lower-casing first splits alike: it maps letters to letters.
+    scratch.make_ascii_lowercase();
+    scratch
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect()
+        .for_each(&mut each);
 }
 
 /// Whether some name among `names` holds every one of `tokens` (as whole tokens).

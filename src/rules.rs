@@ -656,7 +656,7 @@ impl<'a> Checker<'a> {
     fn live_relate(self, relation: RelationId) -> Option<(usize, &'a crate::relation::Relation)> {
         let positions = self.index.relation_positions(relation)?;
         positions.iter().find_map(|&at| match &self.log[at].kind {
-            ChangeKind::Relate { record, .. } if self.live(at) => Some((at, record)),
+            ChangeKind::Relate { record, .. } if self.live(at) => Some((at, &**record)),
             _ => None,
         })
     }
@@ -966,6 +966,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks that every entity named by the changes at `positions` is registered.
+    ///
+    /// Only for [`check_group`](Checker::check_group), after it has checked every entity the
+    /// group touches: then a live version of an entity implies a live registration (an entity
+    /// the group does not touch keeps the state in which the rules held), so the check reads
+    /// the versions' positions and not the changes, which lie anywhere in the log.
     fn check_named_entities(
         self,
         positions: impl Iterator<Item = usize>,
@@ -973,8 +978,8 @@ impl<'a> Checker<'a> {
     ) -> Result<()> {
         for at in positions {
             for &entity in self.log[at].kind.entities() {
-                let registrations = self.registrations(entity);
-                if !registrations.clone().any(|r| self.live(r)) {
+                if !self.versions(entity).iter().any(|&v| self.live(v)) {
+                    let registrations = self.registrations(entity);
                     return Err(self.missing_dependency(registrations, at, group, |change| {
                         Error::UnknownEntity { change, entity }
                     }));

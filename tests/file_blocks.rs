@@ -43,7 +43,10 @@ fn write_big_file(path: &PathBuf) -> TestResult<(Vec<String>, Ledger)> {
             Source::new(format!("notice {i}")),
             ChangeKind::RegisterEntity {
                 entity: EntityId::derive(&format!("entity {i}")),
-                record: Entity::new(EntityKind::Organisation, format!("Trading Company {i}")),
+                record: Box::new(Entity::new(
+                    EntityKind::Organisation,
+                    format!("Trading Company {i}"),
+                )),
             },
         )
     });

@@ -48,7 +48,10 @@ fn step(j: u64) -> TestResult<Vec<Change>> {
             effective,
             ChangeKind::RegisterEntity {
                 entity,
-                record: Entity::new(EntityKind::Vessel, format!("Crash test vessel {i}")),
+                record: Box::new(Entity::new(
+                    EntityKind::Vessel,
+                    format!("Crash test vessel {i}"),
+                )),
             },
         )]
     } else {
@@ -58,11 +61,11 @@ fn step(j: u64) -> TestResult<Vec<Change>> {
                 effective,
                 ChangeKind::Designate {
                     designation,
-                    record: Designation::new(
+                    record: Box::new(Designation::new(
                         entity,
                         Authority::UK,
                         DesignationTerms::new(Measure::AssetFreeze),
-                    ),
+                    )),
                 },
             ),
             change(

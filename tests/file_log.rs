@@ -53,7 +53,10 @@ fn register_at(i: i64, recorded: i64) -> Change {
         recorded,
         ChangeKind::RegisterEntity {
             entity: EntityId::derive(&format!("entity {i}")),
-            record: Entity::new(EntityKind::Organisation, format!("Entity number {i}")),
+            record: Box::new(Entity::new(
+                EntityKind::Organisation,
+                format!("Entity number {i}"),
+            )),
         },
     )
 }
@@ -65,11 +68,11 @@ fn designate(i: i64, recorded: i64) -> Change {
         recorded,
         ChangeKind::Designate {
             designation: DesignationId::derive(&format!("designation {i}")),
-            record: Designation::new(
+            record: Box::new(Designation::new(
                 EntityId::derive(&format!("entity {i}")),
                 Authority::EU,
                 DesignationTerms::new(Measure::AssetFreeze),
-            ),
+            )),
         },
     )
 }

@@ -53,7 +53,7 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
                 Source::new("Council Implementing Regulation (EU) 2021/2124"),
                 ChangeKind::RegisterEntity {
                     entity: belavia,
-                    record: airline,
+                    record: Box::new(airline),
                 },
             ),
             change(
@@ -63,12 +63,14 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
                 Source::new("Council Implementing Regulation (EU) 2021/2124"),
                 ChangeKind::Designate {
                     designation: DesignationId::derive("eu:belavia"),
-                    record: Designation::new(
-                        belavia,
-                        Authority::EU,
-                        DesignationTerms::new(Measure::AssetFreeze),
-                    )
-                    .on_list(List::EU_CONSOLIDATED),
+                    record: Box::new(
+                        Designation::new(
+                            belavia,
+                            Authority::EU,
+                            DesignationTerms::new(Measure::AssetFreeze),
+                        )
+                        .on_list(List::EU_CONSOLIDATED),
+                    ),
                 },
             ),
         ],
@@ -79,8 +81,10 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
             Source::new("OFAC recent actions, 2023-08-09"),
             ChangeKind::Designate {
                 designation: us_listing,
-                record: Designation::new(belavia, Authority::US_OFAC, us_terms)
-                    .on_list(List::US_OFAC_SDN),
+                record: Box::new(
+                    Designation::new(belavia, Authority::US_OFAC, us_terms)
+                        .on_list(List::US_OFAC_SDN),
+                ),
             },
         )],
         vec![change(
@@ -90,10 +94,10 @@ fn history() -> TestResult<Vec<Vec<Change>>> {
             Source::new("OFAC Belarus General License 11, 2025-09-11"),
             ChangeKind::IssueLicence {
                 licence: LicenceId::derive("us-ofac:belarus-gl-11"),
-                record: Licence::new(
+                record: Box::new(Licence::new(
                     Authority::US_OFAC,
                     LicenceTerms::general("Belarus General License 11", belavia),
-                ),
+                )),
             },
         )],
         vec![change(

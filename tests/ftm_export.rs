@@ -292,7 +292,7 @@ fn every_identifier() -> (Ledger, [EntityId; 4]) {
             Source::new("made up"),
             ChangeKind::RegisterEntity {
                 entity: *id,
-                record,
+                record: Box::new(record),
             },
         ));
         changes.push(Change::new(
@@ -302,11 +302,11 @@ fn every_identifier() -> (Ledger, [EntityId; 4]) {
             Source::new("made up"),
             ChangeKind::Designate {
                 designation: DesignationId::derive(&name),
-                record: Designation::new(
+                record: Box::new(Designation::new(
                     *id,
                     Authority::US_OFAC,
                     DesignationTerms::new(Measure::AssetFreeze),
-                ),
+                )),
             },
         ));
     }

@@ -219,11 +219,13 @@ fn lookups_follow_the_view() {
             at("2026-05-01T00:00:00Z"),
             sanctions_ledger::ChangeKind::AmendEntity {
                 entity: entity("acme"),
-                record: sanctions_ledger::Entity::new(
-                    sanctions_ledger::EntityKind::Organisation,
-                    "Acme Holdings",
-                )
-                .with_alias("acme"),
+                record: Box::new(
+                    sanctions_ledger::Entity::new(
+                        sanctions_ledger::EntityKind::Organisation,
+                        "Acme Holdings",
+                    )
+                    .with_alias("acme"),
+                ),
             },
         ))
         .unwrap();

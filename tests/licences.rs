@@ -80,7 +80,7 @@ fn an_amendment_that_drops_an_entity_ends_its_relief_on_that_date() {
                 "2024-04-01",
                 ChangeKind::AmendLicence {
                     licence: LicenceId::derive("gl"),
-                    terms: LicenceTerms::general("gl", entity("other")),
+                    terms: Box::new(LicenceTerms::general("gl", entity("other"))),
                 },
             ),
         ])
@@ -136,7 +136,7 @@ fn a_licence_may_be_amended_only_while_in_force() {
         "2024-03-01",
         ChangeKind::AmendLicence {
             licence: LicenceId::derive("gl"),
-            terms: LicenceTerms::general("gl", entity("acme")),
+            terms: Box::new(LicenceTerms::general("gl", entity("acme"))),
         },
     );
     let error = ledger.apply(late).unwrap_err();
@@ -149,7 +149,7 @@ fn a_licence_may_be_amended_only_while_in_force() {
         "2024-02-15",
         ChangeKind::AmendLicence {
             licence: LicenceId::derive("gl"),
-            terms: LicenceTerms::general("gl", entity("ghost")),
+            terms: Box::new(LicenceTerms::general("gl", entity("ghost"))),
         },
     );
     assert!(matches!(
@@ -189,7 +189,7 @@ fn relisting_after_a_delisting_is_a_new_period() {
             "2024-07-01",
             ChangeKind::AmendEntity {
                 entity: entity("acme"),
-                record: Entity::new(EntityKind::Organisation, "Acme 2"),
+                record: Box::new(Entity::new(EntityKind::Organisation, "Acme 2")),
             },
         ))
         .unwrap();

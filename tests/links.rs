@@ -16,7 +16,11 @@ fn link_id(name: &str) -> LinkId {
 fn link(name: &str, a: &str, b: &str) -> ChangeKind {
     ChangeKind::Link {
         link: link_id(name),
-        record: Link::new(entity(a), entity(b), LinkReason::analyst("same subject")),
+        record: Box::new(Link::new(
+            entity(a),
+            entity(b),
+            LinkReason::analyst("same subject"),
+        )),
     }
 }
 
@@ -455,14 +459,16 @@ fn clusters_answer_per_list_and_name_the_member_of_each_listing() {
                 "2024-01-20",
                 ChangeKind::Designate {
                     designation: sanctions_ledger::DesignationId::derive("u2"),
-                    record: sanctions_ledger::Designation::new(
-                        entity("acme"),
-                        Authority::US_OFAC,
-                        sanctions_ledger::DesignationTerms::new(
-                            sanctions_ledger::Measure::Sectoral,
-                        ),
-                    )
-                    .on_list(List::US_OFAC_SSI),
+                    record: Box::new(
+                        sanctions_ledger::Designation::new(
+                            entity("acme"),
+                            Authority::US_OFAC,
+                            sanctions_ledger::DesignationTerms::new(
+                                sanctions_ledger::Measure::Sectoral,
+                            ),
+                        )
+                        .on_list(List::US_OFAC_SSI),
+                    ),
                 },
             ),
             change("link", "2024-02-01", link("l1", "acme", "acme-us")),

@@ -456,7 +456,7 @@ impl<'a> Model<'a> {
             unreachable!()
         };
         let terms = match life.amendment_on(date).map(|c| &c.kind) {
-            Some(ChangeKind::AmendDesignation { terms, .. }) => terms.clone(),
+            Some(ChangeKind::AmendDesignation { terms, .. }) => (**terms).clone(),
             _ => record.terms.clone(),
         };
         Some((
@@ -478,7 +478,7 @@ impl<'a> Model<'a> {
             unreachable!()
         };
         let terms = match life.amendment_on(date).map(|c| &c.kind) {
-            Some(ChangeKind::AmendLicence { terms, .. }) => terms.clone(),
+            Some(ChangeKind::AmendLicence { terms, .. }) => (**terms).clone(),
             _ => record.terms.clone(),
         };
         Some((
@@ -688,7 +688,7 @@ impl<'a> Model<'a> {
             .filter_map(|c| match &c.kind {
                 ChangeKind::RegisterEntity { entity, record }
                 | ChangeKind::AmendEntity { entity, record } => {
-                    Some((*entity, c.effective, record))
+                    Some((*entity, c.effective, &**record))
                 }
                 _ => None,
             })
@@ -912,7 +912,7 @@ fn check_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
                 unreachable!()
             };
             (
-                record.clone(),
+                (**record).clone(),
                 created.effective,
                 life.end.map(|e| e.effective),
             )
@@ -929,7 +929,7 @@ fn check_state(view: &View<'_>, model: &Model<'_>, h: &History) -> Check {
                 unreachable!()
             };
             (
-                record.clone(),
+                (**record).clone(),
                 created.effective,
                 life.end.map(|e| e.effective),
             )

@@ -270,7 +270,7 @@ impl<'a> Model<'a> {
                     .filter(|c| c.effective <= date)
                     .max_by_key(|c| c.effective);
                 let terms = match amended.map(|c| &c.kind) {
-                    Some(ChangeKind::AmendLicence { terms, .. }) => terms.clone(),
+                    Some(ChangeKind::AmendLicence { terms, .. }) => (**terms).clone(),
                     _ => record.terms.clone(),
                 };
                 Some((*licence, record.authority.clone(), terms))

@@ -46,7 +46,7 @@ fn eu_entry(recorded: DateTime<Utc>) -> TestResult<(EntityId, Vec<Change>)> {
         Source::new("EU Financial Sanctions Files of 2026-08-05, EU.3886.3"),
         ChangeKind::RegisterEntity {
             entity,
-            record: file.entity(record),
+            record: Box::new(file.entity(record)),
         },
     );
     Ok((entity, vec![register]))
@@ -275,7 +275,7 @@ fn what_other_evidence_separates_is_a_conflict_and_names_never_link() -> TestRes
             Source::new("made up"),
             ChangeKind::RegisterEntity {
                 entity: EntityId::derive(name),
-                record,
+                record: Box::new(record),
             },
         )
     };

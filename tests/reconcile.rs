@@ -292,7 +292,7 @@ fn designations_name_their_list_and_ledgers_without_lists_stay_idempotent() {
         .changes()
         .iter()
         .filter_map(|c| match &c.kind {
-            ChangeKind::Designate { record, .. } => Some(record),
+            ChangeKind::Designate { record, .. } => Some(&**record),
             _ => None,
         })
         .collect();

@@ -163,7 +163,7 @@ fn blank_names_programs_of_other_authorities_and_empty_licences_are_refused() {
         "2024-01-01",
         ChangeKind::RegisterEntity {
             entity: entity("blank"),
-            record: Entity::new(EntityKind::Person, "  "),
+            record: Box::new(Entity::new(EntityKind::Person, "  ")),
         },
     );
     assert_eq!(
@@ -186,7 +186,7 @@ fn blank_names_programs_of_other_authorities_and_empty_licences_are_refused() {
         "2024-02-01",
         ChangeKind::Designate {
             designation: DesignationId::derive("d9"),
-            record,
+            record: Box::new(record),
         },
     );
     assert_eq!(
@@ -205,7 +205,7 @@ fn blank_names_programs_of_other_authorities_and_empty_licences_are_refused() {
         "2024-02-01",
         ChangeKind::IssueLicence {
             licence: LicenceId::derive("l"),
-            record: sanctions_ledger::Licence::new(Authority::EU, terms),
+            record: Box::new(sanctions_ledger::Licence::new(Authority::EU, terms)),
         },
     );
     assert!(matches!(
@@ -219,12 +219,14 @@ fn a_designation_is_on_a_list_of_its_own_authority() {
     let mut ledger = acme();
     let on = |list: List| ChangeKind::Designate {
         designation: DesignationId::derive("d2"),
-        record: Designation::new(
-            entity("acme"),
-            Authority::EU,
-            DesignationTerms::new(Measure::AssetFreeze),
-        )
-        .on_list(list),
+        record: Box::new(
+            Designation::new(
+                entity("acme"),
+                Authority::EU,
+                DesignationTerms::new(Measure::AssetFreeze),
+            )
+            .on_list(list),
+        ),
     };
     let error = refuse(
         &mut ledger,
@@ -270,7 +272,7 @@ fn a_designation_keeps_its_list_for_life() {
         record.list = list;
         ChangeKind::Designate {
             designation: DesignationId::derive(id),
-            record,
+            record: Box::new(record),
         }
     };
     ledger
@@ -360,7 +362,7 @@ fn changes_must_name_known_entities() {
         "2024-02-01",
         ChangeKind::AmendEntity {
             entity: entity("ghost"),
-            record: Entity::new(EntityKind::Person, "Ghost"),
+            record: Box::new(Entity::new(EntityKind::Person, "Ghost")),
         },
     );
     assert!(matches!(
@@ -377,7 +379,7 @@ fn an_entity_amendment_may_not_predate_the_registration() {
         "2023-12-31",
         ChangeKind::AmendEntity {
             entity: entity("acme"),
-            record: Entity::new(EntityKind::Organisation, "Acme"),
+            record: Box::new(Entity::new(EntityKind::Organisation, "Acme")),
         },
     );
     assert_eq!(
@@ -394,7 +396,7 @@ fn an_entity_amendment_may_not_predate_the_registration() {
         "2024-01-01",
         ChangeKind::AmendEntity {
             entity: entity("acme"),
-            record: Entity::new(EntityKind::Organisation, "Acme"),
+            record: Box::new(Entity::new(EntityKind::Organisation, "Acme")),
         },
     );
     ledger.apply(same_day).unwrap();
@@ -934,7 +936,7 @@ fn names_with_no_visible_character_are_blank() {
             "2024-01-01",
             ChangeKind::RegisterEntity {
                 entity: entity(&id),
-                record: Entity::new(EntityKind::Person, name),
+                record: Box::new(Entity::new(EntityKind::Person, name)),
             },
         );
         assert_eq!(
@@ -950,7 +952,7 @@ fn names_with_no_visible_character_are_blank() {
             "2024-01-01",
             ChangeKind::AmendEntity {
                 entity: entity("acme"),
-                record: Entity::new(EntityKind::Organisation, name),
+                record: Box::new(Entity::new(EntityKind::Organisation, name)),
             },
         );
         assert!(
@@ -964,7 +966,7 @@ fn names_with_no_visible_character_are_blank() {
         "2024-01-01",
         ChangeKind::RegisterEntity {
             entity: entity("marked"),
-            record: Entity::new(EntityKind::Person, "\u{200B}X\u{200B}"),
+            record: Box::new(Entity::new(EntityKind::Person, "\u{200B}X\u{200B}")),
         },
     );
     ledger.apply(marked).unwrap();
@@ -982,7 +984,7 @@ fn a_blank_list_entry_id_is_refused() {
             "2024-01-01",
             ChangeKind::RegisterEntity {
                 entity: entity(&name),
-                record: record.clone(),
+                record: Box::new(record.clone()),
             },
         );
         let err = refuse(&mut ledger, vec![register]);
@@ -1008,7 +1010,7 @@ fn a_blank_list_entry_id_is_refused() {
             "2024-01-01",
             ChangeKind::AmendEntity {
                 entity: entity("acme"),
-                record,
+                record: Box::new(record),
             },
         );
         assert_eq!(
@@ -1022,8 +1024,10 @@ fn a_blank_list_entry_id_is_refused() {
         "2024-01-01",
         ChangeKind::RegisterEntity {
             entity: entity("fine"),
-            record: Entity::new(EntityKind::Person, "INVENTED PERSON")
-                .with_identifier(Identifier::list_entry(Authority::US_OFAC, "1")),
+            record: Box::new(
+                Entity::new(EntityKind::Person, "INVENTED PERSON")
+                    .with_identifier(Identifier::list_entry(Authority::US_OFAC, "1")),
+            ),
         },
     )])
     .unwrap();

@@ -116,7 +116,7 @@ fn build() -> TestResult<Ledger> {
         .with_confidence(Confidence::Confirmed),
         ChangeKind::Link {
             link: LinkId::derive("seed:belavia:eu=sdn-44541"),
-            record: Link::new(
+            record: Box::new(Link::new(
                 eu_entry(),
                 airline,
                 LinkReason::analyst(
@@ -124,7 +124,7 @@ fn build() -> TestResult<Ledger> {
                      OFAC OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES (tax ID \
                      600390798, Belarus); both name the Belarusian state airline Belavia",
                 ),
-            ),
+            )),
         },
     );
     ledger.apply(link)?;

@@ -41,10 +41,10 @@ pub(crate) fn build(changes: usize) -> BenchResult<Ledger> {
             effective,
             ChangeKind::RegisterEntity {
                 entity,
-                record: Entity::new(
+                record: Box::new(Entity::new(
                     EntityKind::Organisation,
                     format!("Bench Trading Company {i}"),
-                ),
+                )),
             },
         )];
         if ledger.len() + 1 < changes {
@@ -53,11 +53,11 @@ pub(crate) fn build(changes: usize) -> BenchResult<Ledger> {
                 effective,
                 ChangeKind::Designate {
                     designation,
-                    record: Designation::new(
+                    record: Box::new(Designation::new(
                         entity,
                         Authority::EU,
                         DesignationTerms::new(Measure::AssetFreeze),
-                    ),
+                    )),
                 },
             ));
         }

@@ -47,7 +47,11 @@ pub(crate) fn generate(workload: &Workload, seed: u64) -> Clusters {
                 Source::new("bench cluster workload"),
                 ChangeKind::Link {
                     link: LinkId::derive(&name),
-                    record: Link::new(pair[0], pair[1], LinkReason::analyst("one subject")),
+                    record: Box::new(Link::new(
+                        pair[0],
+                        pair[1],
+                        LinkReason::analyst("one subject"),
+                    )),
                 },
             ));
         }

@@ -559,7 +559,10 @@ fn register_entity(
         reg_day,
         reg_recorded,
         citation,
-        ChangeKind::RegisterEntity { entity, record },
+        ChangeKind::RegisterEntity {
+            entity,
+            record: Box::new(record),
+        },
     );
     g.push(reg_recorded, 0, change);
     // 5% of entities later gain an alias.
@@ -573,7 +576,10 @@ fn register_entity(
             day,
             recorded,
             format!("{authority} list amendment {index}"),
-            ChangeKind::AmendEntity { entity, record },
+            ChangeKind::AmendEntity {
+                entity,
+                record: Box::new(record),
+            },
         );
         g.push(recorded, 2, change);
     }
@@ -602,7 +608,7 @@ fn plan_designation(
         format!("{auth} designation notice {}", date(start)),
         ChangeKind::Designate {
             designation: id,
-            record,
+            record: Box::new(record),
         },
     );
     g.push(recorded, 1, change);
@@ -637,7 +643,7 @@ fn plan_designation(
                 format!("{auth} amendment notice {}", date(day)),
                 ChangeKind::AmendDesignation {
                     designation: id,
-                    terms,
+                    terms: Box::new(terms),
                 },
             );
             amendments.push((change.id, recorded));
@@ -730,7 +736,7 @@ fn plan_licences(
             format!("{auth} licence notice {}", date(start)),
             ChangeKind::IssueLicence {
                 licence: id,
-                record: Licence::new(auth.clone(), terms.clone()),
+                record: Box::new(Licence::new(auth.clone(), terms.clone())),
             },
         );
         g.push(recorded, 2, change);
@@ -806,7 +812,10 @@ fn amend_licence(
             day,
             recorded,
             format!("{auth} licence amendment {}", date(day)),
-            ChangeKind::AmendLicence { licence: id, terms },
+            ChangeKind::AmendLicence {
+                licence: id,
+                terms: Box::new(terms),
+            },
         );
         g.push(recorded, 2, change);
         covers.push(PlannedCover {
@@ -931,7 +940,10 @@ fn plan_ownership(
                 start,
                 recorded,
                 format!("company register extract {next_subsidiary}"),
-                ChangeKind::RegisterEntity { entity, record },
+                ChangeKind::RegisterEntity {
+                    entity,
+                    record: Box::new(record),
+                },
             );
             g.push(recorded, 0, change);
             entities.push(entity);
@@ -1027,7 +1039,7 @@ fn plan_relation(
         format!("ownership filing {number}"),
         ChangeKind::Relate {
             relation: id,
-            record,
+            record: Box::new(record),
         },
     );
     g.push(recorded, 2, change);
@@ -1048,9 +1060,9 @@ fn plan_relation(
                 format!("ownership filing {number} amended"),
                 ChangeKind::AmendRelation {
                     relation: id,
-                    terms: RelationTerms::with_share(
+                    terms: Box::new(RelationTerms::with_share(
                         Share::hundredths(lower, lower).expect("a share"),
-                    ),
+                    )),
                 },
             );
             g.push(recorded, 2, change);

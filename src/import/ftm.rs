@@ -1102,7 +1102,7 @@ fn licence_changes(
                             source.clone(),
                             ChangeKind::RegisterEntity {
                                 entity: id,
-                                record: facts,
+                                record: Box::new(facts),
                             },
                         ));
                     }
@@ -1121,7 +1121,7 @@ fn licence_changes(
                 source.clone(),
                 ChangeKind::IssueLicence {
                     licence: id,
-                    record: Licence::new(licence.authority.clone(), terms),
+                    record: Box::new(Licence::new(licence.authority.clone(), terms)),
                 },
             );
             issue.published = licence.published;

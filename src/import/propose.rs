@@ -279,7 +279,11 @@ pub fn propose_links(view: View<'_>, recorded: DateTime<Utc>) -> Proposals {
                 Source::new(format!("automatic link proposal: both entries carry {key}")),
                 ChangeKind::Link {
                     link: LinkId::derive(&name),
-                    record: Link::new(a, b, LinkReason::SharedIdentifier(identifier.clone())),
+                    record: Box::new(Link::new(
+                        a,
+                        b,
+                        LinkReason::SharedIdentifier(identifier.clone()),
+                    )),
                 },
             ));
         }
@@ -323,7 +327,7 @@ pub struct Suggestion {
 /// let recorded = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().ok_or("instant")?;
 /// let register = |name: &str, record: Entity| {
 ///     Change::new(ChangeId::derive(name), "2025-01-01".parse().unwrap_or_default(), recorded,
-///         Source::new("example"), ChangeKind::RegisterEntity { entity: EntityId::derive(name), record })
+///         Source::new("example"), ChangeKind::RegisterEntity { entity: EntityId::derive(name), record: Box::new(record) })
 /// };
 /// ledger.apply_batch([
 ///     register("sdn", Entity::new(EntityKind::Organisation, "OPEN JOINT STOCK COMPANY BELAVIA BELARUSIAN AIRLINES")

@@ -1207,7 +1207,7 @@ impl<'s> Plan<'_, 's> {
                 start.window,
                 ChangeKind::RegisterEntity {
                     entity,
-                    record: entry.entity.clone(),
+                    record: Box::new(entry.entity.clone()),
                 },
             ),
             Some(known)
@@ -1220,7 +1220,7 @@ impl<'s> Plan<'_, 's> {
                     start.window,
                     ChangeKind::AmendEntity {
                         entity,
-                        record: entry.entity.clone(),
+                        record: Box::new(entry.entity.clone()),
                     },
                 )
             }
@@ -1325,7 +1325,7 @@ impl<'s> Plan<'_, 's> {
         record.list.clone_from(&entry.list);
         let kind = ChangeKind::Designate {
             designation,
-            record,
+            record: Box::new(record),
         };
         let event = self.event("designate", list);
         let mut change = self.change(&entry.id, &event, start.effective, start.window, kind)?;
@@ -1433,7 +1433,7 @@ impl<'s> Plan<'_, 's> {
                 window,
                 ChangeKind::AmendEntity {
                     entity,
-                    record: entry.entity.clone(),
+                    record: Box::new(entry.entity.clone()),
                 },
             );
         }
@@ -1481,7 +1481,10 @@ impl<'s> Plan<'_, 's> {
                 &event,
                 effective,
                 window,
-                ChangeKind::AmendDesignation { designation, terms },
+                ChangeKind::AmendDesignation {
+                    designation,
+                    terms: Box::new(terms),
+                },
             );
         }
         fields.sort();

@@ -571,7 +571,7 @@ impl<'s> Pass<'_, 's, '_> {
             Some((id, _)) => {
                 let change = ChangeKind::AmendRelation {
                     relation: *id,
-                    terms: relation.terms.clone(),
+                    terms: Box::new(relation.terms.clone()),
                 };
                 if self.push(*id, "amend", change) {
                     self.report(*id, key, RelationOutcome::Amended);
@@ -603,7 +603,7 @@ impl<'s> Pass<'_, 's, '_> {
                     .with_terms(relation.terms.clone());
                 let change = ChangeKind::Relate {
                     relation: id,
-                    record,
+                    record: Box::new(record),
                 };
                 if self.push(id, "relate", change) {
                     self.report(id, key, RelationOutcome::Begun);

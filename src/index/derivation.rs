@@ -291,7 +291,7 @@ impl Derivation {
                 let change = &log[p];
                 let (creation, terms) = match &change.kind {
                     ChangeKind::Designate { record, .. } => (true, &record.terms),
-                    ChangeKind::AmendDesignation { terms, .. } => (false, terms),
+                    ChangeKind::AmendDesignation { terms, .. } => (false, &**terms),
                     _ => return None,
                 };
                 Some(TermsEvent {

@@ -557,7 +557,13 @@ fn plan(
         Op::RegisterEntity => (facts.registered.len() < config.entities).then(|| {
             let entity = EntityId::derive(&format!("gen:{}", facts.registered.len()));
             let record = with_sector(config, entity_from(bits), step.a);
-            (any_day, ChangeKind::RegisterEntity { entity, record })
+            (
+                any_day,
+                ChangeKind::RegisterEntity {
+                    entity,
+                    record: Box::new(record),
+                },
+            )
         }),
         Op::AmendEntity => (!entities.is_empty()).then(|| {
             let entity = entities[pick_index(step.a, entities.len())];
@@ -573,7 +579,7 @@ fn plan(
                 facts.date(registered.min(last), last, step.c),
                 ChangeKind::AmendEntity {
                     entity,
-                    record: with_sector(config, entity_from(bits), step.b),
+                    record: Box::new(with_sector(config, entity_from(bits), step.b)),
                 },
             )
         }),
@@ -610,7 +616,7 @@ fn plan(
                 start,
                 ChangeKind::Designate {
                     designation,
-                    record,
+                    record: Box::new(record),
                 },
             ))
         }
@@ -670,7 +676,13 @@ fn plan(
                 terms.covers_owned_entities = true;
             }
             let record = Licence::new(authority(), terms);
-            Some((any_day, ChangeKind::IssueLicence { licence, record }))
+            Some((
+                any_day,
+                ChangeKind::IssueLicence {
+                    licence,
+                    record: Box::new(record),
+                },
+            ))
         }
         Op::Link => {
             if entities.len() < 2 {
@@ -709,7 +721,7 @@ fn plan(
                 start,
                 ChangeKind::Link {
                     link: LinkId::derive(&format!("gen:{n}")),
-                    record: Link::new(a, b, reason),
+                    record: Box::new(Link::new(a, b, reason)),
                 },
             ))
         }
@@ -740,7 +752,13 @@ fn plan(
             }
             let relation = RelationId::derive(&format!("gen:{n}"));
             let record = relation_record(subject, object, facts.capacity(object), bits);
-            Some((any_day, ChangeKind::Relate { relation, record }))
+            Some((
+                any_day,
+                ChangeKind::Relate {
+                    relation,
+                    record: Box::new(record),
+                },
+            ))
         }
         Op::AmendRelation => {
             let relations = facts.live_relations();
@@ -760,7 +778,13 @@ fn plan(
             let Target::Relation(relation) = t.target else {
                 return None;
             };
-            Some((on, ChangeKind::AmendRelation { relation, terms }))
+            Some((
+                on,
+                ChangeKind::AmendRelation {
+                    relation,
+                    terms: Box::new(terms),
+                },
+            ))
         }
         Op::ImposeClassMeasure => {
             let measure = ClassMeasureId::derive(&format!("gen:{n}"));
@@ -769,11 +793,11 @@ fn plan(
                 any_day,
                 ChangeKind::ImposeClassMeasure {
                     measure,
-                    record: ClassMeasure::new(
+                    record: Box::new(ClassMeasure::new(
                         authority.clone(),
                         entity_class(bits),
                         class_measure_terms(&authority, bits >> 8),
-                    ),
+                    )),
                 },
             ))
         }
@@ -872,11 +896,11 @@ pub(super) fn amendment(
     let kind = match t.target {
         Target::Designation(designation) => ChangeKind::AmendDesignation {
             designation,
-            terms: designation_terms(&t.authority, bits),
+            terms: Box::new(designation_terms(&t.authority, bits)),
         },
         Target::Licence(licence) => ChangeKind::AmendLicence {
             licence,
-            terms: licence_terms(live_entities, bits),
+            terms: Box::new(licence_terms(live_entities, bits)),
         },
         // Links have no terms to amend, and `Facts` keeps them apart from the designations
         // and licences this is asked about: ending is all a change can do to one.
@@ -884,11 +908,11 @@ pub(super) fn amendment(
         // No share: a new share would need the room left in the owned entity.
         Target::Relation(relation) => ChangeKind::AmendRelation {
             relation,
-            terms: RelationTerms::default().with_description("amendment"),
+            terms: Box::new(RelationTerms::default().with_description("amendment")),
         },
         Target::ClassMeasure(measure) => ChangeKind::AmendClassMeasure {
             measure,
-            terms: class_measure_terms(&t.authority, bits),
+            terms: Box::new(class_measure_terms(&t.authority, bits)),
         },
     };
     Change::new(id, t.start, recorded, Source::new("amendment"), kind)

@@ -139,7 +139,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
         Rule::RecordedOutOfOrder => {
             let mut change = new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
-                record: entity_from(bits),
+                record: Box::new(entity_from(bits)),
             });
             change.recorded = latest - TimeDelta::seconds(1);
             change
@@ -147,7 +147,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
         Rule::InvalidWindow => {
             let register = new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
-                record: entity_from(bits),
+                record: Box::new(entity_from(bits)),
             });
             let window = if bits.is_multiple_of(2) {
                 ObservationWindow::new(None, on + Days::new(1))
@@ -161,7 +161,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             record.name = " \t ".into();
             new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
-                record,
+                record: Box::new(record),
             })
         }
         Rule::BlankListEntryId => {
@@ -171,7 +171,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 .push(Identifier::list_entry(Authority::US_OFAC, " "));
             new(ChangeKind::RegisterEntity {
                 entity: fresh_entity,
-                record,
+                record: Box::new(record),
             })
         }
         Rule::ProgramOfOtherAuthority => {
@@ -187,11 +187,11 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 .unwrap_or(fresh_entity);
             new(ChangeKind::Designate {
                 designation: DesignationId::derive(&format!("invalid:{bits}")),
-                record: Designation::new(
+                record: Box::new(Designation::new(
                     entity,
                     authority,
                     DesignationTerms::new(Measure::AssetFreeze).with_program(program),
-                ),
+                )),
             })
         }
         Rule::ListOfOtherAuthority => {
@@ -207,12 +207,14 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 .unwrap_or(fresh_entity);
             new(ChangeKind::Designate {
                 designation: DesignationId::derive(&format!("invalid:{bits}")),
-                record: Designation::new(
-                    entity,
-                    authority,
-                    DesignationTerms::new(Measure::AssetFreeze),
-                )
-                .on_list(list),
+                record: Box::new(
+                    Designation::new(
+                        entity,
+                        authority,
+                        DesignationTerms::new(Measure::AssetFreeze),
+                    )
+                    .on_list(list),
+                ),
             })
         }
         Rule::LicenceCoversNothing => {
@@ -220,16 +222,16 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             terms.covers.clear();
             new(ChangeKind::IssueLicence {
                 licence: LicenceId::derive(&format!("invalid:{bits}")),
-                record: Licence::new(authority, terms),
+                record: Box::new(Licence::new(authority, terms)),
             })
         }
         Rule::UnknownEntity => new(ChangeKind::Designate {
             designation: DesignationId::derive(&format!("invalid:{bits}")),
-            record: Designation::new(
+            record: Box::new(Designation::new(
                 fresh_entity,
                 authority,
                 DesignationTerms::new(Measure::AssetFreeze),
-            ),
+            )),
         }),
         Rule::UnknownTarget => new(ChangeKind::Delist {
             designation: DesignationId::derive(&format!("invalid:{bits}")),
@@ -245,7 +247,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let registered = facts.changes[at].effective;
             let mut change = new(ChangeKind::AmendEntity {
                 entity,
-                record: entity_from(bits),
+                record: Box::new(entity_from(bits)),
             });
             change.effective = registered - Days::new(1 + take(&mut bits, 30) as u64);
             change
@@ -254,7 +256,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let live = facts.live_entities();
             new(ChangeKind::RegisterEntity {
                 entity: live[pick(&mut bits, live.len())],
-                record: entity_from(bits),
+                record: Box::new(entity_from(bits)),
             })
         }
         Rule::DuplicateTarget => {
@@ -266,7 +268,11 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 let l = links[i - targets.len()];
                 return new(ChangeKind::Link {
                     link: l.link,
-                    record: Link::new(l.pair.0, fresh_entity, LinkReason::analyst("duplicate")),
+                    record: Box::new(Link::new(
+                        l.pair.0,
+                        fresh_entity,
+                        LinkReason::analyst("duplicate"),
+                    )),
                 });
             };
             match t.target {
@@ -279,26 +285,26 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                     record.list.clone_from(&t.list);
                     new(ChangeKind::Designate {
                         designation,
-                        record,
+                        record: Box::new(record),
                     })
                 }
                 // `live_targets` holds designations and licences only; links are above.
                 Target::Link(link) => new(ChangeKind::Link {
                     link,
-                    record: Link::new(
+                    record: Box::new(Link::new(
                         fresh_entity,
                         EntityId::derive("invalid-other"),
                         LinkReason::analyst("duplicate"),
-                    ),
+                    )),
                 }),
                 Target::Licence(licence) => {
                     let covers = facts.live_entities()[0];
                     new(ChangeKind::IssueLicence {
                         licence,
-                        record: Licence::new(
+                        record: Box::new(Licence::new(
                             t.authority.clone(),
                             LicenceTerms::general("duplicate", covers),
-                        ),
+                        )),
                     })
                 }
                 // The same parties and kind, without terms: only the id repeats.
@@ -306,7 +312,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                     let r = t.relation.as_ref().unwrap_or_else(|| unreachable!());
                     new(ChangeKind::Relate {
                         relation,
-                        record: Relation::new(r.kind.clone(), r.subject, r.object),
+                        record: Box::new(Relation::new(r.kind.clone(), r.subject, r.object)),
                     })
                 }
                 Target::ClassMeasure(measure) => {
@@ -392,7 +398,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
                 .unwrap_or(fresh_entity);
             new(ChangeKind::Link {
                 link: LinkId::derive(&format!("invalid:{bits}")),
-                record: Link::new(entity, entity, LinkReason::analyst("itself")),
+                record: Box::new(Link::new(entity, entity, LinkReason::analyst("itself"))),
             })
         }
         Rule::LinkAlreadyInForce => {
@@ -405,7 +411,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let offset = u64::try_from(span).unwrap_or(1);
             let mut change = new(ChangeKind::Link {
                 link: LinkId::derive(&format!("invalid:{bits}")),
-                record: Link::new(l.pair.1, l.pair.0, LinkReason::analyst("again")),
+                record: Box::new(Link::new(l.pair.1, l.pair.0, LinkReason::analyst("again"))),
             });
             change.effective = l.start + Days::new(bits % offset);
             change
@@ -415,7 +421,7 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let entity = live[pick(&mut bits, live.len())];
             new(ChangeKind::Relate {
                 relation: RelationId::derive(&format!("invalid:{bits}")),
-                record: Relation::control(entity, entity),
+                record: Box::new(Relation::control(entity, entity)),
             })
         }
         Rule::ShareWithoutOwnership => {
@@ -425,8 +431,10 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let share = Share::percent(10).unwrap_or_else(|_| unreachable!());
             new(ChangeKind::Relate {
                 relation: RelationId::derive(&format!("invalid:{bits}")),
-                record: Relation::control(live[subject], live[object])
-                    .with_terms(RelationTerms::with_share(share)),
+                record: Box::new(
+                    Relation::control(live[subject], live[object])
+                        .with_terms(RelationTerms::with_share(share)),
+                ),
             })
         }
         Rule::OwnershipOverWhole => {
@@ -434,11 +442,11 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             let (object, subject, date) = stakes[pick(&mut bits, stakes.len())];
             let mut change = new(ChangeKind::Relate {
                 relation: RelationId::derive(&format!("invalid:{bits}")),
-                record: Relation::ownership(
+                record: Box::new(Relation::ownership(
                     subject,
                     object,
                     Share::percent(100).unwrap_or_else(|_| unreachable!()),
-                ),
+                )),
             });
             change.effective = date;
             change
@@ -448,11 +456,11 @@ fn breaking(facts: &Facts, rule: Rule, mut bits: u64, history: &History) -> Chan
             class.countries.clear();
             new(ChangeKind::ImposeClassMeasure {
                 measure: ClassMeasureId::derive(&format!("invalid:{bits}")),
-                record: ClassMeasure::new(
+                record: Box::new(ClassMeasure::new(
                     authority,
                     class,
                     ClassMeasureTerms::new("no country", Measure::FlightBan),
-                ),
+                )),
             })
         }
         Rule::RetractionOrphans => {

@@ -49,25 +49,25 @@ pub fn entity(name: &str) -> EntityId {
 pub fn register(name: &str) -> ChangeKind {
     ChangeKind::RegisterEntity {
         entity: entity(name),
-        record: Entity::new(EntityKind::Organisation, name),
+        record: Box::new(Entity::new(EntityKind::Organisation, name)),
     }
 }
 
 pub fn designate(id: &str, who: &str, authority: Authority) -> ChangeKind {
     ChangeKind::Designate {
         designation: DesignationId::derive(id),
-        record: Designation::new(
+        record: Box::new(Designation::new(
             entity(who),
             authority,
             DesignationTerms::new(Measure::AssetFreeze),
-        ),
+        )),
     }
 }
 
 pub fn amend(id: &str, measure: Measure) -> ChangeKind {
     ChangeKind::AmendDesignation {
         designation: DesignationId::derive(id),
-        terms: DesignationTerms::new(measure),
+        terms: Box::new(DesignationTerms::new(measure)),
     }
 }
 
@@ -80,7 +80,10 @@ pub fn delist(id: &str) -> ChangeKind {
 pub fn licence(id: &str, authority: Authority, who: &str) -> ChangeKind {
     ChangeKind::IssueLicence {
         licence: LicenceId::derive(id),
-        record: Licence::new(authority, LicenceTerms::general(id, entity(who))),
+        record: Box::new(Licence::new(
+            authority,
+            LicenceTerms::general(id, entity(who)),
+        )),
     }
 }
 

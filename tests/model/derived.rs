@@ -221,7 +221,7 @@ impl<'a> Model<'a> {
                 unreachable!()
             };
             let terms = match Self::amendment_on(&amendments, date).map(|c| &c.kind) {
-                Some(ChangeKind::AmendRelation { terms, .. }) => terms.clone(),
+                Some(ChangeKind::AmendRelation { terms, .. }) => (**terms).clone(),
                 _ => record.terms.clone(),
             };
             out.push((
@@ -1092,19 +1092,23 @@ fn thresholds_through_the_ledger() {
     };
     let register = |name: &str| ChangeKind::RegisterEntity {
         entity: e(name),
-        record: Entity::new(EntityKind::Organisation, name),
+        record: Box::new(Entity::new(EntityKind::Organisation, name)),
     };
     let designate = |name: &str, authority: Authority| ChangeKind::Designate {
         designation: DesignationId::derive(&format!("{name}:{authority}")),
-        record: Designation::new(
+        record: Box::new(Designation::new(
             e(name),
             authority,
             DesignationTerms::new(Measure::AssetFreeze),
-        ),
+        )),
     };
     let own = |id: &str, owner: &str, owned: &str, percent: u16| ChangeKind::Relate {
         relation: RelationId::derive(id),
-        record: Relation::ownership(e(owner), e(owned), Share::percent(percent).unwrap()),
+        record: Box::new(Relation::ownership(
+            e(owner),
+            e(owned),
+            Share::percent(percent).unwrap(),
+        )),
     };
     let mut changes = vec![];
     for name in ["a", "b", "half", "split"] {
