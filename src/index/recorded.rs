@@ -23,6 +23,10 @@ pub(super) struct Recorded {
     /// Each bucket spans `2^shift` seconds, doubled whenever the table would outgrow the
     /// instants (so it holds at most about one entry per instant, 4 bytes each).
     shift: u32,
+    /// For each doubling of the buckets, in order, the number of instants before the one
+    /// that caused it: [`Recorded::pop`] undoes it with that instant, so that a refused batch
+    /// leaves the table as a log that never held the batch would have it.
+    doublings: Vec<u32>,
 }
 
 impl Recorded {
@@ -54,6 +58,7 @@ impl Recorded {
             // Coarser buckets: the new bucket j is the old 2j and 2j + 1, before which lie the
             // instants before the old 2j.
             self.shift += 1;
+            self.doublings.push(super::compact(self.instants.len()));
             let halved: Vec<u32> = self.starts.iter().copied().step_by(2).collect();
             self.starts = halved;
         }
@@ -72,13 +77,37 @@ impl Recorded {
             // The instant held this change only.
             self.instants.pop();
             self.ends.pop();
-            // The buckets from the one after the remaining last instant's were added for it.
             let count = super::compact(self.instants.len());
-            while self.starts.last() == Some(&count) {
-                self.starts.pop();
+            if self.doublings.last() == Some(&count) {
+                // It doubled the buckets: back to the finer ones, rebuilt from the instants.
+                while self.doublings.last() == Some(&count) {
+                    self.doublings.pop();
+                    self.shift -= 1;
+                }
+                self.rebuild_buckets();
+            } else {
+                // The buckets from the one after the remaining last instant's were added for it.
+                while self.starts.last() == Some(&count) {
+                    self.starts.pop();
+                }
+            }
+            if self.instants.is_empty() {
+                *self = Recorded::default();
             }
         } else if let Some(end) = self.ends.last_mut() {
             *end = super::compact(at);
+        }
+    }
+
+    /// Recomputes the bucket table from the instants, `base` and `shift`.
+    fn rebuild_buckets(&mut self) {
+        self.starts.clear();
+        for (i, instant) in self.instants.iter().enumerate() {
+            let offset = instant.timestamp().abs_diff(self.base) >> self.shift;
+            let bucket = usize::try_from(offset).unwrap_or(usize::MAX);
+            if self.starts.len() <= bucket {
+                self.starts.resize(bucket + 1, super::compact(i));
+            }
         }
     }
 
@@ -143,8 +172,10 @@ mod tests {
                 recorded.pop(len - 1);
             }
         }
-        assert!(recorded.instants.is_empty() && recorded.ends.is_empty());
-        assert!(recorded.starts.is_empty());
+        assert_eq!(
+            format!("{recorded:?}"),
+            format!("{:?}", Recorded::default())
+        );
     }
 
     /// The same over logs whose instants crowd, spread over centuries, repeat, carry
@@ -203,6 +234,16 @@ mod tests {
                 recorded.pop(len);
                 check(&recorded, len);
             }
+            // Popped back, it is what a log of that length alone would have built.
+            let mut fresh = Recorded::default();
+            for (at, r) in log.iter().enumerate().take(keep) {
+                fresh.push(*r, at);
+            }
+            assert_eq!(
+                format!("{recorded:?}"),
+                format!("{fresh:?}"),
+                "round {round}"
+            );
             for (at, r) in log.iter().enumerate().skip(keep) {
                 recorded.push(*r, at);
             }
