@@ -481,7 +481,7 @@ impl<'a> View<'a> {
     ///
     /// let eu = DesignationId::derive("eu:belavia");
     /// let now = ledger.current();
-    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis);
+    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis.as_deref());
     /// assert!(basis(day("2022-06-01")?).ok_or("listed")?.contains("2021/2124"));
     /// // The 2023 renewal amended the terms from 2023-02-24 on.
     /// assert!(basis(day("2023-06-01")?).ok_or("listed")?.contains("2023/419"));
@@ -545,7 +545,7 @@ impl<'a> View<'a> {
     /// let now = ledger.current();
     /// assert!(now.licence_on(gl_11, day("2025-09-10")?).is_none());
     /// let in_force = now.licence_on(gl_11, day("2025-10-01")?).ok_or("in force")?;
-    /// assert_eq!(in_force.authority, Authority::US_OFAC);
+    /// assert_eq!(*in_force.authority, Authority::US_OFAC);
     /// assert_eq!(in_force.terms.covers, [EntityId::derive("belavia")]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
