@@ -190,11 +190,11 @@ fn designation_full(d: &sanctions_ledger::DesignationInForce) -> DesignationFull
     DesignationFull {
         entity: d.entity,
         authority: d.authority.as_str().to_owned(),
-        list: d.list.as_ref().map(ToString::to_string),
+        list: d.list.map(ToString::to_string),
         since: d.since,
         designated_by: d.designated_by,
-        programs: program_text(&d.terms),
-        measures: measure_text(&d.terms),
+        programs: program_text(d.terms),
+        measures: measure_text(d.terms),
         legal_basis: d.terms.legal_basis.clone(),
         reason: d.terms.reason.clone(),
     }

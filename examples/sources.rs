@@ -81,7 +81,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let state = ledger.current().state_on(last);
         let mut per_list: BTreeMap<String, usize> = BTreeMap::new();
         for designation in state.designations.values() {
-            *per_list.entry(name(designation.list.as_ref())).or_default() += 1;
+            *per_list.entry(name(designation.list)).or_default() += 1;
         }
         let counts: Vec<String> = per_list
             .iter()

@@ -174,31 +174,37 @@ pub struct ClusterMatch {
 }
 
 /// One subject listed on a date, with its listings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows its designations' terms from the ledger (see [`DesignationInForce`]);
+/// serialisable, not deserialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct SubjectInForce {
+pub struct SubjectInForce<'a> {
     /// The cluster on the date.
     pub cluster: Cluster,
     /// Per authority with a designation of a member in force, the subject's status.
     pub statuses: BTreeMap<Authority, Status>,
     /// The designations of its members in force, by id; each names its member (`entity`).
-    pub designations: BTreeMap<DesignationId, DesignationInForce>,
+    pub designations: BTreeMap<DesignationId, DesignationInForce<'a>>,
 }
 
 /// Every subject listed on one date: the whole state, one entry per cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows from the ledger, as [`State`](crate::State) does; serialisable, not
+/// deserialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct ClusterState {
+pub struct ClusterState<'a> {
     /// The date.
     pub date: NaiveDate,
     /// The subjects with a designation in force, by representative.
-    pub subjects: BTreeMap<EntityId, SubjectInForce>,
+    pub subjects: BTreeMap<EntityId, SubjectInForce<'a>>,
 }
 
-impl ClusterState {
+impl<'a> ClusterState<'a> {
     /// The subject `entity` belongs to on the state's date, if it is listed by anyone.
     #[must_use]
-    pub fn subject_of(&self, entity: EntityId) -> Option<&SubjectInForce> {
+    pub fn subject_of(&self, entity: EntityId) -> Option<&SubjectInForce<'a>> {
         self.subjects.values().find(|s| s.cluster.contains(entity))
     }
 }
@@ -224,16 +230,18 @@ pub struct ClusterStatusChange {
 }
 
 /// What differs between the states on two dates, subject by subject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows from the ledger, as [`StateDiff`] does; serialisable, not deserialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct ClusterDiff {
+pub struct ClusterDiff<'a> {
     /// The earlier state's date.
     pub from: NaiveDate,
     /// The later state's date.
     pub to: NaiveDate,
     /// The per-entity difference ([`View::diff`](crate::View::diff)): every designation in it
     /// names its member.
-    pub state: StateDiff,
+    pub state: StateDiff<'a>,
     /// Every subject whose status with an authority differs, once per pair of clusters
     /// (before, after) and authority, sorted by the representatives after and before, then
     /// authority.

@@ -32,18 +32,24 @@ pub struct AsCreated<'a, T> {
 }
 
 /// A designation in force on a date, with its terms as amended up to that date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// It borrows its authority, list and terms from the ledger's log (from the creating change
+/// and the amendment in force), so that a whole state or difference copies no terms: a state
+/// of 10⁵ designations would otherwise clone as many programs, measures and texts. `Copy`;
+/// serialisable (the same JSON as the owned fields) but not deserialisable, like
+/// [`AsCreated`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct DesignationInForce {
+pub struct DesignationInForce<'a> {
     /// The listed entity.
     pub entity: EntityId,
     /// The listing authority.
-    pub authority: Authority,
+    pub authority: &'a Authority,
     /// The authority's list the designation is on, if it names one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list: Option<List>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<&'a List>,
     /// The terms in force on the date.
-    pub terms: DesignationTerms,
+    pub terms: &'a DesignationTerms,
     /// The designation's effective date.
     pub since: NaiveDate,
     /// The change that made the designation.
@@ -51,13 +57,15 @@ pub struct DesignationInForce {
 }
 
 /// A licence in force on a date, with its terms as amended up to that date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows its authority and terms from the ledger's log, as [`DesignationInForce`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct LicenceInForce {
+pub struct LicenceInForce<'a> {
     /// The issuing authority.
-    pub authority: Authority,
+    pub authority: &'a Authority,
     /// The terms in force on the date.
-    pub terms: LicenceTerms,
+    pub terms: &'a LicenceTerms,
     /// The licence's effective date.
     pub since: NaiveDate,
     /// The change that issued it.
@@ -65,18 +73,21 @@ pub struct LicenceInForce {
 }
 
 /// Every designation and licence in force on one date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows from the ledger the [`View`](crate::View) that computed it borrows (its entries are
+/// [`DesignationInForce`] and [`LicenceInForce`]); serialisable, not deserialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct State {
+pub struct State<'a> {
     /// The date the state is for.
     pub date: NaiveDate,
     /// The designations in force, by id.
-    pub designations: BTreeMap<DesignationId, DesignationInForce>,
+    pub designations: BTreeMap<DesignationId, DesignationInForce<'a>>,
     /// The licences in force, by id.
-    pub licences: BTreeMap<LicenceId, LicenceInForce>,
+    pub licences: BTreeMap<LicenceId, LicenceInForce<'a>>,
 }
 
-impl State {
+impl<'a> State<'a> {
     /// The status of `entity` with `authority`, or on one of its lists, in this state (`scope`
     /// is an `&Authority` or a `&List`, as for [`View::status`](crate::View::status)).
     ///
@@ -93,13 +104,13 @@ impl State {
         let designations = self
             .designations
             .iter()
-            .filter(|(_, d)| d.entity == entity && scope.contains(&d.authority, d.list.as_ref()))
+            .filter(|(_, d)| d.entity == entity && scope.contains(d.authority, d.list))
             .map(|(id, _)| *id)
             .collect();
         let licences = self
             .licences
             .iter()
-            .filter(|(_, l)| l.authority == *authority && l.terms.covers.contains(&entity))
+            .filter(|(_, l)| l.authority == authority && l.terms.covers.contains(&entity))
             .map(|(id, _)| *id)
             .collect();
         Status::from_parts(designations, licences)
@@ -152,18 +163,18 @@ impl State {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn apply(mut self, diff: &StateDiff) -> State {
+    pub fn apply(mut self, diff: &StateDiff<'a>) -> State<'a> {
         for id in &diff.delisted {
             self.designations.remove(id);
         }
         for (id, d) in diff.designated.iter().chain(&diff.amended) {
-            self.designations.insert(*id, d.clone());
+            self.designations.insert(*id, *d);
         }
         for id in &diff.licences_ended {
             self.licences.remove(id);
         }
         for (id, l) in diff.licences_issued.iter().chain(&diff.licences_amended) {
-            self.licences.insert(*id, l.clone());
+            self.licences.insert(*id, *l);
         }
         self.date = diff.to;
         self
@@ -171,7 +182,7 @@ impl State {
 
     /// The difference from this state to `later` (which may be on any date).
     #[must_use]
-    pub fn diff(&self, later: &State) -> StateDiff {
+    pub fn diff(&self, later: &State<'a>) -> StateDiff<'a> {
         let (designated, delisted, amended) = split(&self.designations, &later.designations);
         let (licences_issued, licences_ended, licences_amended) =
             split(&self.licences, &later.licences);
@@ -215,7 +226,7 @@ impl State {
 /// Splits two maps into (added, removed, changed).
 type Split<K, V> = (BTreeMap<K, V>, BTreeSet<K>, BTreeMap<K, V>);
 
-fn split<K: Ord + Copy, V: Clone + PartialEq>(
+fn split<K: Ord + Copy, V: Copy + PartialEq>(
     before: &BTreeMap<K, V>,
     after: &BTreeMap<K, V>,
 ) -> Split<K, V> {
@@ -224,10 +235,10 @@ fn split<K: Ord + Copy, V: Clone + PartialEq>(
     for (k, v) in after {
         match before.get(k) {
             None => {
-                added.insert(*k, v.clone());
+                added.insert(*k, *v);
             }
             Some(old) if old != v => {
-                changed.insert(*k, v.clone());
+                changed.insert(*k, *v);
             }
             Some(_) => {}
         }
@@ -245,31 +256,34 @@ fn split<K: Ord + Copy, V: Clone + PartialEq>(
 /// Designation- and licence-level: what came into force, what ended, and what is in force on
 /// both dates with different terms. Entity-level: every (entity, authority) whose status kind
 /// differs ([`StateDiff::status_changes`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Borrows its designations' and licences' terms from the ledger, as [`State`] does;
+/// serialisable, not deserialisable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct StateDiff {
+pub struct StateDiff<'a> {
     /// The earlier state's date.
     pub from: NaiveDate,
     /// The later state's date.
     pub to: NaiveDate,
     /// Designations in force on `to` but not on `from`.
-    pub designated: BTreeMap<DesignationId, DesignationInForce>,
+    pub designated: BTreeMap<DesignationId, DesignationInForce<'a>>,
     /// Designations in force on `from` but not on `to`.
     pub delisted: BTreeSet<DesignationId>,
     /// Designations in force on both dates whose terms differ; the value is as on `to`.
-    pub amended: BTreeMap<DesignationId, DesignationInForce>,
+    pub amended: BTreeMap<DesignationId, DesignationInForce<'a>>,
     /// Licences in force on `to` but not on `from`.
-    pub licences_issued: BTreeMap<LicenceId, LicenceInForce>,
+    pub licences_issued: BTreeMap<LicenceId, LicenceInForce<'a>>,
     /// Licences in force on `from` but not on `to`.
     pub licences_ended: BTreeSet<LicenceId>,
     /// Licences in force on both dates whose terms differ; the value is as on `to`.
-    pub licences_amended: BTreeMap<LicenceId, LicenceInForce>,
+    pub licences_amended: BTreeMap<LicenceId, LicenceInForce<'a>>,
     /// Entities whose status with an authority differs between the two dates: newly listed,
     /// delisted, newly licensed or no longer licensed.
     pub status_changes: Vec<StatusChange>,
 }
 
-impl StateDiff {
+impl StateDiff<'_> {
     /// Whether the two states are the same.
     #[must_use]
     pub fn is_empty(&self) -> bool {

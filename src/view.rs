@@ -481,7 +481,7 @@ impl<'a> View<'a> {
     ///
     /// let eu = DesignationId::derive("eu:belavia");
     /// let now = ledger.current();
-    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis);
+    /// let basis = |date| now.designation_on(eu, date).and_then(|d| d.terms.legal_basis.as_deref());
     /// assert!(basis(day("2022-06-01")?).ok_or("listed")?.contains("2021/2124"));
     /// // The 2023 renewal amended the terms from 2023-02-24 on.
     /// assert!(basis(day("2023-06-01")?).ok_or("listed")?.contains("2023/419"));
@@ -489,7 +489,11 @@ impl<'a> View<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn designation_on(&self, id: DesignationId, date: NaiveDate) -> Option<DesignationInForce> {
+    pub fn designation_on(
+        &self,
+        id: DesignationId,
+        date: NaiveDate,
+    ) -> Option<DesignationInForce<'a>> {
         let life = self.designation_on_dates(id, [date, date])?;
         life.in_force_on(date)
             .then(|| designation_in_force(&life, 0))?
@@ -541,12 +545,12 @@ impl<'a> View<'a> {
     /// let now = ledger.current();
     /// assert!(now.licence_on(gl_11, day("2025-09-10")?).is_none());
     /// let in_force = now.licence_on(gl_11, day("2025-10-01")?).ok_or("in force")?;
-    /// assert_eq!(in_force.authority, Authority::US_OFAC);
+    /// assert_eq!(*in_force.authority, Authority::US_OFAC);
     /// assert_eq!(in_force.terms.covers, [EntityId::derive("belavia")]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn licence_on(&self, id: LicenceId, date: NaiveDate) -> Option<LicenceInForce> {
+    pub fn licence_on(&self, id: LicenceId, date: NaiveDate) -> Option<LicenceInForce<'a>> {
         let life = self.licence_on_dates(id, [date, date])?;
         life.in_force_on(date).then(|| licence_in_force(&life, 0))?
     }
@@ -874,8 +878,8 @@ impl<'a> View<'a> {
     ///
     /// The ids as [`View::designations_in_force`] and [`View::licences_in_force`] find them,
     /// sorted (O(D log D)), plus O(c) per designation and licence in force to read its amended
-    /// terms (which it clones into the `State`), in one pass over its changes without
-    /// allocating.
+    /// terms, in one pass over its changes without allocating. The state borrows the terms
+    /// from the ledger: it copies none.
     ///
     /// # Example
     ///
@@ -896,7 +900,7 @@ impl<'a> View<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn state_on(&self, date: NaiveDate) -> State {
+    pub fn state_on(&self, date: NaiveDate) -> State<'a> {
         let mut ids = self.designations_in_force(date);
         // Sorted before the terms are read: the map is then built from a sorted run, without
         // moving the large entries through a sort.
@@ -1004,7 +1008,7 @@ impl<'a> View<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> StateDiff {
+    pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> StateDiff<'a> {
         let (low, high) = if from <= to { (from, to) } else { (to, from) };
         let mut designations = Vec::new();
         let mut licences = Vec::new();
@@ -1035,8 +1039,8 @@ impl<'a> View<'a> {
             status_changes: Vec::new(),
         };
         // The (entity, authority) pairs whose status may differ. Each designation and licence
-        // is read once for both dates, and only what the difference holds is cloned.
-        let mut pairs: Vec<(EntityId, Authority)> = Vec::new();
+        // is read once for both dates; the difference borrows its terms from the log.
+        let mut pairs: Vec<(EntityId, &'a Authority)> = Vec::new();
         let on = [from, to];
         for id in designations {
             let Some(life) = self.designation_on_dates(id, on) else {
@@ -1047,12 +1051,12 @@ impl<'a> View<'a> {
             };
             match (life.in_force_on(from), life.in_force_on(to)) {
                 (false, true) => {
-                    pairs.push((record.entity, record.authority.clone()));
+                    pairs.push((record.entity, &record.authority));
                     diff.designated
                         .extend(designation_in_force(&life, 1).map(|d| (id, d)));
                 }
                 (true, false) => {
-                    pairs.push((record.entity, record.authority.clone()));
+                    pairs.push((record.entity, &record.authority));
                     diff.delisted.insert(id);
                 }
                 (true, true) => {
@@ -1077,7 +1081,7 @@ impl<'a> View<'a> {
             let terms = [licence_terms_of(&life, 0), licence_terms_of(&life, 1)];
             for (k, t) in terms.iter().enumerate() {
                 if let (true, Some(t)) = (in_force[k], t) {
-                    pairs.extend(t.covers.iter().map(|e| (*e, record.authority.clone())));
+                    pairs.extend(t.covers.iter().map(|e| (*e, &record.authority)));
                 }
             }
             match in_force {
@@ -1103,7 +1107,7 @@ impl<'a> View<'a> {
     /// `to`, sorted.
     fn status_changes(
         &self,
-        mut pairs: Vec<(EntityId, Authority)>,
+        mut pairs: Vec<(EntityId, &Authority)>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Vec<StatusChange> {
@@ -1115,13 +1119,13 @@ impl<'a> View<'a> {
             let Ok(entry) = self.known_entity(entity) else {
                 continue;
             };
-            let scope = Scope::Authority(&authority);
+            let scope = Scope::Authority(authority);
             let before = self.status_kind_of(entry, entity, scope, from);
             let after = self.status_kind_of(entry, entity, scope, to);
             if before != after {
                 changes.push(StatusChange {
                     entity,
-                    authority,
+                    authority: authority.clone(),
                     before,
                     after,
                 });
@@ -1433,13 +1437,13 @@ fn designation_terms_of<'a>(
 
 /// The designation in force on the `k`th date the life was read for (whether it is in force
 /// then is the caller's question).
-fn designation_in_force(life: &LifeOn<'_>, k: usize) -> Option<DesignationInForce> {
+fn designation_in_force<'a>(life: &LifeOn<'a>, k: usize) -> Option<DesignationInForce<'a>> {
     let (record, terms) = designation_terms_of(life, k)?;
     Some(DesignationInForce {
         entity: record.entity,
-        authority: record.authority.clone(),
-        list: record.list.clone(),
-        terms: terms.clone(),
+        authority: &record.authority,
+        list: record.list.as_ref(),
+        terms,
         since: life.created.effective,
         designated_by: life.created.id,
     })
@@ -1464,13 +1468,13 @@ fn licence_terms_of<'a>(life: &LifeOn<'a>, k: usize) -> Option<&'a LicenceTerms>
 }
 
 /// The licence in force on the `k`th date the life was read for.
-fn licence_in_force(life: &LifeOn<'_>, k: usize) -> Option<LicenceInForce> {
+fn licence_in_force<'a>(life: &LifeOn<'a>, k: usize) -> Option<LicenceInForce<'a>> {
     let ChangeKind::IssueLicence { record, .. } = &life.created.kind else {
         return None;
     };
     Some(LicenceInForce {
-        authority: record.authority.clone(),
-        terms: licence_terms_of(life, k)?.clone(),
+        authority: &record.authority,
+        terms: licence_terms_of(life, k)?,
         since: life.created.effective,
         issued_by: life.created.id,
     })

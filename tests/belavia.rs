@@ -289,7 +289,7 @@ fn state_on_a_date_holds_every_designation_and_licence_in_force() {
     let eu = state
         .designations
         .values()
-        .find(|d| d.authority == Authority::EU)
+        .find(|d| *d.authority == Authority::EU)
         .expect("EU listing");
     assert!(
         eu.terms

@@ -277,7 +277,7 @@ fn amendments_apply_from_their_effective_date_in_any_recorded_order() {
     let now = ledger.current();
     let measures = |date| {
         now.designation_on(sanctions_ledger::DesignationId::derive("d1"), day(date))
-            .map(|d| d.terms.measures)
+            .map(|d| d.terms.measures.clone())
     };
     assert_eq!(measures("2024-01-31"), Some(vec![Measure::AssetFreeze]));
     assert_eq!(measures("2024-02-15"), Some(vec![Measure::TravelBan]));

@@ -142,7 +142,7 @@ fn each_list_of_one_authority_answers_for_itself() {
     assert_eq!(state.status(gpb, &mbs).kind(), StatusKind::NotListed);
     assert_eq!(
         state.designations[&DesignationId::derive("sdn")].list,
-        Some(List::US_OFAC_SDN)
+        Some(&List::US_OFAC_SDN)
     );
 }
 

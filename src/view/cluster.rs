@@ -749,7 +749,7 @@ impl<'a> Clusters<'a> {
     }
 
     /// The subjects of the listings in `state` (the view's state on its date), each once.
-    fn subjects_in(&self, state: &State) -> BTreeMap<EntityId, SubjectInForce> {
+    fn subjects_in(&self, state: &State<'a>) -> BTreeMap<EntityId, SubjectInForce<'a>> {
         let date = state.date;
         let mut subjects: BTreeMap<EntityId, SubjectInForce> = BTreeMap::new();
         let mut placed: BTreeMap<EntityId, EntityId> = BTreeMap::new();
@@ -773,16 +773,13 @@ impl<'a> Clusters<'a> {
                 r
             };
             if let Some(subject) = subjects.get_mut(&representative) {
-                subject.designations.insert(id, d.clone());
+                subject.designations.insert(id, *d);
             }
         }
         for subject in subjects.values_mut() {
-            let mut by_authority: BTreeMap<Authority, Vec<DesignationId>> = BTreeMap::new();
+            let mut by_authority: BTreeMap<&Authority, Vec<DesignationId>> = BTreeMap::new();
             for (id, d) in &subject.designations {
-                by_authority
-                    .entry(d.authority.clone())
-                    .or_default()
-                    .push(*id);
+                by_authority.entry(d.authority).or_default().push(*id);
             }
             subject.statuses = by_authority
                 .into_iter()
@@ -796,7 +793,10 @@ impl<'a> Clusters<'a> {
                         })
                         .map(|(id, _)| *id)
                         .collect();
-                    (authority, Status::from_parts(designations, licences))
+                    (
+                        authority.clone(),
+                        Status::from_parts(designations, licences),
+                    )
                 })
                 .collect();
         }
@@ -826,7 +826,7 @@ impl<'a> Clusters<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn state_on(&self, date: NaiveDate) -> ClusterState {
+    pub fn state_on(&self, date: NaiveDate) -> ClusterState<'a> {
         let state = self.view.state_on(date);
         ClusterState {
             date,
@@ -855,7 +855,7 @@ impl<'a> Clusters<'a> {
                 Some(Target::Licence(id)) => {
                     for date in [from, to] {
                         if let Some(l) = view.licence_on(id, date) {
-                            named.extend(l.terms.covers);
+                            named.extend(l.terms.covers.iter().copied());
                         }
                     }
                 }
@@ -908,7 +908,7 @@ impl<'a> Clusters<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> ClusterDiff {
+    pub fn diff(&self, from: NaiveDate, to: NaiveDate) -> ClusterDiff<'a> {
         let (low, high) = if from <= to { (from, to) } else { (to, from) };
         let state = self.view.diff(from, to);
         let mut status_changes = Vec::new();

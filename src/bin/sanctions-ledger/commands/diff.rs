@@ -119,7 +119,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
 }
 
 /// The designations that came into force, ended, or were amended.
-fn rows(view: View<'_>, diff: &StateDiff, from: NaiveDate) -> Vec<Row> {
+fn rows(view: View<'_>, diff: &StateDiff<'_>, from: NaiveDate) -> Vec<Row> {
     let mut rows = Vec::new();
     for (&designation, d) in &diff.designated {
         rows.push(row(
@@ -127,8 +127,8 @@ fn rows(view: View<'_>, diff: &StateDiff, from: NaiveDate) -> Vec<Row> {
             "designated",
             designation,
             d.entity,
-            &d.authority,
-            &d.terms,
+            d.authority,
+            d.terms,
         ));
     }
     for &designation in &diff.delisted {
@@ -136,14 +136,14 @@ fn rows(view: View<'_>, diff: &StateDiff, from: NaiveDate) -> Vec<Row> {
             let record = created.record;
             let terms = view
                 .designation_on(designation, from)
-                .map_or_else(|| record.terms.clone(), |d| d.terms);
+                .map_or(&record.terms, |d| d.terms);
             rows.push(row(
                 view,
                 "delisted",
                 designation,
                 record.entity,
                 &record.authority,
-                &terms,
+                terms,
             ));
         }
     }
@@ -153,8 +153,8 @@ fn rows(view: View<'_>, diff: &StateDiff, from: NaiveDate) -> Vec<Row> {
             "amended",
             designation,
             d.entity,
-            &d.authority,
-            &d.terms,
+            d.authority,
+            d.terms,
         ));
     }
     rows

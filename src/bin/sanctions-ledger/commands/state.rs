@@ -70,11 +70,11 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     let mut rows: Vec<Row> = state
         .designations
         .iter()
-        .filter(|(_, d)| keep(&d.authority))
+        .filter(|(_, d)| keep(d.authority))
         .map(|(&designation, d)| Row {
             authority: d.authority.clone(),
-            list: d.list.as_ref().map(|l| l.code().to_owned()),
-            list_ids: list_ids(view, d.entity, &d.authority),
+            list: d.list.map(|l| l.code().to_owned()),
+            list_ids: list_ids(view, d.entity, d.authority),
             name: name(view, d.entity),
             programs: d
                 .terms
@@ -94,7 +94,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     let licences: Vec<LicenceRow> = state
         .licences
         .iter()
-        .filter(|(_, l)| keep(&l.authority))
+        .filter(|(_, l)| keep(l.authority))
         .map(|(&licence, l)| LicenceRow {
             authority: l.authority.clone(),
             name: l.terms.name.clone(),
