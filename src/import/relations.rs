@@ -215,7 +215,13 @@ impl<'s> Names<'s> {
     fn resolve(&self, texts: &[&str], stated_by: &str) -> Result<String, usize> {
         let mut found: Vec<&str> = texts
             .iter()
-            .filter_map(|t| self.0.get(&normalise(t)))
+            .filter_map(|&t| {
+                if is_normal(t) {
+                    self.0.get(t)
+                } else {
+                    self.0.get(&normalise(t))
+                }
+            })
             .flatten()
             .copied()
             .filter(|id| *id != stated_by)
