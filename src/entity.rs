@@ -1,6 +1,7 @@
 //! Sanctioned subjects: [`Entity`] records, their [`EntityKind`], typed [`Identifier`]s and
 //! [`Country`] codes, and the name normalisation used by lookups.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -211,12 +212,19 @@ impl Identifier {
     #[must_use]
     pub fn lookup_key(&self) -> String {
         let mut key = String::with_capacity(32);
+        self.lookup_key_into(&mut key);
+        key
+    }
+
+    /// [`Identifier::lookup_key`] into `key` (cleared first), to reuse one buffer.
+    pub(crate) fn lookup_key_into(&self, key: &mut String) {
+        key.clear();
         match self {
             Identifier::ListEntry { authority, id } => {
                 key.push_str("list:");
                 key.push_str(authority.as_str());
                 key.push(':');
-                squeeze_into(&mut key, id);
+                squeeze_into(key, id);
             }
             Identifier::Imo(n) => {
                 key.push_str("imo:");
@@ -230,7 +238,7 @@ impl Identifier {
                 key.push_str("doc:");
                 key.push_str(document.kind.as_str());
                 key.push(':');
-                squeeze_into(&mut key, &document.number);
+                squeeze_into(key, &document.number);
             }
             Identifier::DigitalCurrencyAddress { address, .. } => {
                 // Case matters in most address encodings (base58, bech32 checksums aside), so
@@ -241,20 +249,130 @@ impl Identifier {
             }
             Identifier::AircraftRegistration(r) => {
                 key.push_str("reg:");
-                squeeze_into(&mut key, r);
+                squeeze_into(key, r);
             }
             Identifier::AircraftSerial(s) => {
                 key.push_str("msn:");
-                squeeze_into(&mut key, s);
+                squeeze_into(key, s);
             }
             Identifier::Other { scheme, value } => {
                 key.push_str("other:");
-                squeeze_into(&mut key, scheme);
+                squeeze_into(key, scheme);
                 key.push(':');
-                squeeze_into(&mut key, value);
+                squeeze_into(key, value);
             }
         }
-        key
+    }
+
+    /// `self.lookup_key().cmp(&other.lookup_key())`, without building the keys when their
+    /// text is ASCII (nearly always): canonical entities sort their identifiers by it, and
+    /// reconciliation compares them by it.
+    pub(crate) fn cmp_lookup_keys(&self, other: &Identifier) -> Ordering {
+        let (a, b) = (self.key_parts(), other.key_parts());
+        // No prefix is a prefix of another (each ends at its only ':'), so different
+        // prefixes decide the order of the whole keys.
+        let by_prefix = a.prefix.cmp(b.prefix);
+        if by_prefix != Ordering::Equal {
+            return by_prefix;
+        }
+        match (self, other) {
+            (Identifier::Imo(x), Identifier::Imo(y)) if x.0 < 10_000_000 && y.0 < 10_000_000 => {
+                // Seven digits, zero-padded: the numbers' order is the text's.
+                return x.0.cmp(&y.0);
+            }
+            (Identifier::ImoCompany(x), Identifier::ImoCompany(y))
+                if x.0 < 10_000_000 && y.0 < 10_000_000 =>
+            {
+                return x.0.cmp(&y.0);
+            }
+            (Identifier::Imo(_) | Identifier::ImoCompany(_), _) => {
+                return self.lookup_key().cmp(&other.lookup_key());
+            }
+            _ => {}
+        }
+        if a.is_ascii() && b.is_ascii() {
+            a.bytes().cmp(b.bytes())
+        } else {
+            self.lookup_key().cmp(&other.lookup_key())
+        }
+    }
+
+    /// The parts of [`Identifier::lookup_key`]: the variant's prefix, then text as written
+    /// (`raw`), squeezed (`squeezed`: letters and digits only, upper-cased), as written again
+    /// and squeezed again. The IMO variants' numbers are left out (compared as numbers).
+    fn key_parts(&self) -> KeyParts<'_> {
+        let mut parts = KeyParts {
+            prefix: "",
+            raw: ["", ""],
+            squeezed: "",
+            raw_after: "",
+            squeezed_after: "",
+        };
+        match self {
+            Identifier::ListEntry { authority, id } => {
+                parts.prefix = "list:";
+                parts.raw = [authority.as_str(), ":"];
+                parts.squeezed = id;
+            }
+            Identifier::Imo(_) => parts.prefix = "imo:",
+            Identifier::ImoCompany(_) => parts.prefix = "imo-company:",
+            Identifier::Document(document) => {
+                parts.prefix = "doc:";
+                parts.raw = [document.kind.as_str(), ":"];
+                parts.squeezed = &document.number;
+            }
+            Identifier::DigitalCurrencyAddress { address, .. } => {
+                parts.prefix = "dca:";
+                parts.raw = [address.trim(), ""];
+            }
+            Identifier::AircraftRegistration(r) => {
+                parts.prefix = "reg:";
+                parts.squeezed = r;
+            }
+            Identifier::AircraftSerial(s) => {
+                parts.prefix = "msn:";
+                parts.squeezed = s;
+            }
+            Identifier::Other { scheme, value } => {
+                parts.prefix = "other:";
+                parts.squeezed = scheme;
+                parts.raw_after = ":";
+                parts.squeezed_after = value;
+            }
+        }
+        parts
+    }
+}
+
+/// An identifier's lookup key after its prefix, in parts (see [`Identifier::key_parts`]).
+struct KeyParts<'a> {
+    prefix: &'static str,
+    raw: [&'a str; 2],
+    squeezed: &'a str,
+    raw_after: &'static str,
+    squeezed_after: &'a str,
+}
+
+impl KeyParts<'_> {
+    fn is_ascii(&self) -> bool {
+        self.raw.iter().all(|t| t.is_ascii())
+            && self.squeezed.is_ascii()
+            && self.squeezed_after.is_ascii()
+    }
+
+    /// The key's bytes after the prefix, for ASCII parts: as [`squeeze_into`] writes them.
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        fn squeeze(text: &str) -> impl Iterator<Item = u8> + '_ {
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_uppercase())
+        }
+        self.raw[0]
+            .bytes()
+            .chain(self.raw[1].bytes())
+            .chain(squeeze(self.squeezed))
+            .chain(self.raw_after.bytes())
+            .chain(squeeze(self.squeezed_after))
     }
 }
 
@@ -708,6 +826,66 @@ impl From<Country> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Identifiers of every variant whose keys share prefixes, differ only in case,
+    /// punctuation or spacing, hold non-ASCII text, or name authorities one of which starts
+    /// with the other.
+    fn identifiers_to_order() -> Result<Vec<Identifier>, Error> {
+        let un_x = Authority::new("UN-X")?;
+        let by = Country::new("BY")?;
+        let mut all = Vec::new();
+        for text in [
+            "", "a", "A", "a-1", "A 1", "a1", "Ab", "ab.", "B", "Ä", "äb", "ß", "z9", "Ω 2",
+        ] {
+            all.push(Identifier::list_entry(Authority::UN, text));
+            all.push(Identifier::list_entry(un_x.clone(), text));
+            all.push(Identifier::list_entry(Authority::US_OFAC, text));
+            all.push(Identifier::AircraftRegistration(text.into()));
+            all.push(Identifier::AircraftSerial(text.into()));
+            all.push(Identifier::DigitalCurrencyAddress {
+                currency: "XBT".into(),
+                address: format!(" {text} "),
+            });
+            for kind in [
+                DocumentKind::Passport,
+                DocumentKind::TaxId,
+                DocumentKind::Other,
+            ] {
+                all.push(Identifier::Document(Document::new(kind, text)));
+                all.push(Identifier::Document(
+                    Document::new(kind, text).with_scheme("x").with_country(by),
+                ));
+            }
+            for scheme in ["", "lei", "LEI:", "le"] {
+                all.push(Identifier::Other {
+                    scheme: scheme.into(),
+                    value: text.into(),
+                });
+            }
+        }
+        for number in ["9074729", "9176187", "1000007"] {
+            all.push(Identifier::Imo(ImoNumber::new(number)?));
+        }
+        for number in [0, 42, 9_999_999, 1_234_567] {
+            all.push(Identifier::ImoCompany(ImoCompanyNumber(number)));
+        }
+        Ok(all)
+    }
+
+    #[test]
+    fn lookup_keys_compare_in_place_as_built() -> Result<(), Error> {
+        let all = identifiers_to_order()?;
+        for a in &all {
+            for b in &all {
+                assert_eq!(
+                    a.cmp_lookup_keys(b),
+                    a.lookup_key().cmp(&b.lookup_key()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        Ok(())
+    }
 
     #[test]
     fn imo_check_digit_is_enforced() {

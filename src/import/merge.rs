@@ -3,8 +3,6 @@
 //! as a [`Note::ProbableMerge`]; whether they are one subject is a person's call (a
 //! [`Link`](crate::Link), then the delisting, tell the story in the ledger).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::authority::Authority;
@@ -105,17 +103,20 @@ pub(crate) fn probable_merges(
     }
     // For each key of the removals' evidence, the positions of the entries that carry it, in
     // the snapshot's order.
-    let mut holders: HashMap<&str, Vec<usize>> = removals
+    let mut holders: foldhash::HashMap<&str, Vec<usize>> = removals
         .iter()
         .flat_map(|(_, _, evidence)| evidence.iter().map(|(_, key)| (key.as_str(), Vec::new())))
         .collect();
     let entries: Vec<&ListEntry> = snapshot.entries().collect();
+    // One buffer for the keys of the snapshot's identifiers, which are mostly not sought.
+    let mut key = String::new();
     for (at, entry) in entries.iter().enumerate() {
         for identifier in &entry.entity.identifiers {
             if !merge_evidence(identifier, authority) {
                 continue;
             }
-            if let Some(positions) = holders.get_mut(identifier.lookup_key().as_str()) {
+            identifier.lookup_key_into(&mut key);
+            if let Some(positions) = holders.get_mut(key.as_str()) {
                 if positions.last() != Some(&at) {
                     positions.push(at);
                 }

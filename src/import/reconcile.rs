@@ -13,7 +13,7 @@ use super::warning::{Warning, WarningKind};
 use crate::change::{Change, ChangeKind, ObservationWindow, Source};
 use crate::designation::{Designation, DesignationTerms, Measure};
 use crate::entity::{Entity, Identifier};
-use crate::id::{ChangeId, DesignationId, EntityId};
+use crate::id::{ChangeId, DesignationId, EntityId, RelationId};
 use crate::ledger::{Applied, Ledger};
 use crate::list::List;
 use crate::view::View;
@@ -548,12 +548,15 @@ pub fn reconcile(
         in_force_ids,
         in_force,
         pairs,
+        known,
+        relations: begun,
     } = imported(view, snapshot, &label, &entity_ids);
     let previous = options.previous.or(derived_previous);
     let mut plan = Plan {
         view,
         snapshot,
         entity_ids: &entity_ids,
+        known: &known,
         prefix: snapshot.prefix(),
         recorded: options.recorded,
         previous,
@@ -585,8 +588,9 @@ pub fn reconcile(
             recorded: options.recorded,
             previous,
             source: &source,
-            cited_as: &format!("{label} as of "),
             entity_ids: &entity_ids,
+            known: &known,
+            begun,
             batch: &changes,
             warnings: &warnings,
         },
@@ -772,6 +776,11 @@ struct Imported<'a> {
     in_force: Vec<InForce>,
     /// How many designations that is.
     pairs: usize,
+    /// The facts the ledger holds of the snapshot's entities.
+    known: KnownEntities<'a>,
+    /// The relations begun by changes citing the publication, in log order (repeats
+    /// included).
+    relations: Vec<RelationId>,
 }
 
 /// The entity ids of a snapshot's entries, derived once per reconciliation.
@@ -782,34 +791,112 @@ struct Imported<'a> {
 /// relation the file states.
 pub(super) struct EntityIds<'s> {
     snapshot: &'s Snapshot,
-    /// By list id, sorted.
-    ids: Vec<(&'s str, EntityId)>,
+    /// By list id.
+    ids: foldhash::HashMap<&'s str, EntityId>,
+    /// The list id of each entity.
+    entries: foldhash::HashMap<EntityId, &'s str>,
 }
 
 impl<'s> EntityIds<'s> {
     pub(super) fn of(snapshot: &'s Snapshot) -> Self {
         let prefix = snapshot.prefix();
         let mut name = String::new();
-        let ids = snapshot
-            .ids()
-            .map(|id| {
-                // As `Snapshot::entity_id`, without a string per entry.
-                name.clear();
-                name.push_str(&prefix);
-                name.push(':');
-                name.push_str(id);
-                (id, EntityId::derive(&name))
-            })
-            .collect();
-        EntityIds { snapshot, ids }
+        let mut ids = foldhash::HashMap::default();
+        let mut entries = foldhash::HashMap::default();
+        ids.reserve(snapshot.len());
+        entries.reserve(snapshot.len());
+        for id in snapshot.ids() {
+            // As `Snapshot::entity_id`, without a string per entry.
+            name.clear();
+            name.push_str(&prefix);
+            name.push(':');
+            name.push_str(id);
+            let entity = EntityId::derive(&name);
+            ids.insert(id, entity);
+            entries.insert(entity, id);
+        }
+        EntityIds {
+            snapshot,
+            ids,
+            entries,
+        }
     }
 
     /// [`Snapshot::entity_id`] of entry `id`, from the table when the snapshot holds it.
     pub(super) fn get(&self, id: &str) -> EntityId {
-        match self.ids.binary_search_by(|&(known, _)| known.cmp(id)) {
-            Ok(at) => self.ids[at].1,
-            Err(_) => self.snapshot.entity_id(id),
+        match self.ids.get(id) {
+            Some(&entity) => entity,
+            None => self.snapshot.entity_id(id),
         }
+    }
+
+    /// The entity id of entry `id` when the snapshot holds it.
+    pub(super) fn of_entry(&self, id: &str) -> Option<EntityId> {
+        self.ids.get(id).copied()
+    }
+
+    /// The list id of the snapshot's entry whose entity is `entity`, if one is.
+    fn entry(&self, entity: EntityId) -> Option<&'s str> {
+        self.entries.get(&entity).copied()
+    }
+}
+
+/// The facts the ledger holds of the snapshot's entities, gathered in the one pass over its
+/// changes: for each, the version [`View::entity_on`] gives on the snapshot's date and the one
+/// [`View::entity`] gives (the latest), so that comparing an entry costs one lookup, not a
+/// walk over the entity's versions.
+pub(super) struct KnownEntities<'v> {
+    date: NaiveDate,
+    versions: foldhash::HashMap<EntityId, KnownVersions<'v>>,
+}
+
+/// An entity's versions in force on the snapshot's date and latest, each with its effective
+/// date.
+struct KnownVersions<'v> {
+    on_date: Option<(NaiveDate, &'v Entity)>,
+    latest: (NaiveDate, &'v Entity),
+}
+
+impl<'v> KnownEntities<'v> {
+    /// Takes a version into account; versions come in log order. As in the view, of versions
+    /// with the same effective date the later in the log wins.
+    fn add(&mut self, entity: EntityId, effective: NaiveDate, record: &'v Entity) {
+        let on_date = (effective <= self.date).then_some((effective, record));
+        match self.versions.entry(entity) {
+            std::collections::hash_map::Entry::Vacant(vacant) => {
+                vacant.insert(KnownVersions {
+                    on_date,
+                    latest: (effective, record),
+                });
+            }
+            std::collections::hash_map::Entry::Occupied(mut occupied) => {
+                let known = occupied.get_mut();
+                if effective >= known.latest.0 {
+                    known.latest = (effective, record);
+                }
+                if on_date.is_some() && known.on_date.is_none_or(|(d, _)| effective >= d) {
+                    known.on_date = on_date;
+                }
+            }
+        }
+    }
+
+    /// Whether the view knows the entity (it has a version), for an entity of the snapshot.
+    pub(super) fn knows(&self, entity: EntityId) -> bool {
+        self.versions.contains_key(&entity)
+    }
+
+    /// [`View::entity_on`] the snapshot's date, for an entity of the snapshot.
+    fn on_date(&self, entity: EntityId) -> Option<&'v Entity> {
+        self.versions
+            .get(&entity)
+            .and_then(|v| v.on_date)
+            .map(|(_, e)| e)
+    }
+
+    /// [`View::entity`], for an entity of the snapshot.
+    fn latest(&self, entity: EntityId) -> Option<&'v Entity> {
+        self.versions.get(&entity).map(|v| v.latest.1)
     }
 }
 
@@ -824,9 +911,9 @@ impl<'s> EntityIds<'s> {
 /// taken.
 fn imported<'a>(
     view: View<'a>,
-    snapshot: &Snapshot,
+    snapshot: &'a Snapshot,
     label: &str,
-    entity_ids: &EntityIds<'_>,
+    entity_ids: &EntityIds<'a>,
 ) -> Imported<'a> {
     let date = snapshot.date();
     let authority = snapshot.authority();
@@ -834,15 +921,23 @@ fn imported<'a>(
     let prefix = format!("{label} as of ");
     let mut latest = None;
     let mut before = None;
-    // Entity → the entry ids of the authority it carries (the publication's is checked later).
+    // The snapshot's entities whose registration carries their own entry id.
+    let mut carry_own: foldhash::HashSet<EntityId> = foldhash::HashSet::default();
+    // Any other entity → the entry ids of the authority it carries (the publication's is
+    // checked later, for those designated only).
     let mut registered: HashMap<EntityId, Vec<&str>> = HashMap::new();
+    let mut known = KnownEntities {
+        date,
+        versions: foldhash::HashMap::default(),
+    };
+    let mut relations = Vec::new();
     let mut designated = Vec::new();
     let mut ended = HashSet::new();
     // The changes of one snapshot share their citation: parse its date once per run.
     let mut cited: Option<(&str, NaiveDate)> = None;
     for change in view.changes() {
         let citation = change.source.citation.as_str();
-        if let Some(tail) = citation.strip_prefix(&prefix) {
+        let publications = citation.strip_prefix(&prefix).is_some_and(|tail| {
             // The snapshot's date, from the citation; a change is never effective after it.
             let snapshot_date = match cited {
                 Some((text, day)) if text == citation => day,
@@ -856,16 +951,30 @@ fn imported<'a>(
             if snapshot_date < date {
                 before = before.max(Some(snapshot_date));
             }
-        }
+            true
+        });
         match &change.kind {
             ChangeKind::RegisterEntity { entity, record } => {
-                let ids = record.identifiers.iter().filter_map(|i| match i {
+                let mut ids = record.identifiers.iter().filter_map(|i| match i {
                     Identifier::ListEntry { authority: a, id } if a == authority => {
                         Some(id.as_str())
                     }
                     _ => None,
                 });
-                registered.entry(*entity).or_default().extend(ids);
+                if let Some(own) = entity_ids.entry(*entity) {
+                    known.add(*entity, change.effective, record);
+                    if ids.any(|id| id == own) {
+                        carry_own.insert(*entity);
+                    }
+                } else {
+                    let mut ids = ids.peekable();
+                    if ids.peek().is_some() {
+                        registered.entry(*entity).or_default().extend(ids);
+                    }
+                }
+            }
+            ChangeKind::AmendEntity { entity, record } if entity_ids.entry(*entity).is_some() => {
+                known.add(*entity, change.effective, record);
             }
             ChangeKind::Designate {
                 designation,
@@ -877,9 +986,37 @@ fn imported<'a>(
             ChangeKind::Delist { designation } if change.effective <= date => {
                 ended.insert(*designation);
             }
+            ChangeKind::Relate { relation, .. } if publications => relations.push(*relation),
             _ => {}
         }
     }
+    let mut in_force = in_force(designated, &ended, &carry_own, &registered, entity_ids);
+    // Stable: designations of one id on one list stay in log order.
+    in_force.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.list.cmp(&y.list)));
+    let pairs = in_force.len();
+    let (in_force_ids, in_force) = in_force.into_iter().unzip();
+    Imported {
+        latest,
+        before,
+        in_force_ids,
+        in_force,
+        pairs,
+        known,
+        relations,
+    }
+}
+
+/// The designations of `designated` not `ended`, each with the list id of its entity in the
+/// publication: its own for an entity of the snapshot whose registration carries it
+/// (`carry_own`), otherwise the id among those it was `registered` with from which its id
+/// derives; a designation of an entity that is not the publication's is left out.
+fn in_force<'a>(
+    designated: Vec<(DesignationId, EntityId, NaiveDate, Option<&List>)>,
+    ended: &HashSet<DesignationId>,
+    carry_own: &foldhash::HashSet<EntityId>,
+    registered: &HashMap<EntityId, Vec<&'a str>>,
+    entity_ids: &EntityIds<'a>,
+) -> Vec<(&'a str, InForce)> {
     let mut in_force: Vec<(&str, InForce)> = Vec::new();
     // Entity → its entry id in this publication, once checked (one derived id per entity).
     let mut entries: HashMap<EntityId, Option<&str>> = HashMap::new();
@@ -887,11 +1024,15 @@ fn imported<'a>(
         if ended.contains(&designation) {
             continue;
         }
-        let id = *entries.entry(entity).or_insert_with(|| {
-            registered
-                .get(&entity)
-                .and_then(|ids| ids.iter().copied().find(|id| entity_ids.get(id) == entity))
-        });
+        let id = match entity_ids.entry(entity) {
+            // An entity of the snapshot is the publication's when it carries its own id.
+            Some(own) => carry_own.contains(&entity).then_some(own),
+            None => *entries.entry(entity).or_insert_with(|| {
+                registered
+                    .get(&entity)
+                    .and_then(|ids| ids.iter().copied().find(|id| entity_ids.get(id) == entity))
+            }),
+        };
         let Some(id) = id else {
             continue;
         };
@@ -905,17 +1046,7 @@ fn imported<'a>(
             },
         ));
     }
-    // Stable: designations of one id on one list stay in log order.
-    in_force.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.list.cmp(&y.list)));
-    let pairs = in_force.len();
-    let (in_force_ids, in_force) = in_force.into_iter().unzip();
-    Imported {
-        latest,
-        before,
-        in_force_ids,
-        in_force,
-        pairs,
-    }
+    in_force
 }
 
 /// When a new designation takes effect: its date, and the window it lies in when that date is
@@ -933,6 +1064,8 @@ struct Plan<'v, 's> {
     view: View<'v>,
     snapshot: &'s Snapshot,
     entity_ids: &'s EntityIds<'s>,
+    /// What the ledger holds of the snapshot's entities.
+    known: &'s KnownEntities<'v>,
     /// The snapshot's [`Snapshot::prefix`], which every change id derives from.
     prefix: String,
     recorded: DateTime<Utc>,
@@ -1195,11 +1328,14 @@ impl<'s> Plan<'_, 's> {
     /// ledger knows it from an earlier listing; `false` on a conflict.
     fn register(&mut self, entry: &ListEntry, start: Start) -> bool {
         let entity = self.entity_ids.get(&entry.id);
-        match self
-            .view
-            .entity_on(entity, start.effective)
-            .or(self.view.entity(entity))
-        {
+        let known = if start.effective == self.snapshot.date() {
+            self.known.on_date(entity).or(self.known.latest(entity))
+        } else {
+            self.view
+                .entity_on(entity, start.effective)
+                .or(self.view.entity(entity))
+        };
+        match known {
             None => self.push(
                 &entry.id,
                 "register",
@@ -1413,12 +1549,11 @@ impl<'s> Plan<'_, 's> {
     /// Amends the facts of an entry in force when they changed; the identifying fields that
     /// did.
     fn amend_entity(&mut self, entry: &ListEntry, kept: &[(&ListEntry, &InForce)]) -> Vec<Field> {
-        let date = self.snapshot.date();
         let Some((_, known)) = kept.first() else {
             return Vec::new();
         };
         let entity = known.entity;
-        let fields = match self.view.entity_on(entity, date) {
+        let fields = match self.known.on_date(entity) {
             // What this importer stored is canonical already: equal means unchanged.
             Some(known) if *known == entry.entity => Vec::new(),
             Some(known) => entity_fields(&canonical_entity(known.clone()), &entry.entity),
@@ -1542,9 +1677,14 @@ fn entity_fields(known: &Entity, new: &Entity) -> Vec<Field> {
     if known.aliases != new.aliases {
         fields.push(Field::Aliases);
     }
-    let keys =
-        |e: &Entity| -> Vec<String> { e.identifiers.iter().map(Identifier::lookup_key).collect() };
-    if keys(known) != keys(new) {
+    // Equal lookup keys, one by one, compared in place.
+    let same_keys = known.identifiers.len() == new.identifiers.len()
+        && known
+            .identifiers
+            .iter()
+            .zip(&new.identifiers)
+            .all(|(a, b)| a.cmp_lookup_keys(b) == std::cmp::Ordering::Equal);
+    if !same_keys {
         fields.push(Field::Identifiers);
     }
     if known.addresses != new.addresses {

@@ -22,7 +22,7 @@
 //! that the file does not hold gives a [`WarningKind::RelatedEntryMissing`]. Nothing is
 //! guessed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -147,6 +147,20 @@ fn normalise(name: &str) -> String {
     collapse_spaces(name).to_uppercase()
 }
 
+/// Whether `name` is its own [`normalise`]d form: printable ASCII without lower-case letters,
+/// single spaces between words and none at the ends (most names of OFAC's files).
+fn is_normal(name: &str) -> bool {
+    let mut previous = b' ';
+    for &b in name.as_bytes() {
+        if !(b' '..=b'~').contains(&b) || b.is_ascii_lowercase() || (b == b' ' && previous == b' ')
+        {
+            return false;
+        }
+        previous = b;
+    }
+    previous != b' '
+}
+
 /// [`normalise`] into `buffer`, without allocating for ASCII text (nearly every name).
 fn normalise_into(name: &str, buffer: &mut String) {
     buffer.clear();
@@ -165,7 +179,7 @@ fn normalise_into(name: &str, buffer: &mut String) {
 }
 
 /// The snapshot's entries by normalised name and alias, for the names sought only.
-struct Names<'s>(HashMap<String, Vec<&'s str>>);
+struct Names<'s>(foldhash::HashMap<String, Vec<&'s str>>);
 
 impl<'s> Names<'s> {
     /// The entries of `snapshot` whose name or an alias is one of `sought`: the snapshot's
@@ -173,7 +187,7 @@ impl<'s> Names<'s> {
     /// the few that are sought are kept (a full SDN file has some 40,000 names and aliases, its
     /// links name about 6,000).
     fn of<'n>(snapshot: &'s Snapshot, sought: impl IntoIterator<Item = &'n str>) -> Self {
-        let mut names: HashMap<String, Vec<&'s str>> = sought
+        let mut names: foldhash::HashMap<String, Vec<&'s str>> = sought
             .into_iter()
             .map(|name| (normalise(name), Vec::new()))
             .collect();
@@ -181,8 +195,13 @@ impl<'s> Names<'s> {
         for entry in snapshot.entries() {
             let entity = &entry.entity;
             for name in std::iter::once(&entity.name).chain(&entity.aliases) {
-                normalise_into(name, &mut buffer);
-                if let Some(ids) = names.get_mut(buffer.as_str()) {
+                let normalised = if is_normal(name) {
+                    name.as_str()
+                } else {
+                    normalise_into(name, &mut buffer);
+                    buffer.as_str()
+                };
+                if let Some(ids) = names.get_mut(normalised) {
                     if !ids.contains(&entry.id.as_str()) {
                         ids.push(&entry.id);
                     }
@@ -196,7 +215,13 @@ impl<'s> Names<'s> {
     fn resolve(&self, texts: &[&str], stated_by: &str) -> Result<String, usize> {
         let mut found: Vec<&str> = texts
             .iter()
-            .filter_map(|t| self.0.get(&normalise(t)))
+            .filter_map(|&t| {
+                if is_normal(t) {
+                    self.0.get(t)
+                } else {
+                    self.0.get(&normalise(t))
+                }
+            })
             .flatten()
             .copied()
             .filter(|id| *id != stated_by)
@@ -363,10 +388,13 @@ pub(super) struct Context<'a> {
     pub(super) recorded: DateTime<Utc>,
     pub(super) previous: Option<NaiveDate>,
     pub(super) source: &'a Source,
-    /// The citation prefix of the publication's changes, `"<label> as of "`.
-    pub(super) cited_as: &'a str,
     /// The entity ids of the snapshot's entries.
     pub(super) entity_ids: &'a super::reconcile::EntityIds<'a>,
+    /// What the ledger holds of the snapshot's entities.
+    pub(super) known: &'a super::reconcile::KnownEntities<'a>,
+    /// The relations begun by changes citing the publication (found in the same pass over
+    /// the ledger's changes as the entries' designations), repeats included.
+    pub(super) begun: Vec<RelationId>,
     /// The changes found so far for the entries.
     pub(super) batch: &'a [Change],
     /// The warnings so far.
@@ -447,15 +475,7 @@ impl<'s> Pass<'_, 's, '_> {
     /// The publication's relations in force on the date (those begun by a change citing it),
     /// and those that end on the date.
     fn in_force(&self) -> (BTreeMap<Key, (RelationId, RelationInForce)>, HashSet<Key>) {
-        let mut begun: Vec<RelationId> = self
-            .view
-            .changes()
-            .filter(|c| c.source.citation.starts_with(self.context.cited_as))
-            .filter_map(|c| match &c.kind {
-                ChangeKind::Relate { relation, .. } => Some(*relation),
-                _ => None,
-            })
-            .collect();
+        let mut begun = self.context.begun.clone();
         begun.sort_unstable();
         begun.dedup();
         let mut in_force = BTreeMap::new();
@@ -484,19 +504,26 @@ impl<'s> Pass<'_, 's, '_> {
                 _ => None,
             })
             .collect();
-        let view = self.view;
-        let known =
-            |entity: EntityId| registered.contains(&entity) || view.entity(entity).is_some();
+        let ids = self.context.entity_ids;
+        let ledger = self.context.known;
+        // Asked of the snapshot's entities only.
+        let known = |entity: EntityId| registered.contains(&entity) || ledger.knows(entity);
         let mut stated = BTreeMap::new();
         for relation in snapshot.relations() {
-            let subject = self.context.entity_ids.get(&relation.subject);
-            let object = self.context.entity_ids.get(&relation.object);
-            if subject == object {
+            let subject = ids.of_entry(&relation.subject);
+            let object = ids.of_entry(&relation.object);
+            let (subject_entity, object_entity) = (
+                subject.unwrap_or_else(|| ids.get(&relation.subject)),
+                object.unwrap_or_else(|| ids.get(&relation.object)),
+            );
+            if subject_entity == object_entity {
                 continue;
             }
+            // A party the snapshot does not hold, or that neither the ledger nor this batch
+            // knows.
             let missing = [(&relation.subject, subject), (&relation.object, object)]
                 .into_iter()
-                .find(|(id, entity)| snapshot.memberships(id).is_empty() || !known(*entity));
+                .find(|(_, entity)| entity.is_none_or(|e| !known(e)));
             if let Some((id, _)) = missing {
                 self.out.warnings.push(Warning::new(
                     snapshot.file(),
@@ -511,7 +538,7 @@ impl<'s> Pass<'_, 's, '_> {
                 continue;
             }
             stated
-                .entry((relation.kind.clone(), subject, object))
+                .entry((relation.kind.clone(), subject_entity, object_entity))
                 .or_insert(relation);
         }
         stated
@@ -688,6 +715,15 @@ mod tests {
         ] {
             normalise_into(name, &mut buffer);
             assert_eq!(buffer, normalise(name), "{name:?}");
+            if is_normal(name) {
+                assert_eq!(name, normalise(name), "{name:?}");
+            }
+        }
+        for name in ["BELAVIA", "S.A. DE C.V.", "A B", "X'Y-Z (1)", "~"] {
+            assert!(is_normal(name), "{name:?}");
+        }
+        for name in ["Belavia", "A  B", " A", "A ", "A\tB", "\u{e9}", ""] {
+            assert!(!is_normal(name), "{name:?}");
         }
     }
 }

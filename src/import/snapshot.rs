@@ -651,13 +651,12 @@ pub fn canonical_entity(mut entity: Entity) -> Entity {
     entity.aliases.retain(|a| *a != entity.name);
     canonical_strings(&mut entity.addresses);
     if entity.identifiers.len() > 1 {
-        let mut keyed: Vec<(String, crate::Identifier)> = std::mem::take(&mut entity.identifiers)
-            .into_iter()
-            .map(|i| (i.lookup_key(), i))
-            .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        keyed.dedup_by(|a, b| a.0 == b.0);
-        entity.identifiers = keyed.into_iter().map(|(_, i)| i).collect();
+        // By lookup key, compared in place (no key built per identifier); stable, so of
+        // identifiers with equal keys the first stays.
+        entity.identifiers.sort_by(Identifier::cmp_lookup_keys);
+        entity
+            .identifiers
+            .dedup_by(|a, b| a.cmp_lookup_keys(b) == std::cmp::Ordering::Equal);
     }
     entity.countries.sort();
     entity.countries.dedup();

@@ -197,9 +197,9 @@ fn quoted_names(text: &str) -> Vec<&str> {
         return Vec::new();
     };
     let mut names = Vec::new();
-    let separator = format!("{quote},");
+    let separator = if quote == '"' { "\"," } else { "'," };
     let mut from = 0;
-    while let Some(at) = rest[from..].find(&separator[..]).map(|at| from + at) {
+    while let Some(at) = rest[from..].find(separator).map(|at| from + at) {
         let after = rest[at + 2..].trim_start();
         match after.strip_prefix(quote) {
             Some(next) => {
