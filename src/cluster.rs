@@ -66,18 +66,69 @@ impl Cluster {
 
 /// A subject's status with one authority (or on one of its lists) on one date, with each
 /// member's own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Serialised as `{"status": …, "by_member": {entity: status, …}}`, the listed members by id.
+///
+/// # Example
+///
+/// ```
+/// use sanctions_ledger::*;
+///
+/// let ledger = Ledger::from_json_str(&std::fs::read_to_string("seeds/belavia_linked.json")?)?;
+/// let now = ledger.current();
+/// let sdn_entry = now.find_by_identifier(&Identifier::list_entry(Authority::US_OFAC, "44541"))[0];
+/// let eu = now.clusters().status(sdn_entry, &Authority::EU, "2025-10-01".parse()?)?;
+/// // Listed by the EU through the EU's own entry, the one member listed.
+/// let listed: Vec<EntityId> = eu.by_member().map(|(member, _)| member).collect();
+/// assert_eq!(listed.len(), 1);
+/// assert_ne!(listed[0], sdn_entry);
+/// assert_eq!(eu.member_status(listed[0]).map(Status::kind), Some(StatusKind::Listed));
+/// assert_eq!(eu.member_status(sdn_entry), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "ClusterStatusForm", from = "ClusterStatusForm")]
 #[non_exhaustive]
 pub struct ClusterStatus {
     /// The subject's status: every designation in scope of every member, and the licences of
     /// the authority that cover any member (only while some member is listed).
     pub status: Status,
-    /// The members listed in scope on the date, each with its own status (its own
-    /// designations, and the licences that name it): which list entry each listing belongs to.
-    pub by_member: BTreeMap<EntityId, Status>,
+    /// The members listed in scope, each with its own status.
+    listed: ListedMembers,
+}
+
+/// The members of a [`ClusterStatus`] listed in scope, each with its own status.
+///
+/// An entity linked to nothing is its own subject: its status is the subject's, held once
+/// (most questions are about such entities, and a second copy in a map cost more than the
+/// status itself).
+#[derive(Debug, Clone)]
+enum ListedMembers {
+    /// The subject is this one entity: listed when the subject's status is.
+    Alone(EntityId),
+    /// The listed members, sorted by entity, each with its own status.
+    Several(Vec<(EntityId, Status)>),
 }
 
 impl ClusterStatus {
+    /// The status of a subject that is one entity, linked to nothing.
+    pub(crate) fn alone(entity: EntityId, status: Status) -> Self {
+        ClusterStatus {
+            status,
+            listed: ListedMembers::Alone(entity),
+        }
+    }
+
+    /// The status of a subject of several members, with the listed members' own statuses in
+    /// any order.
+    pub(crate) fn of_members(status: Status, mut listed: Vec<(EntityId, Status)>) -> Self {
+        listed.sort_unstable_by_key(|(entity, _)| *entity);
+        ClusterStatus {
+            status,
+            listed: ListedMembers::Several(listed),
+        }
+    }
+
     /// The kind of the subject's status.
     #[must_use]
     pub fn kind(&self) -> StatusKind {
@@ -90,13 +141,76 @@ impl ClusterStatus {
         self.status.is_listed()
     }
 
+    /// The members listed in scope on the date, sorted by entity, each with its own status
+    /// (its own designations, and the licences that name it): which list entry each listing
+    /// belongs to. Empty when the subject is not listed.
+    pub fn by_member(&self) -> impl Iterator<Item = (EntityId, &Status)> + '_ {
+        let (alone, several) = match &self.listed {
+            ListedMembers::Alone(entity) => (
+                self.status.is_listed().then_some((*entity, &self.status)),
+                &[][..],
+            ),
+            ListedMembers::Several(listed) => (None, listed.as_slice()),
+        };
+        alone
+            .into_iter()
+            .chain(several.iter().map(|(entity, status)| (*entity, status)))
+    }
+
+    /// The own status of `member` if it is listed in scope on the date; `None` for a member
+    /// not listed, or an entity not in the subject.
+    #[must_use]
+    pub fn member_status(&self, member: EntityId) -> Option<&Status> {
+        self.by_member()
+            .find(|(entity, _)| *entity == member)
+            .map(|(_, status)| status)
+    }
+
     /// The member a designation of the subject's status belongs to.
     #[must_use]
     pub fn member_of(&self, designation: DesignationId) -> Option<EntityId> {
-        self.by_member
-            .iter()
+        self.by_member()
             .find(|(_, s)| s.designations().contains(&designation))
-            .map(|(entity, _)| *entity)
+            .map(|(entity, _)| entity)
+    }
+}
+
+/// Equal when the subject's statuses and the listed members' own are: a subject of one entity
+/// equals the same answer given as a subject of one member.
+impl PartialEq for ClusterStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status && self.by_member().eq(other.by_member())
+    }
+}
+
+impl Eq for ClusterStatus {}
+
+/// The serialised form of a [`ClusterStatus`].
+#[derive(Serialize, Deserialize)]
+struct ClusterStatusForm {
+    status: Status,
+    by_member: BTreeMap<EntityId, Status>,
+}
+
+impl From<ClusterStatus> for ClusterStatusForm {
+    fn from(status: ClusterStatus) -> Self {
+        let by_member = status
+            .by_member()
+            .map(|(entity, own)| (entity, own.clone()))
+            .collect();
+        ClusterStatusForm {
+            status: status.status,
+            by_member,
+        }
+    }
+}
+
+impl From<ClusterStatusForm> for ClusterStatus {
+    fn from(form: ClusterStatusForm) -> Self {
+        ClusterStatus {
+            status: form.status,
+            listed: ListedMembers::Several(form.by_member.into_iter().collect()),
+        }
     }
 }
 
@@ -246,4 +360,55 @@ pub struct ClusterDiff<'a> {
     /// (before, after) and authority, sorted by the representatives after and before, then
     /// authority.
     pub status_changes: Vec<ClusterStatusChange>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_alone_reads_and_serialises_as_one_listed_member() {
+        let entity = EntityId::derive("alone");
+        let listed = Status::from_parts(vec![DesignationId::derive("d")], Vec::new());
+        let alone = ClusterStatus::alone(entity, listed.clone());
+        let several = ClusterStatus::of_members(listed.clone(), vec![(entity, listed.clone())]);
+        assert_eq!(alone, several);
+        assert_eq!(alone.member_status(entity), Some(&listed));
+        assert_eq!(alone.member_of(DesignationId::derive("d")), Some(entity));
+        let json = serde_json::to_value(&alone).unwrap();
+        assert_eq!(json, serde_json::to_value(&several).unwrap());
+        assert_eq!(json["by_member"].as_object().map(serde_json::Map::len), Some(1));
+        let back: ClusterStatus = serde_json::from_value(json).unwrap();
+        assert_eq!(back, alone);
+
+        // Not listed: no member, whichever way the answer was built.
+        let not_listed = ClusterStatus::alone(entity, Status::NotListed);
+        assert_eq!(not_listed.by_member().count(), 0);
+        assert_eq!(not_listed.member_status(entity), None);
+        assert_eq!(
+            not_listed,
+            ClusterStatus::of_members(Status::NotListed, Vec::new())
+        );
+        assert_eq!(
+            serde_json::to_string(&not_listed).unwrap(),
+            r#"{"status":{"status":"not-listed"},"by_member":{}}"#
+        );
+    }
+
+    #[test]
+    fn several_members_are_read_in_entity_order() {
+        let (a, b) = (EntityId::derive("a"), EntityId::derive("b"));
+        let (first, second) = if a < b { (a, b) } else { (b, a) };
+        let own = |name: &str| Status::from_parts(vec![DesignationId::derive(name)], Vec::new());
+        let status = ClusterStatus::of_members(
+            Status::from_parts(
+                vec![DesignationId::derive("x"), DesignationId::derive("y")],
+                Vec::new(),
+            ),
+            vec![(second, own("y")), (first, own("x"))],
+        );
+        let order: Vec<EntityId> = status.by_member().map(|(member, _)| member).collect();
+        assert_eq!(order, [first, second]);
+        assert_eq!(status.member_of(DesignationId::derive("y")), Some(second));
+    }
 }

@@ -62,7 +62,7 @@ impl<'a> View<'a> {
     /// let eu = now.clusters().status(sdn_entry, &Authority::EU, on)?;
     /// assert_eq!(eu.kind(), StatusKind::Listed);
     /// let eu_entry = now.clusters().cluster(sdn_entry, on)?.representative;
-    /// assert_eq!(eu.by_member.keys().collect::<Vec<_>>(), [&eu_entry]);
+    /// assert_eq!(eu.by_member().map(|(member, _)| member).collect::<Vec<_>>(), [eu_entry]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -287,10 +287,7 @@ impl<'a> Clusters<'a> {
             }
         }
         if designations.is_empty() {
-            return ClusterStatus {
-                status: Status::NotListed,
-                by_member,
-            };
+            return ClusterStatus::of_members(Status::NotListed, Vec::new());
         }
         let status = if members.len() == 1 {
             by_member
@@ -312,7 +309,7 @@ impl<'a> Clusters<'a> {
             }
             Status::from_parts(designations, licences)
         };
-        ClusterStatus { status, by_member }
+        ClusterStatus::of_members(status, by_member.into_iter().collect())
     }
 
     /// The status of `entity`'s subject (its cluster on `date`) with an authority or on one of
@@ -379,13 +376,7 @@ impl<'a> Clusters<'a> {
         scope: Scope<'_>,
         date: NaiveDate,
     ) -> ClusterStatus {
-        let status = self.view.status_of(entry, entity, scope, date);
-        let by_member = if status.is_listed() {
-            BTreeMap::from([(entity, status.clone())])
-        } else {
-            BTreeMap::new()
-        };
-        ClusterStatus { status, by_member }
+        ClusterStatus::alone(entity, self.view.status_of(entry, entity, scope, date))
     }
 
     /// [`Clusters::status_of`] for the members in the mask `members` of one component of the
@@ -403,10 +394,7 @@ impl<'a> Clusters<'a> {
             listed_members |= 1 << member;
         }
         if listed_members == 0 {
-            return ClusterStatus {
-                status: Status::NotListed,
-                by_member: BTreeMap::new(),
-            };
+            return ClusterStatus::of_members(Status::NotListed, Vec::new());
         }
         let authority = scope.authority();
         let licences: Vec<(u32, LicenceId)> = component
@@ -418,7 +406,7 @@ impl<'a> Clusters<'a> {
             .collect();
         // One pass over the listings per listed member: no list of them to sort and group.
         let mut designations = Vec::new();
-        let mut by_member = BTreeMap::new();
+        let mut by_member = Vec::with_capacity(listed_members.count_ones() as usize);
         let mut bits = listed_members;
         while bits != 0 {
             let member = bits.trailing_zeros();
@@ -433,16 +421,16 @@ impl<'a> Clusters<'a> {
                 .filter(|(m, _)| *m == member)
                 .map(|(_, id)| *id)
                 .collect();
-            by_member.insert(
+            by_member.push((
                 component.member(member),
                 Status::from_parts(own, own_licences),
-            );
+            ));
         }
         let status = Status::from_parts(
             designations,
             licences.into_iter().map(|(_, id)| id).collect(),
         );
-        ClusterStatus { status, by_member }
+        ClusterStatus::of_members(status, by_member)
     }
 
     /// Whether `entity`'s subject (its cluster on `date`) is listed in `scope`, licensed or
