@@ -377,7 +377,10 @@ mod tests {
         assert_eq!(alone.member_of(DesignationId::derive("d")), Some(entity));
         let json = serde_json::to_value(&alone).unwrap();
         assert_eq!(json, serde_json::to_value(&several).unwrap());
-        assert_eq!(json["by_member"].as_object().map(serde_json::Map::len), Some(1));
+        assert_eq!(
+            json["by_member"].as_object().map(serde_json::Map::len),
+            Some(1)
+        );
         let back: ClusterStatus = serde_json::from_value(json).unwrap();
         assert_eq!(back, alone);
 

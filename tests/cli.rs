@@ -750,10 +750,9 @@ fn status_answers_for_the_subject_of_linked_entries() {
     ]);
     let lines: Vec<&str> = un_entry.exits(0).stdout.lines().collect();
     assert_eq!(lines[0], "US-OFAC not-listed", "{}", un_entry.stdout);
-    assert!(
-        lines[2].starts_with(
-            "# linked on 2026-03-02 to OCEAN MARITIME MANAGEMENT COMPANY LIMITED (US-OFAC:17068)"
-        ),
+    assert_eq!(
+        lines[2],
+        "# one subject on 2026-03-02 with OCEAN MARITIME MANAGEMENT COMPANY LIMITED [US-OFAC/SDN 17068] (linked), whose status follows",
         "{}",
         un_entry.stdout
     );
@@ -764,6 +763,24 @@ fn status_answers_for_the_subject_of_linked_entries() {
     // Before the link's date the two are separate: no subject lines.
     let before = scratch.run(&["status", "UN:KPe.020", "--on", "2014-07-27", "--json"]);
     assert!(before.exits(0).json()["entities"][0]["subject"].is_null());
+    // One reference, two entries: each block is headed by its entry, named by its list.
+    let both = scratch.run(&["status", "US-OFAC:17013", "--on", "2026-03-02"]);
+    let headers: Vec<&str> = both
+        .exits(0)
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("== "))
+        .collect();
+    assert_eq!(headers.len(), 2, "{}", both.stdout);
+    let sdn = headers
+        .iter()
+        .filter(|h| h.contains("[US-OFAC/SDN 17013]"))
+        .count();
+    let ssi = headers
+        .iter()
+        .filter(|h| h.contains("[US-OFAC/SSI 17013]"))
+        .count();
+    assert_eq!((sdn, ssi), (1, 1), "{}", both.stdout);
     // Both VTB entries of ent_num 17013 answer for the subject on both OFAC lists.
     let vtb = scratch.run(&["status", "US-OFAC:17013", "--on", "2026-03-02", "--json"]);
     let vtb = vtb.exits(0).json();
@@ -806,16 +823,20 @@ fn timeline_adds_the_periods_of_the_subject_of_linked_entries() {
     );
     assert_eq!(
         lines[3],
-        "# linked to OCEAN MARITIME MANAGEMENT COMPANY LIMITED US-OFAC:17068 (from 2014-07-28): the subject they make, on each date"
+        "# one subject with the entries these links join; the subject's periods follow"
+    );
+    assert_eq!(
+        lines[4],
+        "#   OCEAN MARITIME MANAGEMENT COMPANY LIMITED [US-OFAC/SDN 17068] = OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM) [UN/CONSOLIDATED KPe.020] from 2014-07-28"
     );
     // The subject's: the UN listing and the SDN listing of the linked entry.
     assert!(
-        lines[5].starts_with("UN         listed  2014-07-28"),
+        lines[6].starts_with("UN         listed  2014-07-28"),
         "{}",
         text.stdout
     );
     assert!(
-        lines[6].starts_with("US-OFAC    listed  2024-05-03"),
+        lines[7].starts_with("US-OFAC    listed  2024-05-03"),
         "{}",
         text.stdout
     );

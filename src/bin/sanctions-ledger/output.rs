@@ -6,7 +6,9 @@ use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use sanctions_ledger::{Authority, EntityId, Identifier, View};
+use std::collections::BTreeSet;
+
+use sanctions_ledger::{Authority, ChangeKind, EntityId, Identifier, List, View};
 
 use crate::failure::Outcome;
 use crate::reference::instant;
@@ -115,4 +117,59 @@ pub(crate) fn all_list_ids(view: View<'_>, entity: EntityId) -> String {
         })
         .collect();
     ids.join(" ")
+}
+
+/// An entity as `NAME [LIST ENTRY-ID…]`: its name and its list entries, each named by the
+/// lists among `lists` (those the entity's designations are on) of that authority
+/// (`US-OFAC/SDN 17013` and `US-OFAC/SSI 17013` are two entries sharing an OFAC `ent_num`), or
+/// by the authority alone when no designation names a list; the name alone for an entity with
+/// no list entry.
+pub(crate) fn entry(view: View<'_>, entity: EntityId, lists: &BTreeSet<List>) -> String {
+    let ids: Vec<String> = view
+        .entity(entity)
+        .map(|record| {
+            record
+                .identifiers
+                .iter()
+                .filter_map(|i| match i {
+                    Identifier::ListEntry { authority, id } => {
+                        let on: Vec<String> = lists
+                            .iter()
+                            .filter(|list| list.authority() == authority)
+                            .map(ToString::to_string)
+                            .collect();
+                        if on.is_empty() {
+                            Some(format!("{authority} {id}"))
+                        } else {
+                            Some(format!("{} {id}", on.join("+")))
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if ids.is_empty() {
+        name(view, entity)
+    } else {
+        format!("{} [{}]", name(view, entity), ids.join(", "))
+    }
+}
+
+/// The lists one entity's designations are on, as the view sees them (from its timeline's
+/// designations).
+pub(crate) fn lists_of(view: View<'_>, entity: EntityId) -> BTreeSet<List> {
+    let Ok(timeline) = view.timeline(entity) else {
+        return BTreeSet::new();
+    };
+    timeline
+        .authorities
+        .iter()
+        .flat_map(|authority| &authority.periods)
+        .flat_map(|period| &period.opened_by)
+        .filter_map(|&id| match &view.change(id)?.kind {
+            ChangeKind::Designate { record, .. } => record.list.clone(),
+            _ => None,
+        })
+        .collect()
 }

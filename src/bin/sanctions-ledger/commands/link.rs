@@ -10,10 +10,10 @@ use sanctions_ledger::chrono::{DateTime, Utc};
 use sanctions_ledger::import::{propose_links, Separation};
 use std::collections::{BTreeSet, HashMap};
 
-use sanctions_ledger::{ChangeKind, EntityId, Identifier, LedgerFile, LinkReason, List, View};
+use sanctions_ledger::{ChangeKind, EntityId, LedgerFile, LinkReason, List, View};
 
 use crate::failure::Outcome;
-use crate::output::{self, name};
+use crate::output;
 use crate::reference::instant_arg;
 use crate::{ledger, Globals};
 
@@ -124,42 +124,9 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     Ok(())
 }
 
-/// An entity as `NAME [LIST ENTRY-ID…]`: its name and its list entries, each named by the
-/// list the entity's designations by that authority are on (`US-OFAC/SDN 17013` and
-/// `US-OFAC/SSI 17013` are two entries sharing an OFAC `ent_num`), or by the authority alone
-/// when no designation names a list.
+/// An entity as `NAME [LIST ENTRY-ID…]` (see [`output::entry`]), its lists from `lists`.
 fn entry(view: View<'_>, lists: &Lists, entity: EntityId) -> String {
-    let ids: Vec<String> = view
-        .entity(entity)
-        .map(|record| {
-            record
-                .identifiers
-                .iter()
-                .filter_map(|i| match i {
-                    Identifier::ListEntry { authority, id } => {
-                        let on: Vec<String> = lists
-                            .get(&entity)
-                            .into_iter()
-                            .flatten()
-                            .filter(|list| list.authority() == authority)
-                            .map(ToString::to_string)
-                            .collect();
-                        if on.is_empty() {
-                            Some(format!("{authority} {id}"))
-                        } else {
-                            Some(format!("{} {id}", on.join("+")))
-                        }
-                    }
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if ids.is_empty() {
-        name(view, entity)
-    } else {
-        format!("{} [{}]", name(view, entity), ids.join(", "))
-    }
+    output::entry(view, entity, lists.get(&entity).unwrap_or(&BTreeSet::new()))
 }
 
 /// The lists each entity has been designated on, from one pass over the log.

@@ -91,6 +91,11 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         return output::print_json(&mut out, view, value);
     }
     for ((entity, statuses), subject) in answers.iter().zip(&subjects) {
+        if answers.len() > 1 {
+            // Several entities answer the reference (one id on two lists, an IMO number on
+            // several entries): each block says whose it is.
+            writeln!(out, "== {} (entity {entity})", entry(view, *entity))?;
+        }
         if statuses.is_empty() {
             writeln!(
                 out,
@@ -105,31 +110,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
             }
         }
         if let Some(subject) = subject {
-            let others: Vec<String> = subject
-                .members
-                .iter()
-                .filter(|&&member| member != *entity)
-                .map(|&member| entry(view, member))
-                .collect();
-            writeln!(
-                out,
-                "# linked on {} to {}: one subject, whose status follows",
-                args.on,
-                others.join(", ")
-            )?;
-            for (authority, status) in &subject.statuses {
-                let through = through(view, status);
-                if through.is_empty() {
-                    writeln!(out, "subject {authority} {}", status.kind())?;
-                } else {
-                    writeln!(
-                        out,
-                        "subject {authority} {} (through {})",
-                        status.kind(),
-                        through.join(", ")
-                    )?;
-                }
-            }
+            print_subject(&mut out, view, *entity, subject, args.on)?;
         }
     }
     if globals.digest {
@@ -149,6 +130,42 @@ fn statuses(
         Some(authority) => vec![(authority.clone(), view.status(entity, authority, args.on)?)],
         None => view.statuses(entity, args.on)?.into_iter().collect(),
     })
+}
+
+/// The lines of an entity's subject: the other members, then the subject's status per
+/// authority with the list entries it comes from.
+fn print_subject(
+    out: &mut impl Write,
+    view: View<'_>,
+    entity: EntityId,
+    subject: &Subject,
+    on: NaiveDate,
+) -> Outcome {
+    let others: Vec<String> = subject
+        .members
+        .iter()
+        .filter(|&&member| member != entity)
+        .map(|&member| entry(view, member))
+        .collect();
+    writeln!(
+        out,
+        "# one subject on {on} with {} (linked), whose status follows",
+        others.join(", ")
+    )?;
+    for (authority, status) in &subject.statuses {
+        let through = through(view, status);
+        if through.is_empty() {
+            writeln!(out, "subject {authority} {}", status.kind())?;
+        } else {
+            writeln!(
+                out,
+                "subject {authority} {} (through {})",
+                status.kind(),
+                through.join(", ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The subject an entity makes with the list entries it is linked to on the date.
@@ -195,7 +212,11 @@ fn through(view: View<'_>, status: &ClusterStatus) -> Vec<String> {
         .filter_map(|&designation| view.designation(designation))
         .map(|designation| {
             let record = designation.record;
-            let ids = output::list_ids(view, record.entity, &record.authority);
+            let mut ids = output::list_ids(view, record.entity, &record.authority);
+            if ids.is_empty() {
+                // An entry with no list id of its authority: named by its name.
+                ids = name(view, record.entity);
+            }
             match &record.list {
                 Some(list) => format!("{list} {ids}"),
                 None => format!("{} {ids}", record.authority),
@@ -207,14 +228,9 @@ fn through(view: View<'_>, status: &ClusterStatus) -> Vec<String> {
     entries
 }
 
-/// `NAME (AUTHORITY:ID …)`, or the name alone for an entity with no list id.
+/// `NAME [LIST ID, …]`, its lists from its own designations (see [`output::entry`]).
 fn entry(view: View<'_>, entity: EntityId) -> String {
-    let ids = output::all_list_ids(view, entity);
-    if ids.is_empty() {
-        name(view, entity)
-    } else {
-        format!("{} ({ids})", name(view, entity))
-    }
+    output::entry(view, entity, &output::lists_of(view, entity))
 }
 
 /// Why the status is what it is: the designations and licences in force, or the nearest

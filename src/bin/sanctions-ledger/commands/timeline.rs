@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde_json::json;
 
+use sanctions_ledger::chrono::NaiveDate;
 use sanctions_ledger::{AuthorityTimeline, ChangeId, ClusterTimeline, View};
 
 use crate::failure::Outcome;
@@ -74,26 +75,32 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         )?;
         output::print_table(&mut out, &periods(view, &timeline.authorities))?;
         if let Some(subject) = subject {
-            let others: Vec<String> = subject
-                .members
-                .iter()
-                .filter(|&&member| member != timeline.entity)
-                .map(|&member| format!("{} {}", name(view, member), all_list_ids(view, member)))
-                .collect();
-            let links: Vec<String> = subject
+            // Each link as the two entries it joins and its dates, earliest first: a member
+            // may be joined to this entity only through another.
+            let mut links: Vec<(NaiveDate, String)> = subject
                 .links
                 .iter()
-                .map(|link| match link.dates.until {
-                    Some(until) => format!("from {} until {until}", link.dates.from),
-                    None => format!("from {}", link.dates.from),
+                .map(|link| {
+                    let [a, b] = link.entities;
+                    let dates = match link.dates.until {
+                        Some(until) => format!("from {} until {until}", link.dates.from),
+                        None => format!("from {}", link.dates.from),
+                    };
+                    let entry = |e| output::entry(view, e, &output::lists_of(view, e));
+                    (
+                        link.dates.from,
+                        format!("#   {} = {} {dates}", entry(a), entry(b)),
+                    )
                 })
                 .collect();
+            links.sort();
             writeln!(
                 out,
-                "# linked to {} ({}): the subject they make, on each date",
-                others.join(", "),
-                links.join(", ")
+                "# one subject with the entries these links join; the subject's periods follow"
             )?;
+            for (_, line) in &links {
+                writeln!(out, "{line}")?;
+            }
             output::print_table(&mut out, &periods(view, &subject.authorities))?;
         }
     }
