@@ -315,8 +315,31 @@ fn parse_json(version: u32, json: &[u8], has_digest: bool) -> std::result::Resul
             Ok(_) if has_digest => Err("a batch line with a digest".to_owned()),
             Ok(BatchLine { batch: 0 }) => Err("a batch of 0 changes".to_owned()),
             Ok(BatchLine { batch }) => Ok(Entry::Batch(batch)),
-            Err(_) => Err(format!("not a change: {}", json_reason(&error))),
+            Err(_) => Err(not_a_change(version, json, has_digest, &error)),
         },
+    }
+}
+
+/// Why a line that is neither a change nor a batch line is bad: the usual causes of a digest
+/// member that is not where the format puts it come first, since serde's own message ("unknown
+/// field `digest`") would send the reader looking at the change.
+fn not_a_change(version: u32, json: &[u8], has_digest: bool, error: &serde_json::Error) -> String {
+    let misplaced_digest =
+        version >= 2 && !has_digest && memchr::memmem::find(json, b"\"digest\"").is_some();
+    if misplaced_digest && json.ends_with(b"\r") {
+        "the line ends with a carriage return (a CR LF line ending, as a Windows editor or git's \
+         autocrlf writes): lines end with a line feed alone, so the digest member is not the \
+         line's end"
+            .to_owned()
+    } else if misplaced_digest {
+        format!(
+            "its \"digest\" member is not the line's last {} bytes \
+             (`,\"digest\":\"` 64 lowercase hexadecimal digits `\"}}`, nothing after it): {}",
+            digest::DIGEST_MEMBER_LEN + 1,
+            json_reason(error)
+        )
+    } else {
+        format!("not a change: {}", json_reason(error))
     }
 }
 

@@ -208,3 +208,28 @@ fn check(case: &Case, dir: &Path, failures: &mut Vec<String>) -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_misplaced_digest_member_is_named_as_such_not_as_an_unknown_field() -> TestResult {
+    let dir = std::env::temp_dir().join(format!("bad-inputs-digest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for (file, says) in [
+        ("v2-crlf.jsonl", "the line ends with a carriage return"),
+        (
+            "v2-digest-not-last.jsonl",
+            "its \"digest\" member is not the line's last 77 bytes",
+        ),
+    ] {
+        // A copy: a failed open must not change the corpus, but the test should not rely on it.
+        let copy = dir.join(file);
+        std::fs::copy(corpus().join(file), &copy)?;
+        let Err(error) = LedgerFile::open(&copy) else {
+            return Err(format!("{file} opened").into());
+        };
+        let text = error.to_string();
+        assert!(text.contains(says), "{file}: {text}");
+        assert!(!text.starts_with("not a change"), "{file}: {text}");
+    }
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
