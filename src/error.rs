@@ -431,6 +431,14 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A change was given to a ledger file opened for reading only
+    /// ([`FileOptions::read_only`](crate::FileOptions::read_only)); nothing was applied.
+    #[error("{} is open for reading only: no change is applied", path.display())]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
+
     /// A ledger file whose first line is missing or is not a ledger log header.
     #[error("{}:1: not a sanctions ledger log header: {reason}", path.display())]
     BadHeader {
@@ -571,6 +579,7 @@ impl Error {
             | Error::UnsupportedFormat { .. }
             | Error::Io { .. }
             | Error::Locked { .. }
+            | Error::ReadOnly { .. }
             | Error::BadHeader { .. }
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }
@@ -618,6 +627,7 @@ impl Error {
             | Error::UnsupportedFormat { .. }
             | Error::Io { .. }
             | Error::Locked { .. }
+            | Error::ReadOnly { .. }
             | Error::BadHeader { .. }
             | Error::UnsupportedFileFormat { .. }
             | Error::TornTail { .. }

@@ -45,6 +45,8 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 ///   [`FileOptions::recover`] truncates exactly those bytes and keeps every complete change.
 /// - **Locked.** The file is exclusively locked (an advisory lock, [`File::try_lock`]) while the
 ///   `LedgerFile` lives; a second handle, in this process or another, gets [`Error::Locked`].
+///   A handle opened [`read_only`](FileOptions::read_only) takes a shared lock instead: readers
+///   read at once, and keep writers out while they do.
 ///
 /// # Example
 ///
@@ -92,6 +94,8 @@ pub struct LedgerFile {
     /// Set when a failed append could not be undone: the file's tail is then unknown, and
     /// further appends are refused with this error until the file is reopened.
     broken: Option<Error>,
+    /// Opened with [`FileOptions::read_only`]: appends are refused with [`Error::ReadOnly`].
+    read_only: bool,
 }
 
 /// How to open a [`LedgerFile`]: whether to create a missing file and whether to truncate a
@@ -115,6 +119,7 @@ pub struct LedgerFile {
 pub struct FileOptions {
     create: bool,
     recover: bool,
+    read_only: bool,
 }
 
 /// The bytes that recovery cut from the end of a file: a torn last line or an incomplete batch.
@@ -153,6 +158,39 @@ impl FileOptions {
     #[must_use]
     pub fn recover(mut self, recover: bool) -> Self {
         self.recover = recover;
+        self
+    }
+
+    /// Whether to open the file for reading only: it is opened without write access and
+    /// locked *shared*, so that any number of read-only handles (in this process or others)
+    /// can read it at once, while a handle that writes gets [`Error::Locked`] until they are
+    /// closed (and a read-only handle gets it while a writer holds the file).
+    ///
+    /// A read-only handle never writes: [`LedgerFile::apply`] and
+    /// [`LedgerFile::apply_batch`] return [`Error::ReadOnly`] and change nothing, a missing or
+    /// empty file is an error whatever [`create`](FileOptions::create) says, and a torn tail
+    /// is reported as [`Error::TornTail`] whatever [`recover`](FileOptions::recover) says
+    /// (recovery truncates the file).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use sanctions_ledger::{Error, LedgerFile};
+    ///
+    /// let path = std::env::temp_dir().join(format!("doc-read-only-{}.jsonl", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// drop(LedgerFile::create(&path)?);
+    /// let first = LedgerFile::options().read_only(true).open(&path)?;
+    /// let second = LedgerFile::options().read_only(true).open(&path)?; // readers share it
+    /// assert!(matches!(LedgerFile::open(&path), Err(Error::Locked { .. }))); // a writer waits
+    /// assert_eq!(first.ledger().len(), second.ledger().len());
+    /// # drop((first, second));
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), sanctions_ledger::Error>(())
+    /// ```
+    #[must_use]
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -1094,7 +1132,7 @@ impl LedgerFile {
             .create_new(true)
             .open(path)
             .map_err(|e| io_error(path, "create", &e))?;
-        lock(path, &file)?;
+        lock(path, &file, false)?;
         let mut this = LedgerFile {
             path: path.to_path_buf(),
             file,
@@ -1104,6 +1142,7 @@ impl LedgerFile {
             version: FILE_FORMAT_VERSION,
             recovered: None,
             broken: None,
+            read_only: false,
         };
         let written = this
             .write_header()
@@ -1122,13 +1161,19 @@ impl LedgerFile {
     }
 
     fn open_with(path: &Path, options: FileOptions) -> Result<LedgerFile> {
+        // A read-only handle neither creates nor recovers: both write.
+        let options = if options.read_only {
+            options.create(false).recover(false)
+        } else {
+            options
+        };
         let file = File::options()
             .read(true)
-            .append(true)
+            .append(!options.read_only)
             .create(options.create)
             .open(path)
             .map_err(|e| io_error(path, "open", &e))?;
-        lock(path, &file)?;
+        lock(path, &file, options.read_only)?;
         let (log, loaded) = load(path, &file);
         let mut log = log?;
         let digests = std::mem::take(&mut log.digests);
@@ -1141,6 +1186,7 @@ impl LedgerFile {
             version: log.version,
             recovered: None,
             broken: None,
+            read_only: options.read_only,
         };
         if log.total == 0 && !options.create {
             return Err(Error::BadHeader {
@@ -1180,7 +1226,7 @@ impl LedgerFile {
                 .map_err(|e| io_error(path, "truncate the torn tail of", &e))?;
             this.recovered = Some(Truncation { offset, bytes });
         }
-        if this.len == 0 {
+        if this.len == 0 && !options.read_only {
             this.write_header()?;
         }
         Ok(this)
@@ -1259,6 +1305,11 @@ impl LedgerFile {
     /// if a change is longer than [`MAX_LINE_BYTES`] once serialised. In every case neither
     /// the ledger nor the file holds any change of the batch.
     pub fn apply_batch(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<Applied> {
+        if self.read_only {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
         if let Some(error) = &self.broken {
             return Err(error.clone());
         }
@@ -1321,6 +1372,7 @@ impl std::fmt::Debug for LedgerFile {
             .field("changes", &self.ledger.len())
             .field("bytes", &self.len)
             .field("recovered", &self.recovered)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }
@@ -1474,9 +1526,15 @@ impl Writer<'_> {
     }
 }
 
-/// Takes the file's exclusive advisory lock without waiting.
-fn lock(path: &Path, file: &File) -> Result<()> {
-    match file.try_lock() {
+/// Takes the file's advisory lock without waiting: shared for a read-only handle, exclusive
+/// otherwise.
+fn lock(path: &Path, file: &File, shared: bool) -> Result<()> {
+    let locked = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    match locked {
         Ok(()) => Ok(()),
         Err(TryLockError::WouldBlock) => Err(Error::Locked {
             path: path.to_path_buf(),

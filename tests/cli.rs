@@ -240,6 +240,46 @@ fn the_digest_of_an_answer_is_the_ledgers_and_verify_finds_it_in_the_history() {
 }
 
 #[test]
+fn queries_read_the_ledger_while_another_reader_holds_it_and_a_writer_waits() {
+    let scratch = Scratch::new("readers");
+    two_snapshots(&scratch);
+    // Another process's query, as far as the lock can tell: a read-only handle.
+    let reader = sanctions_ledger::LedgerFile::options()
+        .read_only(true)
+        .open(scratch.ledger())
+        .expect("a read-only handle");
+    for args in [
+        &["status", "US-OFAC:44541", "--on", "2023-08-09"][..],
+        &["timeline", "US-OFAC:44541"],
+        &["diff", "2023-08-03", "2023-08-09"],
+        &["changes", "--limit", "1"],
+        &["verify"],
+        &["link"],
+    ] {
+        scratch.run(args).exits(0);
+    }
+    // A write waits for the readers (exit 4, the file untouched).
+    let before = std::fs::read(scratch.ledger()).expect("the ledger file");
+    let import = scratch.run(&[
+        "import",
+        "ofac-csv",
+        &fixture("ofac/sdn_2023-08-09.csv"),
+        "--recorded",
+        "2023-08-11T00:00:00Z",
+    ]);
+    assert!(
+        import.exits(4).stderr.contains("locked"),
+        "{}",
+        import.stderr
+    );
+    assert_eq!(
+        std::fs::read(scratch.ledger()).expect("the ledger file"),
+        before
+    );
+    drop(reader);
+}
+
+#[test]
 fn a_diff_lists_the_designations_of_2023_08_09() {
     let scratch = Scratch::new("diff");
     two_snapshots(&scratch);

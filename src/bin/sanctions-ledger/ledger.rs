@@ -15,6 +15,12 @@ pub(crate) fn open(path: &Path) -> Result<LedgerFile, Failure> {
     open_with(path, LedgerFile::options())
 }
 
+/// Opens an existing ledger file for reading only, validating every change (and its digest):
+/// a shared lock, so that any number of queries can read the file at once.
+pub(crate) fn open_read_only(path: &Path) -> Result<LedgerFile, Failure> {
+    open_with(path, LedgerFile::options().read_only(true))
+}
+
 /// Opens a ledger file with `options`, explaining a missing file.
 pub(crate) fn open_with(path: &Path, options: FileOptions) -> Result<LedgerFile, Failure> {
     let size = std::fs::metadata(path).map(|m| m.len()).ok();

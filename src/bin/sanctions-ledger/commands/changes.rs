@@ -28,7 +28,7 @@ fn cursor(text: &str) -> Result<Cursor, String> {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let ledger = file.ledger();
     let since = args.since.unwrap_or(Cursor::START);
     let mut feed = ledger.changes_since(&since).map_err(Failure::from)?;

@@ -49,7 +49,7 @@ struct StatusRow {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let view = reference::view(file.ledger(), args.known_at);
     let diff = view.diff(args.from, args.to);
     let rows = rows(view, &diff, args.from);

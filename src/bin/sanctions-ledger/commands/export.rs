@@ -62,7 +62,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
 }
 
 fn ftm(globals: &Globals, args: &FtmArgs) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let view = reference::view(file.ledger(), args.known_at);
     let mut export = match args.on {
         Some(on) => Export::state_on(on),

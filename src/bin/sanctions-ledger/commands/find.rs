@@ -34,7 +34,7 @@ struct Found {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let view = reference::view(file.ledger(), args.known_at);
     let query = args.query.join(" ");
     let found: Vec<Found> = search(view, &query)

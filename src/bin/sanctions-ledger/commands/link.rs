@@ -29,7 +29,12 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let mut file: LedgerFile = ledger::open(&globals.ledger)?;
+    // Only `--apply` writes: proposing links reads, alongside other readers.
+    let mut file: LedgerFile = if args.apply {
+        ledger::open(&globals.ledger)?
+    } else {
+        ledger::open_read_only(&globals.ledger)?
+    };
     let recorded = args
         .recorded
         .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));

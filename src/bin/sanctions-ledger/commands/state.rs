@@ -63,7 +63,7 @@ struct LicenceRow {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let view = reference::view(file.ledger(), args.known_at);
     let state = view.state_on(args.on);
     let keep = |authority: &Authority| args.authority.as_ref().is_none_or(|a| a == authority);

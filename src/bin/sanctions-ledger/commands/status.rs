@@ -38,7 +38,7 @@ pub(crate) fn authority(text: &str) -> Result<Authority, String> {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open(&globals.ledger)?;
+    let file = ledger::open_read_only(&globals.ledger)?;
     let view = reference::view(file.ledger(), args.known_at);
     let entities = args
         .reference

@@ -20,7 +20,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let old = ledger::open(&globals.ledger)?;
+    let old = ledger::open_read_only(&globals.ledger)?;
     let new = LedgerFile::create_with(&args.new, old.ledger())?;
     let view = new.ledger().current();
     let mut out = output::stdout();

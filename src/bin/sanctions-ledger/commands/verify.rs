@@ -29,7 +29,12 @@ fn digest(text: &str) -> Result<Digest, String> {
 }
 
 pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
-    let file = ledger::open_with(&globals.ledger, LedgerFile::options().recover(args.recover))?;
+    let file = ledger::open_with(
+        &globals.ledger,
+        LedgerFile::options()
+            .recover(args.recover)
+            .read_only(!args.recover),
+    )?;
     let ledger = file.ledger();
     let view = ledger.current();
     let found = args.expect.map(|expected| {
