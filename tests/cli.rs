@@ -280,6 +280,39 @@ fn queries_read_the_ledger_while_another_reader_holds_it_and_a_writer_waits() {
 }
 
 #[test]
+fn an_answer_as_known_at_a_time_still_to_come_is_refused() {
+    let scratch = Scratch::new("future");
+    two_snapshots(&scratch);
+    // Its answer could change with any change recorded before then: not an audit's answer.
+    for known_at in ["2099-01-01", "2099-01-01T00:00:00Z"] {
+        let future = scratch.run(&[
+            "status",
+            "US-OFAC:44541",
+            "--on",
+            "2023-08-09",
+            "--known-at",
+            known_at,
+        ]);
+        assert!(
+            future.exits(2).stderr.contains("is still to come"),
+            "{}",
+            future.stderr
+        );
+    }
+    // A past instant is fine.
+    scratch
+        .run(&[
+            "status",
+            "US-OFAC:44541",
+            "--on",
+            "2023-08-09",
+            "--known-at",
+            "2023-08-10T06:00:00Z",
+        ])
+        .exits(0);
+}
+
+#[test]
 fn a_diff_lists_the_designations_of_2023_08_09() {
     let scratch = Scratch::new("diff");
     two_snapshots(&scratch);

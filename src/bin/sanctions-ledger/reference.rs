@@ -131,13 +131,31 @@ pub(crate) enum KnownAt {
 impl FromStr for KnownAt {
     type Err = String;
 
+    /// Refuses an instant still to come (by this machine's clock), or a day not yet over
+    /// (UTC): an answer "as known at" it could change when a change is recorded before it, so
+    /// it could not be given "forever", as an audit needs. Without `--known-at` a command
+    /// answers for the ledger as known now.
     fn from_str(text: &str) -> Result<Self, String> {
+        let now = DateTime::<Utc>::from(std::time::SystemTime::now());
         if text.len() == 10 {
-            return date(text).map(KnownAt::Day);
+            let day = date(text)?;
+            if day >= now.date_naive() {
+                return Err(format!(
+                    "the end of {day} (UTC) is still to come: an answer as known then could still change; leave out --known-at for the ledger as known now"
+                ));
+            }
+            return Ok(KnownAt::Day(day));
         }
-        instant_arg(text).map(KnownAt::Instant).map_err(|_| {
+        let instant = instant_arg(text).map_err(|_| {
             format!("{text:?} is neither a date YYYY-MM-DD nor an RFC 3339 instant such as 2026-01-01T09:00:00Z")
-        })
+        })?;
+        if instant > now {
+            return Err(format!(
+                "{} is still to come: an answer as known then could still change; leave out --known-at for the ledger as known now",
+                self::instant(instant)
+            ));
+        }
+        Ok(KnownAt::Instant(instant))
     }
 }
 
