@@ -313,6 +313,30 @@ fn an_answer_as_known_at_a_time_still_to_come_is_refused() {
 }
 
 #[test]
+fn upgrade_refuses_to_change_the_digests_of_lines_not_in_canonical_form() {
+    let scratch = Scratch::new("upgrade-noncanonical");
+    std::fs::copy(fixture("noncanonical_v2.jsonl"), scratch.ledger()).expect("the fixture");
+    // The file is sound as it is: every stored digest follows from its own bytes.
+    let verify = scratch.run(&["verify"]);
+    assert!(
+        verify.exits(0).stdout.contains("2 changes"),
+        "{}",
+        verify.stdout
+    );
+    let new = scratch.0.join("upgraded.jsonl");
+    let upgrade = scratch.run(&["upgrade", &new.display().to_string()]);
+    assert!(
+        upgrade
+            .exits(3)
+            .stderr
+            .contains("not in the canonical form FORMAT.md gives (the first at change 1)"),
+        "{}",
+        upgrade.stderr
+    );
+    assert!(!new.exists(), "no new file is left behind");
+}
+
+#[test]
 fn a_diff_lists_the_designations_of_2023_08_09() {
     let scratch = Scratch::new("diff");
     two_snapshots(&scratch);
