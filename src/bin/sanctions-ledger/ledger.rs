@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sanctions_ledger::{FileOptions, LedgerFile};
+use sanctions_ledger::{Cursor, Digest, FileOptions, Ledger, LedgerFile};
 
 use crate::failure::Failure;
 use crate::progress::Spinner;
@@ -43,4 +43,13 @@ pub(crate) fn open_with(path: &Path, options: FileOptions) -> Result<LedgerFile,
 /// Whether `options` create a missing file.
 fn is_creating(options: FileOptions) -> bool {
     options == options.create(true)
+}
+
+/// The digest of the first `n` changes of `ledger` (its position-`n` cursor's): the chain is in
+/// memory, so one lookup.
+pub(crate) fn digest_after(ledger: &Ledger, n: usize) -> Option<Digest> {
+    ledger
+        .changes_since(&Cursor::START)
+        .ok()
+        .map(|feed| feed.limit(n).cursor().digest())
 }

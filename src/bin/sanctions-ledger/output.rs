@@ -6,7 +6,7 @@ use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use sanctions_ledger::{Authority, ChangeKind, EntityId, Identifier, List, View};
 
@@ -119,12 +119,31 @@ pub(crate) fn all_list_ids(view: View<'_>, entity: EntityId) -> String {
     ids.join(" ")
 }
 
+/// The lists each entity has been designated on.
+pub(crate) type Lists = HashMap<EntityId, BTreeSet<List>>;
+
+/// The lists of the entities `wanted` says, from one pass over the view's designations (every
+/// designation counts, whether or not it opened a period of the entity's timeline).
+pub(crate) fn lists_of(view: View<'_>, wanted: impl Fn(EntityId) -> bool) -> Lists {
+    let mut lists = Lists::new();
+    for change in view.changes() {
+        if let ChangeKind::Designate { record, .. } = &change.kind {
+            if let Some(list) = &record.list {
+                if wanted(record.entity) {
+                    lists.entry(record.entity).or_default().insert(list.clone());
+                }
+            }
+        }
+    }
+    lists
+}
+
 /// An entity as `NAME [LIST ENTRY-ID…]`: its name and its list entries, each named by the
-/// lists among `lists` (those the entity's designations are on) of that authority
-/// (`US-OFAC/SDN 17013` and `US-OFAC/SSI 17013` are two entries sharing an OFAC `ent_num`), or
-/// by the authority alone when no designation names a list; the name alone for an entity with
-/// no list entry.
-pub(crate) fn entry(view: View<'_>, entity: EntityId, lists: &BTreeSet<List>) -> String {
+/// lists of that authority its designations are on (from `lists`; `US-OFAC/SDN 17013` and
+/// `US-OFAC/SSI 17013` are two entries sharing an OFAC `ent_num`), or by the authority alone
+/// when no designation names a list; the name alone for an entity with no list entry.
+pub(crate) fn entry(view: View<'_>, entity: EntityId, lists: &Lists) -> String {
+    let on_lists = lists.get(&entity);
     let ids: Vec<String> = view
         .entity(entity)
         .map(|record| {
@@ -133,8 +152,9 @@ pub(crate) fn entry(view: View<'_>, entity: EntityId, lists: &BTreeSet<List>) ->
                 .iter()
                 .filter_map(|i| match i {
                     Identifier::ListEntry { authority, id } => {
-                        let on: Vec<String> = lists
-                            .iter()
+                        let on: Vec<String> = on_lists
+                            .into_iter()
+                            .flatten()
                             .filter(|list| list.authority() == authority)
                             .map(ToString::to_string)
                             .collect();
@@ -156,20 +176,50 @@ pub(crate) fn entry(view: View<'_>, entity: EntityId, lists: &BTreeSet<List>) ->
     }
 }
 
-/// The lists one entity's designations are on, as the view sees them (from its timeline's
-/// designations).
-pub(crate) fn lists_of(view: View<'_>, entity: EntityId) -> BTreeSet<List> {
-    let Ok(timeline) = view.timeline(entity) else {
-        return BTreeSet::new();
-    };
-    timeline
-        .authorities
-        .iter()
-        .flat_map(|authority| &authority.periods)
-        .flat_map(|period| &period.opened_by)
-        .filter_map(|&id| match &view.change(id)?.kind {
-            ChangeKind::Designate { record, .. } => record.list.clone(),
-            _ => None,
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanctions_ledger::{Change, Ledger};
+
+    /// A second designation that starts while the entity is already listed opens no period of
+    /// its timeline: its list must be found all the same.
+    #[test]
+    fn lists_of_finds_a_designation_that_opens_no_period() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let text = std::fs::read_to_string("seeds/belavia_linked.json")?;
+        let mut ledger = Ledger::from_json_str(&text)?;
+        let document: serde_json::Value = serde_json::from_str(&text)?;
+        let eu_listing = document["changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["kind"]["designate"]["record"]["authority"] == "EU")
+            .ok_or("the seed's EU designation")?;
+        // Made up: the same entity on a second EU list from 2022, recorded after the seed.
+        let mut second = eu_listing.clone();
+        second["id"] = "00000000-0000-5000-8000-00000000a001".into();
+        second["effective"] = "2022-01-01".into();
+        second["recorded"] = "2026-06-01T00:00:00Z".into();
+        let designate = &mut second["kind"]["designate"];
+        designate["designation"] = "00000000-0000-5000-8000-00000000a002".into();
+        designate["record"]["list"]["code"] = "SECOND".into();
+        let entity: EntityId = serde_json::from_value(designate["record"]["entity"].clone())?;
+        ledger.apply(serde_json::from_value::<Change>(second)?)?;
+
+        // The premise: no period of the entity's timeline opens with the second listing.
+        let timeline = ledger.current().timeline(entity)?;
+        let second_opens_a_period = timeline
+            .authorities
+            .iter()
+            .flat_map(|a| &a.periods)
+            .any(|p| p.dates.from.to_string() == "2022-01-01");
+        assert!(!second_opens_a_period);
+
+        let lists = lists_of(ledger.current(), |e| e == entity);
+        let codes: Vec<String> = lists[&entity].iter().map(ToString::to_string).collect();
+        assert_eq!(codes, ["EU/CONSOLIDATED", "EU/SECOND"]);
+        // Only the entities asked for.
+        assert_eq!(lists.len(), 1);
+        Ok(())
+    }
 }

@@ -8,9 +8,8 @@ use serde_json::json;
 
 use sanctions_ledger::chrono::{DateTime, Utc};
 use sanctions_ledger::import::{propose_links, Separation};
-use std::collections::{BTreeSet, HashMap};
 
-use sanctions_ledger::{ChangeKind, EntityId, LedgerFile, LinkReason, List, View};
+use sanctions_ledger::{ChangeKind, LedgerFile, LinkReason};
 
 use crate::failure::Outcome;
 use crate::output;
@@ -40,7 +39,8 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
     let proposals = propose_links(file.ledger().current(), recorded);
     let view = file.ledger().current();
-    let lists = lists_of_entities(view);
+    let lists = output::lists_of(view, |_| true);
+    let entry = |entity| output::entry(view, entity, &lists);
     let links: Vec<(String, String, String)> = proposals
         .changes
         .iter()
@@ -54,7 +54,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                 };
                 Some((
                     change.effective.to_string(),
-                    format!("{} = {}", entry(view, &lists, a), entry(view, &lists, b)),
+                    format!("{} = {}", entry(a), entry(b)),
                     why,
                 ))
             }
@@ -75,7 +75,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                 Separation::Unlinked { by } => format!("unlinked by {by}"),
                 _ => "separated".to_owned(),
             };
-            let names: Vec<String> = c.entities.iter().map(|&e| entry(view, &lists, e)).collect();
+            let names: Vec<String> = c.entities.iter().map(|&e| entry(e)).collect();
             (c.identifier.lookup_key(), names.join(" | "), why)
         })
         .collect();
@@ -127,24 +127,4 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     }
     out.flush()?;
     Ok(())
-}
-
-/// An entity as `NAME [LIST ENTRY-ID…]` (see [`output::entry`]), its lists from `lists`.
-fn entry(view: View<'_>, lists: &Lists, entity: EntityId) -> String {
-    output::entry(view, entity, lists.get(&entity).unwrap_or(&BTreeSet::new()))
-}
-
-/// The lists each entity has been designated on, from one pass over the log.
-type Lists = HashMap<EntityId, BTreeSet<List>>;
-
-fn lists_of_entities(view: View<'_>) -> Lists {
-    let mut lists = Lists::new();
-    for change in view.changes() {
-        if let ChangeKind::Designate { record, .. } = &change.kind {
-            if let Some(list) = &record.list {
-                lists.entry(record.entity).or_default().insert(list.clone());
-            }
-        }
-    }
-    lists
 }

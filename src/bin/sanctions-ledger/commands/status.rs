@@ -2,6 +2,7 @@
 //! entity is linked to other list entries on the date, the status of the subject they make
 //! together (`View::clusters`).
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use serde_json::{json, Value};
@@ -90,11 +91,33 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
+    // The lists of the entries named below (the headers of several entities, the members of a
+    // subject), from one pass over the designations; none, and no pass, for the usual answer.
+    let headed: &[EntityId] = if answers.len() > 1 { &entities } else { &[] };
+    let named: HashSet<EntityId> = headed
+        .iter()
+        .copied()
+        .chain(
+            subjects
+                .iter()
+                .flatten()
+                .flat_map(|s| s.members.iter().copied()),
+        )
+        .collect();
+    let lists = if named.is_empty() {
+        output::Lists::new()
+    } else {
+        output::lists_of(view, |entity| named.contains(&entity))
+    };
     for ((entity, statuses), subject) in answers.iter().zip(&subjects) {
         if answers.len() > 1 {
             // Several entities answer the reference (one id on two lists, an IMO number on
             // several entries): each block says whose it is.
-            writeln!(out, "== {} (entity {entity})", entry(view, *entity))?;
+            writeln!(
+                out,
+                "== {} (entity {entity})",
+                output::entry(view, *entity, &lists)
+            )?;
         }
         if statuses.is_empty() {
             writeln!(
@@ -110,7 +133,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
             }
         }
         if let Some(subject) = subject {
-            print_subject(&mut out, view, *entity, subject, args.on)?;
+            print_subject(&mut out, view, *entity, subject, &lists, args.on)?;
         }
     }
     if globals.digest {
@@ -139,13 +162,14 @@ fn print_subject(
     view: View<'_>,
     entity: EntityId,
     subject: &Subject,
+    lists: &output::Lists,
     on: NaiveDate,
 ) -> Outcome {
     let others: Vec<String> = subject
         .members
         .iter()
         .filter(|&&member| member != entity)
-        .map(|&member| entry(view, member))
+        .map(|&member| output::entry(view, member, lists))
         .collect();
     writeln!(
         out,
@@ -226,11 +250,6 @@ fn through(view: View<'_>, status: &ClusterStatus) -> Vec<String> {
     entries.sort();
     entries.dedup();
     entries
-}
-
-/// `NAME [LIST ID, …]`, its lists from its own designations (see [`output::entry`]).
-fn entry(view: View<'_>, entity: EntityId) -> String {
-    output::entry(view, entity, &output::lists_of(view, entity))
 }
 
 /// Why the status is what it is: the designations and licences in force, or the nearest

@@ -2,12 +2,13 @@
 //! is linked to other list entries on some date, the periods of the subject they make together
 //! (`View::clusters().timeline`).
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use serde_json::json;
 
 use sanctions_ledger::chrono::NaiveDate;
-use sanctions_ledger::{AuthorityTimeline, ChangeId, ClusterTimeline, View};
+use sanctions_ledger::{AuthorityTimeline, ChangeId, ClusterTimeline, EntityId, View};
 
 use crate::failure::Outcome;
 use crate::output::{self, all_list_ids, name};
@@ -65,6 +66,17 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
         });
         return output::print_json(&mut out, view, value);
     }
+    // The lists of the linked entries named below, from one pass over the designations.
+    let members: HashSet<EntityId> = subjects
+        .iter()
+        .flatten()
+        .flat_map(|s| s.members.iter().copied())
+        .collect();
+    let lists = if members.is_empty() {
+        output::Lists::new()
+    } else {
+        output::lists_of(view, |entity| members.contains(&entity))
+    };
     for (timeline, subject) in timelines.iter().zip(&subjects) {
         writeln!(
             out,
@@ -86,7 +98,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
                         Some(until) => format!("from {} until {until}", link.dates.from),
                         None => format!("from {}", link.dates.from),
                     };
-                    let entry = |e| output::entry(view, e, &output::lists_of(view, e));
+                    let entry = |e| output::entry(view, e, &lists);
                     (
                         link.dates.from,
                         format!("#   {} = {} {dates}", entry(a), entry(b)),

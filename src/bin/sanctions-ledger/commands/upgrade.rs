@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use sanctions_ledger::{Cursor, Ledger, LedgerFile};
+use sanctions_ledger::{Ledger, LedgerFile};
 
 use crate::failure::{Failure, Outcome};
 use crate::output;
@@ -69,16 +69,10 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
 /// The position (1-based) of the first change whose digest differs between two ledgers of the
 /// same changes: the chains agree up to it and differ from it on.
 fn first_difference(old: &Ledger, new: &Ledger) -> usize {
-    let digest_after = |ledger: &Ledger, n: usize| {
-        ledger
-            .changes_since(&Cursor::START)
-            .map(|feed| feed.limit(n).cursor().digest())
-            .ok()
-    };
     let (mut agree, mut differ) = (0, old.len());
     while differ - agree > 1 {
         let mid = agree + (differ - agree) / 2;
-        if digest_after(old, mid) == digest_after(new, mid) {
+        if ledger::digest_after(old, mid) == ledger::digest_after(new, mid) {
             agree = mid;
         } else {
             differ = mid;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::json;
 
-use sanctions_ledger::{Cursor, Digest, LedgerFile};
+use sanctions_ledger::{Digest, LedgerFile};
 
 use crate::failure::{Failure, Outcome};
 use crate::output;
@@ -39,11 +39,7 @@ pub(crate) fn run(globals: &Globals, args: &Args) -> Outcome {
     let view = ledger.current();
     let found = args.expect.map(|expected| {
         // The chain is in memory: every prefix's digest is one lookup.
-        (0..=ledger.len()).find(|&n| {
-            ledger
-                .changes_since(&Cursor::START)
-                .is_ok_and(|feed| feed.limit(n).cursor().digest() == expected)
-        })
+        (0..=ledger.len()).find(|&n| ledger::digest_after(ledger, n) == Some(expected))
     });
 
     let mut out = output::stdout();
